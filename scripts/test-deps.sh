@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# test-deps.sh — install what Homeward's tests need that this machine may lack:
+#   * Debian's Chromium (/usr/bin/chromium) for the browser (e2e) tests,
+#   * PostgreSQL server binaries (initdb/pg_ctl) for scripts/with-postgres.sh,
+#   * the npm packages of tests/e2e (playwright-core, axe-core) via `npm ci`.
+# Idempotent: each step is skipped when its result is already there.
+# Usage: scripts/test-deps.sh   (from anywhere; works on a fresh clone)
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+log() { printf '[test-deps] %s\n' "$*"; }
+
+# Run as root directly, otherwise through sudo.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    else
+        sudo "$@"
+    fi
+}
+
+export DEBIAN_FRONTEND=noninteractive
+apt_updated=0
+apt_install() {
+    if [ "$apt_updated" -eq 0 ]; then
+        log "apt-get update"
+        as_root apt-get update
+        apt_updated=1
+    fi
+    log "apt-get install -y $*"
+    as_root apt-get install -y "$@"
+}
+
+# 1. Chromium (Debian package) for the e2e tests.
+if [ -x /usr/bin/chromium ]; then
+    log "chromium present: $(/usr/bin/chromium --version 2>/dev/null || echo '?')"
+else
+    apt_install chromium
+    log "installed: $(/usr/bin/chromium --version 2>/dev/null || echo '?')"
+fi
+
+# 2. PostgreSQL server binaries for scripts/with-postgres.sh.
+have_initdb=0
+if command -v initdb >/dev/null 2>&1; then
+    have_initdb=1
+else
+    for d in /usr/lib/postgresql/*/bin; do
+        if [ -x "$d/initdb" ]; then have_initdb=1; fi
+    done
+fi
+if [ "$have_initdb" -eq 1 ]; then
+    log "postgresql server binaries present"
+else
+    apt_install postgresql
+fi
+
+# 3. npm packages of the e2e tests.
+e2e="$repo_root/tests/e2e"
+if [ -f "$e2e/package-lock.json" ]; then
+    if [ ! -d "$e2e/node_modules" ] || [ "$e2e/package-lock.json" -nt "$e2e/node_modules" ]; then
+        log "npm ci in tests/e2e"
+        (cd "$e2e" && npm ci --no-audit --no-fund)
+        touch "$e2e/node_modules"
+    else
+        log "tests/e2e/node_modules up to date"
+    fi
+else
+    log "no tests/e2e/package-lock.json: skipping npm ci"
+fi
+
+log "done"

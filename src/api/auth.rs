@@ -1,0 +1,99 @@
+//! `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/me`.
+
+use crate::auth::{cleared_session_cookie, session_cookie, CurrentUser};
+use crate::config::Settings;
+use crate::db::repo::organisations;
+use crate::db::Pool;
+use crate::domain::role::Role;
+use crate::error::{AppError, AppResult};
+use crate::http::{client_addr, db, request_id};
+use crate::services::auth::{self as service, LoginAttempt};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// The signed-in user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organisation_id: String,
+    pub organisation_name: String,
+}
+
+/// Signs in; sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest, responses(
+    (status = 200, description = "signed in; the session cookie is set", body = Me),
+    (status = 401, description = "unknown email or wrong password (the same answer for both)", body = crate::error::ErrorBody),
+    (status = 422, description = "missing fields", body = crate::error::ErrorBody),
+    (status = 429, description = "too many failures; see Retry-After", body = crate::error::ErrorBody)))]
+pub async fn login(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    settings: web::Data<Settings>,
+    body: web::Json<LoginRequest>,
+) -> AppResult<HttpResponse> {
+    let body = body.into_inner();
+    if body.password.chars().count() > 1024 || body.email.chars().count() > 320 {
+        return Err(AppError::InvalidCredentials);
+    }
+    let attempt = LoginAttempt {
+        email: body.email,
+        password: body.password,
+        client_addr: client_addr(&req, &settings),
+        request_id: request_id(&req),
+    };
+    let s = settings.clone();
+    let (token, me) = db(&pool, move |conn| {
+        let (token, user) = service::login(conn, &s, attempt)?;
+        let org = organisations::find_by_id(conn, &user.organisation_id)?.ok_or(AppError::NotFound)?;
+        let role = user.role.parse().map_err(|e: String| AppError::Internal(anyhow::anyhow!(e)))?;
+        let me = Me {
+            id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            role,
+            organisation_id: org.id,
+            organisation_name: org.name,
+        };
+        Ok((token, me))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().cookie(session_cookie(token, &settings)).json(me))
+}
+
+/// Signs out: the session ends on the server, and the cookie is cleared.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses(
+    (status = 204, description = "signed out"),
+    (status = 401, description = "not signed in", body = crate::error::ErrorBody)))]
+pub async fn logout(user: CurrentUser, pool: web::Data<Pool>, settings: web::Data<Settings>) -> AppResult<HttpResponse> {
+    let ctx = user.audit_ctx();
+    db(&pool, move |conn| service::logout(conn, &ctx, &user.session_id)).await?;
+    Ok(HttpResponse::NoContent().cookie(cleared_session_cookie(&settings)).finish())
+}
+
+/// The signed-in user and their organisation.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses(
+    (status = 200, body = Me),
+    (status = 401, description = "not signed in", body = crate::error::ErrorBody)))]
+pub async fn me(user: CurrentUser, pool: web::Data<Pool>) -> AppResult<web::Json<Me>> {
+    let org_id = user.organisation_id.clone();
+    let org = db(&pool, move |conn| organisations::find_by_id(conn, &org_id)?.ok_or(AppError::NotFound)).await?;
+    Ok(web::Json(Me {
+        id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        role: user.role,
+        organisation_id: org.id,
+        organisation_name: org.name,
+    }))
+}

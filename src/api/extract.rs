@@ -1,0 +1,106 @@
+//! Request parsing shared by the handlers: extractor error mapping (so malformed input gets
+//! 400/413/415/422 in the error envelope, never a bare actix answer), pagination, versions.
+
+use crate::error::{AppError, AppResult};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError, UrlencodedError};
+use actix_web::{web, HttpRequest};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Default page size of every list.
+pub const DEFAULT_LIMIT: i64 = 50;
+/// Largest page size of every list.
+pub const MAX_LIMIT: i64 = 500;
+
+/// Maps JSON body errors onto the envelope's codes.
+pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    match err {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => AppError::PayloadTooLarge,
+        JsonPayloadError::ContentType => AppError::UnsupportedMediaType,
+        JsonPayloadError::Deserialize(e) if e.is_data() => AppError::Validation {
+            message: format!("the request body does not have the expected fields: {e}"),
+            fields: Default::default(),
+        },
+        JsonPayloadError::Deserialize(e) => AppError::MalformedJson(e.to_string()),
+        other => AppError::BadRequest(other.to_string()),
+    }
+    .into()
+}
+
+/// Maps form body errors (HTML forms) onto the envelope's codes.
+pub fn form_error(err: UrlencodedError, _req: &HttpRequest) -> actix_web::Error {
+    match err {
+        UrlencodedError::Overflow { .. } => AppError::PayloadTooLarge,
+        UrlencodedError::ContentType => AppError::UnsupportedMediaType,
+        other => AppError::BadRequest(other.to_string()),
+    }
+    .into()
+}
+
+/// Query-string errors: the parameter is named in the message.
+pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    AppError::Validation { message: format!("invalid query parameter: {err}"), fields: Default::default() }.into()
+}
+
+/// A path segment that does not parse (e.g. not a UUID) names nothing that exists.
+pub fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    AppError::NotFound.into()
+}
+
+/// `?limit=&offset=` of every list.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<i64>,
+    /// Items to skip (default 0).
+    pub offset: Option<i64>,
+}
+
+impl PageQuery {
+    /// Checks the bounds.
+    pub fn page(&self) -> AppResult<crate::db::repo::Page> {
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        let offset = self.offset.unwrap_or(0);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(AppError::field("limit", format!("must be between 1 and {MAX_LIMIT}")));
+        }
+        if offset < 0 {
+            return Err(AppError::field("offset", "must not be negative"));
+        }
+        Ok(crate::db::repo::Page { limit, offset })
+    }
+}
+
+/// A page of a list, with the total count of matching items.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Paginated<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// The expected version of an update: `If-Match: "<n>"` or the body's `version` field.
+pub fn expected_version(req: &HttpRequest, body_version: Option<i64>) -> AppResult<i64> {
+    let header = req
+        .headers()
+        .get(actix_web::http::header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"').to_string());
+    match (header, body_version) {
+        (Some(h), _) => h.parse::<i64>().map_err(|_| AppError::field("version", "If-Match must be a version number")),
+        (None, Some(v)) => Ok(v),
+        (None, None) => Err(AppError::field("version", "is required: send the version you edited (If-Match or version)")),
+    }
+}
+
+/// The extractor configurations of the app.
+pub fn configs(max_body: usize) -> (web::JsonConfig, web::FormConfig, web::QueryConfig, web::PathConfig) {
+    (
+        web::JsonConfig::default().limit(max_body).error_handler(json_error),
+        web::FormConfig::default().limit(max_body).error_handler(form_error),
+        web::QueryConfig::default().error_handler(query_error),
+        web::PathConfig::default().error_handler(path_error),
+    )
+}

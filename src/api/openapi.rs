@@ -1,0 +1,56 @@
+//! The OpenAPI document (`/api/openapi.json`) and the docs UI (`/api/docs/`), both served from
+//! the binary: Swagger UI is vendored at build time, never loaded from a CDN.
+
+use actix_web::{web, HttpResponse};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// Every documented endpoint.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Homeward API", description = "Case management for repatriating families from detention camps in north-east Syria. \
+        Every error answers with the ErrorBody shape. State-changing requests from a browser must be same-origin."),
+    paths(
+        super::health::healthz, super::health::readyz,
+        super::auth::login, super::auth::logout, super::auth::me,
+        super::organisations::list, super::organisations::create,
+        super::users::list, super::users::create, super::users::get, super::users::update,
+        super::audit::list, super::audit::verify,
+    ),
+    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
+    modifiers(&SessionCookie),
+    security(("session_cookie" = [])),
+)]
+pub struct ApiDoc;
+
+struct SessionCookie;
+
+impl Modify for SessionCookie {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
+        );
+    }
+}
+
+/// `GET /api/openapi.json`.
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// The docs UI, mounted at `/api/docs/`.
+pub fn docs_ui() -> utoipa_swagger_ui::SwaggerUi {
+    utoipa_swagger_ui::SwaggerUi::new("/api/docs/{_:.*}").config(utoipa_swagger_ui::Config::new(["/api/openapi.json"]))
+}
+
+/// `GET /api/docs` -> `/api/docs/`.
+pub async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect().insert_header(("Location", "/api/docs/")).finish()
+}
+
+/// Registers the docs redirect (the UI itself is a service of its own).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(super::resource("/api/docs").route(web::get().to(docs_redirect)));
+}

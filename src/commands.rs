@@ -1,0 +1,131 @@
+//! The command-line operations behind `main.rs`: each opens the database itself and acts as the
+//! operator (audited with a `cli:` request id).
+
+use crate::config::Settings;
+use crate::db::repo::{users, OrgScope};
+use crate::domain::role::Role;
+use crate::services::audit::{self, AuditCtx};
+use crate::services::users::{NewUser, UserPatch};
+use crate::services::{demo, organisations, seed, users as user_service};
+use crate::startup::{open_database, Application};
+use anyhow::Context;
+use std::io::Write;
+
+/// `homeward serve [--demo]`.
+pub async fn serve(mut settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
+    let mut logins = Vec::new();
+    if demo_mode {
+        // Browsers refuse Secure cookies over plain HTTP on some loopback addresses; the demo
+        // runs on http://127.0.0.1, so unless told otherwise it sends the cookie without Secure.
+        if std::env::var_os("HOMEWARD_COOKIE_SECURE").is_none() && is_loopback(&settings.bind) {
+            settings.cookie_secure = false;
+        }
+        let pool = open_database(&settings)?;
+        let mut conn = pool.get()?;
+        seed::apply(&mut conn, &AuditCtx::cli("serve --demo"))?;
+        logins = demo::load(&mut conn)?;
+    }
+    let app = Application::build(settings.clone())?;
+    let host = settings.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "Homeward listening on http://{host}:{}", app.port())?;
+    if !logins.is_empty() {
+        writeln!(out, "Demo logins (fictional organisation \"{}\"; new passwords at every start):", demo::DEMO_ORG)?;
+        for l in &logins {
+            writeln!(out, "  {:<12} {:<32} {}", l.role.as_str(), l.email, l.password)?;
+        }
+    }
+    out.flush()?;
+    drop(out);
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+fn is_loopback(bind: &str) -> bool {
+    bind.starts_with("127.") || bind.starts_with("localhost:") || bind.starts_with("[::1]")
+}
+
+/// `homeward migrate`.
+pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    open_database(settings)?;
+    println!("migrations applied");
+    Ok(())
+}
+
+/// `homeward seed`.
+pub fn seed(settings: &Settings) -> anyhow::Result<()> {
+    let pool = open_database(settings)?;
+    let mut conn = pool.get()?;
+    let report = seed::apply(&mut conn, &AuditCtx::cli("seed"))?;
+    if report.unchanged() {
+        println!("reference data already up to date");
+    } else {
+        println!("countries added: {}, renamed: {}", report.countries_added, report.countries_renamed);
+    }
+    Ok(())
+}
+
+/// `homeward user create`.
+pub fn user_create(settings: &Settings, email: &str, name: &str, role: Role, org: &str, password_stdin: bool) -> anyhow::Result<()> {
+    let password = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).context("reading the password from stdin")?;
+        Some(line.trim_end_matches(['\r', '\n']).to_string())
+    } else {
+        None
+    };
+    let pool = open_database(settings)?;
+    let mut conn = pool.get()?;
+    let ctx = AuditCtx::cli("user create");
+    let org = organisations::find_or_create(&mut conn, &ctx, org).map_err(explain)?;
+    let new = NewUser { email: email.into(), display_name: name.into(), role, password };
+    let created = user_service::create(&mut conn, &ctx, &OrgScope::new(org.id), new).map_err(explain)?;
+    println!("created {} ({}) in {}", created.user.email, role, org.name);
+    if let Some(p) = created.generated_password {
+        println!("password: {p}");
+        println!("(shown once; it is stored only as a hash)");
+    }
+    Ok(())
+}
+
+/// `homeward user disable`: the account's sessions end at once.
+pub fn user_disable(settings: &Settings, email: &str) -> anyhow::Result<()> {
+    let pool = open_database(settings)?;
+    let mut conn = pool.get()?;
+    let email = crate::domain::account::normalise_email(email);
+    let user = users::find_by_email(&mut conn, &email)?.with_context(|| format!("no user with email {email}"))?;
+    let scope = OrgScope::new(user.organisation_id.clone());
+    let patch = UserPatch { disabled: Some(true), ..UserPatch::default() };
+    user_service::update(&mut conn, &AuditCtx::cli("user disable"), &scope, &user.id, user.version, patch).map_err(explain)?;
+    println!("disabled {email}; their sessions have ended");
+    Ok(())
+}
+
+/// `homeward audit verify`: exit status 0 if intact, 1 with the first broken sequence number.
+pub fn audit_verify(settings: &Settings) -> anyhow::Result<bool> {
+    let pool = open_database(settings)?;
+    let mut conn = pool.get()?;
+    let report = audit::verify(&mut conn).map_err(explain)?;
+    match &report.first_break {
+        None => {
+            println!("audit chain intact: {} events, head {}", report.checked, report.head);
+            Ok(true)
+        }
+        Some(b) => {
+            println!("audit chain BROKEN at sequence {}: {} ({} events intact before it)", b.seq, b.reason, report.checked);
+            Ok(false)
+        }
+    }
+}
+
+/// Turns a service error into a readable CLI message (with field errors).
+fn explain(e: crate::error::AppError) -> anyhow::Error {
+    match e {
+        crate::error::AppError::Validation { message, fields } => {
+            let detail: Vec<String> = fields.iter().map(|(f, m)| format!("{f}: {}", m.join("; "))).collect();
+            anyhow::anyhow!("{message}: {}", detail.join(", "))
+        }
+        crate::error::AppError::Internal(cause) => cause,
+        other => anyhow::anyhow!("{other}"),
+    }
+}

@@ -1,0 +1,172 @@
+//! The database: one connection type over SQLite and PostgreSQL, the pool, the SQLite pragmas,
+//! embedded migrations and the write-transaction helper. Queries live in `repo/`.
+
+pub mod models;
+pub mod repo;
+pub mod schema;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::time::Duration;
+
+/// One connection to either database; the backend is chosen by the URL.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Sqlite(SqliteConnection),
+    Pg(PgConnection),
+}
+
+/// The connection pool shared by the server's blocking tasks.
+pub type Pool = r2d2::Pool<Manager>;
+/// A connection borrowed from the pool.
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Which database a URL points to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The backend of a database URL: `postgres://` or `postgresql://` is PostgreSQL, anything
+/// else a SQLite file path (an optional `sqlite://` prefix is removed).
+pub fn backend_of(url: &str) -> Backend {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
+
+/// "sqlite" or "postgres", for logs (the URL itself may hold a password).
+pub fn backend_name(url: &str) -> &'static str {
+    match backend_of(url) {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    }
+}
+
+fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").unwrap_or(url)
+}
+
+/// Opens connections by URL scheme. Diesel's own `establish` for a multi-connection would try
+/// SQLite on a PostgreSQL URL that failed to connect, silently creating a stray file.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: String,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match backend_of(&self.url) {
+            Backend::Postgres => PgConnection::establish(&self.url)
+                .map(DbConnection::Pg)
+                .map_err(r2d2::Error::ConnectionError),
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(sqlite_path(&self.url))
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers work while one writer commits; FULL makes every commit
+                // durable (a lost record can cost a child a repatriation); the busy timeout
+                // makes a second writer wait instead of failing.
+                // busy_timeout first: switching to WAL itself needs a lock that another
+                // connection opening at the same moment may hold.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+/// Builds the pool. Fails if the database cannot be reached.
+pub fn connect(url: &str, size: u32) -> anyhow::Result<Pool> {
+    let pool = r2d2::Pool::builder()
+        .max_size(size.max(1))
+        .connection_timeout(Duration::from_secs(10))
+        .build(Manager { url: url.to_string() })?;
+    Ok(pool)
+}
+
+/// Runs the pending migrations of the connection's backend.
+pub fn migrate(conn: &mut DbConnection) -> anyhow::Result<usize> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+    }
+    .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    Ok(applied.len())
+}
+
+/// Runs `f` in a write transaction, committing on `Ok` and rolling back on `Err` or panic.
+///
+/// SQLite transactions start with `BEGIN IMMEDIATE`: a deferred transaction that reads and then
+/// writes can fail with SQLITE_BUSY when another connection wrote in between (the "upgrade
+/// deadlock"); taking the write lock up front makes the second writer wait its turn instead.
+pub fn write_tx<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Pg(_) => conn.transaction(f),
+        DbConnection::Sqlite(_) => {
+            conn.batch_execute("BEGIN IMMEDIATE")?;
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(conn)));
+            match outcome {
+                Ok(Ok(value)) => match conn.batch_execute("COMMIT") {
+                    Ok(()) => Ok(value),
+                    Err(e) => {
+                        let _ = conn.batch_execute("ROLLBACK");
+                        Err(e.into())
+                    }
+                },
+                Ok(Err(e)) => {
+                    conn.batch_execute("ROLLBACK")?;
+                    Err(e)
+                }
+                Err(panic) => {
+                    // Never hand a connection with an open transaction back to the pool.
+                    let _ = conn.batch_execute("ROLLBACK");
+                    std::panic::resume_unwind(panic)
+                }
+            }
+        }
+    }
+}
+
+/// Which backend a live connection is on.
+pub fn backend(conn: &DbConnection) -> Backend {
+    match conn {
+        DbConnection::Sqlite(_) => Backend::Sqlite,
+        DbConnection::Pg(_) => Backend::Postgres,
+    }
+}
+
+/// Checks the database answers (for `/readyz`).
+pub fn ping(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
+}

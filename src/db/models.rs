@@ -1,0 +1,79 @@
+//! Row types, one per table, and their insert forms. A row that holds a secret
+//! (`UserRow::password_hash`) never derives `Serialize`: API views are separate types.
+
+use crate::db::schema::*;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// An organisation (an NGO).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = organisations)]
+pub struct OrganisationRow {
+    pub id: String,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+    pub version: i64,
+}
+
+/// A user account, including its password hash.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub organisation_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub disabled_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+/// A server-side session; only the hash of its token is stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = sessions)]
+pub struct SessionRow {
+    pub id: String,
+    pub token_hash: String,
+    pub user_id: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+/// One failed login, keyed by hashes of the account and the client address.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = login_failures)]
+pub struct LoginFailureRow {
+    pub id: String,
+    pub account_key: String,
+    pub client_key: String,
+    pub failed_at: NaiveDateTime,
+}
+
+/// One stored audit event.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_events)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub occurred_at: NaiveDateTime,
+    pub actor_id: Option<String>,
+    pub organisation_id: Option<String>,
+    pub action: String,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub request_id: String,
+    pub outcome: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// A country of the reference list (ISO 3166-1 alpha-2, plus XK).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, PartialEq, Eq)]
+#[diesel(table_name = countries)]
+pub struct CountryRow {
+    pub code: String,
+    pub name: String,
+}

@@ -1,0 +1,102 @@
+//! The audit table: appending to the hash chain, listing an organisation's events, and reading
+//! the whole chain in order for verification.
+
+use super::{OrgScope, Page};
+use crate::db::models::AuditRow;
+use crate::db::schema::audit_events::dsl as a;
+use crate::db::{backend, Backend, DbConnection};
+use crate::domain::audit_chain::{chain_hash, EventContent, GENESIS_HASH};
+use chrono::NaiveDateTime;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+/// Appends an event at the end of the chain. Must run inside a write transaction: on
+/// PostgreSQL the table lock makes concurrent appends take turns (each needs the previous
+/// hash); on SQLite the `BEGIN IMMEDIATE` of the transaction already does.
+pub fn append(conn: &mut DbConnection, mut event: EventContent) -> QueryResult<i64> {
+    if backend(conn) == Backend::Postgres {
+        conn.batch_execute("LOCK TABLE audit_events IN SHARE ROW EXCLUSIVE MODE")?;
+    }
+    let last: Option<(i64, String)> =
+        a::audit_events.select((a::seq, a::hash)).order(a::seq.desc()).first(conn).optional()?;
+    let (seq, prev_hash) = match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS_HASH.to_string()),
+    };
+    event.seq = seq;
+    let hash = chain_hash(&event, &prev_hash);
+    let row = AuditRow {
+        seq,
+        occurred_at: event.occurred_at,
+        actor_id: event.actor_id,
+        organisation_id: event.organisation_id,
+        action: event.action,
+        entity_type: event.entity_type,
+        entity_id: event.entity_id,
+        request_id: event.request_id,
+        outcome: event.outcome,
+        prev_hash,
+        hash,
+    };
+    diesel::insert_into(a::audit_events).values(&row).execute(conn)?;
+    Ok(seq)
+}
+
+/// Filters of the audit list; `None` means any.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    pub actor_id: Option<String>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub outcome: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+}
+
+/// The organisation's events, newest first, with the total count.
+pub fn list(conn: &mut DbConnection, scope: &OrgScope, filter: &AuditFilter, page: Page) -> QueryResult<(Vec<AuditRow>, i64)> {
+    let query = || {
+        let mut q = a::audit_events.filter(a::organisation_id.eq(scope.id().to_string())).into_boxed();
+        if let Some(v) = &filter.action {
+            q = q.filter(a::action.eq(v.clone()));
+        }
+        if let Some(v) = &filter.actor_id {
+            q = q.filter(a::actor_id.eq(v.clone()));
+        }
+        if let Some(v) = &filter.entity_type {
+            q = q.filter(a::entity_type.eq(v.clone()));
+        }
+        if let Some(v) = &filter.entity_id {
+            q = q.filter(a::entity_id.eq(v.clone()));
+        }
+        if let Some(v) = &filter.outcome {
+            q = q.filter(a::outcome.eq(v.clone()));
+        }
+        if let Some(v) = filter.from {
+            q = q.filter(a::occurred_at.ge(v));
+        }
+        if let Some(v) = filter.to {
+            q = q.filter(a::occurred_at.lt(v));
+        }
+        q
+    };
+    let total = query().count().get_result(conn)?;
+    let rows = query()
+        .order(a::seq.desc())
+        .limit(page.limit)
+        .offset(page.offset)
+        .select(AuditRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Up to `limit` events with a sequence number above `after`, in order (for verification).
+pub fn chain_after(conn: &mut DbConnection, after: i64, limit: i64) -> QueryResult<Vec<AuditRow>> {
+    a::audit_events
+        .filter(a::seq.gt(after))
+        .order(a::seq.asc())
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)
+}

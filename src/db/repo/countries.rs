@@ -1,0 +1,18 @@
+//! The reference list of countries.
+
+use crate::db::models::CountryRow;
+use crate::db::schema::countries::dsl as c;
+use crate::db::DbConnection;
+use diesel::prelude::*;
+
+pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<CountryRow>> {
+    c::countries.order(c::code.asc()).select(CountryRow::as_select()).load(conn)
+}
+
+pub fn insert(conn: &mut DbConnection, row: &CountryRow) -> QueryResult<()> {
+    diesel::insert_into(c::countries).values(row).execute(conn).map(|_| ())
+}
+
+pub fn rename(conn: &mut DbConnection, code: &str, name: &str) -> QueryResult<()> {
+    diesel::update(c::countries.filter(c::code.eq(code))).set(c::name.eq(name)).execute(conn).map(|_| ())
+}

@@ -1,0 +1,76 @@
+//! User queries. Lookups for the API are scoped to an organisation; lookups by email are for
+//! login and uniqueness checks only.
+
+use super::{OrgScope, Page};
+use crate::db::models::UserRow;
+use crate::db::schema::users::dsl as u;
+use crate::db::DbConnection;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+pub fn insert(conn: &mut DbConnection, row: &UserRow) -> QueryResult<()> {
+    diesel::insert_into(u::users).values(row).execute(conn).map(|_| ())
+}
+
+/// For login and the uniqueness check: not scoped, never returned to a client.
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<UserRow>> {
+    u::users.filter(u::email.eq(email)).select(UserRow::as_select()).first(conn).optional()
+}
+
+/// For the session check: the user behind a session, whatever the organisation.
+pub fn find_by_id_unscoped(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
+    u::users.filter(u::id.eq(id)).select(UserRow::as_select()).first(conn).optional()
+}
+
+pub fn find(conn: &mut DbConnection, scope: &OrgScope, id: &str) -> QueryResult<Option<UserRow>> {
+    u::users
+        .filter(u::organisation_id.eq(scope.id()))
+        .filter(u::id.eq(id))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// One page of the organisation's users by email, with the total count.
+pub fn list(conn: &mut DbConnection, scope: &OrgScope, page: Page) -> QueryResult<(Vec<UserRow>, i64)> {
+    let total = u::users.filter(u::organisation_id.eq(scope.id())).count().get_result(conn)?;
+    let rows = u::users
+        .filter(u::organisation_id.eq(scope.id()))
+        .order((u::email.asc(), u::id.asc()))
+        .limit(page.limit)
+        .offset(page.offset)
+        .select(UserRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// The editable fields of a user, as they will be after an update.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = crate::db::schema::users, treat_none_as_null = true)]
+pub struct UserChanges {
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub disabled_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Writes the changes if the stored version is still `expected_version`; returns false if
+/// someone else changed the user first.
+pub fn update_versioned(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    id: &str,
+    expected_version: i64,
+    changes: &UserChanges,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        u::users
+            .filter(u::organisation_id.eq(scope.id()))
+            .filter(u::id.eq(id))
+            .filter(u::version.eq(expected_version)),
+    )
+    .set((changes, u::version.eq(expected_version + 1)))
+    .execute(conn)?;
+    Ok(n == 1)
+}

@@ -1,0 +1,5 @@
+//! The rules of the world, in pure Rust: no actix, no diesel. Most unit tests live here.
+
+pub mod account;
+pub mod audit_chain;
+pub mod role;

@@ -1,0 +1,63 @@
+//! HTTP plumbing shared by the API and the UI: request ids, client addresses, running database
+//! work off the actix workers, and the middlewares (security headers, CSRF, error envelope).
+
+pub mod envelope;
+pub mod security;
+pub mod spans;
+
+use crate::config::Settings;
+use crate::db::{DbConnection, Pool};
+use crate::error::{AppError, AppResult};
+use actix_web::{web, HttpMessage, HttpRequest};
+
+/// The id of this request (set by the tracing middleware; also sent as `X-Request-Id`).
+pub fn request_id(req: &HttpRequest) -> String {
+    req.extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|id| id.to_string())
+        .unwrap_or_default()
+}
+
+/// The client's address, for throttling. `X-Forwarded-For` is believed only when configured.
+pub fn client_addr(req: &HttpRequest, settings: &Settings) -> String {
+    if settings.trust_forwarded_for {
+        if let Some(ip) = req.connection_info().realip_remote_addr() {
+            return ip.to_string();
+        }
+    }
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+/// Runs `f` with a pooled connection on the blocking thread pool: diesel calls (and argon2)
+/// must never run on an actix worker, whose single-threaded runtime they would stall.
+pub async fn db<T, F>(pool: &web::Data<Pool>, f: F) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || {
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await?
+}
+
+/// Reads the pool from the app data (present in every app built by `startup`).
+pub fn pool_of(req: &HttpRequest) -> AppResult<web::Data<Pool>> {
+    req.app_data::<web::Data<Pool>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("database pool missing from app data")))
+}
+
+/// Reads the settings from the app data.
+pub fn settings_of(req: &HttpRequest) -> AppResult<web::Data<Settings>> {
+    req.app_data::<web::Data<Settings>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("settings missing from app data")))
+}
+
+/// True for paths answered with JSON; the rest are HTML pages.
+pub fn is_api_path(path: &str) -> bool {
+    path.starts_with("/api/") || path == "/api" || path == "/healthz" || path == "/readyz"
+}

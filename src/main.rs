@@ -1,0 +1,111 @@
+//! The `homeward` command: parses the command line and calls the library.
+
+use clap::{Parser, Subcommand};
+use homeward::config::Settings;
+use homeward::domain::role::Role;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "homeward", version, about = "Case management for repatriating families from detention camps")]
+struct Cli {
+    /// Settings file (optional; environment variables HOMEWARD_* override it).
+    #[arg(long, global = true, default_value = "homeward.toml", env = "HOMEWARD_CONFIG")]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the API.
+    Serve {
+        /// Load reference data and fictional demo data, and print demo logins.
+        #[arg(long)]
+        demo: bool,
+        /// Address to listen on (overrides HOMEWARD_BIND).
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load reference data from seeds/ (idempotent).
+    Seed,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Audit trail operations.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user (the organisation is created if it does not exist).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = |s: &str| s.parse::<Role>())]
+        role: Role,
+        #[arg(long)]
+        org: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable a user; their sessions end at once.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exit status 1 and the first broken sequence number if altered.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut settings = match Settings::load(&cli.config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: invalid settings: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    homeward::telemetry::init(settings.log_format);
+    let result = match cli.command {
+        Command::Serve { demo, bind } => {
+            if let Some(bind) = bind {
+                settings.bind = bind;
+            }
+            actix_web::rt::System::new().block_on(homeward::commands::serve(settings, demo))
+        }
+        Command::Migrate => homeward::commands::migrate(&settings),
+        Command::Seed => homeward::commands::seed(&settings),
+        Command::User { command: UserCommand::Create { email, name, role, org, password_stdin } } => {
+            homeward::commands::user_create(&settings, &email, &name, role, &org, password_stdin)
+        }
+        Command::User { command: UserCommand::Disable { email } } => homeward::commands::user_disable(&settings, &email),
+        Command::Audit { command: AuditCommand::Verify } => match homeward::commands::audit_verify(&settings) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(1),
+            Err(e) => Err(e),
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

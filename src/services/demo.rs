@@ -1,0 +1,60 @@
+//! Fictional demo data for `serve --demo`: a demo organisation and one user per role. Each run
+//! gives the demo users fresh random passwords, which are printed, so a demo database never
+//! keeps a guessable password. Every name here is invented.
+
+use crate::db::repo::{users, OrgScope};
+use crate::db::DbConnection;
+use crate::domain::role::Role;
+use crate::error::AppResult;
+use crate::services::audit::AuditCtx;
+use crate::services::users::{NewUser, UserPatch};
+use crate::services::{organisations, users as user_service};
+
+/// The demo organisation's name.
+pub const DEMO_ORG: &str = "Demo Relief Network (fictional)";
+
+/// A demo login to print.
+pub struct DemoLogin {
+    pub role: Role,
+    pub email: String,
+    pub password: String,
+}
+
+/// Creates (or resets) the demo organisation and users; returns their logins.
+pub fn load(conn: &mut DbConnection) -> AppResult<Vec<DemoLogin>> {
+    let ctx = AuditCtx::cli("serve --demo");
+    let org = organisations::find_or_create(conn, &ctx, DEMO_ORG)?;
+    let scope = OrgScope::new(org.id.clone());
+    let people = [
+        (Role::Admin, "admin@demo.homeward.test", "Demo Admin (Nadia Faroukh)"),
+        (Role::Coordinator, "coordinator@demo.homeward.test", "Demo Coordinator (Lena Marchetti)"),
+        (Role::Caseworker, "caseworker@demo.homeward.test", "Demo Caseworker (Yusuf Haddad-Klein)"),
+    ];
+    let mut logins = Vec::new();
+    for (role, email, name) in people {
+        let password = crate::auth::password::generate();
+        match users::find_by_email(conn, email)? {
+            Some(existing) => {
+                let scope = OrgScope::new(existing.organisation_id.clone());
+                let patch = UserPatch {
+                    role: Some(role),
+                    disabled: Some(false),
+                    password: Some(password.clone()),
+                    ..UserPatch::default()
+                };
+                user_service::update(conn, &ctx, &scope, &existing.id, existing.version, patch)?;
+            }
+            None => {
+                let new = NewUser {
+                    email: email.into(),
+                    display_name: name.into(),
+                    role,
+                    password: Some(password.clone()),
+                };
+                user_service::create(conn, &ctx, &scope, new)?;
+            }
+        }
+        logins.push(DemoLogin { role, email: email.into(), password });
+    }
+    Ok(logins)
+}

@@ -1,0 +1,68 @@
+//! Server-side sessions: creation at login, resolution on every request (idle and absolute
+//! timeouts, disabled accounts), and ending them.
+
+use crate::auth::token;
+use crate::config::Settings;
+use crate::db::models::{SessionRow, UserRow};
+use crate::db::repo::{new_id, now, sessions, users};
+use crate::db::DbConnection;
+use chrono::Duration;
+use diesel::QueryResult;
+
+/// Creates a session and returns its token (the only time the token exists in clear).
+pub fn create(conn: &mut DbConnection, settings: &Settings, user_id: &str) -> QueryResult<String> {
+    let token = token::generate();
+    let at = now();
+    sessions::insert(
+        conn,
+        &SessionRow {
+            id: new_id(),
+            token_hash: token::hash_token(&token),
+            user_id: user_id.to_string(),
+            created_at: at,
+            last_seen_at: at,
+            expires_at: at + secs(settings.session_absolute_timeout_secs),
+        },
+    )?;
+    Ok(token)
+}
+
+fn secs(n: u64) -> Duration {
+    Duration::seconds(i64::try_from(n).unwrap_or(i64::MAX / 1_000_000))
+}
+
+/// The live session and its user for a token, or `None` when the token is unknown, the session
+/// timed out, or the account was disabled. Read on every request, so a role change or a
+/// disabled account takes effect at once.
+pub fn resolve(conn: &mut DbConnection, settings: &Settings, token: &str) -> QueryResult<Option<(SessionRow, UserRow)>> {
+    let Some(session) = sessions::find_by_token_hash(conn, &token::hash_token(token))? else {
+        return Ok(None);
+    };
+    let at = now();
+    let idle = secs(settings.session_idle_timeout_secs);
+    let user = users::find_by_id_unscoped(conn, &session.user_id)?;
+    let live_user = user.filter(|u| u.disabled_at.is_none());
+    let expired = at >= session.expires_at || at - session.last_seen_at >= idle;
+    match live_user {
+        Some(user) if !expired => {
+            // Refresh the idle clock, but not on every request: one write a minute at most.
+            let refresh_every = std::cmp::min(Duration::seconds(60), idle / 4);
+            if at - session.last_seen_at >= refresh_every {
+                sessions::touch(conn, &session.id, at)?;
+            }
+            Ok(Some((session, user)))
+        }
+        _ => {
+            sessions::delete(conn, &session.id)?;
+            Ok(None)
+        }
+    }
+}
+
+/// Deletes expired sessions and old login failures (run periodically by the server).
+pub fn sweep(conn: &mut DbConnection, settings: &Settings) -> QueryResult<usize> {
+    let at = now();
+    let n = sessions::delete_stale(conn, at, at - secs(settings.session_idle_timeout_secs))?;
+    let m = crate::db::repo::login_failures::delete_before(conn, at - secs(settings.login_failure_window_secs))?;
+    Ok(n + m)
+}

@@ -1,0 +1,108 @@
+//! Builds the application: pool, migrations, the HTTP server with its middlewares and routes.
+//! Used by `main` and by the tests, which bind port 0 and get a fresh database each.
+
+use crate::config::Settings;
+use crate::db::{self, Pool};
+use crate::http::{envelope, security, spans::RedactedRootSpan};
+use crate::{api, services, ui};
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{web, App, HttpServer};
+use std::net::TcpListener;
+use std::time::Duration;
+use tracing_actix_web::TracingLogger;
+
+/// A bound, not yet running, server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: Pool,
+}
+
+impl Application {
+    /// Opens the database, runs pending migrations and binds the listener.
+    pub fn build(settings: Settings) -> anyhow::Result<Application> {
+        let pool = open_database(&settings)?;
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        // Computed once now, so the first login with an unknown email is not measurably faster.
+        let _ = crate::auth::password::dummy_hash();
+        let server = run(listener, pool.clone(), settings)?;
+        Ok(Application { port, server, pool })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database pool (for the CLI and tests).
+    pub fn pool(&self) -> Pool {
+        self.pool.clone()
+    }
+
+    /// Serves until stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Connects and migrates.
+pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
+    let pool = db::connect(&settings.database_url, settings.pool_size)?;
+    let mut conn = pool.get()?;
+    db::migrate(&mut conn)?;
+    Ok(pool)
+}
+
+fn run(listener: TcpListener, pool: Pool, settings: Settings) -> anyhow::Result<Server> {
+    let sweeper = (pool.clone(), settings.clone());
+    actix_rt::spawn(async move { sweep_forever(sweeper.0, sweeper.1).await });
+    let workers = settings.workers;
+    let pool = web::Data::new(pool);
+    let settings = web::Data::new(settings);
+    let mut server = HttpServer::new(move || {
+        let (json, form, query, path) = api::extract::configs(settings.max_body_bytes);
+        App::new()
+            .app_data(pool.clone())
+            .app_data(settings.clone())
+            .app_data(json)
+            .app_data(form)
+            .app_data(query)
+            .app_data(path)
+            .app_data(web::PayloadConfig::new(settings.max_body_bytes))
+            .wrap(from_fn(security::csrf))
+            .wrap(from_fn(envelope::error_envelope))
+            .wrap(from_fn(security::security_headers))
+            .wrap(Compress::default())
+            .wrap(TracingLogger::<RedactedRootSpan>::new())
+            .configure(api::configure)
+            .configure(api::openapi::configure)
+            .service(api::openapi::docs_ui())
+            .configure(ui::configure)
+            .default_service(web::to(envelope::not_found))
+    })
+    .listen(listener)?;
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok(server.shutdown_timeout(10).run())
+}
+
+/// Removes expired sessions and old login failures every few minutes.
+async fn sweep_forever(pool: Pool, settings: Settings) {
+    let mut interval = actix_rt::time::interval(Duration::from_secs(300));
+    loop {
+        interval.tick().await;
+        let (pool, settings) = (pool.clone(), settings.clone());
+        let done = web::block(move || {
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            services::sessions::sweep(&mut conn, &settings).map_err(|e| e.to_string())
+        })
+        .await;
+        if let Ok(Err(e)) = done {
+            tracing::warn!(error = %e, "session sweep failed");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! Logging: plain text for a terminal or JSON lines for collectors, filtered by `RUST_LOG`
+//! (default `info`). One line per finished request (its span closing), with the request id.
+
+use crate::config::LogFormat;
+use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::EnvFilter;
+
+/// Installs the global subscriber (once; later calls are ignored, as in tests).
+pub fn init(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}

@@ -1,0 +1,113 @@
+//! The login page, the per-role home page and logout.
+
+use super::i18n::I18n;
+use crate::auth::{cleared_session_cookie, session_cookie, CurrentUser};
+use crate::config::Settings;
+use crate::db::repo::organisations;
+use crate::db::Pool;
+use crate::domain::role::Role;
+use crate::error::{AppError, AppResult};
+use crate::http::{client_addr, db, request_id};
+use crate::services::auth::{self as auth_service, LoginAttempt};
+use askama::Template;
+use askama_web::WebTemplate;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+/// The login page.
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub i18n: I18n,
+    pub path: String,
+    pub error: Option<String>,
+    pub email: String,
+}
+
+/// The home page of a signed-in user.
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub i18n: I18n,
+    pub path: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organisation_name: String,
+}
+
+/// `GET /login`.
+pub async fn login_form(req: HttpRequest) -> LoginPage {
+    LoginPage { i18n: I18n::of_request(&req), path: "/login".into(), error: None, email: String::new() }
+}
+
+/// The login form's fields.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    pub email: String,
+    pub password: String,
+}
+
+/// `POST /login`: the same service as the API; on failure the form comes back with the email kept.
+pub async fn login_submit(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    settings: web::Data<Settings>,
+    form: web::Form<LoginForm>,
+) -> AppResult<HttpResponse> {
+    let form = form.into_inner();
+    let i18n = I18n::of_request(&req);
+    let email = form.email.clone();
+    let attempt = LoginAttempt {
+        email: form.email,
+        password: form.password,
+        client_addr: client_addr(&req, &settings),
+        request_id: request_id(&req),
+    };
+    let s = settings.clone();
+    let outcome = db(&pool, move |conn| auth_service::login(conn, &s, attempt)).await;
+    let message_key = match outcome {
+        Ok((token, _)) => {
+            return Ok(HttpResponse::SeeOther()
+                .cookie(session_cookie(token, &settings))
+                .insert_header(("Location", "/"))
+                .finish())
+        }
+        Err(AppError::InvalidCredentials) => "login-error-invalid",
+        Err(AppError::TooManyRequests { .. }) => "login-error-throttled",
+        Err(other) => return Err(other),
+    };
+    let page = LoginPage { error: Some(i18n.t(message_key)), i18n, path: "/login".into(), email };
+    let status = if message_key == "login-error-throttled" {
+        actix_web::http::StatusCode::TOO_MANY_REQUESTS
+    } else {
+        actix_web::http::StatusCode::UNAUTHORIZED
+    };
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(render(&page)?))
+}
+
+fn render(t: &impl Template) -> AppResult<String> {
+    t.render().map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
+}
+
+/// `GET /`: the signed-in user's home, by role.
+pub async fn home(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HomePage> {
+    let org_id = user.organisation_id.clone();
+    let org = db(&pool, move |conn| organisations::find_by_id(conn, &org_id)?.ok_or(AppError::NotFound)).await?;
+    Ok(HomePage {
+        i18n: I18n::of_request(&req),
+        path: "/".into(),
+        display_name: user.display_name,
+        role: user.role,
+        organisation_name: org.name,
+    })
+}
+
+/// `POST /logout`.
+pub async fn logout(user: CurrentUser, pool: web::Data<Pool>, settings: web::Data<Settings>) -> AppResult<HttpResponse> {
+    let ctx = user.audit_ctx();
+    db(&pool, move |conn| auth_service::logout(conn, &ctx, &user.session_id)).await?;
+    Ok(HttpResponse::SeeOther()
+        .cookie(cleared_session_cookie(&settings))
+        .insert_header(("Location", "/login"))
+        .finish())
+}
