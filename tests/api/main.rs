@@ -1,1 +1,12 @@
+//! Black-box API tests: each test starts the application on port 0 with a fresh database.
+//! `HOMEWARD_TEST_BACKEND=postgres` (with `HOMEWARD_TEST_PG_URL`) runs them all on PostgreSQL;
+//! otherwise on a temporary SQLite file. `make test` runs both.
 
+mod access;
+mod audit;
+mod auth;
+mod cli;
+mod errors;
+mod helpers;
+mod migrations;
+mod ui;

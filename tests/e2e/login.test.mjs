@@ -37,7 +37,7 @@ describe('login', { timeout: 180_000 }, () => {
       await page.fill('input[name="password"]', password);
       await Promise.all([
         page.waitForURL((url) => url.pathname === '/'),
-        page.click('button[type=submit]'),
+        page.click('form[action="/login"] button[type=submit]'),
       ]);
 
       const home = page.locator('[data-testid="home"]');
@@ -66,7 +66,7 @@ describe('login', { timeout: 180_000 }, () => {
       await page.fill('input[name="password"]', 'definitely-not-the-password');
       await Promise.all([
         page.waitForResponse((r) => r.request().method() === 'POST'),
-        page.click('button[type=submit]'),
+        page.click('form[action="/login"] button[type=submit]'),
       ]);
 
       await page.locator('[role="alert"]').first().waitFor({ state: 'visible' });

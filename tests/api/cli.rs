@@ -1,0 +1,124 @@
+//! The `homeward` command line, run as a real process against a fresh database.
+
+use crate::helpers::*;
+use homeward::db::repo::users;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+struct Cli {
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Cli {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Cli { url: fresh_database(&dir), _dir: dir }
+    }
+
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_homeward"))
+            .args(args)
+            .env("HOMEWARD_DATABASE_URL", &self.url)
+            .env("HOMEWARD_CONFIG", self._dir.path().join("none.toml"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run homeward");
+        if let Some(input) = stdin {
+            child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().expect("output")
+    }
+
+    fn conn(&self) -> homeward::db::PooledConn {
+        homeward::db::connect(&self.url, 1).expect("pool").get().expect("conn")
+    }
+
+    fn sql(&self, statement: &str) -> usize {
+        use diesel::RunQueryDsl;
+        let mut conn = self.conn();
+        let c: &mut homeward::db::DbConnection = &mut conn;
+        diesel::sql_query(statement).execute(c).expect("sql")
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn audit_verify_exits_non_zero_with_the_sequence_number_after_an_edit() {
+    let cli = Cli::new();
+    let fresh = cli.run(&["audit", "verify"], None);
+    assert!(fresh.status.success(), "{}", stdout(&fresh));
+    for (i, role) in ["admin", "caseworker", "coordinator"].iter().enumerate() {
+        let email = format!("cli{i}@test.homeward.example");
+        let out = cli.run(&["user", "create", "--email", &email, "--name", "CLI (fictional)", "--role", role, "--org", "CLI Org"], None);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert!(cli.run(&["audit", "verify"], None).status.success());
+    assert_eq!(cli.sql("UPDATE audit_events SET action = 'user.disable' WHERE seq = 3"), 1);
+    let broken = cli.run(&["audit", "verify"], None);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(stdout(&broken).contains("sequence 3"), "{}", stdout(&broken));
+}
+
+#[test]
+fn user_create_makes_the_organisation_and_prints_a_working_generated_password() {
+    let cli = Cli::new();
+    let out = cli.run(&["user", "create", "--email", "Lead@Test.Homeward.Example", "--name", "Lead (fictional)", "--role", "admin", "--org", "New NGO"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = stdout(&out);
+    let password = text.lines().find_map(|l| l.strip_prefix("password: ")).expect("printed password").trim().to_string();
+    let user = users::find_by_email(&mut cli.conn(), "lead@test.homeward.example").expect("query").expect("user");
+    assert_eq!(user.role, "admin");
+    assert!(homeward::auth::password::verify(&password, &user.password_hash));
+    assert!(!user.password_hash.contains(&password));
+    // The same email again is refused with a readable reason.
+    let again = cli.run(&["user", "create", "--email", "lead@test.homeward.example", "--name", "X", "--role", "admin", "--org", "New NGO"], None);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already registered"));
+}
+
+#[test]
+fn user_create_reads_the_password_from_stdin_and_applies_the_policy() {
+    let cli = Cli::new();
+    let args = ["user", "create", "--email", "s@test.homeward.example", "--name", "S (fictional)", "--role", "caseworker", "--org", "O", "--password-stdin"];
+    let weak = cli.run(&args, Some("password1234\n"));
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("too common"));
+    let ok = cli.run(&args, Some("quiet-lantern-by-the-river\n"));
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(!stdout(&ok).contains("password:"));
+    let user = users::find_by_email(&mut cli.conn(), "s@test.homeward.example").expect("query").expect("user");
+    assert!(homeward::auth::password::verify("quiet-lantern-by-the-river", &user.password_hash));
+}
+
+#[test]
+fn user_disable_disables_the_account() {
+    let cli = Cli::new();
+    let args = ["user", "create", "--email", "d@test.homeward.example", "--name", "D (fictional)", "--role", "caseworker", "--org", "O"];
+    assert!(cli.run(&args, None).status.success());
+    assert!(cli.run(&["user", "disable", "--email", "d@test.homeward.example"], None).status.success());
+    let user = users::find_by_email(&mut cli.conn(), "d@test.homeward.example").expect("query").expect("user");
+    assert!(user.disabled_at.is_some());
+    assert!(!cli.run(&["user", "disable", "--email", "nobody@test.homeward.example"], None).status.success());
+}
+
+#[test]
+fn seed_is_idempotent() {
+    let cli = Cli::new();
+    let first = cli.run(&["seed"], None);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(stdout(&first).contains("countries added: 250"), "{}", stdout(&first));
+    let second = cli.run(&["seed"], None);
+    assert!(stdout(&second).contains("already up to date"), "{}", stdout(&second));
+    let countries = homeward::db::repo::countries::list(&mut cli.conn()).expect("countries");
+    assert_eq!(countries.len(), 250);
+    assert!(countries.iter().any(|c| c.code == "XK"));
+    // Only the first run changed anything, so only it is audited.
+    assert_eq!(count_in(&mut cli.conn(), "audit_events WHERE action = 'seed.apply'"), 1);
+}

@@ -1,0 +1,219 @@
+//! Test harness: spawns the app on a fresh database (SQLite file or PostgreSQL database) and
+//! offers a small HTTP client that handles the session cookie by hand (so tests can inspect it).
+
+use diesel::{Connection, RunQueryDsl};
+use homeward::config::Settings;
+use homeward::db::repo::OrgScope;
+use homeward::db::{DbConnection, Pool};
+use homeward::domain::role::Role;
+use homeward::services::audit::AuditCtx;
+use homeward::services::{organisations, users};
+use homeward::startup::Application;
+use reqwest::{Method, Response};
+use serde_json::Value;
+
+/// A running app on its own database.
+pub struct TestApp {
+    pub address: String,
+    pub pool: Pool,
+    #[allow(dead_code)]
+    pub settings: Settings,
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+/// A signed-in client: the session cookie's value.
+#[derive(Clone, Debug)]
+pub struct Session(pub String);
+
+/// A test account.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub password: String,
+    pub organisation_id: String,
+}
+
+/// Which database the tests run on.
+pub fn backend() -> &'static str {
+    match std::env::var("HOMEWARD_TEST_BACKEND").as_deref() {
+        Ok("postgres") => "postgres",
+        _ => "sqlite",
+    }
+}
+
+/// A fresh database URL: a new SQLite file, or a new PostgreSQL database.
+pub fn fresh_database(dir: &tempfile::TempDir) -> String {
+    if backend() == "postgres" {
+        let admin_url = std::env::var("HOMEWARD_TEST_PG_URL")
+            .expect("HOMEWARD_TEST_BACKEND=postgres needs HOMEWARD_TEST_PG_URL (make test starts a server)");
+        let name = format!("homeward_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = diesel::PgConnection::establish(&admin_url).expect("connect to the test PostgreSQL server");
+        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create test database");
+        let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url);
+        format!("{base}/{name}")
+    } else {
+        dir.path().join("test.db").to_string_lossy().into_owned()
+    }
+}
+
+/// Starts the app with default test settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the app with settings adjusted by `adjust`.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = Settings {
+        database_url: fresh_database(&dir),
+        bind: "127.0.0.1:0".into(),
+        cookie_secure: false,
+        pool_size: 4,
+        workers: 1,
+        ..Settings::default()
+    };
+    adjust(&mut settings);
+    let app = Application::build(settings.clone()).expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let pool = app.pool();
+    actix_rt::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp { address, pool, settings, client, _dir: dir }
+}
+
+impl TestApp {
+    /// A pooled connection for setting up or inspecting the database directly.
+    pub fn conn(&self) -> homeward::db::PooledConn {
+        self.pool.get().expect("connection")
+    }
+
+    /// Creates an account in `org` (created if missing), as the operator would with the CLI.
+    pub fn account(&self, role: Role, org: &str) -> Account {
+        let mut conn = self.conn();
+        let ctx = AuditCtx::cli("test");
+        let o = organisations::find_or_create(&mut conn, &ctx, org).expect("organisation");
+        let email = format!("{}-{}@test.homeward.example", role.as_str(), &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let password = format!("pw-{}-long-enough", uuid::Uuid::new_v4().simple());
+        let new = users::NewUser {
+            email: email.clone(),
+            display_name: format!("Test {} (fictional)", role.as_str()),
+            role,
+            password: Some(password.clone()),
+        };
+        let created = users::create(&mut conn, &ctx, &OrgScope::new(o.id.clone()), new).expect("create user");
+        Account { id: created.user.id, email, password, organisation_id: o.id }
+    }
+
+    /// Signs in through the API; panics unless it succeeds.
+    pub async fn login(&self, account: &Account) -> Session {
+        let res = self.try_login(&account.email, &account.password).await;
+        assert_eq!(res.status(), 200, "login should succeed");
+        session_from(&res).expect("session cookie")
+    }
+
+    /// An account of `role` in `org`, signed in.
+    pub async fn signed_in(&self, role: Role, org: &str) -> (Account, Session) {
+        let account = self.account(role, org);
+        let session = self.login(&account).await;
+        (account, session)
+    }
+
+    pub async fn try_login(&self, email: &str, password: &str) -> Response {
+        self.request(Method::POST, "/api/v1/auth/login", None, Some(serde_json::json!({"email": email, "password": password})))
+            .await
+    }
+
+    /// Any request; JSON body if given; the session cookie if given.
+    pub async fn request(&self, method: Method, path: &str, session: Option<&Session>, body: Option<Value>) -> Response {
+        let mut req = self.client.request(method, format!("{}{}", self.address, path));
+        if let Some(Session(token)) = session {
+            req = req.header("Cookie", format!("homeward_session={token}"));
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    pub async fn get(&self, path: &str, session: &Session) -> Response {
+        self.request(Method::GET, path, Some(session), None).await
+    }
+
+    pub async fn post(&self, path: &str, session: &Session, body: Value) -> Response {
+        self.request(Method::POST, path, Some(session), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, session: &Session, body: Value) -> Response {
+        self.request(Method::PATCH, path, Some(session), Some(body)).await
+    }
+
+    /// Runs raw SQL against the app's database (to simulate tampering).
+    pub fn sql(&self, statement: &str) -> usize {
+        let mut conn = self.conn();
+        let c: &mut DbConnection = &mut conn;
+        diesel::sql_query(statement).execute(c).expect("sql")
+    }
+
+    /// `SELECT COUNT(*) FROM <from_where>` against the app's database.
+    pub fn count(&self, from_where: &str) -> i64 {
+        count_in(&mut self.conn(), from_where)
+    }
+
+    /// The audit events of the whole chain, in order: (seq, action, outcome).
+    pub fn audit_actions(&self) -> Vec<(i64, String, String)> {
+        let mut conn = self.conn();
+        homeward::db::repo::audit::chain_after(&mut conn, 0, 10_000)
+            .expect("audit rows")
+            .into_iter()
+            .map(|r| (r.seq, r.action, r.outcome))
+            .collect()
+    }
+}
+
+/// The session cookie set by a response, if any.
+pub fn session_from(res: &Response) -> Option<Session> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("homeward_session="))
+        .map(|rest| Session(rest.split(';').next().unwrap_or_default().to_string()))
+        .filter(|s| !s.0.is_empty())
+}
+
+/// The body as JSON.
+pub async fn json(res: Response) -> Value {
+    res.json().await.expect("JSON body")
+}
+
+/// Asserts the error envelope with a code, and returns the body.
+pub async fn assert_error(res: Response, status: u16, code: &str) -> Value {
+    assert_eq!(res.status().as_u16(), status, "status for {code}");
+    let header_id = res.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let body = json(res).await;
+    assert_eq!(body["error"]["code"], code, "error body: {body}");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    let rid = body["error"]["request_id"].as_str().unwrap_or_default().to_string();
+    assert!(!rid.is_empty(), "request id in body");
+    assert_eq!(Some(rid), header_id, "body request id matches X-Request-Id");
+    body
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// `SELECT COUNT(*) FROM <from_where>` on any connection.
+pub fn count_in(conn: &mut DbConnection, from_where: &str) -> i64 {
+    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {from_where}"))
+        .get_result::<Count>(conn)
+        .expect("count")
+        .n
+}
