@@ -77,3 +77,6 @@ pub struct CountryRow {
     pub code: String,
     pub name: String,
 }
+
+pub mod registry;
+pub use registry::*;

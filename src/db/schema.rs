@@ -70,6 +70,156 @@ diesel::table! {
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(sessions -> users (user_id));
 
+
+diesel::table! {
+    facilities (id) {
+        id -> Text,
+        name -> Text,
+        kind -> Text,
+        country_code -> Text,
+        notes -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    facility_authorities (id) {
+        id -> Text,
+        facility_id -> Text,
+        authority -> Text,
+        from_date -> Date,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    families (id) {
+        id -> Text,
+        organisation_id -> Text,
+        label -> Text,
+        notes -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    persons (id) {
+        id -> Text,
+        organisation_id -> Text,
+        family_id -> Nullable<Text>,
+        given_name -> Text,
+        family_name -> Text,
+        sex -> Text,
+        birth_year -> Nullable<Integer>,
+        birth_month -> Nullable<Integer>,
+        birth_day -> Nullable<Integer>,
+        birth_margin -> Integer,
+        birth_earliest -> Nullable<Date>,
+        birth_latest -> Nullable<Date>,
+        place_of_birth -> Text,
+        left_home_year -> Nullable<Integer>,
+        left_home_month -> Nullable<Integer>,
+        left_home_age -> Nullable<Integer>,
+        wish -> Text,
+        wish_recorded_on -> Nullable<Date>,
+        unaccompanied_minor -> Bool,
+        orphan -> Bool,
+        medical_need -> Bool,
+        disability -> Bool,
+        date_of_death -> Nullable<Date>,
+        notes -> Text,
+        search_key -> Text,
+        stateless -> Bool,
+        at_risk -> Bool,
+        custody_status -> Text,
+        current_facility_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    person_names (id) {
+        id -> Text,
+        person_id -> Text,
+        kind -> Text,
+        script -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    kinships (id) {
+        id -> Text,
+        organisation_id -> Text,
+        person_id -> Text,
+        relative_id -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    nationality_claims (id) {
+        id -> Text,
+        person_id -> Text,
+        country_code -> Text,
+        status -> Text,
+        basis -> Text,
+        decision_date -> Nullable<Date>,
+        legal_note -> Text,
+        source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    custody_events (id) {
+        id -> Text,
+        person_id -> Text,
+        kind -> Text,
+        facility_id -> Nullable<Text>,
+        event_year -> Integer,
+        event_month -> Nullable<Integer>,
+        event_day -> Nullable<Integer>,
+        event_margin -> Integer,
+        event_earliest -> Date,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    record_changes (id) {
+        id -> Text,
+        organisation_id -> Text,
+        family_id -> Nullable<Text>,
+        entity_type -> Text,
+        entity_id -> Text,
+        field -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        request_id -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(persons -> families (family_id));
+diesel::joinable!(person_names -> persons (person_id));
+diesel::joinable!(nationality_claims -> persons (person_id));
+diesel::joinable!(custody_events -> persons (person_id));
+diesel::joinable!(facility_authorities -> facilities (facility_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,
@@ -77,4 +227,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     audit_events,
     countries,
+    facilities,
+    facility_authorities,
+    families,
+    persons,
+    person_names,
+    kinships,
+    nationality_claims,
+    custody_events,
+    record_changes,
 );

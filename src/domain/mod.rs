@@ -2,4 +2,10 @@
 
 pub mod account;
 pub mod audit_chain;
+pub mod custody;
+pub mod enums;
+pub mod names;
+pub mod nationality;
+pub mod partial_date;
+pub mod person;
 pub mod role;

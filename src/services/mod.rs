@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod demo;
 pub mod organisations;
+pub mod registry;
 pub mod seed;
 pub mod sessions;
 pub mod users;

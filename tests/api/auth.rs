@@ -173,3 +173,15 @@ async fn passwords_must_be_long_and_uncommon() {
     let email = json(res).await["user"]["email"].as_str().unwrap_or_default().to_string();
     assert_eq!(app.try_login(&email, &long).await.status(), 200);
 }
+
+#[actix_web::test]
+async fn a_password_change_ends_the_accounts_sessions() {
+    let app = spawn_app().await;
+    let (_, admin) = app.signed_in(Role::Admin, "Org A").await;
+    let (worker, worker_session) = app.signed_in(Role::Caseworker, "Org A").await;
+    let res = app.patch(&format!("/api/v1/users/{}", worker.id), &admin, json!({"password": "a-fresh-river-lantern", "version": 1})).await;
+    assert_eq!(res.status(), 200);
+    assert_error(app.get("/api/v1/me", &worker_session).await, 401, "unauthenticated").await;
+    assert_eq!(app.try_login(&worker.email, &worker.password).await.status(), 401);
+    assert_eq!(app.try_login(&worker.email, "a-fresh-river-lantern").await.status(), 200);
+}

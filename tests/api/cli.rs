@@ -122,3 +122,48 @@ fn seed_is_idempotent() {
     // Only the first run changed anything, so only it is audited.
     assert_eq!(count_in(&mut cli.conn(), "audit_events WHERE action = 'seed.apply'"), 1);
 }
+
+/// Starts `homeward serve` as a real process with JSON logs; returns it and its base URL.
+fn serve(cli: &Cli) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_homeward"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("HOMEWARD_DATABASE_URL", &cli.url)
+        .env("HOMEWARD_CONFIG", cli._dir.path().join("none.toml"))
+        .env("HOMEWARD_LOG_FORMAT", "json")
+        .env("HOMEWARD_COOKIE_SECURE", "false")
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("listening line");
+    let url = line.trim().rsplit(' ').next().expect("url").to_string();
+    (child, url)
+}
+
+#[actix_web::test]
+async fn server_logs_hold_no_query_strings_passwords_or_tokens() {
+    let cli = Cli::new();
+    let args = ["user", "create", "--email", "log@test.homeward.example", "--name", "L (fictional)", "--role", "admin", "--org", "O", "--password-stdin"];
+    assert!(cli.run(&args, Some("secret-lantern-river-9\n")).status.success());
+    let (mut child, url) = serve(&cli);
+    let client = reqwest::Client::new();
+    let res = client.post(format!("{url}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": "log@test.homeward.example", "password": "secret-lantern-river-9"}))
+        .send().await.expect("login");
+    assert_eq!(res.status(), 200);
+    let token = session_from(&res).expect("cookie").0;
+    let cookie = format!("homeward_session={token}");
+    client.get(format!("{url}/api/v1/users?q=Zaynab-Searched-Name")).header("Cookie", &cookie).send().await.expect("get");
+    client.post(format!("{url}/api/v1/auth/login")).json(&serde_json::json!({"email": "log@test.homeward.example", "password": "wrong-guess-123456"}))
+        .send().await.expect("bad login");
+    child.kill().expect("stop server");
+    let out = child.wait_with_output().expect("output");
+    let logs = String::from_utf8_lossy(&out.stderr);
+    assert!(logs.contains("http_request"), "request spans are logged: {logs}");
+    for secret in ["secret-lantern-river-9", "wrong-guess-123456", "Zaynab-Searched-Name", &token, "log@test.homeward.example"] {
+        assert!(!logs.contains(secret), "log contains {secret}");
+    }
+}

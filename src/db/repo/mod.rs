@@ -6,6 +6,8 @@
 
 pub mod audit;
 pub mod countries;
+pub mod facilities;
+pub mod registry;
 pub mod login_failures;
 pub mod organisations;
 pub mod sessions;

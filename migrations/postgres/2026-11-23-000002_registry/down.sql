@@ -1,0 +1,9 @@
+DROP TABLE record_changes;
+DROP TABLE custody_events;
+DROP TABLE nationality_claims;
+DROP TABLE kinships;
+DROP TABLE person_names;
+DROP TABLE persons;
+DROP TABLE families;
+DROP TABLE facility_authorities;
+DROP TABLE facilities;
