@@ -60,7 +60,10 @@ pub fn seed(settings: &Settings) -> anyhow::Result<()> {
     if report.unchanged() {
         println!("reference data already up to date");
     } else {
-        println!("countries added: {}, renamed: {}", report.countries_added, report.countries_renamed);
+        println!(
+            "countries added: {}, renamed: {}; facilities added: {}, authority periods added: {}",
+            report.countries_added, report.countries_renamed, report.facilities_added, report.authorities_added
+        );
     }
     Ok(())
 }

@@ -4,9 +4,13 @@
 pub mod audit;
 pub mod auth;
 pub mod extract;
+pub mod facilities;
+pub mod families;
+pub mod filters;
 pub mod health;
 pub mod openapi;
 pub mod organisations;
+pub mod persons;
 pub mod users;
 
 use crate::http::envelope::method_not_allowed;
@@ -33,5 +37,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/users").route(web::get().to(users::list)).route(web::post().to(users::create)))
         .service(resource("/api/v1/users/{id}").route(web::get().to(users::get)).route(web::patch().to(users::update)))
         .service(resource("/api/v1/audit").route(web::get().to(audit::list)))
-        .service(resource("/api/v1/audit/verify").route(web::get().to(audit::verify)));
+        .service(resource("/api/v1/audit/verify").route(web::get().to(audit::verify)))
+        .service(resource("/api/v1/countries").route(web::get().to(facilities::list_countries)))
+        .service(resource("/api/v1/facilities").route(web::get().to(facilities::list)).route(web::post().to(facilities::create)))
+        .service(resource("/api/v1/facilities/{id}").route(web::get().to(facilities::get)).route(web::patch().to(facilities::update)))
+        .service(resource("/api/v1/facilities/{id}/authorities").route(web::post().to(facilities::add_authority)))
+        .service(resource("/api/v1/facilities/{id}/population").route(web::get().to(facilities::population)))
+        .service(resource("/api/v1/families").route(web::get().to(families::list)).route(web::post().to(families::create)))
+        .service(resource("/api/v1/families/{id}").route(web::get().to(families::get)).route(web::patch().to(families::update)))
+        .service(resource("/api/v1/families/{id}/members").route(web::post().to(families::add_member)))
+        .service(resource("/api/v1/families/{id}/history").route(web::get().to(families::history)))
+        .service(resource("/api/v1/persons").route(web::get().to(persons::list)))
+        .service(resource("/api/v1/persons/{id}").route(web::get().to(persons::get)).route(web::patch().to(persons::update)))
+        .service(resource("/api/v1/persons/{id}/whereabouts").route(web::get().to(persons::whereabouts)))
+        .service(resource("/api/v1/persons/{id}/history").route(web::get().to(persons::history)))
+        .service(resource("/api/v1/persons/{id}/names").route(web::post().to(persons::add_name)))
+        .service(resource("/api/v1/persons/{id}/names/{name_id}").route(web::delete().to(persons::remove_name)))
+        .service(resource("/api/v1/persons/{id}/nationalities").route(web::post().to(persons::add_claim)))
+        .service(resource("/api/v1/persons/{id}/custody").route(web::post().to(persons::add_custody)))
+        .service(resource("/api/v1/nationalities/{id}").route(web::patch().to(persons::update_claim)))
+        .service(resource("/api/v1/kinships").route(web::post().to(persons::link)))
+        .service(resource("/api/v1/kinships/{id}").route(web::delete().to(persons::unlink)));
 }

@@ -30,6 +30,9 @@ pub fn load(conn: &mut DbConnection) -> AppResult<Vec<DemoLogin>> {
         (Role::Coordinator, "coordinator@demo.homeward.test", "Demo Coordinator (Lena Marchetti)"),
         (Role::Caseworker, "caseworker@demo.homeward.test", "Demo Caseworker (Yusuf Haddad-Klein)"),
     ];
+    // A second organisation, so the demo shows that records stay within their organisation.
+    organisations::find_or_create(conn, &ctx, "Partner Aid Collective (fictional)")?;
+    crate::services::demo_families::load(conn, &scope)?;
     let mut logins = Vec::new();
     for (role, email, name) in people {
         let password = crate::auth::password::generate();

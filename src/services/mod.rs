@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod demo_families;
 pub mod organisations;
 pub mod registry;
 pub mod seed;

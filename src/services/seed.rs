@@ -6,16 +6,43 @@ use crate::db::repo::countries;
 use crate::db::{write_tx, DbConnection};
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditCtx};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 const COUNTRIES_CSV: &str = include_str!("../../seeds/countries.csv");
+const FACILITIES_TOML: &str = include_str!("../../seeds/facilities.toml");
+
+#[derive(Debug, Deserialize)]
+struct FacilitiesFile {
+    facility: Vec<FacilitySeed>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FacilitySeed {
+    name: String,
+    kind: String,
+    country: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    authorities: Vec<AuthoritySeed>,
+}
+
+#[derive(Debug, Deserialize)]
+struct AuthoritySeed {
+    authority: String,
+    from: chrono::NaiveDate,
+    #[serde(default)]
+    note: String,
+}
 
 /// What a seed run did.
 #[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
 pub struct SeedReport {
     pub countries_added: usize,
     pub countries_renamed: usize,
+    pub facilities_added: usize,
+    pub authorities_added: usize,
 }
 
 impl SeedReport {
@@ -55,9 +82,58 @@ pub fn apply(conn: &mut DbConnection, ctx: &AuditCtx) -> AppResult<SeedReport> {
                 Some(_) => {}
             }
         }
+        apply_facilities(conn, &mut report)?;
         if !report.unchanged() {
             audit::record(conn, ctx, "seed.apply", Some(("seed", "countries")), "success")?;
         }
         Ok(report)
     })
+}
+
+/// Adds missing facilities and authority periods (existing ones are left as admins edited them).
+fn apply_facilities(conn: &mut DbConnection, report: &mut SeedReport) -> AppResult<()> {
+    use crate::db::models::{FacilityAuthorityRow, FacilityRow};
+    use crate::db::repo::{facilities, new_id, now};
+    let file: FacilitiesFile = toml::from_str(FACILITIES_TOML)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("seeds/facilities.toml is malformed: {e}")))?;
+    for f in file.facility {
+        let facility = match facilities::find_by_name(conn, &f.name)? {
+            Some(existing) => existing,
+            None => {
+                let at = now();
+                let row = FacilityRow {
+                    id: new_id(),
+                    name: f.name.clone(),
+                    kind: f.kind.clone(),
+                    country_code: f.country.clone(),
+                    notes: f.notes.clone(),
+                    created_at: at,
+                    updated_at: at,
+                    version: 1,
+                };
+                facilities::insert(conn, &row)?;
+                report.facilities_added += 1;
+                row
+            }
+        };
+        let known = facilities::authorities(conn, &[facility.id.clone()])?;
+        for a in f.authorities {
+            if known.iter().any(|k| k.from_date == a.from) {
+                continue;
+            }
+            facilities::insert_authority(
+                conn,
+                &FacilityAuthorityRow {
+                    id: new_id(),
+                    facility_id: facility.id.clone(),
+                    authority: a.authority,
+                    from_date: a.from,
+                    note: a.note,
+                    created_at: now(),
+                },
+            )?;
+            report.authorities_added += 1;
+        }
+    }
+    Ok(())
 }

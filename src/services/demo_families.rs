@@ -1,0 +1,103 @@
+//! Loads the fictional demo families (`seeds/demo/families.json`) through the same intake
+//! service caseworkers use, so the demo data obeys every validation rule.
+
+use crate::db::repo::{facilities, registry, OrgScope, Page};
+use crate::db::DbConnection;
+use crate::domain::partial_date::PartialDate;
+use crate::domain::person::KinshipKind;
+use crate::error::{AppError, AppResult};
+use crate::services::audit::AuditCtx;
+use crate::services::registry::families::{intake, FamilyIntake, IntakeKinship};
+use crate::services::registry::input::{ClaimInput, CustodyInput, NameInput, PersonCore, PersonIntake};
+use serde::Deserialize;
+
+const DEMO_FAMILIES: &str = include_str!("../../seeds/demo/families.json");
+
+#[derive(Deserialize)]
+struct DemoFamily {
+    label: String,
+    #[serde(default)]
+    notes: String,
+    members: Vec<DemoMember>,
+    #[serde(default)]
+    kinship: Vec<DemoKinship>,
+}
+
+#[derive(Deserialize)]
+struct DemoMember {
+    key: String,
+    #[serde(flatten)]
+    core: PersonCore,
+    #[serde(default)]
+    flags: Vec<String>,
+    #[serde(default)]
+    other_names: Vec<NameInput>,
+    #[serde(default)]
+    nationalities: Vec<ClaimInput>,
+    #[serde(default)]
+    custody: Vec<DemoCustody>,
+}
+
+#[derive(Deserialize)]
+struct DemoCustody {
+    kind: crate::domain::custody::CustodyKind,
+    facility: Option<String>,
+    date: PartialDate,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Deserialize)]
+struct DemoKinship {
+    person: String,
+    kind: KinshipKind,
+    relative: String,
+}
+
+/// Loads the demo families into the scope's organisation unless it already has families.
+/// Returns how many families were added.
+pub fn load(conn: &mut DbConnection, scope: &OrgScope) -> AppResult<usize> {
+    let (_, existing) = registry::list_families(conn, scope, &Default::default(), Page { limit: 1, offset: 0 })?;
+    if existing > 0 {
+        return Ok(0);
+    }
+    let families: Vec<DemoFamily> = serde_json::from_str(DEMO_FAMILIES)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("seeds/demo/families.json is malformed: {e}")))?;
+    let facility_ids: std::collections::HashMap<String, String> =
+        facilities::list(conn)?.into_iter().map(|f| (f.name, f.id)).collect();
+    let ctx = AuditCtx::cli("serve --demo").within(scope);
+    let count = families.len();
+    for f in families {
+        let keys: Vec<String> = f.members.iter().map(|m| m.key.clone()).collect();
+        let position = |key: &str| keys.iter().position(|k| k == key).ok_or_else(|| AppError::Internal(anyhow::anyhow!("demo kinship names unknown member {key}")));
+        let kinship = f
+            .kinship
+            .iter()
+            .map(|k| Ok(IntakeKinship { person: position(&k.person)?, kind: k.kind, relative: position(&k.relative)? }))
+            .collect::<AppResult<Vec<_>>>()?;
+        let members = f
+            .members
+            .into_iter()
+            .map(|m| {
+                let mut core = m.core;
+                core.unaccompanied_minor = m.flags.iter().any(|x| x == "unaccompanied_minor");
+                core.orphan = m.flags.iter().any(|x| x == "orphan");
+                core.medical_need = m.flags.iter().any(|x| x == "medical_need");
+                core.disability = m.flags.iter().any(|x| x == "disability");
+                let custody = m
+                    .custody
+                    .into_iter()
+                    .map(|c| CustodyInput {
+                        kind: c.kind,
+                        facility_id: c.facility.and_then(|name| facility_ids.get(&name).cloned()),
+                        date: c.date,
+                        note: c.note,
+                    })
+                    .collect();
+                PersonIntake { core, other_names: m.other_names, nationalities: m.nationalities, custody }
+            })
+            .collect();
+        intake(conn, &ctx, scope, FamilyIntake { label: f.label, notes: f.notes, members, kinship })?;
+    }
+    Ok(count)
+}
