@@ -27,11 +27,11 @@ async fn changes_are_audited_and_the_chain_verifies() {
     let actions: Vec<String> = app.audit_actions().into_iter().map(|(_, a, _)| a).collect();
     assert_eq!(
         actions,
-        ["organisation.create", "user.create", "auth.login", "user.create", "user.create", "user.create"]
+        ["seed.apply", "organisation.create", "user.create", "auth.login", "user.create", "user.create", "user.create"]
     );
     let report = verify(&app, &admin).await;
     assert_eq!(report["ok"], true, "{report}");
-    assert_eq!(report["checked"], 6);
+    assert_eq!(report["checked"], 7);
     assert_eq!(report["head"].as_str().map(str::len), Some(64));
 }
 

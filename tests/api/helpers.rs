@@ -78,6 +78,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let app = Application::build(settings.clone()).expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
     let pool = app.pool();
+    // Reference data (countries, facilities), as `homeward seed` loads it.
+    homeward::services::seed::apply(&mut pool.get().expect("conn"), &AuditCtx::cli("test seed")).expect("seed");
     actix_rt::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -162,6 +164,11 @@ impl TestApp {
     /// `SELECT COUNT(*) FROM <from_where>` against the app's database.
     pub fn count(&self, from_where: &str) -> i64 {
         count_in(&mut self.conn(), from_where)
+    }
+
+    /// The id of a seeded facility by name.
+    pub fn facility(&self, name: &str) -> String {
+        homeward::db::repo::facilities::find_by_name(&mut self.conn(), name).expect("query").expect("seeded facility").id
     }
 
     /// The audit events of the whole chain, in order: (seq, action, outcome).

@@ -9,4 +9,6 @@ mod cli;
 mod errors;
 mod helpers;
 mod migrations;
+mod registry;
+mod registry_rules;
 mod ui;
