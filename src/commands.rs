@@ -61,10 +61,26 @@ pub fn seed(settings: &Settings) -> anyhow::Result<()> {
         println!("reference data already up to date");
     } else {
         println!(
-            "countries added: {}, renamed: {}; facilities added: {}, authority periods added: {}",
-            report.countries_added, report.countries_renamed, report.facilities_added, report.authorities_added
+            "countries added: {}, renamed: {}; facilities added: {}, authority periods added: {}; \
+             policy versions published: {}, new drafts from changed seeds: {}",
+            report.countries_added,
+            report.countries_renamed,
+            report.facilities_added,
+            report.authorities_added,
+            report.policies_published,
+            report.policy_drafts
         );
     }
+    Ok(())
+}
+
+/// `homeward reevaluate`: every person against the published policies, in batches.
+pub fn reevaluate(settings: &Settings) -> anyhow::Result<()> {
+    let pool = open_database(settings)?;
+    let mut conn = pool.get()?;
+    let started = std::time::Instant::now();
+    let n = crate::services::policy::evaluation::reevaluate_all(&mut conn).map_err(explain)?;
+    println!("re-evaluated {n} persons in {:.2} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -31,6 +31,8 @@ enum Command {
     Migrate,
     /// Load reference data from seeds/ (idempotent).
     Seed,
+    /// Re-evaluate every person against the published policies (the server also does it daily).
+    Reevaluate,
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -91,6 +93,7 @@ fn main() -> ExitCode {
         }
         Command::Migrate => homeward::commands::migrate(&settings),
         Command::Seed => homeward::commands::seed(&settings),
+        Command::Reevaluate => homeward::commands::reevaluate(&settings),
         Command::User { command: UserCommand::Create { email, name, role, org, password_stdin } } => {
             homeward::commands::user_create(&settings, &email, &name, role, &org, password_stdin)
         }

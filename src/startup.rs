@@ -59,6 +59,8 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
 fn run(listener: TcpListener, pool: Pool, settings: Settings) -> anyhow::Result<Server> {
     let sweeper = (pool.clone(), settings.clone());
     actix_rt::spawn(async move { sweep_forever(sweeper.0, sweeper.1).await });
+    let evaluator = pool.clone();
+    actix_rt::spawn(async move { reevaluate_daily(evaluator).await });
     let workers = settings.workers;
     let pool = web::Data::new(pool);
     let settings = web::Data::new(settings);
@@ -103,6 +105,36 @@ async fn sweep_forever(pool: Pool, settings: Settings) {
         .await;
         if let Ok(Err(e)) = done {
             tracing::warn!(error = %e, "session sweep failed");
+        }
+    }
+}
+
+/// Re-evaluates everyone once a day, so outcomes follow birthdays and version periods without
+/// anyone touching a record. Checks hourly whether the date changed; the first run is a minute
+/// after start-up (not at once, so a restart loop cannot hammer the database).
+async fn reevaluate_daily(pool: Pool) {
+    let mut last: Option<chrono::NaiveDate> = None;
+    actix_rt::time::sleep(Duration::from_secs(60)).await;
+    let mut interval = actix_rt::time::interval(Duration::from_secs(3600));
+    loop {
+        interval.tick().await;
+        let today = chrono::Utc::now().date_naive();
+        if last == Some(today) {
+            continue;
+        }
+        let pool = pool.clone();
+        let done = web::block(move || {
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            services::policy::evaluation::reevaluate_all(&mut conn).map_err(|e| e.to_string())
+        })
+        .await;
+        match done {
+            Ok(Ok(n)) => {
+                tracing::info!(persons = n, "daily re-evaluation done");
+                last = Some(today);
+            }
+            Ok(Err(e)) => tracing::warn!(error = %e, "daily re-evaluation failed"),
+            Err(e) => tracing::warn!(error = %e, "daily re-evaluation could not run"),
         }
     }
 }

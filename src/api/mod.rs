@@ -11,6 +11,7 @@ pub mod health;
 pub mod openapi;
 pub mod organisations;
 pub mod persons;
+pub mod policies;
 pub mod users;
 
 use crate::http::envelope::method_not_allowed;
@@ -57,5 +58,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/persons/{id}/custody").route(web::post().to(persons::add_custody)))
         .service(resource("/api/v1/nationalities/{id}").route(web::patch().to(persons::update_claim)))
         .service(resource("/api/v1/kinships").route(web::post().to(persons::link)))
-        .service(resource("/api/v1/kinships/{id}").route(web::delete().to(persons::unlink)));
+        .service(resource("/api/v1/kinships/{id}").route(web::delete().to(persons::unlink)))
+        .service(resource("/api/v1/policies").route(web::get().to(policies::list)))
+        .service(resource("/api/v1/policies/{country}").route(web::get().to(policies::country)))
+        .service(resource("/api/v1/policies/{country}/drafts").route(web::post().to(policies::create_draft)))
+        .service(resource("/api/v1/policy-versions/{id}").route(web::get().to(policies::get)).route(web::patch().to(policies::edit)))
+        .service(resource("/api/v1/policy-versions/{id}/publish").route(web::post().to(policies::publish)))
+        .service(resource("/api/v1/policy-versions/{id}/retire").route(web::post().to(policies::retire)))
+        .service(resource("/api/v1/policy-versions/{id}/simulate").route(web::post().to(policies::simulate)))
+        .service(resource("/api/v1/persons/{id}/eligibility").route(web::get().to(policies::person)))
+        .service(resource("/api/v1/families/{id}/eligibility").route(web::get().to(policies::family)))
+        .service(resource("/api/v1/eligibility/aging-out").route(web::get().to(policies::aging_out)));
 }

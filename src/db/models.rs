@@ -80,3 +80,5 @@ pub struct CountryRow {
 
 pub mod registry;
 pub use registry::*;
+pub mod policy;
+pub use policy::*;

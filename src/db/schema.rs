@@ -214,6 +214,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    policy_versions (id) {
+        id -> Text,
+        country_code -> Text,
+        number -> Integer,
+        status -> Text,
+        effective_from -> Nullable<Date>,
+        effective_to -> Nullable<Date>,
+        summary -> Text,
+        source -> Text,
+        source_url -> Text,
+        note -> Text,
+        rules -> Text,
+        seed_hash -> Nullable<Text>,
+        based_on -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        retired_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    eligibility_results (person_id, country_code) {
+        person_id -> Text,
+        country_code -> Text,
+        organisation_id -> Text,
+        outcome -> Text,
+        uncertain -> Bool,
+        policy_version_id -> Nullable<Text>,
+        changes_on -> Nullable<Date>,
+        changes_to -> Nullable<Text>,
+        change_reason -> Nullable<Text>,
+        result -> Text,
+        evaluated_on -> Date,
+        evaluated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(persons -> families (family_id));
 diesel::joinable!(person_names -> persons (person_id));
 diesel::joinable!(nationality_claims -> persons (person_id));
@@ -236,4 +276,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     nationality_claims,
     custody_events,
     record_changes,
+    policy_versions,
+    eligibility_results,
 );

@@ -8,4 +8,5 @@ pub mod names;
 pub mod nationality;
 pub mod partial_date;
 pub mod person;
+pub mod policy;
 pub mod role;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod demo;
 pub mod demo_families;
 pub mod organisations;
+pub mod policy;
 pub mod registry;
 pub mod seed;
 pub mod sessions;

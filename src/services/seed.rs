@@ -43,6 +43,8 @@ pub struct SeedReport {
     pub countries_renamed: usize,
     pub facilities_added: usize,
     pub authorities_added: usize,
+    pub policies_published: usize,
+    pub policy_drafts: usize,
 }
 
 impl SeedReport {
@@ -83,8 +85,17 @@ pub fn apply(conn: &mut DbConnection, ctx: &AuditCtx) -> AppResult<SeedReport> {
             }
         }
         apply_facilities(conn, &mut report)?;
+        let policies = crate::services::policy::seed::apply(conn)?;
+        report.policies_published = policies.published;
+        report.policy_drafts = policies.drafts;
         if !report.unchanged() {
             audit::record(conn, ctx, "seed.apply", Some(("seed", "countries")), "success")?;
+        }
+        Ok(report)
+    })
+    .and_then(|report| {
+        if report.policies_published > 0 {
+            crate::services::policy::evaluation::reevaluate_all(conn)?;
         }
         Ok(report)
     })

@@ -10,6 +10,7 @@ pub mod facilities;
 pub mod registry;
 pub mod login_failures;
 pub mod organisations;
+pub mod policies;
 pub mod sessions;
 pub mod users;
 

@@ -48,8 +48,24 @@ pub fn whereabouts_on(rows: &[CustodyEventRow], on: NaiveDate) -> Whereabouts {
     custody::whereabouts(&events(rows), on)
 }
 
-/// Recomputes and stores the derived columns of a person.
-pub fn refresh(conn: &mut DbConnection, person: &PersonRow) -> QueryResult<()> {
+/// Recomputes and stores the derived columns of a person, then re-evaluates the person and
+/// their relatives against the published policies (a parent's outcome may read a child's age
+/// and custody), all in the caller's transaction.
+pub fn refresh(conn: &mut DbConnection, person: &PersonRow) -> crate::error::AppResult<()> {
+    refresh_columns(conn, person)?;
+    let scope = crate::db::repo::OrgScope::new(person.organisation_id.clone());
+    let mut ids: Vec<String> = registry::kinships_of(conn, &scope, &[person.id.clone()])?
+        .into_iter()
+        .flat_map(|k| [k.person_id, k.relative_id])
+        .collect();
+    ids.push(person.id.clone());
+    ids.sort();
+    ids.dedup();
+    crate::services::policy::evaluation::reevaluate_persons(conn, &scope, &ids)?;
+    Ok(())
+}
+
+fn refresh_columns(conn: &mut DbConnection, person: &PersonRow) -> QueryResult<()> {
     let ids = [person.id.clone()];
     let names = registry::names_of(conn, &ids)?;
     let mut key = search_key(&format!("{} {}", person.given_name, person.family_name));

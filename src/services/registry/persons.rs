@@ -189,6 +189,7 @@ pub fn link_in_tx(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, per
         created_at: now(),
     };
     registry::insert_kinship(conn, &row)?;
+    super::derived::refresh(conn, person)?;
     let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: &person.id };
     let summary = format!("{} {} {}", kind, relative.given_name, relative.family_name);
     history::note(conn, ctx, scope, what, "kinship", None, Some(summary))?;
@@ -211,6 +212,10 @@ pub fn unlink(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, id: &st
         let link = registry::find_kinship(conn, scope, id)?.ok_or(AppError::NotFound)?;
         let person = registry::find_person(conn, scope, &link.person_id)?.ok_or(AppError::NotFound)?;
         registry::delete_kinship(conn, scope, id)?;
+        super::derived::refresh(conn, &person)?;
+        if let Some(relative) = registry::find_person(conn, scope, &link.relative_id)? {
+            super::derived::refresh(conn, &relative)?;
+        }
         let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: &person.id };
         history::note(conn, ctx, scope, what, "kinship", Some(format!("{} {}", link.kind, link.relative_id)), None)?;
         audit::record(conn, ctx, "kinship.delete", Some(("kinship", id)), "success")?;

@@ -1,0 +1,2 @@
+DROP TABLE eligibility_results;
+DROP TABLE policy_versions;

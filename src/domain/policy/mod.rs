@@ -1,0 +1,57 @@
+//! Countries' repatriation policies: dated versions holding ordered rules. A rule is a
+//! condition, an outcome and a plain-language explanation; the first rule that matches decides
+//! and the last rule is the default. Evaluation is honest about partial birth dates: when a
+//! threshold falls inside the possible age range, the result says so instead of guessing.
+
+pub mod condition;
+pub mod evaluate;
+pub mod validate;
+
+#[cfg(test)]
+mod tests;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub use condition::{Condition, Facts, Truth};
+pub use evaluate::{evaluate_claim, summarise, ClaimResult, PolicyVersion};
+
+/// What a country will do for a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Ordered from best to worst: `Ord` compares by this order.
+    Eligible,
+    EligibleWithConditions,
+    CaseByCase,
+    NotEligible,
+    /// No live nationality: this country is no route home.
+    NoRoute,
+}
+crate::string_enum!(Outcome { Eligible => "eligible", EligibleWithConditions => "eligible_with_conditions", CaseByCase => "case_by_case", NotEligible => "not_eligible", NoRoute => "no_route" });
+
+/// Conditions attached to an `eligible_with_conditions` outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnCondition {
+    ProsecutionOnReturn,
+    DnaTest,
+    MothersConsentToSeparation,
+    SecurityAssessment,
+    RehabilitationProgramme,
+}
+
+/// One rule of a version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Rule {
+    /// A condition object, e.g. `{"type": "age_under", "years": 18}`, `{"type": "all", "of": [...]}`,
+    /// `{"type": "always"}`; see docs/policies.md for the vocabulary.
+    #[schema(value_type = Object)]
+    pub when: Condition,
+    pub outcome: Outcome,
+    /// For `eligible_with_conditions`: what the return requires.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<ReturnCondition>,
+    /// Plain language, shown to caseworkers and coordinators.
+    pub explanation: String,
+}
