@@ -9,6 +9,7 @@ mod cli;
 mod errors;
 mod helpers;
 mod migrations;
+mod policies;
 mod registry;
 mod registry_rules;
 mod ui;

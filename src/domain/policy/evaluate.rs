@@ -32,7 +32,7 @@ impl PolicyVersion {
 pub struct ClaimResult {
     pub country: String,
     pub outcome: Outcome,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<ReturnCondition>,
     pub explanation: String,
     pub version_id: Option<String>,
@@ -44,7 +44,7 @@ pub struct ClaimResult {
     /// Set when the outcome depends on a fact that is not known precisely enough.
     pub uncertain: Option<String>,
     /// With `uncertain`: every outcome the missing fact could lead to (`outcome` is the worst).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub possible_outcomes: Vec<Outcome>,
     /// The next date on which the outcome changes by itself, if any.
     pub changes_on: Option<NaiveDate>,

@@ -219,7 +219,18 @@ pub fn simulate(conn: &mut DbConnection, id: &str, as_of: NaiveDate, caller: &Or
     let current = domain_versions(&policies::published(conn, Some(&[country.clone()]))?)?;
     let mut as_published = PolicyVersionRow { status: "published".into(), effective_from: Some(as_of), effective_to: None, ..draft.clone() };
     as_published.id = format!("draft:{}", draft.id);
-    let mut proposed: Vec<_> = current.iter().filter(|v| v.effective_from < as_of).cloned().collect();
+    // As if published on `as_of`: earlier versions end the day before, later ones are ignored.
+    let mut proposed: Vec<_> = current
+        .iter()
+        .filter(|v| v.effective_from < as_of)
+        .cloned()
+        .map(|mut v| {
+            if v.effective_to.is_none_or(|t| t >= as_of) {
+                v.effective_to = as_of.pred_opt();
+            }
+            v
+        })
+        .collect();
     proposed.extend(domain_versions(&[as_published])?);
     let facility_names: std::collections::HashMap<String, String> =
         crate::db::repo::facilities::list(conn)?.into_iter().map(|f| (f.id, f.name)).collect();
