@@ -43,6 +43,37 @@ pub struct Opt {
     pub label: String,
 }
 
+/// The values of the registry's enums, for selects (labels come from `tv`).
+#[derive(Debug, Clone)]
+pub struct Choices {
+    pub sexes: Vec<&'static str>,
+    pub wishes: Vec<&'static str>,
+    pub name_kinds: Vec<&'static str>,
+    pub scripts: Vec<&'static str>,
+    pub statuses: Vec<&'static str>,
+    pub bases: Vec<&'static str>,
+    pub custody_kinds: Vec<&'static str>,
+    pub kinship_kinds: Vec<&'static str>,
+}
+
+impl Default for Choices {
+    fn default() -> Choices {
+        use crate::domain::custody::CustodyKind;
+        use crate::domain::nationality::{ClaimBasis, ClaimStatus};
+        use crate::domain::person::{KinshipKind, NameKind, Script, Sex, Wish};
+        Choices {
+            sexes: Sex::ALL.iter().map(|v| v.as_str()).collect(),
+            wishes: Wish::ALL.iter().map(|v| v.as_str()).collect(),
+            name_kinds: NameKind::ALL.iter().map(|v| v.as_str()).collect(),
+            scripts: Script::ALL.iter().map(|v| v.as_str()).collect(),
+            statuses: ClaimStatus::ALL.iter().map(|v| v.as_str()).collect(),
+            bases: ClaimBasis::ALL.iter().map(|v| v.as_str()).collect(),
+            custody_kinds: CustodyKind::ALL.iter().map(|v| v.as_str()).collect(),
+            kinship_kinds: KinshipKind::ALL.iter().map(|v| v.as_str()).collect(),
+        }
+    }
+}
+
 /// Translations of stored values: `tv("wish", "go_home")` looks up `wish-go_home`.
 pub trait Words {
     fn tv(&self, prefix: &str, value: &str) -> String;
@@ -329,12 +360,19 @@ pub fn ages(range: &Option<(i32, i32)>) -> String {
     }
 }
 
-/// Countries and facilities for the selects.
-pub fn countries_and_facilities(conn: &mut crate::db::DbConnection) -> AppResult<(Vec<Opt>, Vec<Opt>)> {
-    let countries = crate::db::repo::countries::list(conn)?
+/// Countries for a select, by name (people look a country up by its name, not its code).
+pub fn country_options(conn: &mut crate::db::DbConnection) -> AppResult<Vec<Opt>> {
+    let mut countries: Vec<Opt> = crate::db::repo::countries::list(conn)?
         .into_iter()
         .map(|c| Opt { label: format!("{} ({})", c.name, c.code), value: c.code })
         .collect();
+    countries.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok(countries)
+}
+
+/// Countries and facilities for the selects.
+pub fn countries_and_facilities(conn: &mut crate::db::DbConnection) -> AppResult<(Vec<Opt>, Vec<Opt>)> {
+    let countries = country_options(conn)?;
     let facilities =
         crate::db::repo::facilities::list(conn)?.into_iter().map(|f| Opt { value: f.id, label: f.name }).collect();
     Ok((countries, facilities))

@@ -1,9 +1,18 @@
 //! The HTML pages (askama templates under `web/templates`, assets embedded from `web/static`).
-//! Pages call the same services as the API; every string goes through `i18n`.
+//! Pages call the same services as the API; every string goes through `i18n`. They work
+//! without JavaScript: plain links and forms, answered with a redirect or the form again.
 
 pub mod assets;
+pub mod facilities;
+pub mod families;
+pub mod family;
+pub mod forms;
 pub mod i18n;
+pub mod intake;
 pub mod pages;
+pub mod person_form;
+pub mod persons;
+pub mod policies;
 
 use crate::api::resource;
 use actix_web::web;
@@ -14,5 +23,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/login").route(web::get().to(pages::login_form)).route(web::post().to(pages::login_submit)))
         .service(resource("/logout").route(web::post().to(pages::logout)))
         .service(resource("/lang").route(web::post().to(i18n::switch)))
+        .service(resource("/families").route(web::get().to(families::list)))
+        // Before `/families/{id}`, which would take "new" for an id.
+        .service(resource("/families/new").route(web::get().to(intake::form)).route(web::post().to(intake::submit)))
+        .service(resource("/families/{id}").route(web::get().to(family::show)).route(web::post().to(family::update)))
+        .service(resource("/persons/{id}/edit").route(web::get().to(persons::edit_form)).route(web::post().to(persons::edit_submit)))
+        .service(resource("/persons/{id}/names").route(web::post().to(persons::add_name)))
+        .service(resource("/persons/{id}/nationalities").route(web::post().to(persons::add_claim)))
+        .service(resource("/persons/{id}/custody").route(web::post().to(persons::add_custody)))
+        .service(resource("/persons/{id}/kinship").route(web::post().to(persons::link)))
+        .service(resource("/nationalities/{id}").route(web::post().to(persons::update_claim)))
+        .service(resource("/facilities").route(web::get().to(facilities::list)).route(web::post().to(facilities::create)))
+        .service(resource("/facilities/{id}").route(web::get().to(facilities::show)).route(web::post().to(facilities::update)))
+        .service(resource("/facilities/{id}/authorities").route(web::post().to(facilities::add_authority)))
+        .service(resource("/policies").route(web::get().to(policies::list)))
+        .service(resource("/policies/{country}").route(web::get().to(policies::country)))
+        .service(resource("/policies/{country}/drafts").route(web::post().to(policies::create_draft)))
+        .service(resource("/policy-versions/{id}/edit").route(web::get().to(policies::edit_form)).route(web::post().to(policies::edit_submit)))
+        .service(resource("/policy-versions/{id}/simulate").route(web::post().to(policies::simulate)))
+        .service(resource("/policy-versions/{id}/publish").route(web::post().to(policies::publish)))
+        .service(resource("/aging-out").route(web::get().to(policies::aging)))
         .service(resource("/static/{path:.*}").route(web::get().to(assets::serve)));
 }

@@ -2,7 +2,10 @@
 //! person edit form (no prefix): read typed values into a `PersonCore`, and fill a form from a
 //! stored person. Birth dates are partial: year, month, day and an estimate's margin.
 
-use super::forms::Form;
+use super::forms::{Form, Words};
+use super::i18n::I18n;
+use crate::services::registry::input::{check_core, Errors};
+use crate::services::registry::persons::today;
 use crate::domain::partial_date::PartialDate;
 use crate::domain::person::{Sex, Wish};
 use crate::services::registry::input::PersonCore;
@@ -87,6 +90,28 @@ fn num<T: ToString>(v: Option<T>) -> String {
     v.map(|n| n.to_string()).unwrap_or_default()
 }
 
+/// When typed values could not even be read, the service is not called; this adds the
+/// service's own checks of what could be read, so every message shows at once.
+pub fn check_too(form: &mut Form, prefix: &str, core: &PersonCore, map: impl Fn(&str) -> Option<String>) {
+    let mut errors = Errors::new();
+    check_core(&mut errors, prefix, core, today());
+    let fresh: crate::error::FieldErrors = errors
+        .fields
+        .into_iter()
+        .filter(|(field, _)| map(field).is_some_and(|input| !form.has_err(&input)))
+        .collect();
+    form.absorb(&fresh, map);
+}
+
+/// A typed value as a person reads it (choices translated, checkboxes as a tick).
+pub fn shown(i18n: &I18n, field: &str, value: &str) -> String {
+    match field {
+        "sex" | "wish" if !value.is_empty() => i18n.tv(field, value),
+        f if FLAGS.contains(&f) && !value.is_empty() => "✓".into(),
+        _ => value.to_string(),
+    }
+}
+
 /// Fills the form (no prefix) with a stored person's facts.
 pub fn fill_core(form: &mut Form, p: &PersonView) {
     form.set("given_name", p.given_name.clone());
@@ -139,7 +164,7 @@ pub fn core_input(field: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::i18n::{I18n, Lang};
+    use crate::ui::i18n::Lang;
 
     #[test]
     fn a_year_only_birth_and_flags_are_read() {
