@@ -13,3 +13,4 @@ mod policies;
 mod registry;
 mod registry_rules;
 mod ui;
+mod ui_registry;

@@ -1,0 +1,88 @@
+//! The registry's HTML pages over real HTTP: scope, kept values on invalid input, and a stale
+//! edit that shows the other person's change instead of overwriting it.
+
+use crate::helpers::*;
+use crate::registry::intake_body;
+use homeward::domain::role::Role;
+
+async fn form_post(app: &TestApp, s: &Session, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    app.client
+        .post(format!("{}{}", app.address, path))
+        .header("Cookie", format!("homeward_session={}", s.0))
+        .header("Sec-Fetch-Site", "same-origin")
+        .form(fields)
+        .send()
+        .await
+        .expect("sent")
+}
+
+async fn html(app: &TestApp, s: &Session, path: &str) -> (u16, String) {
+    let res = app.get(path, s).await;
+    (res.status().as_u16(), res.text().await.unwrap_or_default())
+}
+
+#[actix_web::test]
+async fn another_organisations_family_page_answers_404() {
+    let app = spawn_app().await;
+    let (_, a) = app.signed_in(Role::Caseworker, "Org A").await;
+    let (_, b) = app.signed_in(Role::Caseworker, "Org B").await;
+    let family = json(app.post("/api/v1/families", &a, intake_body(&app, "Pages")).await).await;
+    let fid = family["id"].as_str().unwrap_or_default();
+    let pid = family["members"][0]["id"].as_str().unwrap_or_default();
+    let (status, page) = html(&app, &a, &format!("/families/{fid}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Amira") && page.contains("أميرة") && page.contains("Roj"));
+    assert_eq!(html(&app, &b, &format!("/families/{fid}")).await.0, 404);
+    assert_eq!(html(&app, &b, &format!("/persons/{pid}/edit")).await.0, 404);
+    let (_, list) = html(&app, &b, "/families?q=amira").await;
+    assert!(!list.contains("Pages"));
+    let res = form_post(&app, &b, &format!("/persons/{pid}/edit"), &[("given_name", "X"), ("family_name", "Y"), ("version", "1")]).await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(json(app.get(&format!("/api/v1/persons/{pid}"), &a).await).await["given_name"], "Amira");
+}
+
+#[actix_web::test]
+async fn an_invalid_intake_comes_back_with_what_was_typed_and_the_messages() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let res = form_post(&app, &s, "/families/new", &[
+        ("label", "Family of Hiba Saleh (fictional)"),
+        ("members[0].given_name", "Hiba"),
+        ("members[0].family_name", "Saleh"),
+        ("members[0].birth_year", "2091"),
+        ("members[0].other_name", "هبة صالح"),
+        ("members[1].given_name", "Omar"),
+        ("members[1].family_name", ""),
+    ]).await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap_or_default();
+    for kept in ["Family of Hiba Saleh (fictional)", "value=\"Hiba\"", "value=\"2091\"", "هبة صالح", "value=\"Omar\""] {
+        assert!(page.contains(kept), "{kept} kept");
+    }
+    assert!(page.contains("aria-invalid=\"true\""));
+    assert_eq!(app.count("families"), 0);
+}
+
+#[actix_web::test]
+async fn a_stale_edit_shows_the_other_change_instead_of_overwriting_it() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let family = json(app.post("/api/v1/families", &s, intake_body(&app, "Stale")).await).await;
+    let p = &family["members"][0];
+    let pid = p["id"].as_str().unwrap_or_default();
+    // Someone else renames her first (version 1 -> 2).
+    let mut other = p.clone();
+    other["given_name"] = serde_json::json!("Amirah");
+    other["version"] = serde_json::json!(1);
+    assert_eq!(app.patch(&format!("/api/v1/persons/{pid}"), &s, other).await.status(), 200);
+    // This form was loaded at version 1.
+    let res = form_post(&app, &s, &format!("/persons/{pid}/edit"), &[
+        ("given_name", "Ameera"), ("family_name", "Stale"), ("sex", "female"), ("birth_year", "1994"), ("version", "1"),
+    ]).await;
+    assert_eq!(res.status(), 409);
+    let page = res.text().await.unwrap_or_default();
+    assert!(page.contains("data-testid=\"conflict\""));
+    assert!(page.contains("value=\"Amirah\""), "the form shows the stored change");
+    assert!(page.contains("Ameera"), "and what this user typed, to apply again");
+    assert_eq!(json(app.get(&format!("/api/v1/persons/{pid}"), &s).await).await["given_name"], "Amirah");
+}
