@@ -56,6 +56,8 @@ pub struct FamilyPage {
     pub countries: Vec<Opt>,
     pub facilities: Vec<Opt>,
     pub history: Vec<HistoryItem>,
+    /// Each member's outcome under the policies in force today, and the family flags.
+    pub eligibility: crate::services::policy::evaluation::FamilyEligibility,
     pub posted: Option<Posted>,
     pub choices: Choices,
 }
@@ -134,8 +136,9 @@ fn field_label(i18n: &I18n, field: &str) -> String {
 pub async fn render_family(req: &HttpRequest, user: &CurrentUser, pool: &web::Data<Pool>, id: String, posted: Option<Posted>, status: StatusCode) -> AppResult<HttpResponse> {
     let i18n = I18n::of_request(req);
     let scope = user.scope();
-    let (family, changes, actors, (countries, facilities)) = db(pool, move |conn| {
+    let (family, changes, actors, (countries, facilities), eligibility) = db(pool, move |conn| {
         let family = views::family(conn, &scope, &id, today())?;
+        let eligibility = crate::services::policy::evaluation::family(conn, &scope, &id, None)?;
         let changes = registry::history(conn, &scope, Some(&id), None, Page { limit: 200, offset: 0 })?;
         let mut actors: HashMap<String, String> = HashMap::new();
         for actor in changes.iter().filter_map(|c| c.actor_id.clone()) {
@@ -144,7 +147,7 @@ pub async fn render_family(req: &HttpRequest, user: &CurrentUser, pool: &web::Da
                 slot.insert(name);
             }
         }
-        Ok((family, changes, actors, countries_and_facilities(conn)?))
+        Ok((family, changes, actors, countries_and_facilities(conn)?, eligibility))
     })
     .await?;
     let mut whose: HashMap<&str, String> =
@@ -169,6 +172,7 @@ pub async fn render_family(req: &HttpRequest, user: &CurrentUser, pool: &web::Da
         countries,
         facilities,
         history,
+        eligibility,
         posted,
         choices: Choices::default(),
     };

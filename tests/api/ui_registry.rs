@@ -86,3 +86,27 @@ async fn a_stale_edit_shows_the_other_change_instead_of_overwriting_it() {
     assert!(page.contains("Ameera"), "and what this user typed, to apply again");
     assert_eq!(json(app.get(&format!("/api/v1/persons/{pid}"), &s).await).await["given_name"], "Amirah");
 }
+
+#[actix_web::test]
+async fn the_family_page_shows_each_members_outcome_and_the_separation_risk() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Coordinator, "Org A").await;
+    let roj = app.facility("Roj");
+    let body = serde_json::json!({"label": "Family of Zarina Ivanova (fictional)", "members": [
+        {"given_name": "Zarina", "family_name": "Ivanova", "sex": "female", "birth": {"year": 1991},
+         "nationalities": [{"country": "RU", "status": "verified"}],
+         "custody": [{"kind": "admitted", "facility_id": roj, "date": {"year": 2019}}]},
+        {"given_name": "Ilyas", "family_name": "Ivanov", "sex": "male", "birth": {"year": 2016, "month": 7},
+         "nationalities": [{"country": "RU", "status": "verified"}],
+         "custody": [{"kind": "admitted", "facility_id": roj, "date": {"year": 2019}}]}],
+        "kinship": [{"person": 0, "kind": "parent_of", "relative": 1}]});
+    let family = json(app.post("/api/v1/families", &s, body).await).await;
+    let (status, page) = html(&app, &s, &format!("/families/{}", family["id"].as_str().unwrap_or_default())).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("data-testid=\"separation-risk\""));
+    assert!(page.contains("data-outcome=\"eligible_with_conditions\""));
+    assert!(page.contains("data-outcome=\"not_eligible\""));
+    assert!(page.contains("Children under 18"), "the rule's explanation is shown");
+    let (_, aging) = html(&app, &s, "/aging-out?days=3650").await;
+    assert!(aging.contains("Ilyas Ivanov"), "he will age out of the children-only policy");
+}
