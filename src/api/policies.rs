@@ -176,13 +176,32 @@ pub async fn simulate(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>
     Ok(HttpResponse::Ok().json(sim))
 }
 
-/// A person's outcome per nationality claim, with explanations and `changes_on`.
-#[utoipa::path(get, path = "/api/v1/persons/{id}/eligibility", tag = "eligibility", params(("id" = String, Path), AsOf), responses((status = 200, body = Vec<crate::domain::policy::ClaimResult>), (status = 404, body = crate::error::ErrorBody)))]
+/// A person's evaluation: the summary and one result per nationality claim.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonEligibility {
+    pub as_of: NaiveDate,
+    /// The best outcome across the claims (`no_route` when there is no claim).
+    pub outcome: crate::domain::policy::Outcome,
+    /// True when any result depends on a fact that is not known precisely enough.
+    pub uncertain: bool,
+    /// The earliest date on which any result changes by itself.
+    pub changes_on: Option<NaiveDate>,
+    pub results: Vec<crate::domain::policy::ClaimResult>,
+}
+
+/// A person's outcome per nationality claim, with explanations and `changes_on`, and the summary.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/eligibility", tag = "eligibility", params(("id" = String, Path), AsOf), responses((status = 200, body = PersonEligibility), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn person(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, q: web::Query<AsOf>) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "eligibility.read").await?;
     let (scope, as_of) = (user.scope(), q.as_of);
     let results = db(&pool, move |conn| evaluation::person_results(conn, &scope, &id, as_of)).await?;
-    Ok(HttpResponse::Ok().json(results))
+    Ok(HttpResponse::Ok().json(PersonEligibility {
+        as_of: as_of.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+        outcome: crate::domain::policy::summarise(&results),
+        uncertain: results.iter().any(|r| r.uncertain.is_some()),
+        changes_on: results.iter().filter_map(|r| r.changes_on).min(),
+        results,
+    }))
 }
 
 /// Every member's outcome and the family flags (all eligible, none, separation risk).

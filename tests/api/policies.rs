@@ -63,19 +63,20 @@ async fn a_children_only_policy_separates_a_mother_from_her_son_with_explanation
     let family = russian_family(&app, &s, "2010-05-01").await;
     let timur = id(&family["members"].as_array().and_then(|m| m.iter().find(|p| p["given_name"] == "Timur")).cloned().unwrap_or_default());
     let r = json(app.get(&format!("/api/v1/persons/{timur}/eligibility?as_of=2026-01-01"), &s).await).await;
-    assert_eq!(r[0]["outcome"], "eligible_with_conditions", "{r}");
-    assert_eq!(r[0]["country"], "RU");
-    assert_eq!(r[0]["rule_number"], 1);
-    assert!(r[0]["facts_used"][0].as_str().is_some_and(|f| f.starts_with("age 15 (born 2010-05-01) is under 18")), "{r}");
-    assert_eq!(r[0]["changes_on"], "2028-05-01");
-    assert_eq!(r[0]["change_reason"], "age");
+    assert_eq!(r["results"][0]["outcome"], "eligible_with_conditions", "{r}");
+    assert_eq!((r["outcome"].as_str(), r["changes_on"].as_str()), (Some("eligible_with_conditions"), Some("2028-05-01")), "the summary");
+    assert_eq!(r["results"][0]["country"], "RU");
+    assert_eq!(r["results"][0]["rule_number"], 1);
+    assert!(r["results"][0]["facts_used"][0].as_str().is_some_and(|f| f.starts_with("age 15 (born 2010-05-01) is under 18")), "{r}");
+    assert_eq!(r["results"][0]["changes_on"], "2028-05-01");
+    assert_eq!(r["results"][0]["change_reason"], "age");
     let fam = json(app.get(&format!("/api/v1/families/{}/eligibility?as_of=2026-01-01", id(&family)), &s).await).await;
     assert_eq!(fam["separation_risk"], true, "{fam}");
     assert_eq!((fam["all_eligible"].as_bool(), fam["none_eligible"].as_bool()), (Some(false), Some(false)));
     // The day before and the day of his 18th birthday.
     let before = json(app.get(&format!("/api/v1/persons/{timur}/eligibility?as_of=2028-04-30"), &s).await).await;
     let on = json(app.get(&format!("/api/v1/persons/{timur}/eligibility?as_of=2028-05-01"), &s).await).await;
-    assert_eq!((before[0]["outcome"].as_str(), on[0]["outcome"].as_str()), (Some("eligible_with_conditions"), Some("not_eligible")));
+    assert_eq!((before["results"][0]["outcome"].as_str(), on["results"][0]["outcome"].as_str()), (Some("eligible_with_conditions"), Some("not_eligible")));
     // Before November 2017 Russia took women and children case by case.
     let old = json(app.get(&format!("/api/v1/families/{}/eligibility?as_of=2017-06-01", id(&family)), &s).await).await;
     assert_eq!(old["separation_risk"], false);
@@ -94,10 +95,10 @@ async fn an_uncertain_age_is_reported_and_a_revoked_claim_explains_itself() {
     let danil = id(&family["members"].as_array().and_then(|m| m.iter().find(|p| p["given_name"] == "Danil")).cloned().unwrap_or_default());
     let lucy = id(&family["members"].as_array().and_then(|m| m.iter().find(|p| p["given_name"] == "Lucy")).cloned().unwrap_or_default());
     let r = json(app.get(&format!("/api/v1/persons/{danil}/eligibility?as_of=2026-06-01"), &s).await).await;
-    assert_eq!(r[0]["uncertain"], "age uncertain: 17–18 (born 2008); exact birth date needed", "{r}");
-    assert_eq!(r[0]["possible_outcomes"], json!(["eligible_with_conditions", "not_eligible"]));
+    assert_eq!(r["results"][0]["uncertain"], "age uncertain: 17–18 (born 2008); exact birth date needed", "{r}");
+    assert_eq!(r["results"][0]["possible_outcomes"], json!(["eligible_with_conditions", "not_eligible"]));
     let r = json(app.get(&format!("/api/v1/persons/{lucy}/eligibility"), &s).await).await;
-    assert_eq!((r[0]["outcome"].as_str(), r[0]["explanation"].as_str()), (Some("no_route"), Some("citizenship revoked on 2019-02-19")));
+    assert_eq!((r["results"][0]["outcome"].as_str(), r["results"][0]["explanation"].as_str()), (Some("no_route"), Some("citizenship revoked on 2019-02-19")));
 }
 
 #[actix_web::test]
@@ -165,13 +166,13 @@ async fn admins_draft_simulate_publish_and_retire_a_version() {
     assert_eq!(ru[2]["status"], "published");
     // Stored results were re-evaluated on publication.
     let r = json(app.get(&format!("/api/v1/persons/{}/eligibility", id(&mother)), &worker).await).await;
-    assert_eq!((r[0]["outcome"].as_str(), r[0]["version_number"].as_i64()), (Some("case_by_case"), Some(3)));
+    assert_eq!((r["results"][0]["outcome"].as_str(), r["results"][0]["version_number"].as_i64()), (Some("case_by_case"), Some(3)));
     // Published versions are never edited in place.
     assert_error(app.patch(&path, &admin, json!({"summary": "x", "rules": rules, "version": 3})).await, 422, "validation_failed").await;
     let res = app.post(&format!("{path}/retire"), &admin, json!({"version": 3})).await;
     assert_eq!(json(res).await["status"], "retired");
     let r = json(app.get(&format!("/api/v1/persons/{}/eligibility", id(&mother)), &worker).await).await;
-    assert!(r[0]["explanation"].as_str().is_some_and(|e| e.contains("no published RU policy")), "{r}");
+    assert!(r["results"][0]["explanation"].as_str().is_some_and(|e| e.contains("no published RU policy")), "{r}");
     let actions: Vec<String> = app.audit_actions().into_iter().map(|(_, a, _)| a).collect();
     for a in ["policy.draft.create", "policy.draft.update", "policy.publish", "policy.version.close", "policy.retire"] {
         assert!(actions.iter().any(|x| x == a), "{a} audited");
