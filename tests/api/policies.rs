@@ -201,3 +201,22 @@ fn a_changed_seed_adds_a_draft_and_never_rewrites_a_published_version() {
     assert_eq!(count_in(&mut conn, "policy_versions WHERE country_code = 'RU' AND status = 'draft'"), 1);
     assert_eq!(count_in(&mut conn, "policy_versions WHERE country_code = 'RU' AND status = 'published' AND rules LIKE '%(revised)%'"), 0);
 }
+
+#[actix_web::test]
+async fn a_facility_change_that_a_rule_reads_re_evaluates_stored_results() {
+    let app = spawn_app().await;
+    let (_, admin) = app.signed_in(Role::Admin, "Org A").await;
+    let (_, worker) = app.signed_in(Role::Caseworker, "Org A").await;
+    let hol = app.facility("al-Hol");
+    let body = json!({"label": "Family of Noor Jabbar (fictional)", "members": [
+        {"given_name": "Noor", "family_name": "Jabbar", "sex": "female", "birth": {"year": 1995, "month": 6},
+         "nationalities": [{"country": "IQ", "status": "verified"}],
+         "custody": [{"kind": "admitted", "facility_id": hol, "date": {"year": 2019, "month": 4}}]}]});
+    let family = json(app.post("/api/v1/families", &worker, body).await).await;
+    let noor = id(&family["members"][0]);
+    let stored = |outcome: &str| format!("eligibility_results WHERE person_id = '{noor}' AND outcome = '{outcome}'");
+    assert_eq!(app.count(&stored("eligible_with_conditions")), 1, "Iraq takes its nationals back from al-Hol");
+    let rename = json!({"name": "al-Hol (renamed, fictional)", "kind": "camp", "country_code": "SY", "version": 1});
+    assert_eq!(app.patch(&format!("/api/v1/facilities/{hol}"), &admin, rename).await.status(), 200);
+    assert_eq!(app.count(&stored("case_by_case")), 1, "the rule names al-Hol: the stored result followed the rename");
+}

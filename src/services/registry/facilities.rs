@@ -103,6 +103,11 @@ pub fn update(conn: &mut DbConnection, ctx: &AuditCtx, id: &str, expected_versio
         audit::record(conn, ctx, "facility.update", Some(("facility", id)), "success")?;
         Ok(next)
     })
+    .and_then(|row| {
+        // Rules may read a facility's name: outcomes follow at once.
+        crate::services::policy::evaluation::reevaluate_all(conn)?;
+        Ok(row)
+    })
 }
 
 /// Records who controls a facility from a date on.
@@ -130,6 +135,11 @@ pub fn add_authority(conn: &mut DbConnection, ctx: &AuditCtx, facility_id: &str,
         };
         repo::insert_authority(conn, &row)?;
         audit::record(conn, ctx, "facility.authority.create", Some(("facility", facility_id)), "success")?;
+        Ok(row)
+    })
+    .and_then(|row| {
+        // Rules may read who controls a facility: outcomes follow at once.
+        crate::services::policy::evaluation::reevaluate_all(conn)?;
         Ok(row)
     })
 }
