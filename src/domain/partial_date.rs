@@ -93,6 +93,28 @@ impl PartialDate {
         self.latest() < other.earliest()
     }
 
+    /// Compact storage form: `2012-03-04`, `2012-03`, `2012`, `2012~2` (estimate).
+    pub fn encode(&self) -> String {
+        match (self.margin_years, self.month, self.day) {
+            (m, _, _) if m > 0 => format!("{}~{m}", self.year),
+            (_, Some(mo), Some(d)) => format!("{}-{mo:02}-{d:02}", self.year),
+            (_, Some(mo), None) => format!("{}-{mo:02}", self.year),
+            _ => self.year.to_string(),
+        }
+    }
+
+    /// Reads the storage form back (`None` if it is not one).
+    pub fn decode(s: &str) -> Option<PartialDate> {
+        if let Some((y, m)) = s.split_once('~') {
+            return PartialDate::new(y.parse().ok()?, None, None, m.parse().ok()?).ok();
+        }
+        let mut parts = s.split('-');
+        let year = parts.next()?.parse().ok()?;
+        let month = parts.next().map(str::parse).transpose().ok()?;
+        let day = parts.next().map(str::parse).transpose().ok()?;
+        PartialDate::new(year, month, day, 0).ok()
+    }
+
     /// Human form: `2012-03-04`, `2012-03`, `2012`, `about 2012 (±2)`.
     pub fn display(&self) -> String {
         match (self.precision(), self.month, self.day) {
@@ -168,6 +190,21 @@ mod tests {
         assert_eq!(age_on(birth, d(2026, 11, 21)), 17);
         assert_eq!(age_on(birth, d(2026, 11, 22)), 18);
         assert_eq!(birthday(d(2008, 2, 29), 18), d(2026, 3, 1));
+    }
+
+    #[test]
+    fn every_precision_survives_storage() {
+        for p in [
+            PartialDate::new(2014, Some(9), Some(3), 0),
+            PartialDate::new(2014, Some(9), None, 0),
+            PartialDate::new(2014, None, None, 0),
+            PartialDate::new(2014, None, None, 2),
+        ] {
+            let p = p.expect("valid");
+            assert_eq!(PartialDate::decode(&p.encode()), Some(p));
+        }
+        assert_eq!(PartialDate::decode("2014-13"), None);
+        assert_eq!(PartialDate::decode("soon"), None);
     }
 
     #[test]

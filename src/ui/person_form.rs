@@ -23,6 +23,7 @@ pub const CORE_FIELDS: &[&str] = &[
     "place_of_birth",
     "left_home_year",
     "left_home_month",
+    "left_home_day",
     "left_home_age",
     "wish",
     "wish_recorded_on",
@@ -124,6 +125,7 @@ pub fn fill_core(form: &mut Form, p: &PersonView) {
     form.set("place_of_birth", p.place_of_birth.clone());
     form.set("left_home_year", num(p.left_home.map(|d| d.year)));
     form.set("left_home_month", num(p.left_home.and_then(|d| d.month)));
+    form.set("left_home_day", num(p.left_home.and_then(|d| d.day)));
     form.set("left_home_age", num(p.left_home_age));
     form.set("wish", p.wish.clone());
     form.set("wish_recorded_on", num(p.wish_recorded_on));

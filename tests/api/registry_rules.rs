@@ -126,6 +126,24 @@ async fn roles_decide_who_reads_families_and_who_manages_facilities() {
 }
 
 #[actix_web::test]
+async fn every_precision_of_a_departure_date_is_kept() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let family = json(app.post("/api/v1/families", &s, intake_body(&app, "Dates")).await).await;
+    let p = &family["members"][0];
+    assert_eq!(p["left_home"], json!({"year": 2014, "month": 9}));
+    let pid = p["id"].as_str().unwrap_or_default();
+    for (left, version) in [(json!({"year": 2014, "month": 9, "day": 3}), 1), (json!({"year": 2013, "margin_years": 1}), 2), (json!({"year": 2014}), 3)] {
+        let mut edit = p.clone();
+        edit["left_home"] = left.clone();
+        edit["version"] = json!(version);
+        let res = app.patch(&format!("/api/v1/persons/{pid}"), &s, edit).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(json(res).await["left_home"], left);
+    }
+}
+
+#[actix_web::test]
 async fn the_change_history_shows_who_changed_which_field_from_what_to_what() {
     let app = spawn_app().await;
     let (me, s) = app.signed_in(Role::Caseworker, "Org A").await;

@@ -49,8 +49,8 @@ CREATE TABLE persons (
     birth_earliest DATE,
     birth_latest DATE,
     place_of_birth TEXT NOT NULL DEFAULT '',
-    left_home_year INTEGER,
-    left_home_month INTEGER,
+    -- When they left home, as a partial date: YYYY, YYYY-MM, YYYY-MM-DD or YYYY~margin.
+    left_home TEXT,
     left_home_age INTEGER,
     wish TEXT NOT NULL DEFAULT 'not_asked',
     wish_recorded_on DATE,

@@ -57,8 +57,8 @@ pub struct PersonRow {
     pub birth_earliest: Option<NaiveDate>,
     pub birth_latest: Option<NaiveDate>,
     pub place_of_birth: String,
-    pub left_home_year: Option<i32>,
-    pub left_home_month: Option<i32>,
+    /// `PartialDate::encode` form.
+    pub left_home: Option<String>,
     pub left_home_age: Option<i32>,
     pub wish: String,
     pub wish_recorded_on: Option<NaiveDate>,

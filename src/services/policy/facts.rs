@@ -7,7 +7,7 @@ use crate::db::DbConnection;
 use crate::domain::nationality::ClaimStatus;
 use crate::domain::partial_date::PartialDate;
 use crate::domain::policy::Facts;
-use crate::services::registry::derived::{birth_of, partial, whereabouts_on};
+use crate::services::registry::derived::{birth_of, whereabouts_on};
 use crate::services::registry::facilities::authority_on;
 use chrono::NaiveDate;
 use diesel::QueryResult;
@@ -83,7 +83,7 @@ impl Batch {
         Facts {
             birth: birth_of(p),
             sex: p.sex.parse().ok(),
-            left_home: partial(p.left_home_year, p.left_home_month, None, 0),
+            left_home: p.left_home.as_deref().and_then(PartialDate::decode),
             left_home_age: p.left_home_age,
             wish: p.wish.parse().ok(),
             orphan: p.orphan,

@@ -29,8 +29,7 @@ pub fn apply_core(row: &mut PersonRow, c: &PersonCore) {
     row.birth_earliest = b.map(|b| b.earliest());
     row.birth_latest = b.map(|b| b.latest());
     row.place_of_birth = c.place_of_birth.trim().to_string();
-    row.left_home_year = c.left_home.map(|d| d.year);
-    row.left_home_month = c.left_home.and_then(|d| d.month).map(|m| m as i32);
+    row.left_home = c.left_home.map(|d| d.encode());
     row.left_home_age = c.left_home_age;
     row.wish = c.wish.unwrap_or(Wish::NotAsked).as_str().to_string();
     row.wish_recorded_on = c.wish_recorded_on;
@@ -59,8 +58,7 @@ pub fn blank_row(scope: &OrgScope, family_id: Option<&str>) -> PersonRow {
         birth_earliest: None,
         birth_latest: None,
         place_of_birth: String::new(),
-        left_home_year: None,
-        left_home_month: None,
+        left_home: None,
         left_home_age: None,
         wish: "not_asked".into(),
         wish_recorded_on: None,
