@@ -42,7 +42,8 @@ fn main() -> anyhow::Result<()> {
     let logins = homeward::services::demo::load(&mut conn)?;
     let load = load_start.elapsed();
     let caseworker = logins.iter().find(|l| l.role.as_str() == "caseworker").expect("demo caseworker");
-    let org: String = homeward::db::repo::users::find_by_email(&mut conn, &caseworker.email)?.expect("user").organisation_id;
+    let org: String =
+        homeward::db::repo::users::find_by_email(&mut conn, &caseworker.email)?.expect("user").organisation_id;
 
     let rt = actix_rt::System::new();
     rt.block_on(async move {
@@ -56,7 +57,15 @@ fn main() -> anyhow::Result<()> {
             .send()
             .await
             .expect("login");
-        let cookie = login.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().split(';').next().unwrap_or_default().to_string();
+        let cookie = login
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .to_string();
         let runs = 200u32;
         let url = format!("{base}/api/v1/families?q=umm&limit=50");
         let _ = client.get(&url).header("Cookie", &cookie).send().await;
@@ -80,9 +89,21 @@ fn main() -> anyhow::Result<()> {
         });
 
         let scope = OrgScope::new(org.clone());
-        let persons = homeward::db::repo::registry::list_persons(&mut conn, &scope, &Default::default(), homeward::db::repo::Page { limit: 1000, offset: 0 }).expect("persons").1;
+        let persons = homeward::db::repo::registry::list_persons(
+            &mut conn,
+            &scope,
+            &Default::default(),
+            homeward::db::repo::Page { limit: 1000, offset: 0 },
+        )
+        .expect("persons")
+        .1;
         let read_all = time(5, || {
-            let _ = homeward::db::repo::registry::list_persons(&mut conn, &scope, &Default::default(), homeward::db::repo::Page { limit: 1000, offset: 0 });
+            let _ = homeward::db::repo::registry::list_persons(
+                &mut conn,
+                &scope,
+                &Default::default(),
+                homeward::db::repo::Page { limit: 1000, offset: 0 },
+            );
         });
         let reevaluate = time(3, || {
             homeward::services::policy::evaluation::reevaluate_all(&mut conn).expect("reevaluate");
@@ -91,9 +112,24 @@ fn main() -> anyhow::Result<()> {
         println!("demo data: {persons} persons loaded through the intake service in {:.2} s", load.as_secs_f64());
         println!("{:<58} {:>12} {:>10}", "measure", "mean", "ratio");
         println!("{:<58} {:>10.0}µs {:>10}", "raw SQL: family search (baseline)", raw.as_secs_f64() * 1e6, "1.0");
-        println!("{:<58} {:>10.0}µs {:>9.1}x", "GET /api/v1/families?q=umm (HTTP, auth, JSON, members)", http.as_secs_f64() * 1e6, http.as_secs_f64() / raw.as_secs_f64());
-        println!("{:<58} {:>10.0}µs {:>10}", "read every person of the organisation (baseline)", read_all.as_secs_f64() * 1e6, "1.0");
-        println!("{:<58} {:>10.0}µs {:>9.1}x", "re-evaluate everyone against every policy, stored", reevaluate.as_secs_f64() * 1e6, reevaluate.as_secs_f64() / read_all.as_secs_f64());
+        println!(
+            "{:<58} {:>10.0}µs {:>9.1}x",
+            "GET /api/v1/families?q=umm (HTTP, auth, JSON, members)",
+            http.as_secs_f64() * 1e6,
+            http.as_secs_f64() / raw.as_secs_f64()
+        );
+        println!(
+            "{:<58} {:>10.0}µs {:>10}",
+            "read every person of the organisation (baseline)",
+            read_all.as_secs_f64() * 1e6,
+            "1.0"
+        );
+        println!(
+            "{:<58} {:>10.0}µs {:>9.1}x",
+            "re-evaluate everyone against every policy, stored",
+            reevaluate.as_secs_f64() * 1e6,
+            reevaluate.as_secs_f64() / read_all.as_secs_f64()
+        );
         actix_rt::System::current().stop();
     });
     Ok(())

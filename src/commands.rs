@@ -85,7 +85,14 @@ pub fn reevaluate(settings: &Settings) -> anyhow::Result<()> {
 }
 
 /// `homeward user create`.
-pub fn user_create(settings: &Settings, email: &str, name: &str, role: Role, org: &str, password_stdin: bool) -> anyhow::Result<()> {
+pub fn user_create(
+    settings: &Settings,
+    email: &str,
+    name: &str,
+    role: Role,
+    org: &str,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
     let password = if password_stdin {
         let mut line = String::new();
         std::io::stdin().read_line(&mut line).context("reading the password from stdin")?;
@@ -115,7 +122,8 @@ pub fn user_disable(settings: &Settings, email: &str) -> anyhow::Result<()> {
     let user = users::find_by_email(&mut conn, &email)?.with_context(|| format!("no user with email {email}"))?;
     let scope = OrgScope::new(user.organisation_id.clone());
     let patch = UserPatch { disabled: Some(true), ..UserPatch::default() };
-    user_service::update(&mut conn, &AuditCtx::cli("user disable"), &scope, &user.id, user.version, patch).map_err(explain)?;
+    user_service::update(&mut conn, &AuditCtx::cli("user disable"), &scope, &user.id, user.version, patch)
+        .map_err(explain)?;
     println!("disabled {email}; their sessions have ended");
     Ok(())
 }
@@ -131,7 +139,10 @@ pub fn audit_verify(settings: &Settings) -> anyhow::Result<bool> {
             Ok(true)
         }
         Some(b) => {
-            println!("audit chain BROKEN at sequence {}: {} ({} events intact before it)", b.seq, b.reason, report.checked);
+            println!(
+                "audit chain BROKEN at sequence {}: {} ({} events intact before it)",
+                b.seq, b.reason, report.checked
+            );
             Ok(false)
         }
     }

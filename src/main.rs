@@ -97,7 +97,9 @@ fn main() -> ExitCode {
         Command::User { command: UserCommand::Create { email, name, role, org, password_stdin } } => {
             homeward::commands::user_create(&settings, &email, &name, role, &org, password_stdin)
         }
-        Command::User { command: UserCommand::Disable { email } } => homeward::commands::user_disable(&settings, &email),
+        Command::User { command: UserCommand::Disable { email } } => {
+            homeward::commands::user_disable(&settings, &email)
+        }
         Command::Audit { command: AuditCommand::Verify } => match homeward::commands::audit_verify(&settings) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::from(1),

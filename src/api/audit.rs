@@ -68,7 +68,12 @@ pub struct AuditQuery {
     (status = 200, body = Paginated<AuditEventView>),
     (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
     (status = 422, body = crate::error::ErrorBody)))]
-pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, q: web::Query<AuditQuery>) -> AppResult<HttpResponse> {
+pub async fn list(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    q: web::Query<AuditQuery>,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "audit.list").await?;
     let q = q.into_inner();
     let page = super::extract::PageQuery { limit: q.limit, offset: q.offset }.page()?;

@@ -75,7 +75,11 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses(
     (status = 204, description = "signed out"),
     (status = 401, description = "not signed in", body = crate::error::ErrorBody)))]
-pub async fn logout(user: CurrentUser, pool: web::Data<Pool>, settings: web::Data<Settings>) -> AppResult<HttpResponse> {
+pub async fn logout(
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    settings: web::Data<Settings>,
+) -> AppResult<HttpResponse> {
     let ctx = user.audit_ctx();
     db(&pool, move |conn| service::logout(conn, &ctx, &user.session_id)).await?;
     Ok(HttpResponse::NoContent().cookie(cleared_session_cookie(&settings)).finish())

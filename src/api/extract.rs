@@ -91,7 +91,9 @@ pub fn expected_version(req: &HttpRequest, body_version: Option<i64>) -> AppResu
     match (header, body_version) {
         (Some(h), _) => h.parse::<i64>().map_err(|_| AppError::field("version", "If-Match must be a version number")),
         (None, Some(v)) => Ok(v),
-        (None, None) => Err(AppError::field("version", "is required: send the version you edited (If-Match or version)")),
+        (None, None) => {
+            Err(AppError::field("version", "is required: send the version you edited (If-Match or version)"))
+        }
     }
 }
 

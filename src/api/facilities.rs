@@ -54,7 +54,10 @@ pub fn views(conn: &mut crate::db::DbConnection, rows: Vec<FacilityRow>) -> AppR
             let mine: Vec<FacilityAuthorityRow> = all.iter().filter(|a| a.facility_id == f.id).cloned().collect();
             FacilityView {
                 current_authority: service::authority_on(&mine, today()).map(|a| a.authority.clone()),
-                authorities: mine.into_iter().map(|a| AuthorityView { authority: a.authority, from_date: a.from_date, note: a.note }).collect(),
+                authorities: mine
+                    .into_iter()
+                    .map(|a| AuthorityView { authority: a.authority, from_date: a.from_date, note: a.note })
+                    .collect(),
                 id: f.id,
                 name: f.name,
                 kind: f.kind,
@@ -70,7 +73,8 @@ pub fn views(conn: &mut crate::db::DbConnection, rows: Vec<FacilityRow>) -> AppR
 #[utoipa::path(get, path = "/api/v1/countries", tag = "reference", responses((status = 200, body = Vec<CountryView>), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn list_countries(_user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
     let rows = db(&pool, |conn| Ok(countries::list(conn)?)).await?;
-    Ok(HttpResponse::Ok().json(rows.into_iter().map(|c| CountryView { code: c.code, name: c.name }).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok()
+        .json(rows.into_iter().map(|c| CountryView { code: c.code, name: c.name }).collect::<Vec<_>>()))
 }
 
 /// Every facility, by name.
@@ -97,7 +101,12 @@ pub async fn get(_user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String
 
 /// Creates a facility (admins).
 #[utoipa::path(post, path = "/api/v1/facilities", tag = "facilities", request_body = FacilityInput, responses((status = 201, body = FacilityView), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn create(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, body: web::Json<FacilityInput>) -> AppResult<HttpResponse> {
+pub async fn create(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    body: web::Json<FacilityInput>,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "facility.create").await?;
     let ctx = user.audit_ctx();
     let v = db(&pool, move |conn| {
@@ -118,7 +127,13 @@ pub struct FacilityUpdate {
 
 /// Changes a facility (admins); a stale version answers 409.
 #[utoipa::path(patch, path = "/api/v1/facilities/{id}", tag = "facilities", params(("id" = String, Path)), request_body = FacilityUpdate, responses((status = 200, body = FacilityView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn update(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Json<FacilityUpdate>) -> AppResult<HttpResponse> {
+pub async fn update(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Json<FacilityUpdate>,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "facility.update").await?;
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
@@ -133,7 +148,13 @@ pub async fn update(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, 
 
 /// Records who controls a facility from a date on (admins).
 #[utoipa::path(post, path = "/api/v1/facilities/{id}/authorities", tag = "facilities", params(("id" = String, Path)), request_body = AuthorityInput, responses((status = 201, body = FacilityView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn add_authority(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Json<AuthorityInput>) -> AppResult<HttpResponse> {
+pub async fn add_authority(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Json<AuthorityInput>,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "facility.authority.create").await?;
     let ctx = user.audit_ctx();
     let v = db(&pool, move |conn| {
@@ -155,7 +176,13 @@ pub struct AsOf {
 
 /// The caller's organisation's persons held in the facility on a date.
 #[utoipa::path(get, path = "/api/v1/facilities/{id}/population", tag = "facilities", params(("id" = String, Path), AsOf), responses((status = 200, body = Vec<super::persons::PersonSummary>), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn population(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, q: web::Query<AsOf>) -> AppResult<HttpResponse> {
+pub async fn population(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    q: web::Query<AsOf>,
+) -> AppResult<HttpResponse> {
     user.require(&req, super::persons::REGISTRY_ROLES, "facility.population").await?;
     let on = q.as_of.unwrap_or_else(today);
     let scope = user.scope();

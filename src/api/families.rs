@@ -27,7 +27,11 @@ pub struct FamilySummary {
 }
 
 /// Summaries of families, their members loaded in one query.
-pub fn summaries(conn: &mut DbConnection, scope: &OrgScope, families: Vec<crate::db::models::FamilyRow>) -> AppResult<Vec<FamilySummary>> {
+pub fn summaries(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    families: Vec<crate::db::models::FamilyRow>,
+) -> AppResult<Vec<FamilySummary>> {
     let on = today();
     let mut out = Vec::with_capacity(families.len());
     let ids: Vec<String> = families.iter().map(|f| f.id.clone()).collect();
@@ -41,7 +45,12 @@ pub fn summaries(conn: &mut DbConnection, scope: &OrgScope, families: Vec<crate:
         .select(crate::db::models::PersonRow::as_select())
         .load(conn)?;
     for f in families {
-        let mine = rows.iter().filter(|r| r.family_id.as_deref() == Some(f.id.as_str())).cloned().map(|r| PersonSummary::of(r, on)).collect();
+        let mine = rows
+            .iter()
+            .filter(|r| r.family_id.as_deref() == Some(f.id.as_str()))
+            .cloned()
+            .map(|r| PersonSummary::of(r, on))
+            .collect();
         out.push(FamilySummary { id: f.id, label: f.label, version: f.version, members: mine });
     }
     Ok(out)
@@ -49,7 +58,12 @@ pub fn summaries(conn: &mut DbConnection, scope: &OrgScope, families: Vec<crate:
 
 /// Families with at least one member matching the search and filters.
 #[utoipa::path(get, path = "/api/v1/families", tag = "families", params(ListQuery), responses((status = 200, body = Paginated<FamilySummary>), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, q: web::Query<ListQuery>) -> AppResult<HttpResponse> {
+pub async fn list(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    q: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "family.list").await?;
     let (filter, page) = q.parse()?;
     let scope = user.scope();
@@ -63,7 +77,12 @@ pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, q:
 
 /// Logs a whole family in one go: members with names, claims, custody, and kinship by position.
 #[utoipa::path(post, path = "/api/v1/families", tag = "families", request_body = FamilyIntake, responses((status = 201, body = views::FamilyView), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn create(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, body: web::Json<FamilyIntake>) -> AppResult<HttpResponse> {
+pub async fn create(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    body: web::Json<FamilyIntake>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "family.create").await?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let v = db(&pool, move |conn| {
@@ -76,7 +95,12 @@ pub async fn create(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, 
 
 /// A family with every member's names, claims, statelessness, custody and relatives.
 #[utoipa::path(get, path = "/api/v1/families/{id}", tag = "families", params(("id" = String, Path)), responses((status = 200, body = views::FamilyView), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn get(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "family.read").await?;
     let scope = user.scope();
     let v = db(&pool, move |conn| views::family(conn, &scope, &id, today())).await?;
@@ -94,7 +118,13 @@ pub struct FamilyUpdate {
 
 /// Changes a family's label and notes; a stale version answers 409.
 #[utoipa::path(patch, path = "/api/v1/families/{id}", tag = "families", params(("id" = String, Path)), request_body = FamilyUpdate, responses((status = 200, body = views::FamilyView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn update(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Json<FamilyUpdate>) -> AppResult<HttpResponse> {
+pub async fn update(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Json<FamilyUpdate>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "family.update").await?;
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
@@ -109,7 +139,13 @@ pub async fn update(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, 
 
 /// Adds a person to the family.
 #[utoipa::path(post, path = "/api/v1/families/{id}/members", tag = "families", params(("id" = String, Path)), request_body = PersonIntake, responses((status = 201, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn add_member(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Json<PersonIntake>) -> AppResult<HttpResponse> {
+pub async fn add_member(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Json<PersonIntake>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "person.create").await?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let v = db(&pool, move |conn| {
@@ -122,7 +158,13 @@ pub async fn add_member(req: HttpRequest, user: CurrentUser, pool: web::Data<Poo
 
 /// Everything that changed in the family and its members, newest first.
 #[utoipa::path(get, path = "/api/v1/families/{id}/history", tag = "families", params(("id" = String, Path), PageQuery), responses((status = 200, body = Vec<super::persons::ChangeView>), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn history(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, q: web::Query<PageQuery>) -> AppResult<HttpResponse> {
+pub async fn history(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    q: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "family.read").await?;
     let page = q.page()?;
     let scope = user.scope();

@@ -40,16 +40,32 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/audit").route(web::get().to(audit::list)))
         .service(resource("/api/v1/audit/verify").route(web::get().to(audit::verify)))
         .service(resource("/api/v1/countries").route(web::get().to(facilities::list_countries)))
-        .service(resource("/api/v1/facilities").route(web::get().to(facilities::list)).route(web::post().to(facilities::create)))
-        .service(resource("/api/v1/facilities/{id}").route(web::get().to(facilities::get)).route(web::patch().to(facilities::update)))
+        .service(
+            resource("/api/v1/facilities")
+                .route(web::get().to(facilities::list))
+                .route(web::post().to(facilities::create)),
+        )
+        .service(
+            resource("/api/v1/facilities/{id}")
+                .route(web::get().to(facilities::get))
+                .route(web::patch().to(facilities::update)),
+        )
         .service(resource("/api/v1/facilities/{id}/authorities").route(web::post().to(facilities::add_authority)))
         .service(resource("/api/v1/facilities/{id}/population").route(web::get().to(facilities::population)))
-        .service(resource("/api/v1/families").route(web::get().to(families::list)).route(web::post().to(families::create)))
-        .service(resource("/api/v1/families/{id}").route(web::get().to(families::get)).route(web::patch().to(families::update)))
+        .service(
+            resource("/api/v1/families").route(web::get().to(families::list)).route(web::post().to(families::create)),
+        )
+        .service(
+            resource("/api/v1/families/{id}")
+                .route(web::get().to(families::get))
+                .route(web::patch().to(families::update)),
+        )
         .service(resource("/api/v1/families/{id}/members").route(web::post().to(families::add_member)))
         .service(resource("/api/v1/families/{id}/history").route(web::get().to(families::history)))
         .service(resource("/api/v1/persons").route(web::get().to(persons::list)))
-        .service(resource("/api/v1/persons/{id}").route(web::get().to(persons::get)).route(web::patch().to(persons::update)))
+        .service(
+            resource("/api/v1/persons/{id}").route(web::get().to(persons::get)).route(web::patch().to(persons::update)),
+        )
         .service(resource("/api/v1/persons/{id}/whereabouts").route(web::get().to(persons::whereabouts)))
         .service(resource("/api/v1/persons/{id}/history").route(web::get().to(persons::history)))
         .service(resource("/api/v1/persons/{id}/names").route(web::post().to(persons::add_name)))
@@ -62,7 +78,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/policies").route(web::get().to(policies::list)))
         .service(resource("/api/v1/policies/{country}").route(web::get().to(policies::country)))
         .service(resource("/api/v1/policies/{country}/drafts").route(web::post().to(policies::create_draft)))
-        .service(resource("/api/v1/policy-versions/{id}").route(web::get().to(policies::get)).route(web::patch().to(policies::edit)))
+        .service(
+            resource("/api/v1/policy-versions/{id}")
+                .route(web::get().to(policies::get))
+                .route(web::patch().to(policies::edit)),
+        )
         .service(resource("/api/v1/policy-versions/{id}/publish").route(web::post().to(policies::publish)))
         .service(resource("/api/v1/policy-versions/{id}/retire").route(web::post().to(policies::retire)))
         .service(resource("/api/v1/policy-versions/{id}/simulate").route(web::post().to(policies::simulate)))

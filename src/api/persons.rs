@@ -73,7 +73,12 @@ impl PersonSummary {
 
 /// Searches the organisation's persons.
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(ListQuery), responses((status = 200, body = Paginated<PersonSummary>), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, q: web::Query<ListQuery>) -> AppResult<HttpResponse> {
+pub async fn list(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    q: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "person.list").await?;
     let (filter, page) = q.parse()?;
     let on = filter.as_of.unwrap_or_else(today);
@@ -85,7 +90,12 @@ pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, q:
 
 /// One person with names, claims, custody, whereabouts and relatives.
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = String, Path)), responses((status = 200, body = views::PersonView), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn get(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "person.read").await?;
     let scope = user.scope();
     let v = db(&pool, move |conn| views::person(conn, &scope, &id, today())).await?;
@@ -102,7 +112,13 @@ pub struct PersonUpdate {
 
 /// Replaces a person's own facts; a stale version answers 409 with the current version.
 #[utoipa::path(patch, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = String, Path)), request_body = PersonUpdate, responses((status = 200, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn update(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Json<PersonUpdate>) -> AppResult<HttpResponse> {
+pub async fn update(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Json<PersonUpdate>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "person.update").await?;
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
@@ -124,7 +140,13 @@ pub struct AsOfQuery {
 
 /// Where the person was (or is) on a date, derived from custody events.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/whereabouts", tag = "persons", params(("id" = String, Path), AsOfQuery), responses((status = 200, body = crate::domain::custody::Whereabouts), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn whereabouts(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, q: web::Query<AsOfQuery>) -> AppResult<HttpResponse> {
+pub async fn whereabouts(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    q: web::Query<AsOfQuery>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "person.read").await?;
     let on = q.as_of.unwrap_or_else(today);
     let scope = user.scope();
@@ -165,7 +187,13 @@ pub fn change_views(rows: Vec<crate::db::models::RecordChangeRow>) -> Vec<Change
 
 /// Who changed which field of this person, newest first.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/history", tag = "persons", params(("id" = String, Path), PageQuery), responses((status = 200, body = Vec<ChangeView>), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn history(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, q: web::Query<PageQuery>) -> AppResult<HttpResponse> {
+pub async fn history(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    q: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "person.read").await?;
     let page = q.page()?;
     let scope = user.scope();
@@ -179,7 +207,13 @@ pub async fn history(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>,
 
 /// Adds another name (alias, kunya, spelling, other script ...).
 #[utoipa::path(post, path = "/api/v1/persons/{id}/names", tag = "persons", params(("id" = String, Path)), request_body = NameInput, responses((status = 201, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn add_name(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Json<NameInput>) -> AppResult<HttpResponse> {
+pub async fn add_name(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Json<NameInput>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "person.update").await?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let v = db(&pool, move |conn| {
@@ -192,7 +226,12 @@ pub async fn add_name(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>
 
 /// Removes another name (the change history keeps it).
 #[utoipa::path(delete, path = "/api/v1/persons/{id}/names/{name_id}", tag = "persons", params(("id" = String, Path), ("name_id" = String, Path)), responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn remove_name(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
+pub async fn remove_name(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "person.update").await?;
     let (id, name_id) = path.into_inner();
     let (ctx, scope) = (user.audit_ctx(), user.scope());
@@ -202,7 +241,13 @@ pub async fn remove_name(req: HttpRequest, user: CurrentUser, pool: web::Data<Po
 
 /// Adds a nationality claim.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/nationalities", tag = "persons", params(("id" = String, Path)), request_body = ClaimInput, responses((status = 201, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn add_claim(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Json<ClaimInput>) -> AppResult<HttpResponse> {
+pub async fn add_claim(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Json<ClaimInput>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "nationality.create").await?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let v = db(&pool, move |conn| {
@@ -223,7 +268,13 @@ pub struct ClaimUpdate {
 
 /// Verifies, denies or revokes a claim (with its decision date); never deletes it.
 #[utoipa::path(patch, path = "/api/v1/nationalities/{id}", tag = "persons", params(("id" = String, Path)), request_body = ClaimUpdate, responses((status = 200, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn update_claim(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Json<ClaimUpdate>) -> AppResult<HttpResponse> {
+pub async fn update_claim(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Json<ClaimUpdate>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "nationality.update").await?;
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
@@ -238,7 +289,13 @@ pub async fn update_claim(req: HttpRequest, user: CurrentUser, pool: web::Data<P
 
 /// Adds a custody event (admission, transfer, escape ...).
 #[utoipa::path(post, path = "/api/v1/persons/{id}/custody", tag = "persons", params(("id" = String, Path)), request_body = CustodyInput, responses((status = 201, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn add_custody(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Json<CustodyInput>) -> AppResult<HttpResponse> {
+pub async fn add_custody(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Json<CustodyInput>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "custody.create").await?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let v = db(&pool, move |conn| {
@@ -259,7 +316,12 @@ pub struct KinshipInput {
 
 /// Links two persons of the organisation (they may be in different families).
 #[utoipa::path(post, path = "/api/v1/kinships", tag = "persons", request_body = KinshipInput, responses((status = 201, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn link(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, body: web::Json<KinshipInput>) -> AppResult<HttpResponse> {
+pub async fn link(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    body: web::Json<KinshipInput>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "kinship.create").await?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let v = db(&pool, move |conn| {
@@ -272,7 +334,12 @@ pub async fn link(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, bo
 
 /// Removes a kinship link (the change history keeps it).
 #[utoipa::path(delete, path = "/api/v1/kinships/{id}", tag = "persons", params(("id" = String, Path)), responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn unlink(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn unlink(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "kinship.delete").await?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     db(&pool, move |conn| service::unlink(conn, &ctx, &scope, &id)).await?;

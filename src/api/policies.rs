@@ -50,9 +50,22 @@ pub fn view(r: PolicyVersionRow) -> AppResult<PolicyVersionView> {
             let conds = if rule.conditions.is_empty() {
                 String::new()
             } else {
-                format!(" (conditions: {})", rule.conditions.iter().map(|c| serde_json::to_string(c).unwrap_or_default().trim_matches('"').replace('_', " ")).collect::<Vec<_>>().join(", "))
+                format!(
+                    " (conditions: {})",
+                    rule.conditions
+                        .iter()
+                        .map(|c| serde_json::to_string(c).unwrap_or_default().trim_matches('"').replace('_', " "))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             };
-            format!("If {}: {}{} — {}", rule.when.describe(), rule.outcome.as_str().replace('_', " "), conds, rule.explanation)
+            format!(
+                "If {}: {}{} — {}",
+                rule.when.describe(),
+                rule.outcome.as_str().replace('_', " "),
+                conds,
+                rule.explanation
+            )
         })
         .collect();
     Ok(PolicyVersionView {
@@ -98,7 +111,12 @@ pub async fn get(_user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String
 
 /// Creates a draft for a country from the version in force (admins).
 #[utoipa::path(post, path = "/api/v1/policies/{country}/drafts", tag = "policies", params(("country" = String, Path)), responses((status = 201, body = PolicyVersionView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn create_draft(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, country: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn create_draft(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    country: web::Path<String>,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "policy.draft.create").await?;
     let ctx = user.audit_ctx();
     let row = db(&pool, move |conn| versions::create_draft(conn, &ctx, &country)).await?;
@@ -115,7 +133,13 @@ pub struct DraftUpdate {
 
 /// Edits a draft's summary, source and rules (admins); an invalid rule answers 422 naming it.
 #[utoipa::path(patch, path = "/api/v1/policy-versions/{id}", tag = "policies", params(("id" = String, Path)), request_body = DraftUpdate, responses((status = 200, body = PolicyVersionView), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn edit(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Json<DraftUpdate>) -> AppResult<HttpResponse> {
+pub async fn edit(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Json<DraftUpdate>,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "policy.draft.update").await?;
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
@@ -134,11 +158,19 @@ pub struct PublishRequest {
 
 /// Publishes a draft; the version in force on that date ends the day before (admins).
 #[utoipa::path(post, path = "/api/v1/policy-versions/{id}/publish", tag = "policies", params(("id" = String, Path)), request_body = PublishRequest, responses((status = 200, body = PolicyVersionView), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn publish(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Json<PublishRequest>) -> AppResult<HttpResponse> {
+pub async fn publish(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Json<PublishRequest>,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "policy.publish").await?;
     let version = expected_version(&req, body.version)?;
     let ctx = user.audit_ctx();
-    let row = db(&pool, move |conn| versions::publish(conn, &ctx, &id, version, body.effective_from, body.effective_to)).await?;
+    let row =
+        db(&pool, move |conn| versions::publish(conn, &ctx, &id, version, body.effective_from, body.effective_to))
+            .await?;
     Ok(HttpResponse::Ok().json(view(row)?))
 }
 
@@ -150,7 +182,13 @@ pub struct RetireRequest {
 
 /// Retires a version (admins).
 #[utoipa::path(post, path = "/api/v1/policy-versions/{id}/retire", tag = "policies", params(("id" = String, Path)), request_body = RetireRequest, responses((status = 200, body = PolicyVersionView), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
-pub async fn retire(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Json<RetireRequest>) -> AppResult<HttpResponse> {
+pub async fn retire(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Json<RetireRequest>,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "policy.retire").await?;
     let version = expected_version(&req, body.version)?;
     let ctx = user.audit_ctx();
@@ -168,7 +206,13 @@ pub struct AsOf {
 /// Simulates a draft against the version in force: counts for everyone, names of the caller's
 /// organisation for roles that see persons.
 #[utoipa::path(post, path = "/api/v1/policy-versions/{id}/simulate", tag = "policies", params(("id" = String, Path), AsOf), responses((status = 200, body = Simulation), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn simulate(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, q: web::Query<AsOf>) -> AppResult<HttpResponse> {
+pub async fn simulate(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    q: web::Query<AsOf>,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin, Role::Coordinator], "policy.simulate").await?;
     let on = q.as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
     let (scope, show) = (user.scope(), REGISTRY_ROLES.contains(&user.role));
@@ -191,7 +235,13 @@ pub struct PersonEligibility {
 
 /// A person's outcome per nationality claim, with explanations and `changes_on`, and the summary.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/eligibility", tag = "eligibility", params(("id" = String, Path), AsOf), responses((status = 200, body = PersonEligibility), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn person(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, q: web::Query<AsOf>) -> AppResult<HttpResponse> {
+pub async fn person(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    q: web::Query<AsOf>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "eligibility.read").await?;
     let (scope, as_of) = (user.scope(), q.as_of);
     let results = db(&pool, move |conn| evaluation::person_results(conn, &scope, &id, as_of)).await?;
@@ -206,7 +256,13 @@ pub async fn person(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, 
 
 /// Every member's outcome and the family flags (all eligible, none, separation risk).
 #[utoipa::path(get, path = "/api/v1/families/{id}/eligibility", tag = "eligibility", params(("id" = String, Path), AsOf), responses((status = 200, body = FamilyEligibility), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn family(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, q: web::Query<AsOf>) -> AppResult<HttpResponse> {
+pub async fn family(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    q: web::Query<AsOf>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "eligibility.read").await?;
     let (scope, as_of) = (user.scope(), q.as_of);
     let f = db(&pool, move |conn| evaluation::family(conn, &scope, &id, as_of)).await?;
@@ -223,7 +279,12 @@ pub struct Days {
 
 /// Persons whose outcome gets worse within N days because of age, soonest first.
 #[utoipa::path(get, path = "/api/v1/eligibility/aging-out", tag = "eligibility", params(Days), responses((status = 200, body = Vec<AgingOut>), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn aging_out(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, q: web::Query<Days>) -> AppResult<HttpResponse> {
+pub async fn aging_out(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    q: web::Query<Days>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "eligibility.read").await?;
     let days = q.days.unwrap_or(180);
     if !(1..=3650).contains(&days) {

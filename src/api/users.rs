@@ -88,7 +88,12 @@ pub struct UpdateUserRequest {
     (status = 200, body = Paginated<UserView>),
     (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
     (status = 422, body = crate::error::ErrorBody)))]
-pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, q: web::Query<PageQuery>) -> AppResult<HttpResponse> {
+pub async fn list(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    q: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "user.list").await?;
     let page = q.page()?;
     let scope = user.scope();
@@ -102,7 +107,12 @@ pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, q:
     (status = 201, body = CreatedUser),
     (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
     (status = 422, description = "invalid fields, or the email is taken", body = crate::error::ErrorBody)))]
-pub async fn create(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, body: web::Json<CreateUserRequest>) -> AppResult<HttpResponse> {
+pub async fn create(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    body: web::Json<CreateUserRequest>,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "user.create").await?;
     let body = body.into_inner();
     if body.organisation_id.as_deref().is_some_and(|o| o != user.organisation_id) {
@@ -123,7 +133,12 @@ pub async fn create(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, 
     (status = 200, body = UserView),
     (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
     (status = 404, description = "no such user in your organisation", body = crate::error::ErrorBody)))]
-pub async fn get(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn get(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "user.read").await?;
     let scope = user.scope();
     let row = db(&pool, move |conn| repo::find(conn, &scope, &id)?.ok_or(AppError::NotFound)).await?;
@@ -152,7 +167,12 @@ pub async fn update(
         return user.deny(&req, "user.update.organisation").await.map(|_| HttpResponse::Forbidden().finish());
     }
     let version = expected_version(&req, body.version)?;
-    let patch = UserPatch { display_name: body.display_name, role: body.role, disabled: body.disabled, password: body.password };
+    let patch = UserPatch {
+        display_name: body.display_name,
+        role: body.role,
+        disabled: body.disabled,
+        password: body.password,
+    };
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let row = db(&pool, move |conn| service::update(conn, &ctx, &scope, &id, version, patch)).await?;
     let view = UserView::try_from(row)?;

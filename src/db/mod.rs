@@ -70,12 +70,12 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match backend_of(&self.url) {
-            Backend::Postgres => PgConnection::establish(&self.url)
-                .map(DbConnection::Pg)
-                .map_err(r2d2::Error::ConnectionError),
+            Backend::Postgres => {
+                PgConnection::establish(&self.url).map(DbConnection::Pg).map_err(r2d2::Error::ConnectionError)
+            }
             Backend::Sqlite => {
-                let mut conn = SqliteConnection::establish(sqlite_path(&self.url))
-                    .map_err(r2d2::Error::ConnectionError)?;
+                let mut conn =
+                    SqliteConnection::establish(sqlite_path(&self.url)).map_err(r2d2::Error::ConnectionError)?;
                 // WAL lets readers work while one writer commits; FULL makes every commit
                 // durable (a lost record can cost a child a repatriation); the busy timeout
                 // makes a second writer wait instead of failing.
@@ -124,10 +124,7 @@ pub fn migrate(conn: &mut DbConnection) -> anyhow::Result<usize> {
 /// SQLite transactions start with `BEGIN IMMEDIATE`: a deferred transaction that reads and then
 /// writes can fail with SQLITE_BUSY when another connection wrote in between (the "upgrade
 /// deadlock"); taking the write lock up front makes the second writer wait its turn instead.
-pub fn write_tx<T, E>(
-    conn: &mut DbConnection,
-    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
-) -> Result<T, E>
+pub fn write_tx<T, E>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
 {

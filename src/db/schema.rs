@@ -70,7 +70,6 @@ diesel::table! {
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(sessions -> users (user_id));
 
-
 diesel::table! {
     facilities (id) {
         id -> Text,

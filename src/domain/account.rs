@@ -15,11 +15,7 @@ static COMMON: OnceLock<HashSet<&'static str>> = OnceLock::new();
 
 fn common_passwords() -> &'static HashSet<&'static str> {
     COMMON.get_or_init(|| {
-        include_str!("../auth/common_passwords.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect()
+        include_str!("../auth/common_passwords.txt").lines().map(str::trim).filter(|l| !l.is_empty()).collect()
     })
 }
 

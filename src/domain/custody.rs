@@ -102,7 +102,8 @@ mod tests {
 
     #[test]
     fn recording_order_breaks_ties_on_the_same_date() {
-        let events = vec![ev(CustodyKind::Escaped, None, 2019, 10, 2), ev(CustodyKind::Admitted, Some("ain-issa"), 2019, 10, 1)];
+        let events =
+            vec![ev(CustodyKind::Escaped, None, 2019, 10, 2), ev(CustodyKind::Admitted, Some("ain-issa"), 2019, 10, 1)];
         assert_eq!(whereabouts(&events, on(2019, 11, 1)).status, "escaped");
     }
 }

@@ -88,7 +88,7 @@ mod tests {
     #[test]
     fn a_dual_national_losing_one_claim_keeps_the_other() {
         assert_eq!(standing(&[Revoked, Verified]), Standing { stateless: false, at_risk_of_statelessness: false });
-        assert_eq!(standing(&[Claimed, Unverified]).stateless, false);
-        assert_eq!(standing(&[Claimed, Unverified]).at_risk_of_statelessness, false);
+        assert!(!standing(&[Claimed, Unverified]).stateless);
+        assert!(!standing(&[Claimed, Unverified]).at_risk_of_statelessness);
     }
 }

@@ -12,10 +12,7 @@ use actix_web::{web, HttpMessage, HttpRequest};
 
 /// The id of this request (set by the tracing middleware; also sent as `X-Request-Id`).
 pub fn request_id(req: &HttpRequest) -> String {
-    req.extensions()
-        .get::<tracing_actix_web::RequestId>()
-        .map(|id| id.to_string())
-        .unwrap_or_default()
+    req.extensions().get::<tracing_actix_web::RequestId>().map(|id| id.to_string()).unwrap_or_default()
 }
 
 /// The client's address, for throttling. `X-Forwarded-For` is believed only when configured.

@@ -51,10 +51,9 @@ pub fn same_origin_allowed(method: &Method, fetch_site: Option<&str>, origin: Op
     }
     match origin {
         None => true,
-        Some(origin) => origin
-            .split_once("://")
-            .map(|(_, authority)| authority.trim_end_matches('/') == host)
-            .unwrap_or(false),
+        Some(origin) => {
+            origin.split_once("://").map(|(_, authority)| authority.trim_end_matches('/') == host).unwrap_or(false)
+        }
     }
 }
 
@@ -73,7 +72,9 @@ pub async fn csrf(
     let ctx = AuditCtx { actor_id: None, organisation_id: None, request_id: request_id(req.request()) };
     if let Ok(pool) = pool_of(req.request()) {
         // Best effort: the refusal stands even if the audit write fails.
-        let _ = crate::http::db(&pool, move |conn| audit::record_alone(conn, &ctx, "access.denied", None, "cross_origin")).await;
+        let _ =
+            crate::http::db(&pool, move |conn| audit::record_alone(conn, &ctx, "access.denied", None, "cross_origin"))
+                .await;
     }
     // Answered (not returned as Err) so the error envelope and the security headers apply.
     Ok(req.error_response(AppError::CrossOrigin))

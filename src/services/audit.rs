@@ -120,6 +120,11 @@ fn content(row: &AuditRow) -> EventContent {
 }
 
 /// One page of the organisation's events, newest first.
-pub fn list(conn: &mut DbConnection, scope: &OrgScope, filter: &AuditFilter, page: Page) -> AppResult<(Vec<AuditRow>, i64)> {
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    filter: &AuditFilter,
+    page: Page,
+) -> AppResult<(Vec<AuditRow>, i64)> {
     Ok(repo::list(conn, scope, filter, page)?)
 }

@@ -68,7 +68,12 @@ pub fn login(conn: &mut DbConnection, settings: &Settings, attempt: LoginAttempt
 }
 
 /// Seconds to wait if the account or the client address has too many recent failures.
-fn throttled(conn: &mut DbConnection, settings: &Settings, account_key: &str, client_key: &str) -> AppResult<Option<u64>> {
+fn throttled(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    account_key: &str,
+    client_key: &str,
+) -> AppResult<Option<u64>> {
     let window = Duration::seconds(settings.login_failure_window_secs as i64);
     let at = now();
     let since = at - window;

@@ -48,12 +48,8 @@ pub fn load(conn: &mut DbConnection) -> AppResult<Vec<DemoLogin>> {
                 user_service::update(conn, &ctx, &scope, &existing.id, existing.version, patch)?;
             }
             None => {
-                let new = NewUser {
-                    email: email.into(),
-                    display_name: name.into(),
-                    role,
-                    password: Some(password.clone()),
-                };
+                let new =
+                    NewUser { email: email.into(), display_name: name.into(), role, password: Some(password.clone()) };
                 user_service::create(conn, &ctx, &scope, new)?;
             }
         }

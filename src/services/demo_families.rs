@@ -69,7 +69,11 @@ pub fn load(conn: &mut DbConnection, scope: &OrgScope) -> AppResult<usize> {
     let count = families.len();
     for f in families {
         let keys: Vec<String> = f.members.iter().map(|m| m.key.clone()).collect();
-        let position = |key: &str| keys.iter().position(|k| k == key).ok_or_else(|| AppError::Internal(anyhow::anyhow!("demo kinship names unknown member {key}")));
+        let position = |key: &str| {
+            keys.iter()
+                .position(|k| k == key)
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("demo kinship names unknown member {key}")))
+        };
         let kinship = f
             .kinship
             .iter()

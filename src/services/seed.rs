@@ -68,8 +68,7 @@ pub fn country_list() -> AppResult<Vec<CountryRow>> {
 pub fn apply(conn: &mut DbConnection, ctx: &AuditCtx) -> AppResult<SeedReport> {
     let wanted = country_list()?;
     write_tx(conn, |conn| {
-        let existing: BTreeMap<String, String> =
-            countries::list(conn)?.into_iter().map(|c| (c.code, c.name)).collect();
+        let existing: BTreeMap<String, String> = countries::list(conn)?.into_iter().map(|c| (c.code, c.name)).collect();
         let mut report = SeedReport::default();
         for country in &wanted {
             match existing.get(&country.code) {
@@ -127,7 +126,7 @@ fn apply_facilities(conn: &mut DbConnection, report: &mut SeedReport) -> AppResu
                 row
             }
         };
-        let known = facilities::authorities(conn, &[facility.id.clone()])?;
+        let known = facilities::authorities(conn, std::slice::from_ref(&facility.id))?;
         for a in f.authorities {
             if known.iter().any(|k| k.from_date == a.from) {
                 continue;

@@ -34,7 +34,11 @@ fn secs(n: u64) -> Duration {
 /// The live session and its user for a token, or `None` when the token is unknown, the session
 /// timed out, or the account was disabled. Read on every request, so a role change or a
 /// disabled account takes effect at once.
-pub fn resolve(conn: &mut DbConnection, settings: &Settings, token: &str) -> QueryResult<Option<(SessionRow, UserRow)>> {
+pub fn resolve(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    token: &str,
+) -> QueryResult<Option<(SessionRow, UserRow)>> {
     let Some(session) = sessions::find_by_token_hash(conn, &token::hash_token(token))? else {
         return Ok(None);
     };

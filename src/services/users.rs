@@ -157,7 +157,8 @@ pub fn update(
         if disabled_at.is_some() || patch.password.is_some() {
             sessions::delete_for_user(conn, id)?;
         }
-        let action = if disabled_at.is_some() && current.disabled_at.is_none() { "user.disable" } else { "user.update" };
+        let action =
+            if disabled_at.is_some() && current.disabled_at.is_none() { "user.disable" } else { "user.update" };
         audit::record(conn, &ctx.within(scope), action, Some(("user", id)), "success")?;
         repo::find(conn, scope, id)?.ok_or(AppError::NotFound)
     })

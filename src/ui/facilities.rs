@@ -24,7 +24,6 @@ use chrono::NaiveDate;
 const FACILITY_INPUTS: &[&str] = &["name", "kind", "country_code", "notes", "version"];
 const AUTHORITY_INPUTS: &[&str] = &["authority", "from_date", "note"];
 
-
 /// `GET /facilities`.
 #[derive(Template)]
 #[template(path = "facilities/list.html")]
@@ -39,13 +38,27 @@ pub struct ListPage {
     pub form: Form,
 }
 
-async fn render_list(req: &HttpRequest, user: &CurrentUser, pool: &web::Data<Pool>, form: Form, status: StatusCode) -> AppResult<HttpResponse> {
+async fn render_list(
+    req: &HttpRequest,
+    user: &CurrentUser,
+    pool: &web::Data<Pool>,
+    form: Form,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
     let (rows, countries) = db(pool, |conn| {
         let rows = repo::list(conn)?;
         Ok((views(conn, rows)?, country_options(conn)?))
     })
     .await?;
-    let list = ListPage { i18n: I18n::of_request(req), path: "/facilities".into(), nav: Nav::of(user), rows, countries, kinds: KINDS.to_vec(), form };
+    let list = ListPage {
+        i18n: I18n::of_request(req),
+        path: "/facilities".into(),
+        nav: Nav::of(user),
+        rows,
+        countries,
+        kinds: KINDS.to_vec(),
+        form,
+    };
     page(status, &list)
 }
 
@@ -58,11 +71,21 @@ pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) ->
 }
 
 fn read_facility(form: &Form) -> FacilityInput {
-    FacilityInput { name: form.text("name"), kind: form.text("kind"), country_code: form.text("country_code"), notes: form.text("notes") }
+    FacilityInput {
+        name: form.text("name"),
+        kind: form.text("kind"),
+        country_code: form.text("country_code"),
+        notes: form.text("notes"),
+    }
 }
 
 /// `POST /facilities` (admins).
-pub async fn create(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, body: web::Bytes) -> AppResult<HttpResponse> {
+pub async fn create(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "facility.create").await?;
     let mut form = Form::body(&I18n::of_request(&req), &body)?;
     let input = read_facility(&form);
@@ -128,7 +151,14 @@ struct Back {
     mine: Vec<(String, String)>,
 }
 
-async fn render_show(req: &HttpRequest, user: &CurrentUser, pool: &web::Data<Pool>, id: String, back: Back, status: StatusCode) -> AppResult<HttpResponse> {
+async fn render_show(
+    req: &HttpRequest,
+    user: &CurrentUser,
+    pool: &web::Data<Pool>,
+    id: String,
+    back: Back,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
     let i18n = I18n::of_request(req);
     let mut as_of_form = Form::parse(&i18n, req.query_string());
     let on: NaiveDate = as_of_form.date("as_of").unwrap_or_else(today);
@@ -175,13 +205,24 @@ async fn render_show(req: &HttpRequest, user: &CurrentUser, pool: &web::Data<Poo
 }
 
 /// `GET /facilities/{id}` (`?as_of=` for who was held there on a date).
-pub async fn show(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn show(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let back = Back { form: None, authority: None, alert: None, mine: Vec::new() };
     render_show(&req, &user, &pool, id.into_inner(), back, StatusCode::OK).await
 }
 
 /// `POST /facilities/{id}` (admins): saves if the version is current; else shows the record.
-pub async fn update(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
+pub async fn update(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "facility.update").await?;
     let i18n = I18n::of_request(&req);
     let id = id.into_inner();
@@ -213,7 +254,13 @@ pub async fn update(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, 
 }
 
 /// `POST /facilities/{id}/authorities` (admins): who controls it from a date on.
-pub async fn add_authority(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
+pub async fn add_authority(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "facility.authority.create").await?;
     let id = id.into_inner();
     let mut form = Form::body(&I18n::of_request(&req), &body)?;

@@ -59,7 +59,10 @@ pub struct ListPage {
 impl ListPage {
     /// Whether any filter (beyond the search box) is set: the filter panel then opens.
     pub fn filtering(&self) -> bool {
-        FILTER_INPUTS.iter().chain(super::person_form::FLAGS).chain(&["stateless", "at_risk"])
+        FILTER_INPUTS
+            .iter()
+            .chain(super::person_form::FLAGS)
+            .chain(&["stateless", "at_risk"])
             .any(|f| *f != "q" && !self.form.get(f).trim().is_empty())
     }
 }

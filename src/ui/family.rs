@@ -126,14 +126,25 @@ fn field_label(i18n: &I18n, field: &str) -> String {
         ["name", kind] => format!("{}: {}", i18n.t("field-other_name"), i18n.tv("name-kind", kind)),
         ["nationality", cc] => format!("{} {cc}", i18n.t("field-nationality")),
         ["nationality", cc, f] => {
-            format!("{} {cc}: {}", i18n.t("field-nationality"), i18n.maybe(&format!("field-{f}")).unwrap_or(f.to_string()))
+            format!(
+                "{} {cc}: {}",
+                i18n.t("field-nationality"),
+                i18n.maybe(&format!("field-{f}")).unwrap_or(f.to_string())
+            )
         }
         _ => i18n.maybe(&format!("field-{field}")).unwrap_or_else(|| field.to_string()),
     }
 }
 
 /// Renders a family's page, with a form that came back if any.
-pub async fn render_family(req: &HttpRequest, user: &CurrentUser, pool: &web::Data<Pool>, id: String, posted: Option<Posted>, status: StatusCode) -> AppResult<HttpResponse> {
+pub async fn render_family(
+    req: &HttpRequest,
+    user: &CurrentUser,
+    pool: &web::Data<Pool>,
+    id: String,
+    posted: Option<Posted>,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
     let i18n = I18n::of_request(req);
     let scope = user.scope();
     let (family, changes, actors, (countries, facilities), eligibility) = db(pool, move |conn| {
@@ -180,7 +191,12 @@ pub async fn render_family(req: &HttpRequest, user: &CurrentUser, pool: &web::Da
 }
 
 /// `GET /families/{id}`.
-pub async fn show(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn show(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "family.read").await?;
     render_family(&req, &user, &pool, id.into_inner(), None, StatusCode::OK).await
 }
@@ -231,7 +247,13 @@ pub async fn answer(
 }
 
 /// `POST /families/{id}`: label and notes, with the version edited.
-pub async fn update(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
+pub async fn update(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "family.update").await?;
     let id = id.into_inner();
     let mut form = Form::body(&I18n::of_request(&req), &body)?;
@@ -244,11 +266,15 @@ pub async fn update(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, 
     let outcome = match version {
         // The form already says what is wrong.
         None => Err(AppError::Validation { message: String::new(), fields: Default::default() }),
-        Some(v) => db(&pool, move |conn| service::update(conn, &ctx, &scope, &fid, i64::from(v), &label, &notes).map(|_| ())).await,
+        Some(v) => {
+            db(&pool, move |conn| service::update(conn, &ctx, &scope, &fid, i64::from(v), &label, &notes).map(|_| ()))
+                .await
+        }
     };
     if let Err(AppError::NotFound) = outcome {
         return Err(AppError::NotFound);
     }
-    let posted = Posted { kind: "family", id: String::new(), anchor: String::new(), form, alert: None, mine: Vec::new() };
+    let posted =
+        Posted { kind: "family", id: String::new(), anchor: String::new(), form, alert: None, mine: Vec::new() };
     answer(&req, &user, &pool, id, posted, outcome, &["label", "notes", "version"]).await
 }

@@ -386,7 +386,8 @@ mod tests {
     #[test]
     fn bracketed_names_are_read_and_blank_numbers_are_none() {
         let i18n = I18n::new(Lang::En);
-        let mut f = Form::parse(&i18n, "members%5B1%5D.given_name=Zaynab&members[1].birth_year=&members[0].birth_year=19x");
+        let mut f =
+            Form::parse(&i18n, "members%5B1%5D.given_name=Zaynab&members[1].birth_year=&members[0].birth_year=19x");
         assert_eq!(f.m(1usize, "given_name"), "Zaynab");
         assert_eq!(f.int("members[1].birth_year", "members[1].birth", 1900, 2100), None);
         assert!(!f.has_errors());

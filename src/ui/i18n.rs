@@ -106,11 +106,8 @@ pub struct SwitchForm {
 /// `POST /lang`: stores the choice and goes back to the page (a local path only).
 pub async fn switch(form: web::Form<SwitchForm>, settings: web::Data<Settings>) -> AppResult<HttpResponse> {
     let lang = Lang::parse(&form.lang).unwrap_or(Lang::En);
-    let next = form
-        .next
-        .as_deref()
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or("/");
+    let next =
+        form.next.as_deref().filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or("/");
     let cookie = Cookie::build(LANG_COOKIE, lang.code())
         .path("/")
         .same_site(SameSite::Lax)
@@ -126,8 +123,10 @@ mod tests {
 
     #[test]
     fn both_catalogues_translate_the_same_keys() {
-        let en = [include_str!("../../web/locales/en/main.ftl"), include_str!("../../web/locales/en/policies.ftl")].concat();
-        let ar = [include_str!("../../web/locales/ar/main.ftl"), include_str!("../../web/locales/ar/policies.ftl")].concat();
+        let en =
+            [include_str!("../../web/locales/en/main.ftl"), include_str!("../../web/locales/en/policies.ftl")].concat();
+        let ar =
+            [include_str!("../../web/locales/ar/main.ftl"), include_str!("../../web/locales/ar/policies.ftl")].concat();
         let keys = |s: &str| -> Vec<String> {
             let mut k: Vec<String> = s
                 .lines()

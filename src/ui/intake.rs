@@ -62,7 +62,13 @@ pub struct IntakePage {
     pub choices: Choices,
 }
 
-async fn render(req: &HttpRequest, user: &CurrentUser, pool: &web::Data<Pool>, form: Form, status: StatusCode) -> AppResult<HttpResponse> {
+async fn render(
+    req: &HttpRequest,
+    user: &CurrentUser,
+    pool: &web::Data<Pool>,
+    form: Form,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
     let (countries, facilities) = db(pool, countries_and_facilities).await?;
     let blocks = (0..BLOCKS).map(|i| Block { index: i, number: i + 1, is_child: i > 0 }).collect();
     let intake = IntakePage {
@@ -112,7 +118,11 @@ fn read_member(form: &mut Form, b: usize) -> PersonIntake {
     let mut other_names = Vec::new();
     let other = form.text(&f("other_name"));
     if !other.is_empty() {
-        let script = if form.is(&f("other_name_script"), "auto") { None } else { form.choice::<Script>(&f("other_name_script")) };
+        let script = if form.is(&f("other_name_script"), "auto") {
+            None
+        } else {
+            form.choice::<Script>(&f("other_name_script"))
+        };
         let kind = form.choice::<NameKind>(&f("other_name_kind")).unwrap_or(NameKind::Alias);
         other_names.push(NameInput { kind, script, name: other });
     }
@@ -186,9 +196,17 @@ fn input_of(field: &str, block_of_member: &[usize], block_of_link: &[usize]) -> 
     let input = if rest.starts_with("other_names") {
         "other_name"
     } else if rest.starts_with("nationalities") {
-        if rest.ends_with("decision_date") { "nationality_decision_date" } else { "nationality" }
+        if rest.ends_with("decision_date") {
+            "nationality_decision_date"
+        } else {
+            "nationality"
+        }
     } else if rest.starts_with("custody") {
-        if rest.ends_with("facility_id") { "facility_id" } else { "admitted" }
+        if rest.ends_with("facility_id") {
+            "facility_id"
+        } else {
+            "admitted"
+        }
     } else {
         rest.as_str()
     };
@@ -196,7 +214,12 @@ fn input_of(field: &str, block_of_member: &[usize], block_of_link: &[usize]) -> 
 }
 
 /// `POST /families/new`: logs the family, or shows the form again with every value kept.
-pub async fn submit(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, body: web::Bytes) -> AppResult<HttpResponse> {
+pub async fn submit(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "family.create").await?;
     let mut form = Form::body(&I18n::of_request(&req), &body)?;
     let parsed = read(&mut form);
@@ -241,16 +264,26 @@ mod tests {
         assert_eq!(parsed.block_of_member, vec![0, 2]);
         assert_eq!(parsed.intake.kinship.len(), 1);
         assert_eq!(parsed.intake.kinship[0].relative, 1);
-        assert_eq!(input_of("members[1].birth", &parsed.block_of_member, &parsed.block_of_link).as_deref(), Some("members[2].birth"));
-        assert_eq!(input_of("members[1].custody[0].date", &parsed.block_of_member, &parsed.block_of_link).as_deref(), Some("members[2].admitted"));
-        assert_eq!(input_of("kinship[0]", &parsed.block_of_member, &parsed.block_of_link).as_deref(), Some("members[2].child_of_first"));
+        assert_eq!(
+            input_of("members[1].birth", &parsed.block_of_member, &parsed.block_of_link).as_deref(),
+            Some("members[2].birth")
+        );
+        assert_eq!(
+            input_of("members[1].custody[0].date", &parsed.block_of_member, &parsed.block_of_link).as_deref(),
+            Some("members[2].admitted")
+        );
+        assert_eq!(
+            input_of("kinship[0]", &parsed.block_of_member, &parsed.block_of_link).as_deref(),
+            Some("members[2].child_of_first")
+        );
         assert_eq!(input_of("members[0].left_home", &parsed.block_of_member, &parsed.block_of_link), None);
     }
 
     #[test]
     fn a_facility_without_an_admission_year_is_refused_before_saving() {
         let i18n = I18n::new(Lang::En);
-        let mut form = Form::parse(&i18n, "label=F&members[0].given_name=A&members[0].family_name=B&members[0].facility_id=x");
+        let mut form =
+            Form::parse(&i18n, "label=F&members[0].given_name=A&members[0].family_name=B&members[0].facility_id=x");
         read(&mut form);
         assert!(form.has_err("members[0].admitted"));
     }

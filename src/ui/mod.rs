@@ -27,19 +27,33 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // Before `/families/{id}`, which would take "new" for an id.
         .service(resource("/families/new").route(web::get().to(intake::form)).route(web::post().to(intake::submit)))
         .service(resource("/families/{id}").route(web::get().to(family::show)).route(web::post().to(family::update)))
-        .service(resource("/persons/{id}/edit").route(web::get().to(persons::edit_form)).route(web::post().to(persons::edit_submit)))
+        .service(
+            resource("/persons/{id}/edit")
+                .route(web::get().to(persons::edit_form))
+                .route(web::post().to(persons::edit_submit)),
+        )
         .service(resource("/persons/{id}/names").route(web::post().to(persons::add_name)))
         .service(resource("/persons/{id}/nationalities").route(web::post().to(persons::add_claim)))
         .service(resource("/persons/{id}/custody").route(web::post().to(persons::add_custody)))
         .service(resource("/persons/{id}/kinship").route(web::post().to(persons::link)))
         .service(resource("/nationalities/{id}").route(web::post().to(persons::update_claim)))
-        .service(resource("/facilities").route(web::get().to(facilities::list)).route(web::post().to(facilities::create)))
-        .service(resource("/facilities/{id}").route(web::get().to(facilities::show)).route(web::post().to(facilities::update)))
+        .service(
+            resource("/facilities").route(web::get().to(facilities::list)).route(web::post().to(facilities::create)),
+        )
+        .service(
+            resource("/facilities/{id}")
+                .route(web::get().to(facilities::show))
+                .route(web::post().to(facilities::update)),
+        )
         .service(resource("/facilities/{id}/authorities").route(web::post().to(facilities::add_authority)))
         .service(resource("/policies").route(web::get().to(policies::list)))
         .service(resource("/policies/{country}").route(web::get().to(policies::country)))
         .service(resource("/policies/{country}/drafts").route(web::post().to(policies::create_draft)))
-        .service(resource("/policy-versions/{id}/edit").route(web::get().to(policies::edit_form)).route(web::post().to(policies::edit_submit)))
+        .service(
+            resource("/policy-versions/{id}/edit")
+                .route(web::get().to(policies::edit_form))
+                .route(web::post().to(policies::edit_submit)),
+        )
         .service(resource("/policy-versions/{id}/simulate").route(web::post().to(policies::simulate)))
         .service(resource("/policy-versions/{id}/publish").route(web::post().to(policies::publish)))
         .service(resource("/aging-out").route(web::get().to(policies::aging)))

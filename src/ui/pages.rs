@@ -9,9 +9,9 @@ use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::http::{client_addr, db, request_id};
 use crate::services::auth::{self as auth_service, LoginAttempt};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use askama_web::WebTemplate;
-use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 /// The login page.
@@ -103,7 +103,11 @@ pub async fn home(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) ->
 }
 
 /// `POST /logout`.
-pub async fn logout(user: CurrentUser, pool: web::Data<Pool>, settings: web::Data<Settings>) -> AppResult<HttpResponse> {
+pub async fn logout(
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    settings: web::Data<Settings>,
+) -> AppResult<HttpResponse> {
     let ctx = user.audit_ctx();
     db(&pool, move |conn| auth_service::logout(conn, &ctx, &user.session_id)).await?;
     Ok(HttpResponse::SeeOther()

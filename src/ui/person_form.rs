@@ -4,11 +4,11 @@
 
 use super::forms::{Form, Words};
 use super::i18n::I18n;
-use crate::services::registry::input::{check_core, Errors};
-use crate::services::registry::persons::today;
 use crate::domain::partial_date::PartialDate;
 use crate::domain::person::{Sex, Wish};
 use crate::services::registry::input::PersonCore;
+use crate::services::registry::input::{check_core, Errors};
+use crate::services::registry::persons::today;
 use crate::services::registry::views::PersonView;
 
 /// The inputs of a person's own facts (without prefix).
@@ -96,11 +96,8 @@ fn num<T: ToString>(v: Option<T>) -> String {
 pub fn check_too(form: &mut Form, prefix: &str, core: &PersonCore, map: impl Fn(&str) -> Option<String>) {
     let mut errors = Errors::new();
     check_core(&mut errors, prefix, core, today());
-    let fresh: crate::error::FieldErrors = errors
-        .fields
-        .into_iter()
-        .filter(|(field, _)| map(field).is_some_and(|input| !form.has_err(&input)))
-        .collect();
+    let fresh: crate::error::FieldErrors =
+        errors.fields.into_iter().filter(|(field, _)| map(field).is_some_and(|input| !form.has_err(&input))).collect();
     form.absorb(&fresh, map);
 }
 
@@ -171,7 +168,8 @@ mod tests {
     #[test]
     fn a_year_only_birth_and_flags_are_read() {
         let i18n = I18n::new(Lang::En);
-        let mut form = Form::parse(&i18n, "p.given_name=+Amina+&p.family_name=K&p.birth_year=2011&p.orphan=true&p.sex=female");
+        let mut form =
+            Form::parse(&i18n, "p.given_name=+Amina+&p.family_name=K&p.birth_year=2011&p.orphan=true&p.sex=female");
         let core = read_core(&mut form, "p.");
         assert!(!form.has_errors());
         assert_eq!(core.given_name, "Amina");

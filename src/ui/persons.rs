@@ -54,7 +54,12 @@ fn edit_page(req: &HttpRequest, user: &CurrentUser, person: PersonView, form: Fo
 }
 
 /// `GET /persons/{id}/edit`: the form, filled with the stored facts and their version.
-pub async fn edit_form(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn edit_form(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "person.read").await?;
     let scope = user.scope();
     let person = db(&pool, move |conn| views::person(conn, &scope, &id, today())).await?;
@@ -64,7 +69,13 @@ pub async fn edit_form(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool
 }
 
 /// `POST /persons/{id}/edit`: saves if the version is current; else shows the stored record.
-pub async fn edit_submit(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
+pub async fn edit_submit(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "person.update").await?;
     let i18n = I18n::of_request(&req);
     let mut form = Form::body(&i18n, &body)?;
@@ -121,7 +132,12 @@ pub async fn edit_submit(req: HttpRequest, user: CurrentUser, pool: web::Data<Po
 
 /// Runs `f` on a person of the caller's organisation (404 otherwise); gives back the person's
 /// family and the outcome, so the family page can show the form again.
-async fn on_person<F>(pool: &web::Data<Pool>, scope: OrgScope, person_id: String, f: F) -> AppResult<(String, AppResult<()>)>
+async fn on_person<F>(
+    pool: &web::Data<Pool>,
+    scope: OrgScope,
+    person_id: String,
+    f: F,
+) -> AppResult<(String, AppResult<()>)>
 where
     F: FnOnce(&mut DbConnection, &OrgScope, &str) -> AppResult<()> + Send + 'static,
 {
@@ -153,7 +169,9 @@ async fn person_form<T, R, W>(call: Call, spec: Spec, read: R, write: W) -> AppR
 where
     T: Send + 'static,
     R: FnOnce(&mut Form) -> T,
-    W: FnOnce(&mut DbConnection, &crate::services::audit::AuditCtx, &OrgScope, &str, T) -> AppResult<()> + Send + 'static,
+    W: FnOnce(&mut DbConnection, &crate::services::audit::AuditCtx, &OrgScope, &str, T) -> AppResult<()>
+        + Send
+        + 'static,
 {
     let Call { req, user, pool, person_id, body } = call;
     let mut form = Form::body(&I18n::of_request(&req), &body)?;
@@ -168,7 +186,8 @@ where
         }
     })
     .await?;
-    let posted = Posted { kind: spec.kind, anchor: person_id.clone(), id: person_id, form, alert: None, mine: Vec::new() };
+    let posted =
+        Posted { kind: spec.kind, anchor: person_id.clone(), id: person_id, form, alert: None, mine: Vec::new() };
     if !parsed_ok {
         return render_family(&req, &user, &pool, family, Some(posted), StatusCode::UNPROCESSABLE_ENTITY).await;
     }
@@ -176,14 +195,22 @@ where
 }
 
 /// `POST /persons/{id}/names`: another name (alias, kunya, other script ...).
-pub async fn add_name(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
+pub async fn add_name(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "person.update").await?;
     let read = |form: &mut Form| NameInput {
         kind: form.choice::<NameKind>("kind").unwrap_or(NameKind::Alias),
         script: form.choice::<Script>("script"),
         name: form.text("name"),
     };
-    let write = |conn: &mut DbConnection, ctx: &_, scope: &OrgScope, pid: &str, n: NameInput| service::add_name(conn, ctx, scope, pid, n).map(|_| ());
+    let write = |conn: &mut DbConnection, ctx: &_, scope: &OrgScope, pid: &str, n: NameInput| {
+        service::add_name(conn, ctx, scope, pid, n).map(|_| ())
+    };
     let call = Call { req, user, pool, person_id: id.into_inner(), body };
     person_form(call, Spec { kind: "name", inputs: &["kind", "script", "name"] }, read, write).await
 }
@@ -202,15 +229,29 @@ fn read_claim(form: &mut Form) -> ClaimInput {
 }
 
 /// `POST /persons/{id}/nationalities`: a nationality claim.
-pub async fn add_claim(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
+pub async fn add_claim(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "nationality.create").await?;
-    let write = |conn: &mut DbConnection, ctx: &_, scope: &OrgScope, pid: &str, c: ClaimInput| claims::add(conn, ctx, scope, pid, c).map(|_| ());
+    let write = |conn: &mut DbConnection, ctx: &_, scope: &OrgScope, pid: &str, c: ClaimInput| {
+        claims::add(conn, ctx, scope, pid, c).map(|_| ())
+    };
     let call = Call { req, user, pool, person_id: id.into_inner(), body };
     person_form(call, Spec { kind: "claim", inputs: CLAIM_INPUTS }, read_claim, write).await
 }
 
 /// `POST /nationalities/{id}`: verify, deny or revoke a claim (with the version edited).
-pub async fn update_claim(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
+pub async fn update_claim(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "nationality.update").await?;
     let claim_id = id.into_inner();
     let mut form = Form::body(&I18n::of_request(&req), &body)?;
@@ -238,7 +279,13 @@ pub async fn update_claim(req: HttpRequest, user: CurrentUser, pool: web::Data<P
 }
 
 /// `POST /persons/{id}/custody`: a custody event with a partial date.
-pub async fn add_custody(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
+pub async fn add_custody(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "custody.create").await?;
     let read = |form: &mut Form| {
         let kind = form.choice::<CustodyKind>("kind");
@@ -261,7 +308,13 @@ pub async fn add_custody(req: HttpRequest, user: CurrentUser, pool: web::Data<Po
 }
 
 /// `POST /persons/{id}/kinship`: "this person is <kind> <relative>".
-pub async fn link(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
+pub async fn link(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "kinship.create").await?;
     let read = |form: &mut Form| {
         let kind = form.choice::<KinshipKind>("kind");
@@ -274,7 +327,11 @@ pub async fn link(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id
         }
         (kind, relative)
     };
-    let write = |conn: &mut DbConnection, ctx: &_, scope: &OrgScope, pid: &str, (kind, relative): (Option<KinshipKind>, String)| {
+    let write = |conn: &mut DbConnection,
+                 ctx: &_,
+                 scope: &OrgScope,
+                 pid: &str,
+                 (kind, relative): (Option<KinshipKind>, String)| {
         let Some(kind) = kind else { return Ok(()) };
         match service::link(conn, ctx, scope, pid, &relative, kind) {
             // The relative is chosen from a list; one that vanished is a message, not a 404 page.

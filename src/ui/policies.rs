@@ -68,7 +68,8 @@ pub struct AgingPage {
 /// `GET /policies`.
 pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
     let (rows, names) = db(&pool, |conn| {
-        let names: BTreeMap<String, String> = crate::db::repo::countries::list(conn)?.into_iter().map(|c| (c.code, c.name)).collect();
+        let names: BTreeMap<String, String> =
+            crate::db::repo::countries::list(conn)?.into_iter().map(|c| (c.code, c.name)).collect();
         Ok((repo::all(conn)?, names))
     })
     .await?;
@@ -77,15 +78,27 @@ pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) ->
         by_country.entry(r.country_code.clone()).or_default().push(view(r)?);
     }
     let countries = by_country.into_iter().map(|(c, v)| (names.get(&c).cloned().unwrap_or_default(), c, v)).collect();
-    page(StatusCode::OK, &ListPage { i18n: I18n::of_request(&req), path: "/policies".into(), nav: Nav::of(&user), countries })
+    page(
+        StatusCode::OK,
+        &ListPage { i18n: I18n::of_request(&req), path: "/policies".into(), nav: Nav::of(&user), countries },
+    )
 }
 
 /// `GET /policies/{country}`.
-pub async fn country(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, code: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn country(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    code: web::Path<String>,
+) -> AppResult<HttpResponse> {
     let code = code.into_inner();
     let c = code.clone();
     let (rows, name) = db(&pool, move |conn| {
-        let name = crate::db::repo::countries::list(conn)?.into_iter().find(|x| x.code == c).map(|x| x.name).ok_or(AppError::NotFound)?;
+        let name = crate::db::repo::countries::list(conn)?
+            .into_iter()
+            .find(|x| x.code == c)
+            .map(|x| x.name)
+            .ok_or(AppError::NotFound)?;
         Ok((repo::versions_of(conn, &c)?, name))
     })
     .await?;
@@ -95,7 +108,12 @@ pub async fn country(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>,
 }
 
 /// `POST /policies/{country}/drafts` (admins): a draft from the version in force.
-pub async fn create_draft(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, code: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn create_draft(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    code: web::Path<String>,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "policy.draft.create").await?;
     let ctx = user.audit_ctx();
     let row = db(&pool, move |conn| versions::create_draft(conn, &ctx, &code)).await?;
@@ -118,7 +136,12 @@ async fn load(pool: &web::Data<Pool>, id: String) -> AppResult<PolicyVersionView
 }
 
 /// `GET /policy-versions/{id}/edit` (admins).
-pub async fn edit_form(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn edit_form(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "policy.draft.update").await?;
     let v = load(&pool, id.into_inner()).await?;
     let i18n = I18n::of_request(&req);
@@ -129,7 +152,13 @@ pub async fn edit_form(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool
 }
 
 /// `POST /policy-versions/{id}/edit` (admins): saves, or shows what is wrong and where.
-pub async fn edit_submit(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
+pub async fn edit_submit(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "policy.draft.update").await?;
     let id = id.into_inner();
     let i18n = I18n::of_request(&req);
@@ -139,7 +168,13 @@ pub async fn edit_submit(req: HttpRequest, user: CurrentUser, pool: web::Data<Po
     let outcome = match rules {
         Err(e) => Err(AppError::field("rules", format!("not valid JSON: {e}"))),
         Ok(rules) => {
-            let edit = DraftEdit { summary: form.text("summary"), source: form.text("source"), source_url: form.text("source_url"), note: form.text("note"), rules };
+            let edit = DraftEdit {
+                summary: form.text("summary"),
+                source: form.text("source"),
+                source_url: form.text("source_url"),
+                note: form.text("note"),
+                rules,
+            };
             let (ctx, i) = (user.audit_ctx(), id.clone());
             db(&pool, move |conn| versions::edit_draft(conn, &ctx, &i, version, edit)).await
         }
@@ -151,20 +186,31 @@ pub async fn edit_submit(req: HttpRequest, user: CurrentUser, pool: web::Data<Po
             // Rule paths (rules[1].when.years) are shown as they are: they say where to look.
             form.absorb(&fields, |f| matches!(f, "summary" | "source" | "source_url" | "note").then(|| f.to_string()));
             let path = format!("/policy-versions/{id}/edit");
-            page(StatusCode::UNPROCESSABLE_ENTITY, &EditPage { i18n, path, nav: Nav::of(&user), v, form, simulation: None, saved: false })
+            page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &EditPage { i18n, path, nav: Nav::of(&user), v, form, simulation: None, saved: false },
+            )
         }
         Err(AppError::Conflict { .. }) => {
             let mut current = form_of(&i18n, &v);
             current.general.push(i18n.t("policy-conflict"));
             let path = format!("/policy-versions/{id}/edit");
-            page(StatusCode::CONFLICT, &EditPage { i18n, path, nav: Nav::of(&user), v, form: current, simulation: None, saved: false })
+            page(
+                StatusCode::CONFLICT,
+                &EditPage { i18n, path, nav: Nav::of(&user), v, form: current, simulation: None, saved: false },
+            )
         }
         Err(other) => Err(other),
     }
 }
 
 /// `POST /policy-versions/{id}/simulate` (admins): the draft against the version in force today.
-pub async fn simulate(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn simulate(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "policy.simulate").await?;
     let id = id.into_inner();
     let (scope, show) = (user.scope(), REGISTRY_ROLES.contains(&user.role));
@@ -180,7 +226,13 @@ pub async fn simulate(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>
 }
 
 /// `POST /policy-versions/{id}/publish` (admins).
-pub async fn publish(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>, body: web::Bytes) -> AppResult<HttpResponse> {
+pub async fn publish(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin], "policy.publish").await?;
     let id = id.into_inner();
     let i18n = I18n::of_request(&req);
@@ -204,7 +256,10 @@ pub async fn publish(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>,
             shown.set("effective_to", form.text("effective_to"));
             shown.absorb(&fields, |f| matches!(f, "effective_from" | "effective_to").then(|| f.to_string()));
             let path = format!("/policy-versions/{id}/edit");
-            page(StatusCode::UNPROCESSABLE_ENTITY, &EditPage { i18n, path, nav: Nav::of(&user), v, form: shown, simulation: None, saved: false })
+            page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &EditPage { i18n, path, nav: Nav::of(&user), v, form: shown, simulation: None, saved: false },
+            )
         }
         Err(other) => Err(other),
     }

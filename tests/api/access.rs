@@ -11,7 +11,8 @@ async fn a_role_change_takes_effect_on_the_next_request() {
     let (_, admin) = app.signed_in(Role::Admin, "Org A").await;
     let (second, second_session) = app.signed_in(Role::Admin, "Org A").await;
     assert_eq!(app.get("/api/v1/users", &second_session).await.status(), 200);
-    let res = app.patch(&format!("/api/v1/users/{}", second.id), &admin, json!({"role": "caseworker", "version": 1})).await;
+    let res =
+        app.patch(&format!("/api/v1/users/{}", second.id), &admin, json!({"role": "caseworker", "version": 1})).await;
     assert_eq!(res.status(), 200);
     assert_eq!(json(res).await["role"], "caseworker");
     // Same session, next request: the new role applies.
@@ -38,7 +39,12 @@ async fn an_admin_cannot_demote_or_disable_themselves() {
     let app = spawn_app().await;
     let (me, admin) = app.signed_in(Role::Admin, "Org A").await;
     let body = assert_error(
-        app.patch(&format!("/api/v1/users/{}", me.id), &admin, json!({"role": "caseworker", "disabled": true, "version": 1})).await,
+        app.patch(
+            &format!("/api/v1/users/{}", me.id),
+            &admin,
+            json!({"role": "caseworker", "disabled": true, "version": 1}),
+        )
+        .await,
         422,
         "validation_failed",
     )
@@ -52,11 +58,21 @@ async fn cross_origin_state_changing_requests_are_refused_and_audited() {
     let account = app.account(Role::Caseworker, "Org A");
     let login = json!({"email": account.email, "password": account.password});
     let url = format!("{}/api/v1/auth/login", app.address);
-    let cross_site = app.client.post(&url).header("Sec-Fetch-Site", "cross-site").json(&login).send().await.expect("sent");
+    let cross_site =
+        app.client.post(&url).header("Sec-Fetch-Site", "cross-site").json(&login).send().await.expect("sent");
     assert_error(cross_site, 403, "cross_origin_request").await;
-    let evil_origin = app.client.post(&url).header("Origin", "https://evil.example").json(&login).send().await.expect("sent");
+    let evil_origin =
+        app.client.post(&url).header("Origin", "https://evil.example").json(&login).send().await.expect("sent");
     assert_error(evil_origin, 403, "cross_origin_request").await;
-    let same_origin = app.client.post(&url).header("Sec-Fetch-Site", "same-origin").header("Origin", &app.address).json(&login).send().await.expect("sent");
+    let same_origin = app
+        .client
+        .post(&url)
+        .header("Sec-Fetch-Site", "same-origin")
+        .header("Origin", &app.address)
+        .json(&login)
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(same_origin.status(), 200);
     let actions = app.audit_actions();
     assert_eq!(actions.iter().filter(|(_, a, o)| a == "access.denied" && o == "cross_origin").count(), 2);
@@ -71,7 +87,8 @@ async fn another_organisations_user_answers_404() {
     let other = app.account(Role::Caseworker, "Org B");
     let res = app.get(&format!("/api/v1/users/{}", other.id), &admin_a).await;
     assert_error(res, 404, "not_found").await;
-    let res = app.patch(&format!("/api/v1/users/{}", other.id), &admin_a, json!({"disabled": true, "version": 1})).await;
+    let res =
+        app.patch(&format!("/api/v1/users/{}", other.id), &admin_a, json!({"disabled": true, "version": 1})).await;
     assert_error(res, 404, "not_found").await;
     // The same answer as for an id that does not exist at all, or is not even a UUID.
     assert_error(app.get(&format!("/api/v1/users/{}", uuid::Uuid::new_v4()), &admin_a).await, 404, "not_found").await;
@@ -92,7 +109,8 @@ async fn non_admins_cannot_manage_users_and_the_refusal_is_audited() {
         assert_error(app.get("/api/v1/users", &session).await, 403, "forbidden").await;
         let body = json!({"email": "new@test.homeward.example", "display_name": "N (fictional)", "role": "admin"});
         assert_error(app.post("/api/v1/users", &session, body).await, 403, "forbidden").await;
-        assert_error(app.post("/api/v1/organisations", &session, json!({"name": "Mine"})).await, 403, "forbidden").await;
+        assert_error(app.post("/api/v1/organisations", &session, json!({"name": "Mine"})).await, 403, "forbidden")
+            .await;
         assert_error(app.get("/api/v1/audit", &session).await, 403, "forbidden").await;
     }
     let denied = app.audit_actions().into_iter().filter(|(_, a, o)| a == "access.denied" && o == "denied").count();
@@ -119,7 +137,9 @@ async fn organisation_id_in_a_body_is_accepted_only_for_the_own_organisation() {
     assert_eq!(app.try_login("x1@test.homeward.example", &generated).await.status(), 200);
     // Moving a user to another organisation is refused.
     let id = created["user"]["id"].as_str().unwrap_or_default().to_string();
-    let res = app.patch(&format!("/api/v1/users/{id}"), &admin, json!({"organisation_id": other.organisation_id, "version": 1})).await;
+    let res = app
+        .patch(&format!("/api/v1/users/{id}"), &admin, json!({"organisation_id": other.organisation_id, "version": 1}))
+        .await;
     assert_error(res, 403, "forbidden").await;
 }
 
@@ -131,12 +151,27 @@ async fn a_stale_version_gets_409_with_the_current_version() {
     let path = format!("/api/v1/users/{}", worker.id);
     let res = app.get(&path, &admin).await;
     assert_eq!(res.headers().get("etag").and_then(|v| v.to_str().ok()), Some("\"1\""));
-    assert_eq!(app.patch(&path, &admin, json!({"display_name": "First edit (fictional)", "version": 1})).await.status(), 200);
-    let body = assert_error(app.patch(&path, &admin, json!({"display_name": "Second edit", "version": 1})).await, 409, "conflict").await;
+    assert_eq!(
+        app.patch(&path, &admin, json!({"display_name": "First edit (fictional)", "version": 1})).await.status(),
+        200
+    );
+    let body = assert_error(
+        app.patch(&path, &admin, json!({"display_name": "Second edit", "version": 1})).await,
+        409,
+        "conflict",
+    )
+    .await;
     assert_eq!(body["error"]["current_version"], 2);
     // If-Match works as well as the body field, and a missing version is a validation error.
-    let res = app.client.patch(format!("{}{}", app.address, path)).header("Cookie", format!("homeward_session={}", admin.0))
-        .header("If-Match", "\"2\"").json(&json!({"display_name": "Third edit (fictional)"})).send().await.expect("sent");
+    let res = app
+        .client
+        .patch(format!("{}{}", app.address, path))
+        .header("Cookie", format!("homeward_session={}", admin.0))
+        .header("If-Match", "\"2\"")
+        .json(&json!({"display_name": "Third edit (fictional)"}))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(res.status(), 200);
     assert_error(app.patch(&path, &admin, json!({"display_name": "No version"})).await, 422, "validation_failed").await;
     let current = json(app.get(&path, &admin).await).await;
@@ -153,8 +188,10 @@ async fn admins_create_organisations_with_unique_names() {
     let dup = app.post("/api/v1/organisations", &admin, json!({"name": "Relief North (fictional)"})).await;
     let body = assert_error(dup, 422, "validation_failed").await;
     assert!(body["error"]["fields"]["name"].is_array());
-    assert_error(app.post("/api/v1/organisations", &admin, json!({"name": "  "})).await, 422, "validation_failed").await;
+    assert_error(app.post("/api/v1/organisations", &admin, json!({"name": "  "})).await, 422, "validation_failed")
+        .await;
     let list = json(app.request(Method::GET, "/api/v1/organisations", Some(&admin), None).await).await;
-    let names: Vec<&str> = list.as_array().map(|a| a.iter().filter_map(|o| o["name"].as_str()).collect()).unwrap_or_default();
+    let names: Vec<&str> =
+        list.as_array().map(|a| a.iter().filter_map(|o| o["name"].as_str()).collect()).unwrap_or_default();
     assert_eq!(names, vec!["Org A", "Relief North (fictional)"]);
 }

@@ -80,7 +80,10 @@ async fn the_audit_list_shows_only_the_own_organisation() {
     let mine = json(app.get("/api/v1/audit?limit=500", &admin).await).await;
     let theirs = json(app.get("/api/v1/audit?limit=500", &other_admin).await).await;
     let orgs = |v: &Value| -> Vec<String> {
-        v["items"].as_array().map(|a| a.iter().filter_map(|e| e["organisation_id"].as_str().map(str::to_string)).collect()).unwrap_or_default()
+        v["items"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e["organisation_id"].as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
     };
     let (mine_orgs, their_orgs) = (orgs(&mine), orgs(&theirs));
     assert!(!mine_orgs.is_empty() && !their_orgs.is_empty());

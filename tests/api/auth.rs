@@ -81,7 +81,8 @@ async fn ten_failures_throttle_the_account_even_for_the_right_password() {
         assert_eq!(app.try_login(&account.email, "not-the-password-1").await.status(), 401);
     }
     let res = app.try_login(&account.email, &account.password).await;
-    let retry: u64 = res.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let retry: u64 =
+        res.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
     assert!(retry > 0 && retry <= 900, "Retry-After {retry}");
     assert_error(res, 429, "too_many_requests").await;
     // An unknown email is throttled the same way (no enumeration through throttling).
@@ -179,7 +180,13 @@ async fn a_password_change_ends_the_accounts_sessions() {
     let app = spawn_app().await;
     let (_, admin) = app.signed_in(Role::Admin, "Org A").await;
     let (worker, worker_session) = app.signed_in(Role::Caseworker, "Org A").await;
-    let res = app.patch(&format!("/api/v1/users/{}", worker.id), &admin, json!({"password": "a-fresh-river-lantern", "version": 1})).await;
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{}", worker.id),
+            &admin,
+            json!({"password": "a-fresh-river-lantern", "version": 1}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     assert_error(app.get("/api/v1/me", &worker_session).await, 401, "unauthenticated").await;
     assert_eq!(app.try_login(&worker.email, &worker.password).await.status(), 401);

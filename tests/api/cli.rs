@@ -56,7 +56,10 @@ fn audit_verify_exits_non_zero_with_the_sequence_number_after_an_edit() {
     assert!(fresh.status.success(), "{}", stdout(&fresh));
     for (i, role) in ["admin", "caseworker", "coordinator"].iter().enumerate() {
         let email = format!("cli{i}@test.homeward.example");
-        let out = cli.run(&["user", "create", "--email", &email, "--name", "CLI (fictional)", "--role", role, "--org", "CLI Org"], None);
+        let out = cli.run(
+            &["user", "create", "--email", &email, "--name", "CLI (fictional)", "--role", role, "--org", "CLI Org"],
+            None,
+        );
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
     assert!(cli.run(&["audit", "verify"], None).status.success());
@@ -69,16 +72,45 @@ fn audit_verify_exits_non_zero_with_the_sequence_number_after_an_edit() {
 #[test]
 fn user_create_makes_the_organisation_and_prints_a_working_generated_password() {
     let cli = Cli::new();
-    let out = cli.run(&["user", "create", "--email", "Lead@Test.Homeward.Example", "--name", "Lead (fictional)", "--role", "admin", "--org", "New NGO"], None);
+    let out = cli.run(
+        &[
+            "user",
+            "create",
+            "--email",
+            "Lead@Test.Homeward.Example",
+            "--name",
+            "Lead (fictional)",
+            "--role",
+            "admin",
+            "--org",
+            "New NGO",
+        ],
+        None,
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = stdout(&out);
-    let password = text.lines().find_map(|l| l.strip_prefix("password: ")).expect("printed password").trim().to_string();
+    let password =
+        text.lines().find_map(|l| l.strip_prefix("password: ")).expect("printed password").trim().to_string();
     let user = users::find_by_email(&mut cli.conn(), "lead@test.homeward.example").expect("query").expect("user");
     assert_eq!(user.role, "admin");
     assert!(homeward::auth::password::verify(&password, &user.password_hash));
     assert!(!user.password_hash.contains(&password));
     // The same email again is refused with a readable reason.
-    let again = cli.run(&["user", "create", "--email", "lead@test.homeward.example", "--name", "X", "--role", "admin", "--org", "New NGO"], None);
+    let again = cli.run(
+        &[
+            "user",
+            "create",
+            "--email",
+            "lead@test.homeward.example",
+            "--name",
+            "X",
+            "--role",
+            "admin",
+            "--org",
+            "New NGO",
+        ],
+        None,
+    );
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already registered"));
 }
@@ -86,7 +118,19 @@ fn user_create_makes_the_organisation_and_prints_a_working_generated_password() 
 #[test]
 fn user_create_reads_the_password_from_stdin_and_applies_the_policy() {
     let cli = Cli::new();
-    let args = ["user", "create", "--email", "s@test.homeward.example", "--name", "S (fictional)", "--role", "caseworker", "--org", "O", "--password-stdin"];
+    let args = [
+        "user",
+        "create",
+        "--email",
+        "s@test.homeward.example",
+        "--name",
+        "S (fictional)",
+        "--role",
+        "caseworker",
+        "--org",
+        "O",
+        "--password-stdin",
+    ];
     let weak = cli.run(&args, Some("password1234\n"));
     assert!(!weak.status.success());
     assert!(String::from_utf8_lossy(&weak.stderr).contains("too common"));
@@ -100,7 +144,18 @@ fn user_create_reads_the_password_from_stdin_and_applies_the_policy() {
 #[test]
 fn user_disable_disables_the_account() {
     let cli = Cli::new();
-    let args = ["user", "create", "--email", "d@test.homeward.example", "--name", "D (fictional)", "--role", "caseworker", "--org", "O"];
+    let args = [
+        "user",
+        "create",
+        "--email",
+        "d@test.homeward.example",
+        "--name",
+        "D (fictional)",
+        "--role",
+        "caseworker",
+        "--org",
+        "O",
+    ];
     assert!(cli.run(&args, None).status.success());
     assert!(cli.run(&["user", "disable", "--email", "d@test.homeward.example"], None).status.success());
     let user = users::find_by_email(&mut cli.conn(), "d@test.homeward.example").expect("query").expect("user");
@@ -146,24 +201,50 @@ fn serve(cli: &Cli) -> (std::process::Child, String) {
 #[actix_web::test]
 async fn server_logs_hold_no_query_strings_passwords_or_tokens() {
     let cli = Cli::new();
-    let args = ["user", "create", "--email", "log@test.homeward.example", "--name", "L (fictional)", "--role", "admin", "--org", "O", "--password-stdin"];
+    let args = [
+        "user",
+        "create",
+        "--email",
+        "log@test.homeward.example",
+        "--name",
+        "L (fictional)",
+        "--role",
+        "admin",
+        "--org",
+        "O",
+        "--password-stdin",
+    ];
     assert!(cli.run(&args, Some("secret-lantern-river-9\n")).status.success());
     let (mut child, url) = serve(&cli);
     let client = reqwest::Client::new();
-    let res = client.post(format!("{url}/api/v1/auth/login"))
+    let res = client
+        .post(format!("{url}/api/v1/auth/login"))
         .json(&serde_json::json!({"email": "log@test.homeward.example", "password": "secret-lantern-river-9"}))
-        .send().await.expect("login");
+        .send()
+        .await
+        .expect("login");
     assert_eq!(res.status(), 200);
     let token = session_from(&res).expect("cookie").0;
     let cookie = format!("homeward_session={token}");
-    client.get(format!("{url}/api/v1/users?q=Zaynab-Searched-Name")).header("Cookie", &cookie).send().await.expect("get");
-    client.post(format!("{url}/api/v1/auth/login")).json(&serde_json::json!({"email": "log@test.homeward.example", "password": "wrong-guess-123456"}))
-        .send().await.expect("bad login");
+    client
+        .get(format!("{url}/api/v1/users?q=Zaynab-Searched-Name"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .expect("get");
+    client
+        .post(format!("{url}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": "log@test.homeward.example", "password": "wrong-guess-123456"}))
+        .send()
+        .await
+        .expect("bad login");
     child.kill().expect("stop server");
     let out = child.wait_with_output().expect("output");
     let logs = String::from_utf8_lossy(&out.stderr);
     assert!(logs.contains("http_request"), "request spans are logged: {logs}");
-    for secret in ["secret-lantern-river-9", "wrong-guess-123456", "Zaynab-Searched-Name", &token, "log@test.homeward.example"] {
+    for secret in
+        ["secret-lantern-river-9", "wrong-guess-123456", "Zaynab-Searched-Name", &token, "log@test.homeward.example"]
+    {
         assert!(!logs.contains(secret), "log contains {secret}");
     }
 }

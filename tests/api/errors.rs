@@ -10,19 +10,38 @@ async fn every_error_has_the_same_shape_and_status() {
     let (_, admin) = app.signed_in(Role::Admin, "Org A").await;
     let url = |p: &str| format!("{}{}", app.address, p);
     let cookie = format!("homeward_session={}", admin.0);
-    let send = |req: reqwest::RequestBuilder| async { req.header("Cookie", cookie.clone()).send().await.expect("sent") };
+    let send =
+        |req: reqwest::RequestBuilder| async { req.header("Cookie", cookie.clone()).send().await.expect("sent") };
 
-    let malformed = send(app.client.post(url("/api/v1/users")).header("content-type", "application/json").body("{\"email\": ")).await;
+    let malformed =
+        send(app.client.post(url("/api/v1/users")).header("content-type", "application/json").body("{\"email\": "))
+            .await;
     assert_error(malformed, 400, "malformed_json").await;
     let wrong_type = send(app.client.post(url("/api/v1/users")).header("content-type", "text/plain").body("{}")).await;
     assert_error(wrong_type, 415, "unsupported_media_type").await;
-    let too_large = send(app.client.post(url("/api/v1/users")).header("content-type", "application/json").body(format!("{{\"email\": \"{}\"}}", "a".repeat(4096)))).await;
+    let too_large = send(
+        app.client
+            .post(url("/api/v1/users"))
+            .header("content-type", "application/json")
+            .body(format!("{{\"email\": \"{}\"}}", "a".repeat(4096))),
+    )
+    .await;
     assert_error(too_large, 413, "payload_too_large").await;
     let missing = send(app.client.post(url("/api/v1/users")).json(&serde_json::json!({"email": 5}))).await;
     assert_error(missing, 422, "validation_failed").await;
-    let bad_role = send(app.client.post(url("/api/v1/users")).json(&serde_json::json!({"email": "a@b.org", "display_name": "A", "role": "root"}))).await;
+    let bad_role = send(
+        app.client
+            .post(url("/api/v1/users"))
+            .json(&serde_json::json!({"email": "a@b.org", "display_name": "A", "role": "root"})),
+    )
+    .await;
     assert_error(bad_role, 422, "validation_failed").await;
-    let fields = send(app.client.post(url("/api/v1/users")).json(&serde_json::json!({"email": "nope", "display_name": "A", "role": "admin"}))).await;
+    let fields = send(
+        app.client
+            .post(url("/api/v1/users"))
+            .json(&serde_json::json!({"email": "nope", "display_name": "A", "role": "admin"})),
+    )
+    .await;
     let body = assert_error(fields, 422, "validation_failed").await;
     assert_eq!(body["error"]["fields"]["email"][0], "must be a valid email address");
     assert_error(send(app.client.get(url("/api/v1/no-such-thing"))).await, 404, "not_found").await;
@@ -63,8 +82,18 @@ async fn the_openapi_document_covers_every_endpoint_and_the_docs_are_served_loca
     let app = spawn_app().await;
     let doc = json(app.request(Method::GET, "/api/openapi.json", None, None).await).await;
     let paths = doc["paths"].as_object().map(|p| p.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
-    for expected in ["/healthz", "/readyz", "/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/me", "/api/v1/organisations",
-                     "/api/v1/users", "/api/v1/users/{id}", "/api/v1/audit", "/api/v1/audit/verify"] {
+    for expected in [
+        "/healthz",
+        "/readyz",
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/me",
+        "/api/v1/organisations",
+        "/api/v1/users",
+        "/api/v1/users/{id}",
+        "/api/v1/audit",
+        "/api/v1/audit/verify",
+    ] {
         assert!(paths.iter().any(|p| p == expected), "{expected} missing from {paths:?}");
     }
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());

@@ -81,10 +81,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     // Reference data (countries, facilities), as `homeward seed` loads it.
     homeward::services::seed::apply(&mut pool.get().expect("conn"), &AuditCtx::cli("test seed")).expect("seed");
     actix_rt::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
     TestApp { address, pool, settings, client, _dir: dir }
 }
 
@@ -99,7 +96,8 @@ impl TestApp {
         let mut conn = self.conn();
         let ctx = AuditCtx::cli("test");
         let o = organisations::find_or_create(&mut conn, &ctx, org).expect("organisation");
-        let email = format!("{}-{}@test.homeward.example", role.as_str(), &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let email =
+            format!("{}-{}@test.homeward.example", role.as_str(), &uuid::Uuid::new_v4().simple().to_string()[..8]);
         let password = format!("pw-{}-long-enough", uuid::Uuid::new_v4().simple());
         let new = users::NewUser {
             email: email.clone(),
@@ -126,12 +124,23 @@ impl TestApp {
     }
 
     pub async fn try_login(&self, email: &str, password: &str) -> Response {
-        self.request(Method::POST, "/api/v1/auth/login", None, Some(serde_json::json!({"email": email, "password": password})))
-            .await
+        self.request(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(serde_json::json!({"email": email, "password": password})),
+        )
+        .await
     }
 
     /// Any request; JSON body if given; the session cookie if given.
-    pub async fn request(&self, method: Method, path: &str, session: Option<&Session>, body: Option<Value>) -> Response {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&Session>,
+        body: Option<Value>,
+    ) -> Response {
         let mut req = self.client.request(method, format!("{}{}", self.address, path));
         if let Some(Session(token)) = session {
             req = req.header("Cookie", format!("homeward_session={token}"));
@@ -168,7 +177,10 @@ impl TestApp {
 
     /// The id of a seeded facility by name.
     pub fn facility(&self, name: &str) -> String {
-        homeward::db::repo::facilities::find_by_name(&mut self.conn(), name).expect("query").expect("seeded facility").id
+        homeward::db::repo::facilities::find_by_name(&mut self.conn(), name)
+            .expect("query")
+            .expect("seeded facility")
+            .id
     }
 
     /// The audit events of the whole chain, in order: (seq, action, outcome).
@@ -219,8 +231,5 @@ struct Count {
 
 /// `SELECT COUNT(*) FROM <from_where>` on any connection.
 pub fn count_in(conn: &mut DbConnection, from_where: &str) -> i64 {
-    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {from_where}"))
-        .get_result::<Count>(conn)
-        .expect("count")
-        .n
+    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {from_where}")).get_result::<Count>(conn).expect("count").n
 }

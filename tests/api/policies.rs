@@ -44,7 +44,12 @@ async fn seeded_policies_cover_sixteen_countries_without_overlaps() {
         let mut periods: Vec<(String, Option<String>)> = versions
             .iter()
             .filter(|v| v["country_code"] == *c && v["status"] == "published")
-            .map(|v| (v["effective_from"].as_str().unwrap_or_default().to_string(), v["effective_to"].as_str().map(str::to_string)))
+            .map(|v| {
+                (
+                    v["effective_from"].as_str().unwrap_or_default().to_string(),
+                    v["effective_to"].as_str().map(str::to_string),
+                )
+            })
             .collect();
         periods.sort();
         for w in periods.windows(2) {
@@ -61,13 +66,26 @@ async fn a_children_only_policy_separates_a_mother_from_her_son_with_explanation
     let app = spawn_app().await;
     let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
     let family = russian_family(&app, &s, "2010-05-01").await;
-    let timur = id(&family["members"].as_array().and_then(|m| m.iter().find(|p| p["given_name"] == "Timur")).cloned().unwrap_or_default());
+    let timur = id(&family["members"]
+        .as_array()
+        .and_then(|m| m.iter().find(|p| p["given_name"] == "Timur"))
+        .cloned()
+        .unwrap_or_default());
     let r = json(app.get(&format!("/api/v1/persons/{timur}/eligibility?as_of=2026-01-01"), &s).await).await;
     assert_eq!(r["results"][0]["outcome"], "eligible_with_conditions", "{r}");
-    assert_eq!((r["outcome"].as_str(), r["changes_on"].as_str()), (Some("eligible_with_conditions"), Some("2028-05-01")), "the summary");
+    assert_eq!(
+        (r["outcome"].as_str(), r["changes_on"].as_str()),
+        (Some("eligible_with_conditions"), Some("2028-05-01")),
+        "the summary"
+    );
     assert_eq!(r["results"][0]["country"], "RU");
     assert_eq!(r["results"][0]["rule_number"], 1);
-    assert!(r["results"][0]["facts_used"][0].as_str().is_some_and(|f| f.starts_with("age 15 (born 2010-05-01) is under 18")), "{r}");
+    assert!(
+        r["results"][0]["facts_used"][0]
+            .as_str()
+            .is_some_and(|f| f.starts_with("age 15 (born 2010-05-01) is under 18")),
+        "{r}"
+    );
     assert_eq!(r["results"][0]["changes_on"], "2028-05-01");
     assert_eq!(r["results"][0]["change_reason"], "age");
     let fam = json(app.get(&format!("/api/v1/families/{}/eligibility?as_of=2026-01-01", id(&family)), &s).await).await;
@@ -76,7 +94,10 @@ async fn a_children_only_policy_separates_a_mother_from_her_son_with_explanation
     // The day before and the day of his 18th birthday.
     let before = json(app.get(&format!("/api/v1/persons/{timur}/eligibility?as_of=2028-04-30"), &s).await).await;
     let on = json(app.get(&format!("/api/v1/persons/{timur}/eligibility?as_of=2028-05-01"), &s).await).await;
-    assert_eq!((before["results"][0]["outcome"].as_str(), on["results"][0]["outcome"].as_str()), (Some("eligible_with_conditions"), Some("not_eligible")));
+    assert_eq!(
+        (before["results"][0]["outcome"].as_str(), on["results"][0]["outcome"].as_str()),
+        (Some("eligible_with_conditions"), Some("not_eligible"))
+    );
     // Before November 2017 Russia took women and children case by case.
     let old = json(app.get(&format!("/api/v1/families/{}/eligibility?as_of=2017-06-01", id(&family)), &s).await).await;
     assert_eq!(old["separation_risk"], false);
@@ -92,13 +113,24 @@ async fn an_uncertain_age_is_reported_and_a_revoked_claim_explains_itself() {
         {"given_name": "Lucy", "family_name": "Hale", "sex": "female", "birth": {"year": 1997},
          "nationalities": [{"country": "GB", "status": "revoked", "decision_date": "2019-02-19"}]}]});
     let family = json(app.post("/api/v1/families", &s, body).await).await;
-    let danil = id(&family["members"].as_array().and_then(|m| m.iter().find(|p| p["given_name"] == "Danil")).cloned().unwrap_or_default());
-    let lucy = id(&family["members"].as_array().and_then(|m| m.iter().find(|p| p["given_name"] == "Lucy")).cloned().unwrap_or_default());
+    let danil = id(&family["members"]
+        .as_array()
+        .and_then(|m| m.iter().find(|p| p["given_name"] == "Danil"))
+        .cloned()
+        .unwrap_or_default());
+    let lucy = id(&family["members"]
+        .as_array()
+        .and_then(|m| m.iter().find(|p| p["given_name"] == "Lucy"))
+        .cloned()
+        .unwrap_or_default());
     let r = json(app.get(&format!("/api/v1/persons/{danil}/eligibility?as_of=2026-06-01"), &s).await).await;
     assert_eq!(r["results"][0]["uncertain"], "age uncertain: 17–18 (born 2008); exact birth date needed", "{r}");
     assert_eq!(r["results"][0]["possible_outcomes"], json!(["eligible_with_conditions", "not_eligible"]));
     let r = json(app.get(&format!("/api/v1/persons/{lucy}/eligibility"), &s).await).await;
-    assert_eq!((r["results"][0]["outcome"].as_str(), r["results"][0]["explanation"].as_str()), (Some("no_route"), Some("citizenship revoked on 2019-02-19")));
+    assert_eq!(
+        (r["results"][0]["outcome"].as_str(), r["results"][0]["explanation"].as_str()),
+        (Some("no_route"), Some("citizenship revoked on 2019-02-19"))
+    );
 }
 
 #[actix_web::test]
@@ -113,13 +145,29 @@ async fn stored_results_follow_the_facts_and_feed_the_aging_out_watch() {
     assert_eq!(items.len(), 1, "{watch}");
     assert_eq!(items[0]["name"], "Timur Petrov");
     assert_eq!(items[0]["changes_on"], (today + Duration::days(30)).format("%Y-%m-%d").to_string());
-    assert_eq!((items[0]["outcome"].as_str(), items[0]["changes_to"].as_str()), (Some("eligible_with_conditions"), Some("not_eligible")));
-    assert_eq!(json(app.get("/api/v1/eligibility/aging-out?days=10", &s).await).await.as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        (items[0]["outcome"].as_str(), items[0]["changes_to"].as_str()),
+        (Some("eligible_with_conditions"), Some("not_eligible"))
+    );
+    assert_eq!(
+        json(app.get("/api/v1/eligibility/aging-out?days=10", &s).await).await.as_array().map(Vec::len),
+        Some(0)
+    );
     assert_error(app.get("/api/v1/eligibility/aging-out?days=0", &s).await, 422, "validation_failed").await;
     // A fact a rule reads changes: the claim is revoked; the stored result follows at once.
-    let timur = family["members"].as_array().and_then(|m| m.iter().find(|p| p["given_name"] == "Timur")).cloned().unwrap_or_default();
+    let timur = family["members"]
+        .as_array()
+        .and_then(|m| m.iter().find(|p| p["given_name"] == "Timur"))
+        .cloned()
+        .unwrap_or_default();
     let claim = id(&timur["nationalities"][0]);
-    let res = app.patch(&format!("/api/v1/nationalities/{claim}"), &s, json!({"country": "RU", "status": "revoked", "decision_date": "2025-01-01", "version": 1})).await;
+    let res = app
+        .patch(
+            &format!("/api/v1/nationalities/{claim}"),
+            &s,
+            json!({"country": "RU", "status": "revoked", "decision_date": "2025-01-01", "version": 1}),
+        )
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(json(app.get("/api/v1/eligibility/aging-out", &s).await).await.as_array().map(Vec::len), Some(0));
     let stored = app.count(&format!("eligibility_results WHERE person_id = '{}' AND outcome = 'no_route'", id(&timur)));
@@ -132,7 +180,11 @@ async fn admins_draft_simulate_publish_and_retire_a_version() {
     let (_, admin) = app.signed_in(Role::Admin, "Org A").await;
     let (_, worker) = app.signed_in(Role::Caseworker, "Org A").await;
     let family = russian_family(&app, &worker, "2012-03-03").await;
-    let mother = family["members"].as_array().and_then(|m| m.iter().find(|p| p["given_name"] == "Aliya")).cloned().unwrap_or_default();
+    let mother = family["members"]
+        .as_array()
+        .and_then(|m| m.iter().find(|p| p["given_name"] == "Aliya"))
+        .cloned()
+        .unwrap_or_default();
     assert_error(app.post("/api/v1/policies/RU/drafts", &worker, json!({})).await, 403, "forbidden").await;
     let res = app.post("/api/v1/policies/RU/drafts", &admin, json!({})).await;
     assert_eq!(res.status(), 201);
@@ -152,23 +204,37 @@ async fn admins_draft_simulate_publish_and_retire_a_version() {
         {"when": {"type": "always"}, "outcome": "not_eligible", "explanation": "Other adults are not repatriated."}]);
     let res = app.patch(&path, &admin, json!({"summary": "Mothers with children case by case (test)", "source": "test", "rules": rules, "version": 1})).await;
     assert_eq!(res.status(), 200);
-    assert_error(app.patch(&path, &admin, json!({"summary": "stale", "rules": rules, "version": 1})).await, 409, "conflict").await;
+    assert_error(
+        app.patch(&path, &admin, json!({"summary": "stale", "rules": rules, "version": 1})).await,
+        409,
+        "conflict",
+    )
+    .await;
     let today = Utc::now().date_naive();
     let sim = json(app.post(&format!("{path}/simulate"), &admin, json!({})).await).await;
     assert_eq!(sim["changed"], 1, "{sim}");
     assert_eq!(sim["transitions"]["not_eligible -> case_by_case"], 1);
     assert_eq!(sim["by_facility"]["Roj"], 1);
     assert_eq!(sim["affected"].as_array().map(Vec::len), Some(0), "admins see counts, not persons");
-    let res = app.post(&format!("{path}/publish"), &admin, json!({"effective_from": today.to_string(), "version": 2})).await;
+    let res =
+        app.post(&format!("{path}/publish"), &admin, json!({"effective_from": today.to_string(), "version": 2})).await;
     assert_eq!(res.status(), 200);
     let ru = json(app.get("/api/v1/policies/RU", &admin).await).await;
     assert_eq!(ru[1]["effective_to"], (today - Duration::days(1)).to_string(), "the previous period was closed");
     assert_eq!(ru[2]["status"], "published");
     // Stored results were re-evaluated on publication.
     let r = json(app.get(&format!("/api/v1/persons/{}/eligibility", id(&mother)), &worker).await).await;
-    assert_eq!((r["results"][0]["outcome"].as_str(), r["results"][0]["version_number"].as_i64()), (Some("case_by_case"), Some(3)));
+    assert_eq!(
+        (r["results"][0]["outcome"].as_str(), r["results"][0]["version_number"].as_i64()),
+        (Some("case_by_case"), Some(3))
+    );
     // Published versions are never edited in place.
-    assert_error(app.patch(&path, &admin, json!({"summary": "x", "rules": rules, "version": 3})).await, 422, "validation_failed").await;
+    assert_error(
+        app.patch(&path, &admin, json!({"summary": "x", "rules": rules, "version": 3})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     let res = app.post(&format!("{path}/retire"), &admin, json!({"version": 3})).await;
     assert_eq!(json(res).await["status"], "retired");
     let r = json(app.get(&format!("/api/v1/persons/{}/eligibility", id(&mother)), &worker).await).await;
@@ -199,7 +265,13 @@ fn a_changed_seed_adds_a_draft_and_never_rewrites_a_published_version() {
     assert_eq!((report.published, report.drafts), (0, 1));
     assert_eq!(count_in(&mut conn, "policy_versions WHERE country_code = 'RU'"), before + 1);
     assert_eq!(count_in(&mut conn, "policy_versions WHERE country_code = 'RU' AND status = 'draft'"), 1);
-    assert_eq!(count_in(&mut conn, "policy_versions WHERE country_code = 'RU' AND status = 'published' AND rules LIKE '%(revised)%'"), 0);
+    assert_eq!(
+        count_in(
+            &mut conn,
+            "policy_versions WHERE country_code = 'RU' AND status = 'published' AND rules LIKE '%(revised)%'"
+        ),
+        0
+    );
 }
 
 #[actix_web::test]

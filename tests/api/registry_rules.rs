@@ -20,8 +20,15 @@ async fn invalid_input_gets_field_errors_and_changes_nothing() {
     let res = app.post("/api/v1/families", &s, body).await;
     let err = assert_error(res, 422, "validation_failed").await;
     let fields = &err["error"]["fields"];
-    for f in ["members[0].given_name", "members[0].family_name", "members[1].birth", "members[1].nationalities[0].country",
-              "members[2].birth", "members[0].custody[0].date", "kinship[0].relative"] {
+    for f in [
+        "members[0].given_name",
+        "members[0].family_name",
+        "members[1].birth",
+        "members[1].nationalities[0].country",
+        "members[2].birth",
+        "members[0].custody[0].date",
+        "kinship[0].relative",
+    ] {
         assert!(fields[f].is_array(), "{f} missing in {fields}");
     }
     assert_eq!(fields["members[1].birth"][0], "must not be in the future");
@@ -55,7 +62,8 @@ async fn stale_versions_get_409_and_nothing_is_overwritten() {
     assert_eq!(first.status(), 200);
     assert_eq!(first.headers().get("etag").and_then(|v| v.to_str().ok()), Some("\"2\""));
     edit["given_name"] = json!("Ameera");
-    let body = assert_error(app.patch(&format!("/api/v1/persons/{pid}"), &s, edit.clone()).await, 409, "conflict").await;
+    let body =
+        assert_error(app.patch(&format!("/api/v1/persons/{pid}"), &s, edit.clone()).await, 409, "conflict").await;
     assert_eq!(body["error"]["current_version"], 2);
     assert_eq!(json(app.get(&format!("/api/v1/persons/{pid}"), &s).await).await["given_name"], "Amirah");
     edit.as_object_mut().map(|o| o.remove("version"));
@@ -78,18 +86,59 @@ async fn another_organisations_families_and_persons_answer_404() {
     let fid = family["id"].as_str().unwrap_or_default();
     let pid = family["members"][0]["id"].as_str().unwrap_or_default();
     let claim = family["members"][0]["nationalities"][0]["id"].as_str().unwrap_or_default();
-    for path in [format!("/api/v1/families/{fid}"), format!("/api/v1/families/{fid}/history"), format!("/api/v1/persons/{pid}"),
-                 format!("/api/v1/persons/{pid}/history"), format!("/api/v1/persons/{pid}/whereabouts")] {
+    for path in [
+        format!("/api/v1/families/{fid}"),
+        format!("/api/v1/families/{fid}/history"),
+        format!("/api/v1/persons/{pid}"),
+        format!("/api/v1/persons/{pid}/history"),
+        format!("/api/v1/persons/{pid}/whereabouts"),
+    ] {
         assert_error(app.get(&path, &b).await, 404, "not_found").await;
     }
-    assert_error(app.patch(&format!("/api/v1/families/{fid}"), &b, json!({"label": "x", "version": 1})).await, 404, "not_found").await;
-    assert_error(app.patch(&format!("/api/v1/nationalities/{claim}"), &b, json!({"country": "FR", "status": "denied", "decision_date": "2020-01-01", "version": 1})).await, 404, "not_found").await;
-    assert_error(app.post(&format!("/api/v1/persons/{pid}/custody"), &b, json!({"kind": "released", "date": {"year": 2025}})).await, 404, "not_found").await;
-    assert_error(app.post(&format!("/api/v1/persons/{pid}/names"), &b, json!({"kind": "alias", "name": "X"})).await, 404, "not_found").await;
-    assert_error(app.post(&format!("/api/v1/families/{fid}/members"), &b, json!({"given_name": "X", "family_name": "Y"})).await, 404, "not_found").await;
+    assert_error(
+        app.patch(&format!("/api/v1/families/{fid}"), &b, json!({"label": "x", "version": 1})).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_error(
+        app.patch(
+            &format!("/api/v1/nationalities/{claim}"),
+            &b,
+            json!({"country": "FR", "status": "denied", "decision_date": "2020-01-01", "version": 1}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_error(
+        app.post(&format!("/api/v1/persons/{pid}/custody"), &b, json!({"kind": "released", "date": {"year": 2025}}))
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_error(
+        app.post(&format!("/api/v1/persons/{pid}/names"), &b, json!({"kind": "alias", "name": "X"})).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_error(
+        app.post(&format!("/api/v1/families/{fid}/members"), &b, json!({"given_name": "X", "family_name": "Y"})).await,
+        404,
+        "not_found",
+    )
+    .await;
     let own = json(app.post("/api/v1/families", &b, intake_body(&app, "Mine")).await).await;
     let own_pid = own["members"][0]["id"].as_str().unwrap_or_default();
-    assert_error(app.post("/api/v1/kinships", &b, json!({"person_id": own_pid, "kind": "spouse_of", "relative_id": pid})).await, 404, "not_found").await;
+    assert_error(
+        app.post("/api/v1/kinships", &b, json!({"person_id": own_pid, "kind": "spouse_of", "relative_id": pid})).await,
+        404,
+        "not_found",
+    )
+    .await;
     assert_eq!(json(app.get("/api/v1/families", &b).await).await["total"], 1);
     assert_eq!(json(app.get("/api/v1/persons?q=scoped", &b).await).await["total"], 0);
     let hol = app.facility("al-Hol");
@@ -111,7 +160,13 @@ async fn roles_decide_who_reads_families_and_who_manages_facilities() {
     assert_eq!(res.status(), 201);
     let created = json(res).await;
     let id = created["id"].as_str().unwrap_or_default();
-    let res = app.post(&format!("/api/v1/facilities/{id}/authorities"), &admin, json!({"authority": "SDF", "from_date": "2020-01-01"})).await;
+    let res = app
+        .post(
+            &format!("/api/v1/facilities/{id}/authorities"),
+            &admin,
+            json!({"authority": "SDF", "from_date": "2020-01-01"}),
+        )
+        .await;
     assert_eq!(json(res).await["current_authority"], "SDF");
     let bad = json!({"name": "", "kind": "hotel", "country_code": "QQ"});
     let err = assert_error(app.post("/api/v1/facilities", &admin, bad).await, 422, "validation_failed").await;
@@ -133,7 +188,11 @@ async fn every_precision_of_a_departure_date_is_kept() {
     let p = &family["members"][0];
     assert_eq!(p["left_home"], json!({"year": 2014, "month": 9}));
     let pid = p["id"].as_str().unwrap_or_default();
-    for (left, version) in [(json!({"year": 2014, "month": 9, "day": 3}), 1), (json!({"year": 2013, "margin_years": 1}), 2), (json!({"year": 2014}), 3)] {
+    for (left, version) in [
+        (json!({"year": 2014, "month": 9, "day": 3}), 1),
+        (json!({"year": 2013, "margin_years": 1}), 2),
+        (json!({"year": 2014}), 3),
+    ] {
         let mut edit = p.clone();
         edit["left_home"] = left.clone();
         edit["version"] = json!(version);
@@ -155,7 +214,8 @@ async fn the_change_history_shows_who_changed_which_field_from_what_to_what() {
     assert_eq!(app.patch(&format!("/api/v1/persons/{pid}"), &s, p).await.status(), 200);
     let fid = family["id"].as_str().unwrap_or_default();
     let history = json(app.get(&format!("/api/v1/families/{fid}/history"), &s).await).await;
-    let birth = history.as_array().and_then(|h| h.iter().find(|c| c["field"] == "birth_day")).cloned().unwrap_or_default();
+    let birth =
+        history.as_array().and_then(|h| h.iter().find(|c| c["field"] == "birth_day")).cloned().unwrap_or_default();
     assert_eq!((birth["old_value"].as_str(), birth["new_value"].as_str()), (None, Some("9")));
     assert_eq!(birth["actor_id"], me.id.as_str());
     assert_eq!(birth["entity_id"], pid.as_str());
@@ -174,7 +234,12 @@ fn the_demo_data_is_large_varied_and_valid() {
     assert!(count_in(&mut conn, "families") >= 40);
     assert!(count_in(&mut conn, "persons") >= 150);
     assert!(count_in(&mut conn, "(SELECT DISTINCT country_code FROM nationality_claims) c") >= 12);
-    assert!(count_in(&mut conn, "(SELECT DISTINCT current_facility_id FROM persons WHERE current_facility_id IS NOT NULL) f") >= 4);
+    assert!(
+        count_in(
+            &mut conn,
+            "(SELECT DISTINCT current_facility_id FROM persons WHERE current_facility_id IS NOT NULL) f"
+        ) >= 4
+    );
     assert!(count_in(&mut conn, "person_names WHERE script = 'arabic'") >= 10);
     assert!(count_in(&mut conn, "person_names WHERE script = 'cyrillic'") >= 10);
     assert!(count_in(&mut conn, "persons WHERE birth_day IS NULL") >= 20, "partial birth dates");

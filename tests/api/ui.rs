@@ -51,18 +51,36 @@ async fn pages_need_a_session_and_redirect_to_login() {
 #[actix_web::test]
 async fn arabic_pages_render_right_to_left() {
     let app = spawn_app().await;
-    let res = app.client.post(format!("{}/lang", app.address)).header("Sec-Fetch-Site", "same-origin")
-        .form(&[("lang", "ar"), ("next", "/login")]).send().await.expect("sent");
+    let res = app
+        .client
+        .post(format!("{}/lang", app.address))
+        .header("Sec-Fetch-Site", "same-origin")
+        .form(&[("lang", "ar"), ("next", "/login")])
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers().get("location").and_then(|v| v.to_str().ok()), Some("/login"));
     let cookie = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     assert!(cookie.starts_with("homeward_lang=ar"));
-    let page = app.client.get(format!("{}/login", app.address)).header("Cookie", "homeward_lang=ar").send().await.expect("sent");
+    let page = app
+        .client
+        .get(format!("{}/login", app.address))
+        .header("Cookie", "homeward_lang=ar")
+        .send()
+        .await
+        .expect("sent");
     let html = page.text().await.unwrap_or_default();
     assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"));
     assert!(html.contains("تسجيل الدخول"));
     // An open redirect through `next` is not possible.
-    let res = app.client.post(format!("{}/lang", app.address)).header("Sec-Fetch-Site", "same-origin")
-        .form(&[("lang", "en"), ("next", "//evil.example/")]).send().await.expect("sent");
+    let res = app
+        .client
+        .post(format!("{}/lang", app.address))
+        .header("Sec-Fetch-Site", "same-origin")
+        .form(&[("lang", "en"), ("next", "//evil.example/")])
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(res.headers().get("location").and_then(|v| v.to_str().ok()), Some("/"));
 }

@@ -36,7 +36,13 @@ async fn another_organisations_family_page_answers_404() {
     assert_eq!(html(&app, &b, &format!("/persons/{pid}/edit")).await.0, 404);
     let (_, list) = html(&app, &b, "/families?q=amira").await;
     assert!(!list.contains("Pages"));
-    let res = form_post(&app, &b, &format!("/persons/{pid}/edit"), &[("given_name", "X"), ("family_name", "Y"), ("version", "1")]).await;
+    let res = form_post(
+        &app,
+        &b,
+        &format!("/persons/{pid}/edit"),
+        &[("given_name", "X"), ("family_name", "Y"), ("version", "1")],
+    )
+    .await;
     assert_eq!(res.status(), 404);
     assert_eq!(json(app.get(&format!("/api/v1/persons/{pid}"), &a).await).await["given_name"], "Amira");
 }
@@ -45,18 +51,25 @@ async fn another_organisations_family_page_answers_404() {
 async fn an_invalid_intake_comes_back_with_what_was_typed_and_the_messages() {
     let app = spawn_app().await;
     let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
-    let res = form_post(&app, &s, "/families/new", &[
-        ("label", "Family of Hiba Saleh (fictional)"),
-        ("members[0].given_name", "Hiba"),
-        ("members[0].family_name", "Saleh"),
-        ("members[0].birth_year", "2091"),
-        ("members[0].other_name", "هبة صالح"),
-        ("members[1].given_name", "Omar"),
-        ("members[1].family_name", ""),
-    ]).await;
+    let res = form_post(
+        &app,
+        &s,
+        "/families/new",
+        &[
+            ("label", "Family of Hiba Saleh (fictional)"),
+            ("members[0].given_name", "Hiba"),
+            ("members[0].family_name", "Saleh"),
+            ("members[0].birth_year", "2091"),
+            ("members[0].other_name", "هبة صالح"),
+            ("members[1].given_name", "Omar"),
+            ("members[1].family_name", ""),
+        ],
+    )
+    .await;
     assert_eq!(res.status(), 422);
     let page = res.text().await.unwrap_or_default();
-    for kept in ["Family of Hiba Saleh (fictional)", "value=\"Hiba\"", "value=\"2091\"", "هبة صالح", "value=\"Omar\""] {
+    for kept in ["Family of Hiba Saleh (fictional)", "value=\"Hiba\"", "value=\"2091\"", "هبة صالح", "value=\"Omar\""]
+    {
         assert!(page.contains(kept), "{kept} kept");
     }
     assert!(page.contains("aria-invalid=\"true\""));
@@ -76,9 +89,19 @@ async fn a_stale_edit_shows_the_other_change_instead_of_overwriting_it() {
     other["version"] = serde_json::json!(1);
     assert_eq!(app.patch(&format!("/api/v1/persons/{pid}"), &s, other).await.status(), 200);
     // This form was loaded at version 1.
-    let res = form_post(&app, &s, &format!("/persons/{pid}/edit"), &[
-        ("given_name", "Ameera"), ("family_name", "Stale"), ("sex", "female"), ("birth_year", "1994"), ("version", "1"),
-    ]).await;
+    let res = form_post(
+        &app,
+        &s,
+        &format!("/persons/{pid}/edit"),
+        &[
+            ("given_name", "Ameera"),
+            ("family_name", "Stale"),
+            ("sex", "female"),
+            ("birth_year", "1994"),
+            ("version", "1"),
+        ],
+    )
+    .await;
     assert_eq!(res.status(), 409);
     let page = res.text().await.unwrap_or_default();
     assert!(page.contains("data-testid=\"conflict\""));

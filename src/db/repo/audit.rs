@@ -55,7 +55,12 @@ pub struct AuditFilter {
 }
 
 /// The organisation's events, newest first, with the total count.
-pub fn list(conn: &mut DbConnection, scope: &OrgScope, filter: &AuditFilter, page: Page) -> QueryResult<(Vec<AuditRow>, i64)> {
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    filter: &AuditFilter,
+    page: Page,
+) -> QueryResult<(Vec<AuditRow>, i64)> {
     let query = || {
         let mut q = a::audit_events.filter(a::organisation_id.eq(scope.id().to_string())).into_boxed();
         if let Some(v) = &filter.action {
@@ -82,21 +87,12 @@ pub fn list(conn: &mut DbConnection, scope: &OrgScope, filter: &AuditFilter, pag
         q
     };
     let total = query().count().get_result(conn)?;
-    let rows = query()
-        .order(a::seq.desc())
-        .limit(page.limit)
-        .offset(page.offset)
-        .select(AuditRow::as_select())
-        .load(conn)?;
+    let rows =
+        query().order(a::seq.desc()).limit(page.limit).offset(page.offset).select(AuditRow::as_select()).load(conn)?;
     Ok((rows, total))
 }
 
 /// Up to `limit` events with a sequence number above `after`, in order (for verification).
 pub fn chain_after(conn: &mut DbConnection, after: i64, limit: i64) -> QueryResult<Vec<AuditRow>> {
-    a::audit_events
-        .filter(a::seq.gt(after))
-        .order(a::seq.asc())
-        .limit(limit)
-        .select(AuditRow::as_select())
-        .load(conn)
+    a::audit_events.filter(a::seq.gt(after)).order(a::seq.asc()).limit(limit).select(AuditRow::as_select()).load(conn)
 }

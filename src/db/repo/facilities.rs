@@ -24,7 +24,8 @@ pub fn insert(conn: &mut DbConnection, row: &FacilityRow) -> QueryResult<()> {
 
 /// Writes the facility if its version is still `expected`.
 pub fn update(conn: &mut DbConnection, row: &FacilityRow, expected: i64) -> QueryResult<bool> {
-    let n = diesel::update(fa::table.filter(fa::id.eq(&row.id)).filter(fa::version.eq(expected))).set(row).execute(conn)?;
+    let n =
+        diesel::update(fa::table.filter(fa::id.eq(&row.id)).filter(fa::version.eq(expected))).set(row).execute(conn)?;
     Ok(n == 1)
 }
 

@@ -12,7 +12,11 @@ pub fn insert(conn: &mut DbConnection, row: &LoginFailureRow) -> QueryResult<()>
 }
 
 /// Failures for an account since `since`: how many, and the oldest one's time.
-pub fn for_account(conn: &mut DbConnection, key: &str, since: NaiveDateTime) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+pub fn for_account(
+    conn: &mut DbConnection,
+    key: &str,
+    since: NaiveDateTime,
+) -> QueryResult<(i64, Option<NaiveDateTime>)> {
     f::login_failures
         .filter(f::account_key.eq(key))
         .filter(f::failed_at.gt(since))
@@ -21,7 +25,11 @@ pub fn for_account(conn: &mut DbConnection, key: &str, since: NaiveDateTime) -> 
 }
 
 /// Failures from a client address since `since`: how many, and the oldest one's time.
-pub fn for_client(conn: &mut DbConnection, key: &str, since: NaiveDateTime) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+pub fn for_client(
+    conn: &mut DbConnection,
+    key: &str,
+    since: NaiveDateTime,
+) -> QueryResult<(i64, Option<NaiveDateTime>)> {
     f::login_failures
         .filter(f::client_key.eq(key))
         .filter(f::failed_at.gt(since))

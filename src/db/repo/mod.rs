@@ -7,10 +7,10 @@
 pub mod audit;
 pub mod countries;
 pub mod facilities;
-pub mod registry;
 pub mod login_failures;
 pub mod organisations;
 pub mod policies;
+pub mod registry;
 pub mod sessions;
 pub mod users;
 

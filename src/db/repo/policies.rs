@@ -8,7 +8,11 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 pub fn versions_of(conn: &mut DbConnection, country: &str) -> QueryResult<Vec<PolicyVersionRow>> {
-    pv::table.filter(pv::country_code.eq(country)).order(pv::number.asc()).select(PolicyVersionRow::as_select()).load(conn)
+    pv::table
+        .filter(pv::country_code.eq(country))
+        .order(pv::number.asc())
+        .select(PolicyVersionRow::as_select())
+        .load(conn)
 }
 
 /// Every published version of these countries (all countries if `None`).
@@ -30,7 +34,8 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<PolicyVersi
 }
 
 pub fn next_number(conn: &mut DbConnection, country: &str) -> QueryResult<i32> {
-    let max: Option<i32> = pv::table.filter(pv::country_code.eq(country)).select(diesel::dsl::max(pv::number)).first(conn)?;
+    let max: Option<i32> =
+        pv::table.filter(pv::country_code.eq(country)).select(diesel::dsl::max(pv::number)).first(conn)?;
     Ok(max.unwrap_or(0) + 1)
 }
 
@@ -40,7 +45,8 @@ pub fn insert(conn: &mut DbConnection, row: &PolicyVersionRow) -> QueryResult<()
 
 /// Writes the version if its lock version is still `expected`.
 pub fn update(conn: &mut DbConnection, row: &PolicyVersionRow, expected: i64) -> QueryResult<bool> {
-    let n = diesel::update(pv::table.filter(pv::id.eq(&row.id)).filter(pv::version.eq(expected))).set(row).execute(conn)?;
+    let n =
+        diesel::update(pv::table.filter(pv::id.eq(&row.id)).filter(pv::version.eq(expected))).set(row).execute(conn)?;
     Ok(n == 1)
 }
 
@@ -54,7 +60,11 @@ pub fn replace_results(conn: &mut DbConnection, person_ids: &[String], rows: &[E
     Ok(())
 }
 
-pub fn results_for(conn: &mut DbConnection, scope: &OrgScope, person_ids: &[String]) -> QueryResult<Vec<EligibilityRow>> {
+pub fn results_for(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    person_ids: &[String],
+) -> QueryResult<Vec<EligibilityRow>> {
     er::table
         .filter(er::organisation_id.eq(scope.id()))
         .filter(er::person_id.eq_any(person_ids))
@@ -64,7 +74,11 @@ pub fn results_for(conn: &mut DbConnection, scope: &OrgScope, person_ids: &[Stri
 }
 
 /// Results of the organisation whose outcome changes because of age by `until`.
-pub fn age_changes_until(conn: &mut DbConnection, scope: &OrgScope, until: NaiveDate) -> QueryResult<Vec<EligibilityRow>> {
+pub fn age_changes_until(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    until: NaiveDate,
+) -> QueryResult<Vec<EligibilityRow>> {
     er::table
         .filter(er::organisation_id.eq(scope.id()))
         .filter(er::change_reason.eq("age"))

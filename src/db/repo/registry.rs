@@ -3,7 +3,10 @@
 
 use super::{OrgScope, Page};
 use crate::db::models::*;
-use crate::db::schema::{custody_events as ce, families as f, kinships as k, nationality_claims as nc, person_names as pn, persons as p, record_changes as rc};
+use crate::db::schema::{
+    custody_events as ce, families as f, kinships as k, nationality_claims as nc, person_names as pn, persons as p,
+    record_changes as rc,
+};
 use crate::db::{DbConnection, MultiBackend};
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -86,7 +89,12 @@ pub fn person_query<'a>(scope: &OrgScope, filter: &PersonFilter) -> PersonQuery<
 }
 
 /// One page of matching persons by family name, given name and id, with the total.
-pub fn list_persons(conn: &mut DbConnection, scope: &OrgScope, filter: &PersonFilter, page: Page) -> QueryResult<(Vec<PersonRow>, i64)> {
+pub fn list_persons(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    filter: &PersonFilter,
+    page: Page,
+) -> QueryResult<(Vec<PersonRow>, i64)> {
     let total = person_query(scope, filter).count().get_result(conn)?;
     let rows = person_query(scope, filter)
         .order((p::family_name.asc(), p::given_name.asc(), p::id.asc()))
@@ -99,7 +107,12 @@ pub fn list_persons(conn: &mut DbConnection, scope: &OrgScope, filter: &PersonFi
 
 /// One page of families with at least one matching member (all families when the filter is
 /// empty), by label and id, with the total.
-pub fn list_families(conn: &mut DbConnection, scope: &OrgScope, filter: &PersonFilter, page: Page) -> QueryResult<(Vec<FamilyRow>, i64)> {
+pub fn list_families(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    filter: &PersonFilter,
+    page: Page,
+) -> QueryResult<(Vec<FamilyRow>, i64)> {
     // Matching members' family ids first: the multi-backend cannot nest a boxed subquery.
     let family_ids: Option<Vec<String>> = if filter.is_empty() {
         None
@@ -149,7 +162,12 @@ impl PersonFilter {
 }
 
 pub fn find_family(conn: &mut DbConnection, scope: &OrgScope, id: &str) -> QueryResult<Option<FamilyRow>> {
-    f::table.filter(f::organisation_id.eq(scope.id())).filter(f::id.eq(id)).select(FamilyRow::as_select()).first(conn).optional()
+    f::table
+        .filter(f::organisation_id.eq(scope.id()))
+        .filter(f::id.eq(id))
+        .select(FamilyRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn insert_family(conn: &mut DbConnection, row: &FamilyRow) -> QueryResult<()> {
@@ -158,19 +176,30 @@ pub fn insert_family(conn: &mut DbConnection, row: &FamilyRow) -> QueryResult<()
 
 /// Writes the family if its version is still `expected`; false if someone else was first.
 pub fn update_family(conn: &mut DbConnection, scope: &OrgScope, row: &FamilyRow, expected: i64) -> QueryResult<bool> {
-    let n = diesel::update(f::table.filter(f::organisation_id.eq(scope.id())).filter(f::id.eq(&row.id)).filter(f::version.eq(expected)))
-        .set(row)
-        .execute(conn)?;
+    let n = diesel::update(
+        f::table.filter(f::organisation_id.eq(scope.id())).filter(f::id.eq(&row.id)).filter(f::version.eq(expected)),
+    )
+    .set(row)
+    .execute(conn)?;
     Ok(n == 1)
 }
 
 pub fn find_person(conn: &mut DbConnection, scope: &OrgScope, id: &str) -> QueryResult<Option<PersonRow>> {
-    p::table.filter(p::organisation_id.eq(scope.id())).filter(p::id.eq(id)).select(PersonRow::as_select()).first(conn).optional()
+    p::table
+        .filter(p::organisation_id.eq(scope.id()))
+        .filter(p::id.eq(id))
+        .select(PersonRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Persons by id, within the scope (ids of other organisations are silently absent).
 pub fn persons_by_ids(conn: &mut DbConnection, scope: &OrgScope, ids: &[String]) -> QueryResult<Vec<PersonRow>> {
-    p::table.filter(p::organisation_id.eq(scope.id())).filter(p::id.eq_any(ids)).select(PersonRow::as_select()).load(conn)
+    p::table
+        .filter(p::organisation_id.eq(scope.id()))
+        .filter(p::id.eq_any(ids))
+        .select(PersonRow::as_select())
+        .load(conn)
 }
 
 pub fn family_members(conn: &mut DbConnection, scope: &OrgScope, family_id: &str) -> QueryResult<Vec<PersonRow>> {
@@ -188,14 +217,20 @@ pub fn insert_person(conn: &mut DbConnection, row: &PersonRow) -> QueryResult<()
 
 /// Writes the person if its version is still `expected`; false if someone else was first.
 pub fn update_person(conn: &mut DbConnection, scope: &OrgScope, row: &PersonRow, expected: i64) -> QueryResult<bool> {
-    let n = diesel::update(p::table.filter(p::organisation_id.eq(scope.id())).filter(p::id.eq(&row.id)).filter(p::version.eq(expected)))
-        .set(row)
-        .execute(conn)?;
+    let n = diesel::update(
+        p::table.filter(p::organisation_id.eq(scope.id())).filter(p::id.eq(&row.id)).filter(p::version.eq(expected)),
+    )
+    .set(row)
+    .execute(conn)?;
     Ok(n == 1)
 }
 
 pub fn names_of(conn: &mut DbConnection, person_ids: &[String]) -> QueryResult<Vec<PersonNameRow>> {
-    pn::table.filter(pn::person_id.eq_any(person_ids)).order((pn::person_id, pn::created_at, pn::id)).select(PersonNameRow::as_select()).load(conn)
+    pn::table
+        .filter(pn::person_id.eq_any(person_ids))
+        .order((pn::person_id, pn::created_at, pn::id))
+        .select(PersonNameRow::as_select())
+        .load(conn)
 }
 
 pub fn insert_name(conn: &mut DbConnection, row: &PersonNameRow) -> QueryResult<()> {
@@ -221,7 +256,12 @@ pub fn insert_kinship(conn: &mut DbConnection, row: &KinshipRow) -> QueryResult<
 }
 
 pub fn find_kinship(conn: &mut DbConnection, scope: &OrgScope, id: &str) -> QueryResult<Option<KinshipRow>> {
-    k::table.filter(k::organisation_id.eq(scope.id())).filter(k::id.eq(id)).select(KinshipRow::as_select()).first(conn).optional()
+    k::table
+        .filter(k::organisation_id.eq(scope.id()))
+        .filter(k::id.eq(id))
+        .select(KinshipRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn delete_kinship(conn: &mut DbConnection, scope: &OrgScope, id: &str) -> QueryResult<usize> {
@@ -229,7 +269,11 @@ pub fn delete_kinship(conn: &mut DbConnection, scope: &OrgScope, id: &str) -> Qu
 }
 
 pub fn claims_of(conn: &mut DbConnection, person_ids: &[String]) -> QueryResult<Vec<ClaimRow>> {
-    nc::table.filter(nc::person_id.eq_any(person_ids)).order((nc::person_id, nc::created_at, nc::id)).select(ClaimRow::as_select()).load(conn)
+    nc::table
+        .filter(nc::person_id.eq_any(person_ids))
+        .order((nc::person_id, nc::created_at, nc::id))
+        .select(ClaimRow::as_select())
+        .load(conn)
 }
 
 pub fn find_claim(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ClaimRow>> {
@@ -241,7 +285,8 @@ pub fn insert_claim(conn: &mut DbConnection, row: &ClaimRow) -> QueryResult<()> 
 }
 
 pub fn update_claim(conn: &mut DbConnection, row: &ClaimRow, expected: i64) -> QueryResult<bool> {
-    let n = diesel::update(nc::table.filter(nc::id.eq(&row.id)).filter(nc::version.eq(expected))).set(row).execute(conn)?;
+    let n =
+        diesel::update(nc::table.filter(nc::id.eq(&row.id)).filter(nc::version.eq(expected))).set(row).execute(conn)?;
     Ok(n == 1)
 }
 
@@ -254,10 +299,18 @@ pub fn custody_of(conn: &mut DbConnection, person_ids: &[String]) -> QueryResult
 }
 
 /// Custody events of the organisation's persons who were ever at this facility.
-pub fn custody_touching_facility(conn: &mut DbConnection, scope: &OrgScope, facility_id: &str) -> QueryResult<Vec<CustodyEventRow>> {
-    let ever_there: Vec<String> = ce::table.filter(ce::facility_id.eq(facility_id)).select(ce::person_id).distinct().load(conn)?;
-    let in_scope: Vec<String> =
-        p::table.filter(p::organisation_id.eq(scope.id())).filter(p::id.eq_any(&ever_there)).select(p::id).load(conn)?;
+pub fn custody_touching_facility(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    facility_id: &str,
+) -> QueryResult<Vec<CustodyEventRow>> {
+    let ever_there: Vec<String> =
+        ce::table.filter(ce::facility_id.eq(facility_id)).select(ce::person_id).distinct().load(conn)?;
+    let in_scope: Vec<String> = p::table
+        .filter(p::organisation_id.eq(scope.id()))
+        .filter(p::id.eq_any(&ever_there))
+        .select(p::id)
+        .load(conn)?;
     ce::table
         .filter(ce::person_id.eq_any(&in_scope))
         .order((ce::person_id, ce::event_earliest, ce::created_at, ce::id))
@@ -277,7 +330,13 @@ pub fn insert_changes(conn: &mut DbConnection, rows: &[RecordChangeRow]) -> Quer
 }
 
 /// The change history of a record, or of everything in a family, newest first.
-pub fn history(conn: &mut DbConnection, scope: &OrgScope, family_id: Option<&str>, entity_id: Option<&str>, page: Page) -> QueryResult<Vec<RecordChangeRow>> {
+pub fn history(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    family_id: Option<&str>,
+    entity_id: Option<&str>,
+    page: Page,
+) -> QueryResult<Vec<RecordChangeRow>> {
     let mut q = rc::table.filter(rc::organisation_id.eq(scope.id().to_string())).into_boxed();
     if let Some(fid) = family_id {
         q = q.filter(rc::family_id.eq(fid.to_string()));
@@ -285,5 +344,9 @@ pub fn history(conn: &mut DbConnection, scope: &OrgScope, family_id: Option<&str
     if let Some(eid) = entity_id {
         q = q.filter(rc::entity_id.eq(eid.to_string()));
     }
-    q.order((rc::changed_at.desc(), rc::id.desc())).limit(page.limit).offset(page.offset).select(RecordChangeRow::as_select()).load(conn)
+    q.order((rc::changed_at.desc(), rc::id.desc()))
+        .limit(page.limit)
+        .offset(page.offset)
+        .select(RecordChangeRow::as_select())
+        .load(conn)
 }

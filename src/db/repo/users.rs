@@ -65,10 +65,7 @@ pub fn update_versioned(
     changes: &UserChanges,
 ) -> QueryResult<bool> {
     let n = diesel::update(
-        u::users
-            .filter(u::organisation_id.eq(scope.id()))
-            .filter(u::id.eq(id))
-            .filter(u::version.eq(expected_version)),
+        u::users.filter(u::organisation_id.eq(scope.id())).filter(u::id.eq(id)).filter(u::version.eq(expected_version)),
     )
     .set((changes, u::version.eq(expected_version + 1)))
     .execute(conn)?;

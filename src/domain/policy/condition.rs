@@ -14,32 +14,58 @@ use serde::{Deserialize, Serialize};
 pub enum Condition {
     /// Always true (the default rule).
     Always,
-    All { of: Vec<Condition> },
-    Any { of: Vec<Condition> },
-    Not { of: Box<Condition> },
+    All {
+        of: Vec<Condition>,
+    },
+    Any {
+        of: Vec<Condition>,
+    },
+    Not {
+        of: Box<Condition>,
+    },
     /// Age on the evaluation date is under `years`.
-    AgeUnder { years: u32 },
+    AgeUnder {
+        years: u32,
+    },
     /// Age on the evaluation date is at least `years`.
-    AgeAtLeast { years: u32 },
+    AgeAtLeast {
+        years: u32,
+    },
     /// Age when the person left home was under `years`.
-    LeftHomeAgeUnder { years: u32 },
-    Sex { is: Sex },
+    LeftHomeAgeUnder {
+        years: u32,
+    },
+    Sex {
+        is: Sex,
+    },
     /// Has a child under 18 (on the evaluation date) in custody.
     HasChildUnder18InCustody,
     /// A parent of the person is in custody with them (same facility).
     AccompaniedByParentInCustody,
     OrphanOrUnaccompanied,
     /// The status of the claim to this policy's country is one of these.
-    ClaimStatusIn { any_of: Vec<ClaimStatus> },
+    ClaimStatusIn {
+        any_of: Vec<ClaimStatus>,
+    },
     /// The person has no other live nationality.
     HoldsOnlyThisNationality,
-    WishIn { any_of: Vec<Wish> },
-    LeftHomeBefore { date: NaiveDate },
-    LeftHomeAfter { date: NaiveDate },
+    WishIn {
+        any_of: Vec<Wish>,
+    },
+    LeftHomeBefore {
+        date: NaiveDate,
+    },
+    LeftHomeAfter {
+        date: NaiveDate,
+    },
     /// Held in one of these facilities (by name).
-    InFacility { any_of: Vec<String> },
+    InFacility {
+        any_of: Vec<String>,
+    },
     /// Held in a facility controlled by one of these authorities on the evaluation date.
-    FacilityAuthorityIn { any_of: Vec<String> },
+    FacilityAuthorityIn {
+        any_of: Vec<String>,
+    },
 }
 
 /// True, false, or unknown with the reason (e.g. the age range that straddles a threshold).
@@ -131,7 +157,8 @@ impl Condition {
             Condition::LeftHomeAgeUnder { years } => match (f.left_home_age, f.left_home, f.birth) {
                 (Some(age), _, _) => Truth::of(age < *years as i32),
                 (None, Some(left), Some(birth)) => {
-                    let (young, old) = (age_on(birth.latest(), left.earliest()), age_on(birth.earliest(), left.latest()));
+                    let (young, old) =
+                        (age_on(birth.latest(), left.earliest()), age_on(birth.earliest(), left.latest()));
                     match (young < *years as i32, old < *years as i32) {
                         (true, true) => Truth::True,
                         (false, false) => Truth::False,
@@ -156,7 +183,9 @@ impl Condition {
                 Truth::of(!f.claims.iter().any(|(c, s)| c != country && s.is_live()))
             }
             Condition::WishIn { any_of } => match f.wish {
-                None | Some(Wish::NotAsked) if !any_of.contains(&Wish::NotAsked) => Truth::Unknown("wish not recorded".into()),
+                None | Some(Wish::NotAsked) if !any_of.contains(&Wish::NotAsked) => {
+                    Truth::Unknown("wish not recorded".into())
+                }
                 w => Truth::of(w.is_some_and(|w| any_of.contains(&w))),
             },
             Condition::LeftHomeBefore { date } => match f.left_home {
@@ -195,7 +224,9 @@ impl Condition {
         match self {
             Condition::Always => "in every other case".into(),
             Condition::All { of } => of.iter().map(Condition::describe).collect::<Vec<_>>().join(" and "),
-            Condition::Any { of } => format!("({})", of.iter().map(Condition::describe).collect::<Vec<_>>().join(" or ")),
+            Condition::Any { of } => {
+                format!("({})", of.iter().map(Condition::describe).collect::<Vec<_>>().join(" or "))
+            }
             Condition::Not { of } => format!("not ({})", of.describe()),
             Condition::AgeUnder { years } => format!("under {years}"),
             Condition::AgeAtLeast { years } => format!("aged {years} or over"),
@@ -208,7 +239,9 @@ impl Condition {
                 format!("the claim is {}", list(&any_of.iter().map(|s| s.to_string()).collect::<Vec<_>>()))
             }
             Condition::HoldsOnlyThisNationality => "holds no other nationality".into(),
-            Condition::WishIn { any_of } => format!("wishes to {}", list(&any_of.iter().map(|w| w.to_string()).collect::<Vec<_>>())),
+            Condition::WishIn { any_of } => {
+                format!("wishes to {}", list(&any_of.iter().map(|w| w.to_string()).collect::<Vec<_>>()))
+            }
             Condition::LeftHomeBefore { date } => format!("left home before {date}"),
             Condition::LeftHomeAfter { date } => format!("left home after {date}"),
             Condition::InFacility { any_of } => format!("held in {}", list(any_of)),

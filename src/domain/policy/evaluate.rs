@@ -90,7 +90,12 @@ fn decide(rules: &[Rule], start: usize, f: &Facts, country: &str, on: NaiveDate)
                     rule: Some(i),
                     outcome: worst,
                     conditions: vec![],
-                    explanation: format!("{reason}. If rule {} applies: {} Otherwise: {}", i + 1, rule.explanation, otherwise.explanation),
+                    explanation: format!(
+                        "{reason}. If rule {} applies: {} Otherwise: {}",
+                        i + 1,
+                        rule.explanation,
+                        otherwise.explanation
+                    ),
                     uncertain: Some(reason),
                     possible,
                 };
@@ -139,7 +144,14 @@ fn facts_used(cond: &Condition, f: &Facts, country: &str, on: NaiveDate, out: &m
     }
 }
 
-fn decide_claim(versions: &[PolicyVersion], country: &str, status: ClaimStatus, decision_date: Option<NaiveDate>, f: &Facts, on: NaiveDate) -> ClaimResult {
+fn decide_claim(
+    versions: &[PolicyVersion],
+    country: &str,
+    status: ClaimStatus,
+    decision_date: Option<NaiveDate>,
+    f: &Facts,
+    on: NaiveDate,
+) -> ClaimResult {
     let base = |outcome, explanation: String| ClaimResult {
         country: country.to_string(),
         outcome,
@@ -157,8 +169,12 @@ fn decide_claim(versions: &[PolicyVersion], country: &str, status: ClaimStatus, 
     };
     let on_date = |d: Option<NaiveDate>| d.map(|d| format!(" on {d}")).unwrap_or_default();
     match status {
-        ClaimStatus::Revoked => return base(Outcome::NoRoute, format!("citizenship revoked{}", on_date(decision_date))),
-        ClaimStatus::Denied => return base(Outcome::NoRoute, format!("nationality claim denied{}", on_date(decision_date))),
+        ClaimStatus::Revoked => {
+            return base(Outcome::NoRoute, format!("citizenship revoked{}", on_date(decision_date)))
+        }
+        ClaimStatus::Denied => {
+            return base(Outcome::NoRoute, format!("nationality claim denied{}", on_date(decision_date)))
+        }
         _ => {}
     }
     let Some(v) = versions.iter().find(|v| v.country == country && v.in_force(on)) else {
@@ -185,7 +201,14 @@ fn decide_claim(versions: &[PolicyVersion], country: &str, status: ClaimStatus, 
 
 /// Evaluates one claim on `on`, and finds when the outcome changes by itself (facts other than
 /// dates assumed unchanged).
-pub fn evaluate_claim(versions: &[PolicyVersion], country: &str, status: ClaimStatus, decision_date: Option<NaiveDate>, f: &Facts, on: NaiveDate) -> ClaimResult {
+pub fn evaluate_claim(
+    versions: &[PolicyVersion],
+    country: &str,
+    status: ClaimStatus,
+    decision_date: Option<NaiveDate>,
+    f: &Facts,
+    on: NaiveDate,
+) -> ClaimResult {
     let mut result = decide_claim(versions, country, status, decision_date, f, on);
     if !status.is_live() {
         return result;

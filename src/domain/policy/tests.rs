@@ -120,7 +120,8 @@ fn a_dual_national_gets_the_best_outcome_and_only_nationality_rules_see_the_othe
             rule(Condition::Always, Outcome::CaseByCase, "Others case by case; dual nationals may be deprived."),
         ],
     }];
-    let mut f = person(PartialDate::exact(d(1990, 1, 1)), &[("DK", ClaimStatus::Verified), ("MA", ClaimStatus::Claimed)]);
+    let mut f =
+        person(PartialDate::exact(d(1990, 1, 1)), &[("DK", ClaimStatus::Verified), ("MA", ClaimStatus::Claimed)]);
     f.sex = Some(Sex::Female);
     f.children_in_custody = vec![Some(PartialDate::exact(d(2016, 3, 3)))];
     let dk = evaluate_claim(&denmark, "DK", ClaimStatus::Verified, None, &f, d(2026, 1, 1));
@@ -148,11 +149,23 @@ fn a_version_ending_is_a_change_date() {
 #[test]
 fn invalid_rules_say_what_is_wrong_and_where() {
     let rules = vec![
-        Rule { when: Condition::AgeUnder { years: 0 }, outcome: Outcome::EligibleWithConditions, conditions: vec![], explanation: "".into() },
+        Rule {
+            when: Condition::AgeUnder { years: 0 },
+            outcome: Outcome::EligibleWithConditions,
+            conditions: vec![],
+            explanation: "".into(),
+        },
         rule(Condition::Any { of: vec![] }, Outcome::NoRoute, "x"),
     ];
     let e = check_rules(&rules);
-    for path in ["rules[0].when.years", "rules[0].explanation", "rules[0].conditions", "rules[1].when.of", "rules[1].outcome", "rules[1].when"] {
+    for path in [
+        "rules[0].when.years",
+        "rules[0].explanation",
+        "rules[0].conditions",
+        "rules[1].when.of",
+        "rules[1].outcome",
+        "rules[1].when",
+    ] {
         assert!(e.contains_key(path), "{path} in {e:?}");
     }
     assert!(check_rules(&russia()[1].rules).is_empty());

@@ -19,14 +19,20 @@ fn check_condition(c: &Condition, path: &str, errors: &mut RuleErrors) {
             }
         }
         Condition::Not { of } => check_condition(of, &format!("{path}.of"), errors),
-        Condition::AgeUnder { years } | Condition::AgeAtLeast { years } | Condition::LeftHomeAgeUnder { years } => {
-            if *years == 0 || *years > 120 {
-                add(format!("{path}.years"), "must be between 1 and 120");
-            }
+        Condition::AgeUnder { years } | Condition::AgeAtLeast { years } | Condition::LeftHomeAgeUnder { years }
+            if (*years == 0 || *years > 120) =>
+        {
+            add(format!("{path}.years"), "must be between 1 and 120");
         }
-        Condition::ClaimStatusIn { any_of } if any_of.is_empty() => add(format!("{path}.any_of"), "must list at least one status"),
-        Condition::WishIn { any_of } if any_of.is_empty() => add(format!("{path}.any_of"), "must list at least one wish"),
-        Condition::InFacility { any_of } | Condition::FacilityAuthorityIn { any_of } if any_of.iter().all(|s| s.trim().is_empty()) => {
+        Condition::ClaimStatusIn { any_of } if any_of.is_empty() => {
+            add(format!("{path}.any_of"), "must list at least one status")
+        }
+        Condition::WishIn { any_of } if any_of.is_empty() => {
+            add(format!("{path}.any_of"), "must list at least one wish")
+        }
+        Condition::InFacility { any_of } | Condition::FacilityAuthorityIn { any_of }
+            if any_of.iter().all(|s| s.trim().is_empty()) =>
+        {
             add(format!("{path}.any_of"), "must list at least one name")
         }
         _ => {}
@@ -44,7 +50,10 @@ pub fn check_rules(rules: &[Rule]) -> RuleErrors {
         let path = format!("rules[{i}]");
         check_condition(&r.when, &format!("{path}.when"), &mut errors);
         if r.explanation.trim().is_empty() {
-            errors.entry(format!("{path}.explanation")).or_default().push("is required: say in plain words what the rule means".into());
+            errors
+                .entry(format!("{path}.explanation"))
+                .or_default()
+                .push("is required: say in plain words what the rule means".into());
         }
         if r.explanation.chars().count() > 2000 {
             errors.entry(format!("{path}.explanation")).or_default().push("must be at most 2000 characters".into());
@@ -60,11 +69,17 @@ pub fn check_rules(rules: &[Rule]) -> RuleErrors {
             _ => {}
         }
         if r.outcome == Outcome::NoRoute {
-            errors.entry(format!("{path}.outcome")).or_default().push("no_route is decided by the nationality claim, not by a rule".into());
+            errors
+                .entry(format!("{path}.outcome"))
+                .or_default()
+                .push("no_route is decided by the nationality claim, not by a rule".into());
         }
     }
     if rules.last().is_some_and(|r| r.when != Condition::Always) {
-        errors.entry(format!("rules[{}].when", rules.len() - 1)).or_default().push("the last rule must be the default: {\"type\": \"always\"}".into());
+        errors
+            .entry(format!("rules[{}].when", rules.len() - 1))
+            .or_default()
+            .push("the last rule must be the default: {\"type\": \"always\"}".into());
     }
     errors
 }

@@ -23,13 +23,26 @@ pub fn domain_versions(rows: &[PolicyVersionRow]) -> AppResult<Vec<PolicyVersion
         .map(|(r, from)| {
             let rules: Vec<Rule> = serde_json::from_str(&r.rules)
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("stored rules of {} are invalid: {e}", r.id)))?;
-            Ok(PolicyVersion { id: r.id.clone(), country: r.country_code.clone(), number: r.number, effective_from: from, effective_to: r.effective_to, rules })
+            Ok(PolicyVersion {
+                id: r.id.clone(),
+                country: r.country_code.clone(),
+                number: r.number,
+                effective_from: from,
+                effective_to: r.effective_to,
+                rules,
+            })
         })
         .collect()
 }
 
 /// Evaluates each person's claims on `on`.
-pub fn evaluate(conn: &mut DbConnection, scope: &OrgScope, persons: &[PersonRow], versions: &[PolicyVersion], on: NaiveDate) -> AppResult<Vec<(PersonRow, Vec<ClaimResult>)>> {
+pub fn evaluate(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    persons: &[PersonRow],
+    versions: &[PolicyVersion],
+    on: NaiveDate,
+) -> AppResult<Vec<(PersonRow, Vec<ClaimResult>)>> {
     let batch = facts::load(conn, scope, persons)?;
     Ok(persons
         .iter()
@@ -98,7 +111,8 @@ pub fn reevaluate_all(conn: &mut DbConnection) -> AppResult<usize> {
         let scope = OrgScope::new(org.id);
         let mut offset = 0;
         loop {
-            let (persons, total) = registry::list_persons(conn, &scope, &Default::default(), Page { limit: BATCH, offset })?;
+            let (persons, total) =
+                registry::list_persons(conn, &scope, &Default::default(), Page { limit: BATCH, offset })?;
             if persons.is_empty() {
                 break;
             }
@@ -117,11 +131,16 @@ pub fn reevaluate_all(conn: &mut DbConnection) -> AppResult<usize> {
 }
 
 /// A person's results: stored ones for today, computed ones for another date.
-pub fn person_results(conn: &mut DbConnection, scope: &OrgScope, id: &str, as_of: Option<NaiveDate>) -> AppResult<Vec<ClaimResult>> {
+pub fn person_results(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    id: &str,
+    as_of: Option<NaiveDate>,
+) -> AppResult<Vec<ClaimResult>> {
     let person = registry::find_person(conn, scope, id)?.ok_or(AppError::NotFound)?;
     let today = chrono::Utc::now().date_naive();
     if as_of.is_none_or(|d| d == today) {
-        let stored = policies::results_for(conn, scope, &[person.id.clone()])?;
+        let stored = policies::results_for(conn, scope, std::slice::from_ref(&person.id))?;
         if stored.iter().all(|r| r.evaluated_on == today) && !stored.is_empty() {
             return stored
                 .iter()
@@ -161,7 +180,12 @@ fn is_eligible(o: Outcome) -> bool {
 }
 
 /// Every member's outcome and the family flags, on `as_of` (default today).
-pub fn family(conn: &mut DbConnection, scope: &OrgScope, family_id: &str, as_of: Option<NaiveDate>) -> AppResult<FamilyEligibility> {
+pub fn family(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    family_id: &str,
+    as_of: Option<NaiveDate>,
+) -> AppResult<FamilyEligibility> {
     registry::find_family(conn, scope, family_id)?.ok_or(AppError::NotFound)?;
     let members = registry::family_members(conn, scope, family_id)?;
     let on = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
@@ -210,9 +234,12 @@ pub fn aging_out(conn: &mut DbConnection, scope: &OrgScope, days: i64) -> AppRes
         registry::persons_by_ids(conn, scope, &ids)?.into_iter().map(|p| (p.id.clone(), p)).collect();
     let mut out = Vec::new();
     for r in rows {
-        let (Some(p), Some(on), Ok(now_o), Some(Ok(to))) =
-            (persons.get(&r.person_id), r.changes_on, r.outcome.parse::<Outcome>(), r.changes_to.as_deref().map(str::parse::<Outcome>))
-        else {
+        let (Some(p), Some(on), Ok(now_o), Some(Ok(to))) = (
+            persons.get(&r.person_id),
+            r.changes_on,
+            r.outcome.parse::<Outcome>(),
+            r.changes_to.as_deref().map(str::parse::<Outcome>),
+        ) else {
             continue;
         };
         if to <= now_o || p.date_of_death.is_some() {

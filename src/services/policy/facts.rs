@@ -32,7 +32,8 @@ pub fn load(conn: &mut DbConnection, scope: &OrgScope, persons: &[PersonRow]) ->
     all_ids.sort();
     all_ids.dedup();
     let relatives = registry::persons_by_ids(conn, scope, &all_ids)?;
-    let mut births: HashMap<String, Option<PartialDate>> = relatives.iter().map(|p| (p.id.clone(), birth_of(p))).collect();
+    let mut births: HashMap<String, Option<PartialDate>> =
+        relatives.iter().map(|p| (p.id.clone(), birth_of(p))).collect();
     births.extend(persons.iter().map(|p| (p.id.clone(), birth_of(p))));
     let mut claims: HashMap<String, Vec<ClaimRow>> = HashMap::new();
     for c in registry::claims_of(conn, &ids)? {
@@ -77,7 +78,8 @@ impl Batch {
                 .filter(|k| k.relative_id == p.id && k.kind == "parent_of")
                 .any(|k| self.facility_on(&k.person_id, on) == facility);
         let authority = facility.as_ref().and_then(|fid| {
-            let periods: Vec<FacilityAuthorityRow> = self.authorities.iter().filter(|a| &a.facility_id == fid).cloned().collect();
+            let periods: Vec<FacilityAuthorityRow> =
+                self.authorities.iter().filter(|a| &a.facility_id == fid).cloned().collect();
             authority_on(&periods, on).map(|a| a.authority.clone())
         });
         Facts {
@@ -91,7 +93,11 @@ impl Batch {
             claims: self
                 .claims
                 .get(&p.id)
-                .map(|cs| cs.iter().filter_map(|c| Some((c.country_code.clone(), c.status.parse::<ClaimStatus>().ok()?))).collect())
+                .map(|cs| {
+                    cs.iter()
+                        .filter_map(|c| Some((c.country_code.clone(), c.status.parse::<ClaimStatus>().ok()?)))
+                        .collect()
+                })
                 .unwrap_or_default(),
             facility: facility.as_ref().and_then(|f| self.facility_names.get(f).cloned()),
             facility_authority: authority,

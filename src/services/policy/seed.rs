@@ -45,65 +45,44 @@ pub struct PolicySeedReport {
     pub drafts: usize,
 }
 
-fn overlaps(
-    a_from: NaiveDate,
-    a_to: Option<NaiveDate>,
-    b_from: NaiveDate,
-    b_to: Option<NaiveDate>,
-) -> bool {
+fn overlaps(a_from: NaiveDate, a_to: Option<NaiveDate>, b_from: NaiveDate, b_to: Option<NaiveDate>) -> bool {
     a_to.is_none_or(|t| t >= b_from) && b_to.is_none_or(|t| t >= a_from)
 }
 
 /// Applies every policy seed file inside the caller's transaction.
 pub fn apply(conn: &mut DbConnection) -> AppResult<PolicySeedReport> {
     let mut report = PolicySeedReport::default();
-    let mut names: Vec<_> = PolicySeeds::iter()
-        .filter(|n| n.ends_with(".toml"))
-        .collect();
+    let mut names: Vec<_> = PolicySeeds::iter().filter(|n| n.ends_with(".toml")).collect();
     names.sort();
     for name in names {
         let Some(file) = PolicySeeds::get(&name) else {
             continue;
         };
-        let text = std::str::from_utf8(&file.data)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("{name}: {e}")))?;
+        let text = std::str::from_utf8(&file.data).map_err(|e| AppError::Internal(anyhow::anyhow!("{name}: {e}")))?;
         apply_text(conn, &name, text, &mut report)?;
     }
     Ok(report)
 }
 
 /// Applies one seed file's text (`name` is for error messages).
-pub fn apply_text(
-    conn: &mut DbConnection,
-    name: &str,
-    text: &str,
-    report: &mut PolicySeedReport,
-) -> AppResult<()> {
-    let seed: SeedFile = toml::from_str(text)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("seeds/policies/{name}: {e}")))?;
+pub fn apply_text(conn: &mut DbConnection, name: &str, text: &str, report: &mut PolicySeedReport) -> AppResult<()> {
+    let seed: SeedFile =
+        toml::from_str(text).map_err(|e| AppError::Internal(anyhow::anyhow!("seeds/policies/{name}: {e}")))?;
     for v in seed.version {
         let errors = check_rules(&v.rule);
         if !errors.is_empty() {
-            return Err(AppError::Internal(anyhow::anyhow!(
-                "seeds/policies/{name}: invalid rules {errors:?}"
-            )));
+            return Err(AppError::Internal(anyhow::anyhow!("seeds/policies/{name}: invalid rules {errors:?}")));
         }
         let content = serde_json::to_string(&v).map_err(|e| AppError::Internal(e.into()))?;
         let hash = hex::encode(Sha256::digest(content.as_bytes()));
         let existing = policies::versions_of(conn, &seed.country)?;
-        if existing
-            .iter()
-            .any(|e| e.seed_hash.as_deref() == Some(hash.as_str()))
-        {
+        if existing.iter().any(|e| e.seed_hash.as_deref() == Some(hash.as_str())) {
             continue;
         }
         let clash = existing
             .iter()
             .filter(|e| e.status == "published")
-            .any(|e| {
-                e.effective_from
-                    .is_some_and(|f| overlaps(f, e.effective_to, v.effective_from, v.effective_to))
-            });
+            .any(|e| e.effective_from.is_some_and(|f| overlaps(f, e.effective_to, v.effective_from, v.effective_to)));
         let at = now();
         let row = PolicyVersionRow {
             id: new_id(),

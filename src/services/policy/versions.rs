@@ -21,7 +21,8 @@ fn conflict(current: i64) -> AppError {
 
 /// Parses rules or answers 422 saying what is wrong and where.
 pub fn parse_rules(rules: &serde_json::Value) -> AppResult<Vec<Rule>> {
-    let parsed: Vec<Rule> = serde_json::from_value(rules.clone()).map_err(|e| AppError::field("rules", format!("not a valid rule list: {e}")))?;
+    let parsed: Vec<Rule> = serde_json::from_value(rules.clone())
+        .map_err(|e| AppError::field("rules", format!("not a valid rule list: {e}")))?;
     let errors = check_rules(&parsed);
     if !errors.is_empty() {
         return Err(AppError::Validation { message: "some rules are not valid".into(), fields: errors });
@@ -88,7 +89,13 @@ pub struct DraftEdit {
 }
 
 /// Saves a draft's fields and rules (422 with the rule paths at fault; 409 if stale).
-pub fn edit_draft(conn: &mut DbConnection, ctx: &AuditCtx, id: &str, expected: i64, edit: DraftEdit) -> AppResult<PolicyVersionRow> {
+pub fn edit_draft(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    id: &str,
+    expected: i64,
+    edit: DraftEdit,
+) -> AppResult<PolicyVersionRow> {
     let rules = parse_rules(&edit.rules)?;
     if edit.summary.chars().count() > 2000 {
         return Err(AppError::field("summary", "must be at most 2000 characters"));
@@ -121,7 +128,14 @@ pub fn edit_draft(conn: &mut DbConnection, ctx: &AuditCtx, id: &str, expected: i
 
 /// Publishes a draft from `from` (to `to`, or open-ended); the version in force on `from` ends
 /// the day before. Refused if it would overlap a later published version.
-pub fn publish(conn: &mut DbConnection, ctx: &AuditCtx, id: &str, expected: i64, from: NaiveDate, to: Option<NaiveDate>) -> AppResult<PolicyVersionRow> {
+pub fn publish(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    id: &str,
+    expected: i64,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+) -> AppResult<PolicyVersionRow> {
     if to.is_some_and(|t| t < from) {
         return Err(AppError::field("effective_to", "must not be before effective_from"));
     }
@@ -133,16 +147,29 @@ pub fn publish(conn: &mut DbConnection, ctx: &AuditCtx, id: &str, expected: i64,
         if current.version != expected {
             return Err(conflict(current.version));
         }
-        let rules: serde_json::Value = serde_json::from_str(&current.rules).map_err(|e| AppError::Internal(e.into()))?;
+        let rules: serde_json::Value =
+            serde_json::from_str(&current.rules).map_err(|e| AppError::Internal(e.into()))?;
         parse_rules(&rules)?;
-        for other in policies::versions_of(conn, &current.country_code)?.into_iter().filter(|v| v.status == "published") {
+        for other in policies::versions_of(conn, &current.country_code)?.into_iter().filter(|v| v.status == "published")
+        {
             let Some(start) = other.effective_from else { continue };
             if start >= from {
-                return Err(AppError::field("effective_from", format!("overlaps published version {} (from {start}); retire it first or choose a later date", other.number)));
+                return Err(AppError::field(
+                    "effective_from",
+                    format!(
+                        "overlaps published version {} (from {start}); retire it first or choose a later date",
+                        other.number
+                    ),
+                ));
             }
             if other.effective_to.is_none_or(|t| t >= from) {
                 let prev_end = from.pred_opt().unwrap_or(from);
-                let closed = PolicyVersionRow { effective_to: Some(prev_end), updated_at: now(), version: other.version + 1, ..other.clone() };
+                let closed = PolicyVersionRow {
+                    effective_to: Some(prev_end),
+                    updated_at: now(),
+                    version: other.version + 1,
+                    ..other.clone()
+                };
                 policies::update(conn, &closed, other.version)?;
                 audit::record(conn, ctx, "policy.version.close", Some(("policy_version", &other.id)), "success")?;
             }
@@ -178,7 +205,13 @@ pub fn retire(conn: &mut DbConnection, ctx: &AuditCtx, id: &str, expected: i64) 
             return Err(conflict(current.version));
         }
         let at = now();
-        let next = PolicyVersionRow { status: "retired".into(), retired_at: Some(at), updated_at: at, version: current.version + 1, ..current.clone() };
+        let next = PolicyVersionRow {
+            status: "retired".into(),
+            retired_at: Some(at),
+            updated_at: at,
+            version: current.version + 1,
+            ..current.clone()
+        };
         policies::update(conn, &next, expected)?;
         audit::record(conn, ctx, "policy.retire", Some(("policy_version", id)), "success")?;
         Ok(next)
@@ -213,11 +246,22 @@ pub struct AffectedPerson {
 /// Evaluates everyone with a claim to the draft's country under the version in force and under
 /// the draft (as if published on `as_of`). Counts cover every organisation; names only the
 /// caller's, and only if `show_persons`.
-pub fn simulate(conn: &mut DbConnection, id: &str, as_of: NaiveDate, caller: &OrgScope, show_persons: bool) -> AppResult<Simulation> {
+pub fn simulate(
+    conn: &mut DbConnection,
+    id: &str,
+    as_of: NaiveDate,
+    caller: &OrgScope,
+    show_persons: bool,
+) -> AppResult<Simulation> {
     let draft = policies::find(conn, id)?.ok_or(AppError::NotFound)?;
     let country = draft.country_code.clone();
-    let current = domain_versions(&policies::published(conn, Some(&[country.clone()]))?)?;
-    let mut as_published = PolicyVersionRow { status: "published".into(), effective_from: Some(as_of), effective_to: None, ..draft.clone() };
+    let current = domain_versions(&policies::published(conn, Some(std::slice::from_ref(&country)))?)?;
+    let mut as_published = PolicyVersionRow {
+        status: "published".into(),
+        effective_from: Some(as_of),
+        effective_to: None,
+        ..draft.clone()
+    };
     as_published.id = format!("draft:{}", draft.id);
     // As if published on `as_of`: earlier versions end the day before, later ones are ignored.
     let mut proposed: Vec<_> = current
@@ -234,26 +278,45 @@ pub fn simulate(conn: &mut DbConnection, id: &str, as_of: NaiveDate, caller: &Or
     proposed.extend(domain_versions(&[as_published])?);
     let facility_names: std::collections::HashMap<String, String> =
         crate::db::repo::facilities::list(conn)?.into_iter().map(|f| (f.id, f.name)).collect();
-    let mut sim = Simulation { as_of, evaluated: 0, changed: 0, transitions: BTreeMap::new(), by_facility: BTreeMap::new(), affected: vec![] };
+    let mut sim = Simulation {
+        as_of,
+        evaluated: 0,
+        changed: 0,
+        transitions: BTreeMap::new(),
+        by_facility: BTreeMap::new(),
+        affected: vec![],
+    };
     for org in organisations::list(conn)? {
         let scope = OrgScope::new(org.id.clone());
-        let filter = crate::db::repo::registry::PersonFilter { nationality: Some(country.clone()), ..Default::default() };
+        let filter =
+            crate::db::repo::registry::PersonFilter { nationality: Some(country.clone()), ..Default::default() };
         let (persons, _) = registry::list_persons(conn, &scope, &filter, Page { limit: 100_000, offset: 0 })?;
         let before = evaluate(conn, &scope, &persons, &current, as_of)?;
         let after = evaluate(conn, &scope, &persons, &proposed, as_of)?;
         for ((p, b), (_, a)) in before.iter().zip(after.iter()) {
             sim.evaluated += 1;
-            let pick = |rs: &[crate::domain::policy::ClaimResult]| rs.iter().find(|r| r.country == country).map(|r| r.outcome).unwrap_or(summarise(rs));
+            let pick = |rs: &[crate::domain::policy::ClaimResult]| {
+                rs.iter().find(|r| r.country == country).map(|r| r.outcome).unwrap_or(summarise(rs))
+            };
             let (from, to) = (pick(b), pick(a));
             if from == to {
                 continue;
             }
             sim.changed += 1;
             *sim.transitions.entry(format!("{from} -> {to}")).or_default() += 1;
-            let facility = p.current_facility_id.as_ref().and_then(|f| facility_names.get(f).cloned()).unwrap_or_else(|| "not held".into());
+            let facility = p
+                .current_facility_id
+                .as_ref()
+                .and_then(|f| facility_names.get(f).cloned())
+                .unwrap_or_else(|| "not held".into());
             *sim.by_facility.entry(facility).or_default() += 1;
             if show_persons && &scope == caller {
-                sim.affected.push(AffectedPerson { person_id: p.id.clone(), name: format!("{} {}", p.given_name, p.family_name), from, to });
+                sim.affected.push(AffectedPerson {
+                    person_id: p.id.clone(),
+                    name: format!("{} {}", p.given_name, p.family_name),
+                    from,
+                    to,
+                });
             }
         }
     }

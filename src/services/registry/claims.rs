@@ -20,9 +20,18 @@ pub fn check_country(conn: &mut DbConnection, errors: &mut Errors, field: &str, 
 }
 
 /// Adds a claim inside the caller's transaction (already validated).
-pub fn add_in_tx(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, person: &PersonRow, c: &ClaimInput) -> AppResult<ClaimRow> {
-    if registry::claims_of(conn, &[person.id.clone()])?.iter().any(|x| x.country_code == c.country) {
-        return Err(AppError::field("country", "this person already has a claim to this country: change its status instead"));
+pub fn add_in_tx(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    person: &PersonRow,
+    c: &ClaimInput,
+) -> AppResult<ClaimRow> {
+    if registry::claims_of(conn, std::slice::from_ref(&person.id))?.iter().any(|x| x.country_code == c.country) {
+        return Err(AppError::field(
+            "country",
+            "this person already has a claim to this country: change its status instead",
+        ));
     }
     let at = now();
     let row = ClaimRow {
@@ -40,13 +49,27 @@ pub fn add_in_tx(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, pers
     };
     registry::insert_claim(conn, &row)?;
     let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: &person.id };
-    history::note(conn, ctx, scope, what, &format!("nationality.{}", row.country_code), None, Some(row.status.clone()))?;
+    history::note(
+        conn,
+        ctx,
+        scope,
+        what,
+        &format!("nationality.{}", row.country_code),
+        None,
+        Some(row.status.clone()),
+    )?;
     audit::record(conn, ctx, "nationality.create", Some(("nationality_claim", &row.id)), "success")?;
     Ok(row)
 }
 
 /// Adds a claim to a person.
-pub fn add(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, person_id: &str, c: ClaimInput) -> AppResult<ClaimRow> {
+pub fn add(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    person_id: &str,
+    c: ClaimInput,
+) -> AppResult<ClaimRow> {
     let mut errors = Errors::new();
     check_claim(&mut errors, "", &c, today());
     check_country(conn, &mut errors, "country", &c.country)?;
@@ -61,7 +84,14 @@ pub fn add(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, person_id:
 
 /// Changes a claim (status, basis, decision date, notes) if `expected_version` is current.
 /// The country of a claim cannot change: add another claim instead.
-pub fn update(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, id: &str, expected_version: i64, c: ClaimInput) -> AppResult<ClaimRow> {
+pub fn update(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    id: &str,
+    expected_version: i64,
+    c: ClaimInput,
+) -> AppResult<ClaimRow> {
     let mut errors = Errors::new();
     check_claim(&mut errors, "", &c, today());
     errors.finish()?;

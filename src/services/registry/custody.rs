@@ -11,7 +11,14 @@ use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditCtx};
 
 /// Adds an event inside the caller's transaction; `prefix` names the fields in errors.
-pub fn add_in_tx(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, person: &PersonRow, c: &CustodyInput, prefix: &str) -> AppResult<CustodyEventRow> {
+pub fn add_in_tx(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    person: &PersonRow,
+    c: &CustodyInput,
+    prefix: &str,
+) -> AppResult<CustodyEventRow> {
     let mut errors = Errors::new();
     let date = check_custody(&mut errors, prefix, c, birth_of(person).as_ref(), today());
     if let Some(fid) = &c.facility_id {
@@ -42,7 +49,13 @@ pub fn add_in_tx(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, pers
 }
 
 /// Adds an event to a person and refreshes their whereabouts.
-pub fn add(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, person_id: &str, c: CustodyInput) -> AppResult<CustodyEventRow> {
+pub fn add(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    person_id: &str,
+    c: CustodyInput,
+) -> AppResult<CustodyEventRow> {
     crate::db::write_tx(conn, |conn| {
         let person = registry::find_person(conn, scope, person_id)?.ok_or(AppError::NotFound)?;
         let row = add_in_tx(conn, ctx, scope, &person, &c, "")?;

@@ -54,7 +54,7 @@ pub fn whereabouts_on(rows: &[CustodyEventRow], on: NaiveDate) -> Whereabouts {
 pub fn refresh(conn: &mut DbConnection, person: &PersonRow) -> crate::error::AppResult<()> {
     refresh_columns(conn, person)?;
     let scope = crate::db::repo::OrgScope::new(person.organisation_id.clone());
-    let mut ids: Vec<String> = registry::kinships_of(conn, &scope, &[person.id.clone()])?
+    let mut ids: Vec<String> = registry::kinships_of(conn, &scope, std::slice::from_ref(&person.id))?
         .into_iter()
         .flat_map(|k| [k.person_id, k.relative_id])
         .collect();

@@ -76,7 +76,13 @@ pub fn create(conn: &mut DbConnection, ctx: &AuditCtx, f: FacilityInput) -> AppR
 }
 
 /// Changes a facility if `expected_version` is current.
-pub fn update(conn: &mut DbConnection, ctx: &AuditCtx, id: &str, expected_version: i64, f: FacilityInput) -> AppResult<FacilityRow> {
+pub fn update(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    id: &str,
+    expected_version: i64,
+    f: FacilityInput,
+) -> AppResult<FacilityRow> {
     check(conn, &f)?;
     write_tx(conn, |conn| {
         let current = repo::find(conn, id)?.ok_or(AppError::NotFound)?;
@@ -111,7 +117,12 @@ pub fn update(conn: &mut DbConnection, ctx: &AuditCtx, id: &str, expected_versio
 }
 
 /// Records who controls a facility from a date on.
-pub fn add_authority(conn: &mut DbConnection, ctx: &AuditCtx, facility_id: &str, a: AuthorityInput) -> AppResult<FacilityAuthorityRow> {
+pub fn add_authority(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    facility_id: &str,
+    a: AuthorityInput,
+) -> AppResult<FacilityAuthorityRow> {
     let mut errors = Errors::new();
     if let Err(e) = check_name(&a.authority) {
         errors.add("authority", e);
@@ -150,7 +161,12 @@ pub fn authority_on(periods: &[FacilityAuthorityRow], on: NaiveDate) -> Option<&
 }
 
 /// The organisation's persons held in the facility on `on`, derived from custody events.
-pub fn population(conn: &mut DbConnection, scope: &OrgScope, facility_id: &str, on: NaiveDate) -> AppResult<Vec<PersonRow>> {
+pub fn population(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    facility_id: &str,
+    on: NaiveDate,
+) -> AppResult<Vec<PersonRow>> {
     repo::find(conn, facility_id)?.ok_or(AppError::NotFound)?;
     let events = registry::custody_touching_facility(conn, scope, facility_id)?;
     let mut by_person: std::collections::BTreeMap<String, Vec<_>> = Default::default();

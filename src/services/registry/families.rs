@@ -112,7 +112,13 @@ pub fn intake(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, intake:
 }
 
 /// Adds one person to an existing family.
-pub fn add_member(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, family_id: &str, member: PersonIntake) -> AppResult<crate::db::models::PersonRow> {
+pub fn add_member(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    family_id: &str,
+    member: PersonIntake,
+) -> AppResult<crate::db::models::PersonRow> {
     let single = FamilyIntake { label: "member".into(), notes: String::new(), members: vec![member], kinship: vec![] };
     check_intake(conn, &single)?;
     let m = single.members.into_iter().next().ok_or(AppError::NotFound)?;
@@ -131,12 +137,20 @@ pub fn add_member(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, fam
             custody::add_in_tx(conn, ctx, scope, &row, c, &format!("members[0].custody[{j}]."))?;
         }
         refresh(conn, &row)?;
-        Ok(registry::find_person(conn, scope, &row.id)?.ok_or(AppError::NotFound)?)
+        registry::find_person(conn, scope, &row.id)?.ok_or(AppError::NotFound)
     })
 }
 
 /// Changes a family's label and notes if `expected_version` is current.
-pub fn update(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, id: &str, expected_version: i64, label: &str, notes: &str) -> AppResult<FamilyRow> {
+pub fn update(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    id: &str,
+    expected_version: i64,
+    label: &str,
+    notes: &str,
+) -> AppResult<FamilyRow> {
     let label = check_name(label).map_err(|e| AppError::field("label", e))?;
     if notes.chars().count() > 10_000 {
         return Err(AppError::field("notes", "must be at most 10000 characters"));
@@ -146,7 +160,13 @@ pub fn update(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, id: &st
         if current.version != expected_version {
             return Err(super::conflict("family", current.version));
         }
-        let next = FamilyRow { label: label.clone(), notes: notes.trim().into(), updated_at: now(), version: current.version + 1, ..current.clone() };
+        let next = FamilyRow {
+            label: label.clone(),
+            notes: notes.trim().into(),
+            updated_at: now(),
+            version: current.version + 1,
+            ..current.clone()
+        };
         if !registry::update_family(conn, scope, &next, expected_version)? {
             return Err(super::conflict("family", current.version + 1));
         }

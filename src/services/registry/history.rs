@@ -12,8 +12,18 @@ use serde_json::Value;
 
 /// Bookkeeping fields that are not part of a record's story.
 const SKIP: &[&str] = &[
-    "id", "organisation_id", "created_at", "updated_at", "version", "search_key", "stateless", "at_risk",
-    "custody_status", "current_facility_id", "birth_earliest", "birth_latest",
+    "id",
+    "organisation_id",
+    "created_at",
+    "updated_at",
+    "version",
+    "search_key",
+    "stateless",
+    "at_risk",
+    "custody_status",
+    "current_facility_id",
+    "birth_earliest",
+    "birth_latest",
 ];
 
 fn text(v: &Value) -> Option<String> {
@@ -72,7 +82,15 @@ pub fn record(
 }
 
 /// Stores one event-like change (`created`, `added`, `removed`) with a summary value.
-pub fn note(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, what: Change<'_>, field: &str, old: Option<String>, new: Option<String>) -> QueryResult<()> {
+pub fn note(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    what: Change<'_>,
+    field: &str,
+    old: Option<String>,
+    new: Option<String>,
+) -> QueryResult<()> {
     record(conn, ctx, scope, what, vec![(field.to_string(), old, new)])
 }
 

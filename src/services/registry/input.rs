@@ -196,7 +196,13 @@ pub fn check_claim(errors: &mut Errors, prefix: &str, c: &ClaimInput, today: Nai
 }
 
 /// Checks a custody event against the person's birth date.
-pub fn check_custody(errors: &mut Errors, prefix: &str, c: &CustodyInput, birth: Option<&PartialDate>, today: NaiveDate) -> Option<PartialDate> {
+pub fn check_custody(
+    errors: &mut Errors,
+    prefix: &str,
+    c: &CustodyInput,
+    birth: Option<&PartialDate>,
+    today: NaiveDate,
+) -> Option<PartialDate> {
     if c.kind.needs_facility() && c.facility_id.is_none() {
         errors.add(format!("{prefix}facility_id"), format!("is required for `{}`", c.kind));
     }

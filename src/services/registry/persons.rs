@@ -89,7 +89,14 @@ pub fn insert(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, row: &P
 }
 
 /// Replaces a person's own facts if `expected_version` is current (409 otherwise).
-pub fn update(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, id: &str, expected_version: i64, core: PersonCore) -> AppResult<PersonRow> {
+pub fn update(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    id: &str,
+    expected_version: i64,
+    core: PersonCore,
+) -> AppResult<PersonRow> {
     let mut errors = Errors::new();
     check_core(&mut errors, "", &core, today());
     errors.finish()?;
@@ -110,12 +117,18 @@ pub fn update(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, id: &st
         history::record(conn, ctx, scope, what, changes)?;
         refresh(conn, &next)?;
         audit::record(conn, ctx, "person.update", Some(("person", id)), "success")?;
-        Ok(registry::find_person(conn, scope, id)?.ok_or(AppError::NotFound)?)
+        registry::find_person(conn, scope, id)?.ok_or(AppError::NotFound)
     })
 }
 
 /// Adds another name, inside the caller's transaction.
-pub fn add_name_in_tx(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, person: &PersonRow, n: &NameInput) -> AppResult<PersonNameRow> {
+pub fn add_name_in_tx(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    person: &PersonRow,
+    n: &NameInput,
+) -> AppResult<PersonNameRow> {
     let name = n.name.trim().to_string();
     let script = n.script.unwrap_or_else(|| detect_script(&name).parse().unwrap_or(Script::Other));
     let row = PersonNameRow {
@@ -133,7 +146,13 @@ pub fn add_name_in_tx(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope,
 }
 
 /// Adds another name to a person.
-pub fn add_name(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, person_id: &str, n: NameInput) -> AppResult<PersonNameRow> {
+pub fn add_name(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    person_id: &str,
+    n: NameInput,
+) -> AppResult<PersonNameRow> {
     let mut errors = Errors::new();
     check_name_input(&mut errors, "", &n);
     errors.finish()?;
@@ -147,7 +166,13 @@ pub fn add_name(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, perso
 }
 
 /// Removes another name (kept in the change history).
-pub fn remove_name(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, person_id: &str, name_id: &str) -> AppResult<()> {
+pub fn remove_name(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    person_id: &str,
+    name_id: &str,
+) -> AppResult<()> {
     crate::db::write_tx(conn, |conn| {
         let person = registry::find_person(conn, scope, person_id)?.ok_or(AppError::NotFound)?;
         let ids = [person.id.clone()];
@@ -163,7 +188,15 @@ pub fn remove_name(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, pe
 
 /// Links two persons of the organisation, inside the caller's transaction. A child must be
 /// born after its parent (checked when both birth dates are known).
-pub fn link_in_tx(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, person: &PersonRow, relative: &PersonRow, kind: KinshipKind, field: &str) -> AppResult<KinshipRow> {
+pub fn link_in_tx(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    person: &PersonRow,
+    relative: &PersonRow,
+    kind: KinshipKind,
+    field: &str,
+) -> AppResult<KinshipRow> {
     if person.id == relative.id {
         return Err(AppError::field(field, "a person cannot be their own relative"));
     }
@@ -174,7 +207,7 @@ pub fn link_in_tx(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, per
             }
         }
     }
-    let existing = registry::kinships_of(conn, scope, &[person.id.clone()])?;
+    let existing = registry::kinships_of(conn, scope, std::slice::from_ref(&person.id))?;
     if existing.iter().any(|k| k.person_id == person.id && k.relative_id == relative.id && k.kind == kind.as_str()) {
         return Err(AppError::field(field, "these two persons are already linked this way"));
     }
@@ -196,7 +229,14 @@ pub fn link_in_tx(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, per
 }
 
 /// Links two persons (both must be in the organisation; otherwise 404).
-pub fn link(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, person_id: &str, relative_id: &str, kind: KinshipKind) -> AppResult<KinshipRow> {
+pub fn link(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    person_id: &str,
+    relative_id: &str,
+    kind: KinshipKind,
+) -> AppResult<KinshipRow> {
     crate::db::write_tx(conn, |conn| {
         let person = registry::find_person(conn, scope, person_id)?.ok_or(AppError::NotFound)?;
         let relative = registry::find_person(conn, scope, relative_id)?.ok_or(AppError::NotFound)?;

@@ -124,11 +124,21 @@ fn relation(kind: &str, from_person_side: bool) -> String {
 }
 
 /// Builds full views of these persons.
-pub fn persons(conn: &mut DbConnection, scope: &OrgScope, rows: Vec<PersonRow>, today: NaiveDate) -> AppResult<Vec<PersonView>> {
+pub fn persons(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    rows: Vec<PersonRow>,
+    today: NaiveDate,
+) -> AppResult<Vec<PersonView>> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut names: HashMap<String, Vec<NameView>> = HashMap::new();
     for n in registry::names_of(conn, &ids)? {
-        names.entry(n.person_id.clone()).or_default().push(NameView { id: n.id, kind: n.kind, script: n.script, name: n.name });
+        names.entry(n.person_id.clone()).or_default().push(NameView {
+            id: n.id,
+            kind: n.kind,
+            script: n.script,
+            name: n.name,
+        });
     }
     let countries: HashMap<String, String> =
         crate::db::repo::countries::list(conn)?.into_iter().map(|c| (c.code, c.name)).collect();
@@ -156,8 +166,7 @@ pub fn persons(conn: &mut DbConnection, scope: &OrgScope, rows: Vec<PersonRow>, 
     for e in registry::custody_of(conn, &all_ids)? {
         events.entry(e.person_id.clone()).or_default().push(e);
     }
-    let facility_names: HashMap<String, String> =
-        facilities::list(conn)?.into_iter().map(|f| (f.id, f.name)).collect();
+    let facility_names: HashMap<String, String> = facilities::list(conn)?.into_iter().map(|f| (f.id, f.name)).collect();
     let where_view = |evs: Option<&Vec<CustodyEventRow>>| {
         let w = whereabouts_on(evs.map(Vec::as_slice).unwrap_or(&[]), today);
         WhereaboutsView {
@@ -174,7 +183,8 @@ pub fn persons(conn: &mut DbConnection, scope: &OrgScope, rows: Vec<PersonRow>, 
             .iter()
             .filter(|k| k.person_id == r.id || k.relative_id == r.id)
             .filter_map(|k| {
-                let (other, from_person) = if k.person_id == r.id { (&k.relative_id, true) } else { (&k.person_id, false) };
+                let (other, from_person) =
+                    if k.person_id == r.id { (&k.relative_id, true) } else { (&k.person_id, false) };
                 let o = relatives.get(other)?;
                 Some(RelativeView {
                     kinship_id: k.id.clone(),
@@ -248,5 +258,11 @@ pub fn person(conn: &mut DbConnection, scope: &OrgScope, id: &str, today: NaiveD
 pub fn family(conn: &mut DbConnection, scope: &OrgScope, id: &str, today: NaiveDate) -> AppResult<FamilyView> {
     let f = registry::find_family(conn, scope, id)?.ok_or(AppError::NotFound)?;
     let members = registry::family_members(conn, scope, id)?;
-    Ok(FamilyView { members: persons(conn, scope, members, today)?, id: f.id, label: f.label, notes: f.notes, version: f.version })
+    Ok(FamilyView {
+        members: persons(conn, scope, members, today)?,
+        id: f.id,
+        label: f.label,
+        notes: f.notes,
+        version: f.version,
+    })
 }
