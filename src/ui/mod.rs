@@ -56,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/policy-versions/{id}/simulate").route(web::post().to(policies::simulate)))
         .service(resource("/policy-versions/{id}/publish").route(web::post().to(policies::publish)))
+        .service(resource("/policy-versions/{id}/retire").route(web::post().to(policies::retire)))
         .service(resource("/aging-out").route(web::get().to(policies::aging)))
         .service(resource("/static/{path:.*}").route(web::get().to(assets::serve)));
 }

@@ -265,6 +265,22 @@ pub async fn publish(
     }
 }
 
+/// `POST /policy-versions/{id}/retire` (admins): the version stops applying; back to the timeline.
+pub async fn retire(
+    req: HttpRequest,
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    user.require(&req, &[Role::Admin], "policy.retire").await?;
+    let form = Form::body(&I18n::of_request(&req), &body)?;
+    let version: i64 = form.text("version").parse().unwrap_or(0);
+    let ctx = user.audit_ctx();
+    let row = db(&pool, move |conn| versions::retire(conn, &ctx, &id, version)).await?;
+    Ok(see_other(&format!("/policies/{}", row.country_code)))
+}
+
 /// `GET /aging-out?days=`: the list coordinators act on first.
 pub async fn aging(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
     user.require(&req, REGISTRY_ROLES, "eligibility.read").await?;

@@ -133,3 +133,30 @@ async fn the_family_page_shows_each_members_outcome_and_the_separation_risk() {
     let (_, aging) = html(&app, &s, "/aging-out?days=3650").await;
     assert!(aging.contains("Ilyas Ivanov"), "he will age out of the children-only policy");
 }
+
+#[actix_web::test]
+async fn an_admin_retires_a_version_from_the_timeline() {
+    let app = spawn_app().await;
+    let (_, admin) = app.signed_in(Role::Admin, "Org A").await;
+    let ru = json(app.get("/api/v1/policies/RU", &admin).await).await;
+    let id = ru[1]["id"].as_str().unwrap_or_default().to_string();
+    let (_, timeline) = html(&app, &admin, "/policies/RU").await;
+    assert!(timeline.contains(&format!("/policy-versions/{id}/retire")));
+    let res = form_post(&app, &admin, &format!("/policy-versions/{id}/retire"), &[("version", "1")]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(json(app.get(&format!("/api/v1/policy-versions/{id}"), &admin).await).await["status"], "retired");
+    let (_, worker) = app.signed_in(Role::Caseworker, "Org A").await;
+    let (_, read_only) = html(&app, &worker, "/policies/RU").await;
+    assert!(!read_only.contains("/retire"), "only admins get the button");
+    assert_eq!(
+        form_post(
+            &app,
+            &worker,
+            &format!("/policy-versions/{}/retire", ru[0]["id"].as_str().unwrap_or_default()),
+            &[("version", "1")]
+        )
+        .await
+        .status(),
+        403
+    );
+}

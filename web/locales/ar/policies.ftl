@@ -29,6 +29,7 @@ policy-sim-evaluated = الأشخاص الذين قُيّموا
 policy-sim-changed = ستتغير النتيجة لـ
 policy-sim-transition = التغيير
 policy-sim-count = الأشخاص
+policy-retire = إلغاء هذه النسخة
 policy-publish = نشر
 policy-effective-from = سارية من
 policy-effective-to = سارية حتى (اختياري)

@@ -29,6 +29,7 @@ policy-sim-evaluated = Persons evaluated
 policy-sim-changed = Outcome would change for
 policy-sim-transition = Change
 policy-sim-count = Persons
+policy-retire = Retire this version
 policy-publish = Publish
 policy-effective-from = In force from
 policy-effective-to = In force until (optional)
