@@ -17,7 +17,6 @@ use crate::services::registry::views::{self, FamilyView};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 /// A form of the family page that came back: its values, messages and, after a conflict, an
@@ -151,13 +150,8 @@ pub async fn render_family(
         let family = views::family(conn, &scope, &id, today())?;
         let eligibility = crate::services::policy::evaluation::family(conn, &scope, &id, None)?;
         let changes = registry::history(conn, &scope, Some(&id), None, Page { limit: 200, offset: 0 })?;
-        let mut actors: HashMap<String, String> = HashMap::new();
-        for actor in changes.iter().filter_map(|c| c.actor_id.clone()) {
-            if let Entry::Vacant(slot) = actors.entry(actor) {
-                let name = users::find(conn, &scope, slot.key())?.map(|u| u.display_name).unwrap_or_default();
-                slot.insert(name);
-            }
-        }
+        let actor_ids: Vec<String> = changes.iter().filter_map(|c| c.actor_id.clone()).collect();
+        let actors: HashMap<String, String> = users::names(conn, &scope, &actor_ids)?.into_iter().collect();
         Ok((family, changes, actors, countries_and_facilities(conn)?, eligibility))
     })
     .await?;

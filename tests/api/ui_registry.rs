@@ -130,6 +130,7 @@ async fn the_family_page_shows_each_members_outcome_and_the_separation_risk() {
     assert!(page.contains("data-outcome=\"eligible_with_conditions\""));
     assert!(page.contains("data-outcome=\"not_eligible\""));
     assert!(page.contains("Children under 18"), "the rule's explanation is shown");
+    assert!(page.contains("Test coordinator (fictional)"), "the history names who made each change");
     let (_, aging) = html(&app, &s, "/aging-out?days=3650").await;
     assert!(aging.contains("Ilyas Ivanov"), "he will age out of the children-only policy");
 }

@@ -31,6 +31,15 @@ pub fn find(conn: &mut DbConnection, scope: &OrgScope, id: &str) -> QueryResult<
         .optional()
 }
 
+/// Display names of the organisation's users among `ids` (one query, for history lists).
+pub fn names(conn: &mut DbConnection, scope: &OrgScope, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    u::users
+        .filter(u::organisation_id.eq(scope.id()))
+        .filter(u::id.eq_any(ids))
+        .select((u::id, u::display_name))
+        .load(conn)
+}
+
 /// One page of the organisation's users by email, with the total count.
 pub fn list(conn: &mut DbConnection, scope: &OrgScope, page: Page) -> QueryResult<(Vec<UserRow>, i64)> {
     let total = u::users.filter(u::organisation_id.eq(scope.id())).count().get_result(conn)?;
