@@ -81,6 +81,11 @@ pub struct Paginated<T> {
     pub offset: i64,
 }
 
+/// The `ETag` header of a versioned record; `expected_version` reads it back from `If-Match`.
+pub fn etag(version: i64) -> (actix_web::http::header::HeaderName, String) {
+    (actix_web::http::header::ETAG, format!("\"{version}\""))
+}
+
 /// The expected version of an update: `If-Match: "<n>"` or the body's `version` field.
 pub fn expected_version(req: &HttpRequest, body_version: Option<i64>) -> AppResult<i64> {
     let header = req

@@ -1,6 +1,7 @@
 //! `/api/v1/countries` and `/api/v1/facilities`: reference data every role reads; admins
 //! manage facilities and who controls them.
 
+use super::extract::etag;
 use super::extract::expected_version;
 use crate::auth::CurrentUser;
 use crate::db::models::{FacilityAuthorityRow, FacilityRow};
@@ -96,7 +97,7 @@ pub async fn get(_user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String
         views(conn, vec![row])?.pop().ok_or(AppError::NotFound)
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header(("ETag", format!("\"{}\"", v.version))).json(v))
+    Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
 /// Creates a facility (admins).

@@ -1,7 +1,7 @@
 //! `/api/v1/families`: the organisation's families, the intake of a whole family, a family's
 //! page data and change history. Caseworkers and coordinators, own organisation only.
 
-use super::extract::{expected_version, PageQuery, Paginated};
+use super::extract::{etag, expected_version, PageQuery, Paginated};
 use super::filters::ListQuery;
 use super::persons::{change_views, PersonSummary, REGISTRY_ROLES};
 use crate::auth::CurrentUser;
@@ -104,7 +104,7 @@ pub async fn get(
     user.require(&req, REGISTRY_ROLES, "family.read").await?;
     let scope = user.scope();
     let v = db(&pool, move |conn| views::family(conn, &scope, &id, today())).await?;
-    Ok(HttpResponse::Ok().insert_header(("ETag", format!("\"{}\"", v.version))).json(v))
+    Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
 /// A family's label and notes, and the version edited.
@@ -134,7 +134,7 @@ pub async fn update(
         views::family(conn, &scope, &id, today())
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header(("ETag", format!("\"{}\"", v.version))).json(v))
+    Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
 /// Adds a person to the family.

@@ -2,7 +2,7 @@
 //! persons, their names, claims, custody events and kinship. Caseworkers and coordinators,
 //! own organisation only (another organisation's id answers 404).
 
-use super::extract::{expected_version, PageQuery, Paginated};
+use super::extract::{etag, expected_version, PageQuery, Paginated};
 use super::filters::ListQuery;
 use crate::auth::CurrentUser;
 use crate::db::models::PersonRow;
@@ -99,7 +99,7 @@ pub async fn get(
     user.require(&req, REGISTRY_ROLES, "person.read").await?;
     let scope = user.scope();
     let v = db(&pool, move |conn| views::person(conn, &scope, &id, today())).await?;
-    Ok(HttpResponse::Ok().insert_header(("ETag", format!("\"{}\"", v.version))).json(v))
+    Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
 /// A person's own facts (all of them: this replaces them) and the version edited.
@@ -128,7 +128,7 @@ pub async fn update(
         views::person(conn, &scope, &id, today())
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header(("ETag", format!("\"{}\"", v.version))).json(v))
+    Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
 /// `?as_of=`.

@@ -2,6 +2,7 @@
 //! Every role reads policies; only admins change them; eligibility of persons is for the roles
 //! that see persons (own organisation).
 
+use super::extract::etag;
 use super::extract::expected_version;
 use super::persons::REGISTRY_ROLES;
 use crate::auth::CurrentUser;
@@ -106,7 +107,7 @@ pub async fn country(_user: CurrentUser, pool: web::Data<Pool>, country: web::Pa
 pub async fn get(_user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>) -> AppResult<HttpResponse> {
     let row = db(&pool, move |conn| repo::find(conn, &id)?.ok_or(AppError::NotFound)).await?;
     let v = view(row)?;
-    Ok(HttpResponse::Ok().insert_header(("ETag", format!("\"{}\"", v.version))).json(v))
+    Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
 /// Creates a draft for a country from the version in force (admins).

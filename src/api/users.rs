@@ -1,7 +1,7 @@
 //! `/api/v1/users`: admins manage the accounts of their own organisation. Another
 //! organisation's user answers 404, exactly like a user that does not exist.
 
-use super::extract::{expected_version, PageQuery, Paginated};
+use super::extract::{etag, expected_version, PageQuery, Paginated};
 use crate::auth::CurrentUser;
 use crate::db::models::UserRow;
 use crate::db::repo::users as repo;
@@ -124,7 +124,7 @@ pub async fn create(
     let view = UserView::try_from(created.user)?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", view.id)))
-        .insert_header((header::ETAG, format!("\"{}\"", view.version)))
+        .insert_header(etag(view.version))
         .json(CreatedUser { user: view, generated_password: created.generated_password }))
 }
 
@@ -143,7 +143,7 @@ pub async fn get(
     let scope = user.scope();
     let row = db(&pool, move |conn| repo::find(conn, &scope, &id)?.ok_or(AppError::NotFound)).await?;
     let view = UserView::try_from(row)?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, format!("\"{}\"", view.version))).json(view))
+    Ok(HttpResponse::Ok().insert_header(etag(view.version)).json(view))
 }
 
 /// Updates a user. A stale version answers 409 with the current version.
@@ -176,5 +176,5 @@ pub async fn update(
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let row = db(&pool, move |conn| service::update(conn, &ctx, &scope, &id, version, patch)).await?;
     let view = UserView::try_from(row)?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, format!("\"{}\"", view.version))).json(view))
+    Ok(HttpResponse::Ok().insert_header(etag(view.version)).json(view))
 }

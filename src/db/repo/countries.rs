@@ -9,6 +9,11 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<CountryRow>> {
     c::countries.order(c::code.asc()).select(CountryRow::as_select()).load(conn)
 }
 
+/// Whether the code is in the reference list.
+pub fn exists(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(c::countries.filter(c::code.eq(code)))).get_result(conn)
+}
+
 pub fn insert(conn: &mut DbConnection, row: &CountryRow) -> QueryResult<()> {
     diesel::insert_into(c::countries).values(row).execute(conn).map(|_| ())
 }

@@ -145,7 +145,7 @@ pub fn list_families(
 impl PersonFilter {
     /// True when nothing but `as_of` (which alone filters nothing) is set.
     pub fn is_empty(&self) -> bool {
-        let f = PersonFilter { as_of: None, ..self.clone() };
+        let f = self;
         f.q.as_deref().is_none_or(str::is_empty)
             && f.nationality.is_none()
             && f.facility_id.is_none()

@@ -40,7 +40,7 @@ pub fn in_force(conn: &mut DbConnection, country: &str, on: NaiveDate) -> AppRes
 
 /// Creates a draft for a country, copied from the version in force today (or empty).
 pub fn create_draft(conn: &mut DbConnection, ctx: &AuditCtx, country: &str) -> AppResult<PolicyVersionRow> {
-    if !crate::db::repo::countries::list(conn)?.iter().any(|c| c.code == country) {
+    if !crate::db::repo::countries::exists(conn, country)? {
         return Err(AppError::NotFound);
     }
     write_tx(conn, |conn| {

@@ -13,7 +13,7 @@ use crate::services::audit::{self, AuditCtx};
 
 /// Refuses country codes that are not in the seeded list.
 pub fn check_country(conn: &mut DbConnection, errors: &mut Errors, field: &str, code: &str) -> AppResult<()> {
-    if code.len() == 2 && !countries::list(conn)?.iter().any(|c| c.code == code) {
+    if code.len() == 2 && !countries::exists(conn, code)? {
         errors.add(field, format!("`{code}` is not a known country code"));
     }
     Ok(())

@@ -86,23 +86,12 @@ pub fn intake(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, intake:
         let what = Change { family_id: Some(&family.id), entity_type: "family", entity_id: &family.id };
         history::note(conn, ctx, scope, what, "created", None, Some(family.label.clone()))?;
         audit::record(conn, ctx, "family.create", Some(("family", &family.id)), "success")?;
-        let mut rows = Vec::new();
-        for (i, m) in intake.members.iter().enumerate() {
-            let mut row = blank_row(scope, Some(&family.id));
-            apply_core(&mut row, &m.core);
-            persons::insert(conn, ctx, scope, &row)?;
-            for n in &m.other_names {
-                persons::add_name_in_tx(conn, ctx, scope, &row, n)?;
-            }
-            for c in &m.nationalities {
-                claims::add_in_tx(conn, ctx, scope, &row, c)?;
-            }
-            for (j, c) in m.custody.iter().enumerate() {
-                custody::add_in_tx(conn, ctx, scope, &row, c, &format!("members[{i}].custody[{j}]."))?;
-            }
-            refresh(conn, &row)?;
-            rows.push(row);
-        }
+        let rows = intake
+            .members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| insert_member(conn, ctx, scope, &family.id, m, i))
+            .collect::<AppResult<Vec<_>>>()?;
         for (i, k) in intake.kinship.iter().enumerate() {
             let field = format!("kinship[{i}]");
             persons::link_in_tx(conn, ctx, scope, &rows[k.person], &rows[k.relative], k.kind, &field)?;
@@ -124,21 +113,35 @@ pub fn add_member(
     let m = single.members.into_iter().next().ok_or(AppError::NotFound)?;
     crate::db::write_tx(conn, |conn| {
         let family = registry::find_family(conn, scope, family_id)?.ok_or(AppError::NotFound)?;
-        let mut row = blank_row(scope, Some(&family.id));
-        apply_core(&mut row, &m.core);
-        persons::insert(conn, ctx, scope, &row)?;
-        for n in &m.other_names {
-            persons::add_name_in_tx(conn, ctx, scope, &row, n)?;
-        }
-        for c in &m.nationalities {
-            claims::add_in_tx(conn, ctx, scope, &row, c)?;
-        }
-        for (j, c) in m.custody.iter().enumerate() {
-            custody::add_in_tx(conn, ctx, scope, &row, c, &format!("members[0].custody[{j}]."))?;
-        }
-        refresh(conn, &row)?;
+        let row = insert_member(conn, ctx, scope, &family.id, &m, 0)?;
         registry::find_person(conn, scope, &row.id)?.ok_or(AppError::NotFound)
     })
+}
+
+/// Inserts one (validated) member with names, claims and custody, inside the caller's
+/// transaction; `index` names the member's fields in errors (`members[i].custody[j].date`).
+fn insert_member(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    family_id: &str,
+    m: &PersonIntake,
+    index: usize,
+) -> AppResult<crate::db::models::PersonRow> {
+    let mut row = blank_row(scope, Some(family_id));
+    apply_core(&mut row, &m.core);
+    persons::insert(conn, ctx, scope, &row)?;
+    for n in &m.other_names {
+        persons::add_name_in_tx(conn, ctx, scope, &row, n)?;
+    }
+    for c in &m.nationalities {
+        claims::add_in_tx(conn, ctx, scope, &row, c)?;
+    }
+    for (j, c) in m.custody.iter().enumerate() {
+        custody::add_in_tx(conn, ctx, scope, &row, c, &format!("members[{index}].custody[{j}]."))?;
+    }
+    refresh(conn, &row)?;
+    Ok(row)
 }
 
 /// Changes a family's label and notes if `expected_version` is current.
