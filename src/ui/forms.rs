@@ -14,6 +14,8 @@ use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
+pub use super::messages::translate;
+
 /// The signed-in user as the top navigation shows them.
 #[derive(Debug, Clone)]
 pub struct Nav {
@@ -108,51 +110,6 @@ impl<T: Index + ?Sized> Index for &T {
     fn idx(&self) -> usize {
         (**self).idx()
     }
-}
-
-/// Messages the services send, by their English text, and the catalogue key of each.
-const MESSAGES: &[(&str, &str)] = &[
-    ("is required", "err-required"),
-    ("must be at most 200 characters", "err-too-long"),
-    ("must be at most 2000 characters", "err-too-long"),
-    ("must be at most 10000 characters", "err-too-long"),
-    ("must not be in the future", "err-future"),
-    ("is before the birth date", "err-before-birth"),
-    ("is before the person's birth", "err-before-birth"),
-    ("a child must be born after its parent", "err-child-after-parent"),
-    ("is not a known facility", "err-unknown-facility"),
-    ("is required when a claim is denied or revoked", "err-decision-date-required"),
-    ("these two persons are already linked this way", "err-already-linked"),
-    ("a person cannot be their own relative", "err-self-link"),
-    ("this person already has a claim to this country: change its status instead", "err-claim-exists"),
-    ("is already taken", "err-taken"),
-    ("an authority is already recorded from this date", "err-authority-date-taken"),
-    ("year must be between 1900 and 2100", "err-year-range"),
-    ("month must be between 1 and 12", "err-month-range"),
-    ("a day needs a month", "err-day-needs-month"),
-    ("an estimated year cannot have a month or day", "err-estimate-no-month"),
-    ("margin must be at most 20 years", "err-margin"),
-    ("must be between 0 and 120", "err-age-range"),
-    ("must not be above age_max", "err-age-order"),
-    ("must be an ISO 3166-1 alpha-2 code such as FR", "err-country"),
-    ("must be an ISO 3166-1 alpha-2 code such as SY", "err-country"),
-];
-
-/// A service's message in the user's language (the English text when it has no translation).
-pub fn translate(i18n: &I18n, message: &str) -> String {
-    if let Some((_, key)) = MESSAGES.iter().find(|(m, _)| *m == message) {
-        return i18n.t(key);
-    }
-    if message.ends_with("is not a known country code") {
-        return i18n.t("err-unknown-country");
-    }
-    if message.starts_with("is required for") {
-        return i18n.t("err-facility-required");
-    }
-    if message.ends_with("is not a date") {
-        return i18n.t("err-not-a-date");
-    }
-    message.to_string()
 }
 
 /// A form as typed, with the messages of its fields.

@@ -9,6 +9,7 @@ pub mod family;
 pub mod forms;
 pub mod i18n;
 pub mod intake;
+pub mod messages;
 pub mod pages;
 pub mod person_form;
 pub mod persons;
