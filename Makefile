@@ -5,10 +5,10 @@
 CARGO ?= cargo
 BIN := $(CURDIR)/target/debug/homeward
 
-.PHONY: test test-deps build test-sqlite test-postgres test-e2e run-demo
+.PHONY: test test-deps build test-sqlite test-faketime test-postgres test-e2e run-demo
 
-test: test-deps build test-sqlite test-postgres test-e2e
-	@echo "== all test suites passed (unit, API on SQLite, API on PostgreSQL, browser) =="
+test: test-deps build test-sqlite test-faketime test-postgres test-e2e
+	@echo "== all test suites passed (unit, API on SQLite, API under faketime, API on PostgreSQL, browser) =="
 
 test-deps:
 	bash scripts/test-deps.sh
@@ -19,6 +19,18 @@ build:
 test-sqlite: build
 	@echo "== unit tests + API tests on SQLite =="
 	HOMEWARD_TEST_BACKEND=sqlite $(CARGO) test
+
+# The API tests again with the system clock moved to a December day (when a child born 18 years
+# before "today + 30 days" is already 18) and to a leap day: they must not depend on the date.
+FAKE_DATES := 2026-12-15 2028-02-29
+test-faketime: build
+	@echo "== API tests on SQLite under faketime ($(FAKE_DATES)) =="
+	@bin=$$($(CARGO) test --test api --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\))/\1/p'); \
+	test -n "$$bin" || { echo "cannot find the API test binary"; exit 1; }; \
+	for d in $(FAKE_DATES); do \
+		echo "-- faketime $$d"; \
+		FAKETIME_DONT_FAKE_MONOTONIC=1 HOMEWARD_TEST_BACKEND=sqlite faketime "$$d 12:00:00" $$bin || exit 1; \
+	done
 
 test-postgres: build
 	@echo "== API tests on PostgreSQL =="

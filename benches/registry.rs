@@ -37,9 +37,10 @@ fn main() -> anyhow::Result<()> {
     };
     let pool = homeward::startup::open_database(&settings)?;
     let mut conn = pool.get()?;
-    homeward::services::seed::apply(&mut conn, &AuditCtx::cli("bench"))?;
+    let clock = settings.clock();
+    homeward::services::seed::apply(&mut conn, &AuditCtx::cli("bench", &clock))?;
     let load_start = Instant::now();
-    let logins = homeward::services::demo::load(&mut conn)?;
+    let logins = homeward::services::demo::load(&mut conn, &clock)?;
     let load = load_start.elapsed();
     let caseworker = logins.iter().find(|l| l.role.as_str() == "caseworker").expect("demo caseworker");
     let org: String =
@@ -106,7 +107,7 @@ fn main() -> anyhow::Result<()> {
             );
         });
         let reevaluate = time(3, || {
-            homeward::services::policy::evaluation::reevaluate_all(&mut conn).expect("reevaluate");
+            homeward::services::policy::evaluation::reevaluate_all(&mut conn, &clock).expect("reevaluate");
         });
 
         println!("demo data: {persons} persons loaded through the intake service in {:.2} s", load.as_secs_f64());

@@ -2,6 +2,7 @@
 # test-deps.sh — install what Homeward's tests need that this machine may lack:
 #   * Debian's Chromium (/usr/bin/chromium) for the browser (e2e) tests,
 #   * PostgreSQL server binaries (initdb/pg_ctl) for scripts/with-postgres.sh,
+#   * faketime (Debian) for the API tests under another system date,
 #   * the npm packages of tests/e2e (playwright-core, axe-core) via `npm ci`.
 # Idempotent: each step is skipped when its result is already there.
 # Usage: scripts/test-deps.sh   (from anywhere; works on a fresh clone)
@@ -55,7 +56,14 @@ else
     apt_install postgresql
 fi
 
-# 3. npm packages of the e2e tests.
+# 3. faketime, to run the API tests on other dates (make test-faketime).
+if command -v faketime >/dev/null 2>&1; then
+    log "faketime present"
+else
+    apt_install faketime
+fi
+
+# 4. npm packages of the e2e tests.
 e2e="$repo_root/tests/e2e"
 if [ -f "$e2e/package-lock.json" ]; then
     if [ ! -d "$e2e/node_modules" ] || [ "$e2e/package-lock.json" -nt "$e2e/node_modules" ]; then

@@ -22,8 +22,9 @@ pub async fn serve(mut settings: Settings, demo_mode: bool) -> anyhow::Result<()
         }
         let pool = open_database(&settings)?;
         let mut conn = pool.get()?;
-        seed::apply(&mut conn, &AuditCtx::cli("serve --demo"))?;
-        logins = demo::load(&mut conn)?;
+        let clock = settings.clock();
+        seed::apply(&mut conn, &AuditCtx::cli("serve --demo", &clock))?;
+        logins = demo::load(&mut conn, &clock)?;
     }
     let app = Application::build(settings.clone())?;
     let host = settings.bind.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
@@ -56,7 +57,7 @@ pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
 pub fn seed(settings: &Settings) -> anyhow::Result<()> {
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
-    let report = seed::apply(&mut conn, &AuditCtx::cli("seed"))?;
+    let report = seed::apply(&mut conn, &AuditCtx::cli("seed", &settings.clock()))?;
     if report.unchanged() {
         println!("reference data already up to date");
     } else {
@@ -79,7 +80,7 @@ pub fn reevaluate(settings: &Settings) -> anyhow::Result<()> {
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
     let started = std::time::Instant::now();
-    let n = crate::services::policy::evaluation::reevaluate_all(&mut conn).map_err(explain)?;
+    let n = crate::services::policy::evaluation::reevaluate_all(&mut conn, &settings.clock()).map_err(explain)?;
     println!("re-evaluated {n} persons in {:.2} s", started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -102,7 +103,7 @@ pub fn user_create(
     };
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
-    let ctx = AuditCtx::cli("user create");
+    let ctx = AuditCtx::cli("user create", &settings.clock());
     let org = organisations::find_or_create(&mut conn, &ctx, org).map_err(explain)?;
     let new = NewUser { email: email.into(), display_name: name.into(), role, password };
     let created = user_service::create(&mut conn, &ctx, &OrgScope::new(org.id), new).map_err(explain)?;
@@ -122,8 +123,15 @@ pub fn user_disable(settings: &Settings, email: &str) -> anyhow::Result<()> {
     let user = users::find_by_email(&mut conn, &email)?.with_context(|| format!("no user with email {email}"))?;
     let scope = OrgScope::new(user.organisation_id.clone());
     let patch = UserPatch { disabled: Some(true), ..UserPatch::default() };
-    user_service::update(&mut conn, &AuditCtx::cli("user disable"), &scope, &user.id, user.version, patch)
-        .map_err(explain)?;
+    user_service::update(
+        &mut conn,
+        &AuditCtx::cli("user disable", &settings.clock()),
+        &scope,
+        &user.id,
+        user.version,
+        patch,
+    )
+    .map_err(explain)?;
     println!("disabled {email}; their sessions have ended");
     Ok(())
 }

@@ -46,6 +46,9 @@ pub struct Settings {
     pub workers: usize,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
+    /// Pins the clock: the server's "now" starts at this UTC moment (`2026-11-26T12:00:00`) and
+    /// runs forward from it. For tests and demonstrations only; unset, the system clock is used.
+    pub clock_start: Option<chrono::NaiveDateTime>,
 }
 
 impl Default for Settings {
@@ -64,6 +67,7 @@ impl Default for Settings {
             pool_size: 8,
             workers: 0,
             trust_forwarded_for: false,
+            clock_start: None,
         }
     }
 }
@@ -78,11 +82,17 @@ impl std::fmt::Debug for Settings {
             .field("log_format", &self.log_format)
             .field("session_idle_timeout_secs", &self.session_idle_timeout_secs)
             .field("session_absolute_timeout_secs", &self.session_absolute_timeout_secs)
+            .field("clock_start", &self.clock_start)
             .finish_non_exhaustive()
     }
 }
 
 impl Settings {
+    /// The clock these settings ask for (the system's unless `clock_start` pins it).
+    pub fn clock(&self) -> crate::clock::Clock {
+        crate::clock::Clock::from_start(self.clock_start)
+    }
+
     /// Defaults, then `config_file` (if it exists), then the environment.
     pub fn load(config_file: &Path) -> Result<Settings, Box<figment::Error>> {
         Figment::from(Serialized::defaults(Settings::default()))

@@ -1,6 +1,7 @@
 //! Builds the application: pool, migrations, the HTTP server with its middlewares and routes.
 //! Used by `main` and by the tests, which bind port 0 and get a fresh database each.
 
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, Pool};
 use crate::http::{envelope, security, spans::RedactedRootSpan};
@@ -17,6 +18,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: Pool,
+    clock: Clock,
 }
 
 impl Application {
@@ -28,8 +30,12 @@ impl Application {
         let port = listener.local_addr()?.port();
         // Computed once now, so the first login with an unknown email is not measurably faster.
         let _ = crate::auth::password::dummy_hash();
-        let server = run(listener, pool.clone(), settings)?;
-        Ok(Application { port, server, pool })
+        let clock = settings.clock();
+        if clock.is_pinned() {
+            tracing::warn!(clock = ?clock, "the clock is pinned (clock_start): for tests and demonstrations only");
+        }
+        let server = run(listener, pool.clone(), settings, clock.clone())?;
+        Ok(Application { port, server, pool, clock })
     }
 
     /// The port actually bound (useful with port 0).
@@ -40,6 +46,11 @@ impl Application {
     /// The database pool (for the CLI and tests).
     pub fn pool(&self) -> Pool {
         self.pool.clone()
+    }
+
+    /// The server's clock (tests advance it).
+    pub fn clock(&self) -> Clock {
+        self.clock.clone()
     }
 
     /// Serves until stopped.
@@ -56,19 +67,21 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
     Ok(pool)
 }
 
-fn run(listener: TcpListener, pool: Pool, settings: Settings) -> anyhow::Result<Server> {
-    let sweeper = (pool.clone(), settings.clone());
-    actix_rt::spawn(async move { sweep_forever(sweeper.0, sweeper.1).await });
-    let evaluator = pool.clone();
-    actix_rt::spawn(async move { reevaluate_daily(evaluator).await });
+fn run(listener: TcpListener, pool: Pool, settings: Settings, clock: Clock) -> anyhow::Result<Server> {
+    let sweeper = (pool.clone(), settings.clone(), clock.clone());
+    actix_rt::spawn(async move { sweep_forever(sweeper.0, sweeper.1, sweeper.2).await });
+    let evaluator = (pool.clone(), clock.clone());
+    actix_rt::spawn(async move { reevaluate_daily(evaluator.0, evaluator.1).await });
     let workers = settings.workers;
     let pool = web::Data::new(pool);
     let settings = web::Data::new(settings);
+    let clock = web::Data::new(clock);
     let mut server = HttpServer::new(move || {
         let (json, form, query, path) = api::extract::configs(settings.max_body_bytes);
         App::new()
             .app_data(pool.clone())
             .app_data(settings.clone())
+            .app_data(clock.clone())
             .app_data(json)
             .app_data(form)
             .app_data(query)
@@ -93,14 +106,14 @@ fn run(listener: TcpListener, pool: Pool, settings: Settings) -> anyhow::Result<
 }
 
 /// Removes expired sessions and old login failures every few minutes.
-async fn sweep_forever(pool: Pool, settings: Settings) {
+async fn sweep_forever(pool: Pool, settings: Settings, clock: Clock) {
     let mut interval = actix_rt::time::interval(Duration::from_secs(300));
     loop {
         interval.tick().await;
-        let (pool, settings) = (pool.clone(), settings.clone());
+        let (pool, settings, at) = (pool.clone(), settings.clone(), clock.now());
         let done = web::block(move || {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            services::sessions::sweep(&mut conn, &settings).map_err(|e| e.to_string())
+            services::sessions::sweep(&mut conn, &settings, at).map_err(|e| e.to_string())
         })
         .await;
         if let Ok(Err(e)) = done {
@@ -112,20 +125,20 @@ async fn sweep_forever(pool: Pool, settings: Settings) {
 /// Re-evaluates everyone once a day, so outcomes follow birthdays and version periods without
 /// anyone touching a record. Checks hourly whether the date changed; the first run is a minute
 /// after start-up (not at once, so a restart loop cannot hammer the database).
-async fn reevaluate_daily(pool: Pool) {
+async fn reevaluate_daily(pool: Pool, clock: Clock) {
     let mut last: Option<chrono::NaiveDate> = None;
     actix_rt::time::sleep(Duration::from_secs(60)).await;
     let mut interval = actix_rt::time::interval(Duration::from_secs(3600));
     loop {
         interval.tick().await;
-        let today = chrono::Utc::now().date_naive();
+        let today = clock.today();
         if last == Some(today) {
             continue;
         }
-        let pool = pool.clone();
+        let (pool, clock) = (pool.clone(), clock.clone());
         let done = web::block(move || {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            services::policy::evaluation::reevaluate_all(&mut conn).map_err(|e| e.to_string())
+            services::policy::evaluation::reevaluate_all(&mut conn, &clock).map_err(|e| e.to_string())
         })
         .await;
         match done {

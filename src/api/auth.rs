@@ -51,6 +51,7 @@ pub async fn login(
         password: body.password,
         client_addr: client_addr(&req, &settings),
         request_id: request_id(&req),
+        clock: crate::http::clock_of(&req)?,
     };
     let s = settings.clone();
     let (token, me) = db(&pool, move |conn| {

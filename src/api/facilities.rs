@@ -11,7 +11,6 @@ use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::http::db;
 use crate::services::registry::facilities::{self as service, AuthorityInput, FacilityInput};
-use crate::services::registry::persons::today;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -46,7 +45,11 @@ pub struct FacilityView {
 }
 
 /// Builds views of facilities with their authorities (one query for all of them).
-pub fn views(conn: &mut crate::db::DbConnection, rows: Vec<FacilityRow>) -> AppResult<Vec<FacilityView>> {
+pub fn views(
+    conn: &mut crate::db::DbConnection,
+    rows: Vec<FacilityRow>,
+    today: chrono::NaiveDate,
+) -> AppResult<Vec<FacilityView>> {
     let ids: Vec<String> = rows.iter().map(|f| f.id.clone()).collect();
     let all = repo::authorities(conn, &ids)?;
     Ok(rows
@@ -54,7 +57,7 @@ pub fn views(conn: &mut crate::db::DbConnection, rows: Vec<FacilityRow>) -> AppR
         .map(|f| {
             let mine: Vec<FacilityAuthorityRow> = all.iter().filter(|a| a.facility_id == f.id).cloned().collect();
             FacilityView {
-                current_authority: service::authority_on(&mine, today()).map(|a| a.authority.clone()),
+                current_authority: service::authority_on(&mine, today).map(|a| a.authority.clone()),
                 authorities: mine
                     .into_iter()
                     .map(|a| AuthorityView { authority: a.authority, from_date: a.from_date, note: a.note })
@@ -80,10 +83,11 @@ pub async fn list_countries(_user: CurrentUser, pool: web::Data<Pool>) -> AppRes
 
 /// Every facility, by name.
 #[utoipa::path(get, path = "/api/v1/facilities", tag = "facilities", responses((status = 200, body = Vec<FacilityView>), (status = 401, body = crate::error::ErrorBody)))]
-pub async fn list(_user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
-    let v = db(&pool, |conn| {
+pub async fn list(user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
+    let today = user.today();
+    let v = db(&pool, move |conn| {
         let rows = repo::list(conn)?;
-        views(conn, rows)
+        views(conn, rows, today)
     })
     .await?;
     Ok(HttpResponse::Ok().json(v))
@@ -91,10 +95,11 @@ pub async fn list(_user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HttpRe
 
 /// One facility.
 #[utoipa::path(get, path = "/api/v1/facilities/{id}", tag = "facilities", params(("id" = String, Path)), responses((status = 200, body = FacilityView), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(_user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn get(user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>) -> AppResult<HttpResponse> {
+    let today = user.today();
     let v = db(&pool, move |conn| {
         let row = repo::find(conn, &id)?.ok_or(AppError::NotFound)?;
-        views(conn, vec![row])?.pop().ok_or(AppError::NotFound)
+        views(conn, vec![row], today)?.pop().ok_or(AppError::NotFound)
     })
     .await?;
     Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
@@ -108,11 +113,12 @@ pub async fn create(
     pool: web::Data<Pool>,
     body: web::Json<FacilityInput>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, &[Role::Admin], "facility.create").await?;
     let ctx = user.audit_ctx();
     let v = db(&pool, move |conn| {
         let row = service::create(conn, &ctx, body.into_inner())?;
-        views(conn, vec![row])?.pop().ok_or(AppError::NotFound)
+        views(conn, vec![row], today)?.pop().ok_or(AppError::NotFound)
     })
     .await?;
     Ok(HttpResponse::Created().json(v))
@@ -135,13 +141,14 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<FacilityUpdate>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, &[Role::Admin], "facility.update").await?;
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
     let ctx = user.audit_ctx();
     let v = db(&pool, move |conn| {
         let row = service::update(conn, &ctx, &id, version, body.facility)?;
-        views(conn, vec![row])?.pop().ok_or(AppError::NotFound)
+        views(conn, vec![row], today)?.pop().ok_or(AppError::NotFound)
     })
     .await?;
     Ok(HttpResponse::Ok().json(v))
@@ -156,12 +163,13 @@ pub async fn add_authority(
     id: web::Path<String>,
     body: web::Json<AuthorityInput>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, &[Role::Admin], "facility.authority.create").await?;
     let ctx = user.audit_ctx();
     let v = db(&pool, move |conn| {
         service::add_authority(conn, &ctx, &id, body.into_inner())?;
         let row = repo::find(conn, &id)?.ok_or(AppError::NotFound)?;
-        views(conn, vec![row])?.pop().ok_or(AppError::NotFound)
+        views(conn, vec![row], today)?.pop().ok_or(AppError::NotFound)
     })
     .await?;
     Ok(HttpResponse::Created().json(v))
@@ -184,8 +192,9 @@ pub async fn population(
     id: web::Path<String>,
     q: web::Query<AsOf>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, super::persons::REGISTRY_ROLES, "facility.population").await?;
-    let on = q.as_of.unwrap_or_else(today);
+    let on = q.as_of.unwrap_or(today);
     let scope = user.scope();
     let rows = db(&pool, move |conn| service::population(conn, &scope, &id, on)).await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(|r| super::persons::PersonSummary::of(r, on)).collect::<Vec<_>>()))

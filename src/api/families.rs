@@ -11,7 +11,6 @@ use crate::error::{AppError, AppResult};
 use crate::http::db;
 use crate::services::registry::families::{self as service, FamilyIntake};
 use crate::services::registry::input::PersonIntake;
-use crate::services::registry::persons::today;
 use crate::services::registry::views;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -31,8 +30,8 @@ pub fn summaries(
     conn: &mut DbConnection,
     scope: &OrgScope,
     families: Vec<crate::db::models::FamilyRow>,
+    on: chrono::NaiveDate,
 ) -> AppResult<Vec<FamilySummary>> {
-    let on = today();
     let mut out = Vec::with_capacity(families.len());
     let ids: Vec<String> = families.iter().map(|f| f.id.clone()).collect();
     let filter = registry::PersonFilter::default();
@@ -64,12 +63,13 @@ pub async fn list(
     pool: web::Data<Pool>,
     q: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "family.list").await?;
-    let (filter, page) = q.parse()?;
+    let (filter, page) = q.parse(today)?;
     let scope = user.scope();
     let (items, total) = db(&pool, move |conn| {
         let (rows, total) = registry::list_families(conn, &scope, &filter, page)?;
-        Ok((summaries(conn, &scope, rows)?, total))
+        Ok((summaries(conn, &scope, rows, today)?, total))
     })
     .await?;
     Ok(HttpResponse::Ok().json(Paginated { items, total, limit: page.limit, offset: page.offset }))
@@ -83,11 +83,12 @@ pub async fn create(
     pool: web::Data<Pool>,
     body: web::Json<FamilyIntake>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "family.create").await?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let v = db(&pool, move |conn| {
         let f = service::intake(conn, &ctx, &scope, body.into_inner())?;
-        views::family(conn, &scope, &f.id, today())
+        views::family(conn, &scope, &f.id, today)
     })
     .await?;
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/families/{}", v.id))).json(v))
@@ -101,9 +102,10 @@ pub async fn get(
     pool: web::Data<Pool>,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "family.read").await?;
     let scope = user.scope();
-    let v = db(&pool, move |conn| views::family(conn, &scope, &id, today())).await?;
+    let v = db(&pool, move |conn| views::family(conn, &scope, &id, today)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
@@ -125,13 +127,14 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<FamilyUpdate>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "family.update").await?;
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let v = db(&pool, move |conn| {
         service::update(conn, &ctx, &scope, &id, version, &body.label, &body.notes)?;
-        views::family(conn, &scope, &id, today())
+        views::family(conn, &scope, &id, today)
     })
     .await?;
     Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
@@ -146,11 +149,12 @@ pub async fn add_member(
     id: web::Path<String>,
     body: web::Json<PersonIntake>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "person.create").await?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let v = db(&pool, move |conn| {
         let p = service::add_member(conn, &ctx, &scope, &id, body.into_inner())?;
-        views::person(conn, &scope, &p.id, today())
+        views::person(conn, &scope, &p.id, today)
     })
     .await?;
     Ok(HttpResponse::Created().json(v))

@@ -40,7 +40,8 @@ pub struct ListQuery {
 
 impl ListQuery {
     /// Checks the query into a filter and a page.
-    pub fn parse(&self) -> AppResult<(PersonFilter, Page)> {
+    /// Ages are counted on `as_of`, or on `today` when the query names no date.
+    pub fn parse(&self, today: NaiveDate) -> AppResult<(PersonFilter, Page)> {
         let page = PageQuery { limit: self.limit, offset: self.offset }.page()?;
         let mut fields = FieldErrors::new();
         let mut bad = |f: &str, m: &str| fields.entry(f.to_string()).or_default().push(m.to_string());
@@ -78,7 +79,7 @@ impl ListQuery {
             facility_id: self.facility_id.clone().filter(|f| !f.is_empty()),
             age_min: self.age_min,
             age_max: self.age_max,
-            as_of: self.as_of,
+            as_of: Some(self.as_of.unwrap_or(today)),
             sex: self.sex.clone(),
             unaccompanied_minor: self.unaccompanied_minor,
             orphan: self.orphan,

@@ -15,7 +15,6 @@ use crate::error::AppResult;
 use crate::http::db;
 use crate::services::registry::derived::{birth_of, whereabouts_on};
 use crate::services::registry::input::{ClaimInput, CustodyInput, NameInput, PersonCore};
-use crate::services::registry::persons::today;
 use crate::services::registry::{claims, custody, persons as service, views};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -79,9 +78,10 @@ pub async fn list(
     pool: web::Data<Pool>,
     q: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "person.list").await?;
-    let (filter, page) = q.parse()?;
-    let on = filter.as_of.unwrap_or_else(today);
+    let (filter, page) = q.parse(today)?;
+    let on = filter.as_of.unwrap_or(today);
     let scope = user.scope();
     let (rows, total) = db(&pool, move |conn| Ok(registry::list_persons(conn, &scope, &filter, page)?)).await?;
     let items = rows.into_iter().map(|r| PersonSummary::of(r, on)).collect();
@@ -96,9 +96,10 @@ pub async fn get(
     pool: web::Data<Pool>,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "person.read").await?;
     let scope = user.scope();
-    let v = db(&pool, move |conn| views::person(conn, &scope, &id, today())).await?;
+    let v = db(&pool, move |conn| views::person(conn, &scope, &id, today)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
@@ -119,13 +120,14 @@ pub async fn update(
     id: web::Path<String>,
     body: web::Json<PersonUpdate>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "person.update").await?;
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let v = db(&pool, move |conn| {
         service::update(conn, &ctx, &scope, &id, version, body.core)?;
-        views::person(conn, &scope, &id, today())
+        views::person(conn, &scope, &id, today)
     })
     .await?;
     Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
@@ -147,8 +149,9 @@ pub async fn whereabouts(
     id: web::Path<String>,
     q: web::Query<AsOfQuery>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "person.read").await?;
-    let on = q.as_of.unwrap_or_else(today);
+    let on = q.as_of.unwrap_or(today);
     let scope = user.scope();
     let w = db(&pool, move |conn| {
         let p = registry::find_person(conn, &scope, &id)?.ok_or(crate::error::AppError::NotFound)?;
@@ -214,11 +217,12 @@ pub async fn add_name(
     id: web::Path<String>,
     body: web::Json<NameInput>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "person.update").await?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let v = db(&pool, move |conn| {
         service::add_name(conn, &ctx, &scope, &id, body.into_inner())?;
-        views::person(conn, &scope, &id, today())
+        views::person(conn, &scope, &id, today)
     })
     .await?;
     Ok(HttpResponse::Created().json(v))
@@ -248,11 +252,12 @@ pub async fn add_claim(
     id: web::Path<String>,
     body: web::Json<ClaimInput>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "nationality.create").await?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let v = db(&pool, move |conn| {
         claims::add(conn, &ctx, &scope, &id, body.into_inner())?;
-        views::person(conn, &scope, &id, today())
+        views::person(conn, &scope, &id, today)
     })
     .await?;
     Ok(HttpResponse::Created().json(v))
@@ -275,13 +280,14 @@ pub async fn update_claim(
     id: web::Path<String>,
     body: web::Json<ClaimUpdate>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "nationality.update").await?;
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let v = db(&pool, move |conn| {
         let claim = claims::update(conn, &ctx, &scope, &id, version, body.claim)?;
-        views::person(conn, &scope, &claim.person_id, today())
+        views::person(conn, &scope, &claim.person_id, today)
     })
     .await?;
     Ok(HttpResponse::Ok().json(v))
@@ -296,11 +302,12 @@ pub async fn add_custody(
     id: web::Path<String>,
     body: web::Json<CustodyInput>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "custody.create").await?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let v = db(&pool, move |conn| {
         custody::add(conn, &ctx, &scope, &id, body.into_inner())?;
-        views::person(conn, &scope, &id, today())
+        views::person(conn, &scope, &id, today)
     })
     .await?;
     Ok(HttpResponse::Created().json(v))
@@ -322,11 +329,12 @@ pub async fn link(
     pool: web::Data<Pool>,
     body: web::Json<KinshipInput>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "kinship.create").await?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let v = db(&pool, move |conn| {
         service::link(conn, &ctx, &scope, &body.person_id, &body.relative_id, body.kind)?;
-        views::person(conn, &scope, &body.person_id, today())
+        views::person(conn, &scope, &body.person_id, today)
     })
     .await?;
     Ok(HttpResponse::Created().json(v))

@@ -215,7 +215,7 @@ pub async fn simulate(
     q: web::Query<AsOf>,
 ) -> AppResult<HttpResponse> {
     user.require(&req, &[Role::Admin, Role::Coordinator], "policy.simulate").await?;
-    let on = q.as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let on = q.as_of.unwrap_or(user.today());
     let (scope, show) = (user.scope(), REGISTRY_ROLES.contains(&user.role));
     let sim = db(&pool, move |conn| versions::simulate(conn, &id, on, &scope, show)).await?;
     Ok(HttpResponse::Ok().json(sim))
@@ -243,11 +243,12 @@ pub async fn person(
     id: web::Path<String>,
     q: web::Query<AsOf>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "eligibility.read").await?;
     let (scope, as_of) = (user.scope(), q.as_of);
-    let results = db(&pool, move |conn| evaluation::person_results(conn, &scope, &id, as_of)).await?;
+    let results = db(&pool, move |conn| evaluation::person_results(conn, &scope, &id, as_of, today)).await?;
     Ok(HttpResponse::Ok().json(PersonEligibility {
-        as_of: as_of.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+        as_of: as_of.unwrap_or(today),
         outcome: crate::domain::policy::summarise(&results),
         uncertain: results.iter().any(|r| r.uncertain.is_some()),
         changes_on: results.iter().filter_map(|r| r.changes_on).min(),
@@ -264,9 +265,10 @@ pub async fn family(
     id: web::Path<String>,
     q: web::Query<AsOf>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "eligibility.read").await?;
     let (scope, as_of) = (user.scope(), q.as_of);
-    let f = db(&pool, move |conn| evaluation::family(conn, &scope, &id, as_of)).await?;
+    let f = db(&pool, move |conn| evaluation::family(conn, &scope, &id, as_of.unwrap_or(today))).await?;
     Ok(HttpResponse::Ok().json(f))
 }
 
@@ -286,12 +288,13 @@ pub async fn aging_out(
     pool: web::Data<Pool>,
     q: web::Query<Days>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "eligibility.read").await?;
     let days = q.days.unwrap_or(180);
     if !(1..=3650).contains(&days) {
         return Err(AppError::field("days", "must be between 1 and 3650"));
     }
     let scope = user.scope();
-    let list = db(&pool, move |conn| evaluation::aging_out(conn, &scope, days)).await?;
+    let list = db(&pool, move |conn| evaluation::aging_out(conn, &scope, days, today)).await?;
     Ok(HttpResponse::Ok().json(list))
 }

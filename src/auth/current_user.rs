@@ -2,10 +2,11 @@
 //! user's organisation scope and role. Role checks that fail are audited.
 
 use super::SESSION_COOKIE;
+use crate::clock::Clock;
 use crate::db::repo::OrgScope;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::http::{db, pool_of, request_id, settings_of};
+use crate::http::{clock_of, db, pool_of, request_id, settings_of};
 use crate::services::audit::{self, AuditCtx};
 use crate::services::sessions;
 use actix_web::dev::Payload;
@@ -22,6 +23,8 @@ pub struct CurrentUser {
     pub role: Role,
     pub session_id: String,
     pub request_id: String,
+    /// The server's clock: "now" for this user's requests.
+    pub clock: Clock,
 }
 
 impl CurrentUser {
@@ -36,7 +39,13 @@ impl CurrentUser {
             actor_id: Some(self.id.clone()),
             organisation_id: Some(self.organisation_id.clone()),
             request_id: self.request_id.clone(),
+            clock: self.clock.clone(),
         }
+    }
+
+    /// Today, by the server's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
     }
 
     /// Refuses (403, audited as `access.denied`) unless the user has one of `roles`.
@@ -67,10 +76,13 @@ impl FromRequest for CurrentUser {
         let pool = pool_of(req);
         let settings = settings_of(req);
         let rid = request_id(req);
+        let clock = clock_of(req);
         Box::pin(async move {
+            let clock = clock?;
+            let at = clock.now();
             let token = token.filter(|t| !t.is_empty()).ok_or(AppError::Unauthenticated)?;
             let (pool, settings) = (pool?, settings?);
-            let found = db(&pool, move |conn| Ok(sessions::resolve(conn, &settings, &token)?)).await?;
+            let found = db(&pool, move |conn| Ok(sessions::resolve(conn, &settings, &token, at)?)).await?;
             let (session, user) = found.ok_or(AppError::Unauthenticated)?;
             let role = user
                 .role
@@ -84,6 +96,7 @@ impl FromRequest for CurrentUser {
                 role,
                 session_id: session.id,
                 request_id: rid,
+                clock,
             })
         })
     }

@@ -47,6 +47,13 @@ pub fn pool_of(req: &HttpRequest) -> AppResult<web::Data<Pool>> {
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("database pool missing from app data")))
 }
 
+/// Reads the clock from the app data.
+pub fn clock_of(req: &HttpRequest) -> AppResult<crate::clock::Clock> {
+    req.app_data::<web::Data<crate::clock::Clock>>()
+        .map(|c| c.get_ref().clone())
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("clock missing from app data")))
+}
+
 /// Reads the settings from the app data.
 pub fn settings_of(req: &HttpRequest) -> AppResult<web::Data<Settings>> {
     req.app_data::<web::Data<Settings>>()

@@ -69,8 +69,8 @@ pub async fn csrf(
     if same_origin_allowed(req.method(), fetch_site.as_deref(), origin.as_deref(), &host) {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     }
-    let ctx = AuditCtx { actor_id: None, organisation_id: None, request_id: request_id(req.request()) };
-    if let Ok(pool) = pool_of(req.request()) {
+    if let (Ok(pool), Ok(clock)) = (pool_of(req.request()), crate::http::clock_of(req.request())) {
+        let ctx = AuditCtx::anonymous(request_id(req.request()), &clock);
         // Best effort: the refusal stands even if the audit write fails.
         let _ =
             crate::http::db(&pool, move |conn| audit::record_alone(conn, &ctx, "access.denied", None, "cross_origin"))

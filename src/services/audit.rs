@@ -1,8 +1,9 @@
 //! Recording audit events (inside the caller's transaction), listing them, verifying the chain.
 
+use crate::clock::Clock;
 use crate::db::models::AuditRow;
 use crate::db::repo::audit::{self as repo, AuditFilter};
-use crate::db::repo::{now, OrgScope, Page};
+use crate::db::repo::{OrgScope, Page};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::audit_chain::{ChainBreak, EventContent, Verifier};
 use crate::error::AppResult;
@@ -10,12 +11,14 @@ use diesel::QueryResult;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// Who acts, for which organisation, in which request. No personal values.
+/// Who acts, for which organisation, in which request, and the clock that says when. No
+/// personal values.
 #[derive(Debug, Clone)]
 pub struct AuditCtx {
     pub actor_id: Option<String>,
     pub organisation_id: Option<String>,
     pub request_id: String,
+    pub clock: Clock,
 }
 
 impl AuditCtx {
@@ -28,8 +31,23 @@ impl AuditCtx {
     }
 
     /// The operator at the command line (no user, no organisation).
-    pub fn cli(command: &str) -> AuditCtx {
-        AuditCtx { actor_id: None, organisation_id: None, request_id: format!("cli:{command}") }
+    pub fn cli(command: &str, clock: &Clock) -> AuditCtx {
+        AuditCtx::anonymous(format!("cli:{command}"), clock)
+    }
+
+    /// Nobody signed in yet (a login attempt, a refused cross-site request), or the server itself.
+    pub fn anonymous(request_id: String, clock: &Clock) -> AuditCtx {
+        AuditCtx { actor_id: None, organisation_id: None, request_id, clock: clock.clone() }
+    }
+
+    /// Now, by the context's clock.
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.clock.now()
+    }
+
+    /// Today, by the context's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
     }
 }
 
@@ -46,7 +64,7 @@ pub fn record(
         conn,
         EventContent {
             seq: 0,
-            occurred_at: now(),
+            occurred_at: ctx.now(),
             actor_id: ctx.actor_id.clone(),
             organisation_id: ctx.organisation_id.clone(),
             action: action.to_string(),

@@ -5,7 +5,7 @@
 use crate::auth::{password, token};
 use crate::config::Settings;
 use crate::db::models::{LoginFailureRow, UserRow};
-use crate::db::repo::{login_failures, new_id, now, sessions, users};
+use crate::db::repo::{login_failures, new_id, sessions, users};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::account::normalise_email;
 use crate::error::{AppError, AppResult};
@@ -18,6 +18,7 @@ pub struct LoginAttempt {
     pub password: String,
     pub client_addr: String,
     pub request_id: String,
+    pub clock: crate::clock::Clock,
 }
 
 /// Checks the credentials and opens a session. Returns the session token and the user.
@@ -25,9 +26,9 @@ pub fn login(conn: &mut DbConnection, settings: &Settings, attempt: LoginAttempt
     let email = normalise_email(&attempt.email);
     let account_key = token::keyed_hash("login-account", &email);
     let client_key = token::keyed_hash("login-client", &attempt.client_addr);
-    let mut ctx = AuditCtx { actor_id: None, organisation_id: None, request_id: attempt.request_id };
+    let mut ctx = AuditCtx::anonymous(attempt.request_id, &attempt.clock);
 
-    if let Some(retry_after_secs) = throttled(conn, settings, &account_key, &client_key)? {
+    if let Some(retry_after_secs) = throttled(conn, settings, &account_key, &client_key, ctx.now())? {
         audit::record_alone(conn, &ctx, "auth.login", None, "throttled")?;
         return Err(AppError::TooManyRequests { retry_after_secs });
     }
@@ -42,7 +43,7 @@ pub fn login(conn: &mut DbConnection, settings: &Settings, attempt: LoginAttempt
 
     match user {
         Some(user) if password_ok && user.disabled_at.is_none() => write_tx(conn, |conn| {
-            let token = crate::services::sessions::create(conn, settings, &user.id)?;
+            let token = crate::services::sessions::create(conn, settings, &user.id, ctx.now())?;
             login_failures::clear_account(conn, &account_key)?;
             audit::record(conn, &ctx, "auth.login", Some(("user", &user.id)), "success")?;
             Ok((token, user))
@@ -56,7 +57,7 @@ pub fn login(conn: &mut DbConnection, settings: &Settings, attempt: LoginAttempt
             write_tx(conn, |conn| {
                 login_failures::insert(
                     conn,
-                    &LoginFailureRow { id: new_id(), account_key, client_key, failed_at: now() },
+                    &LoginFailureRow { id: new_id(), account_key, client_key, failed_at: ctx.now() },
                 )?;
                 let entity = ctx.actor_id.clone();
                 audit::record(conn, &ctx, "auth.login", entity.as_deref().map(|id| ("user", id)), outcome)?;
@@ -73,9 +74,9 @@ fn throttled(
     settings: &Settings,
     account_key: &str,
     client_key: &str,
+    at: NaiveDateTime,
 ) -> AppResult<Option<u64>> {
     let window = Duration::seconds(settings.login_failure_window_secs as i64);
-    let at = now();
     let since = at - window;
     let retry = |oldest: Option<NaiveDateTime>| -> u64 {
         let until = oldest.map(|o| o + window).unwrap_or(at + window);

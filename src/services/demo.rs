@@ -2,6 +2,7 @@
 //! gives the demo users fresh random passwords, which are printed, so a demo database never
 //! keeps a guessable password. Every name here is invented.
 
+use crate::clock::Clock;
 use crate::db::repo::{users, OrgScope};
 use crate::db::DbConnection;
 use crate::domain::role::Role;
@@ -21,8 +22,8 @@ pub struct DemoLogin {
 }
 
 /// Creates (or resets) the demo organisation and users; returns their logins.
-pub fn load(conn: &mut DbConnection) -> AppResult<Vec<DemoLogin>> {
-    let ctx = AuditCtx::cli("serve --demo");
+pub fn load(conn: &mut DbConnection, clock: &Clock) -> AppResult<Vec<DemoLogin>> {
+    let ctx = AuditCtx::cli("serve --demo", clock);
     let org = organisations::find_or_create(conn, &ctx, DEMO_ORG)?;
     let scope = OrgScope::new(org.id.clone());
     let people = [
@@ -32,7 +33,7 @@ pub fn load(conn: &mut DbConnection) -> AppResult<Vec<DemoLogin>> {
     ];
     // A second organisation, so the demo shows that records stay within their organisation.
     organisations::find_or_create(conn, &ctx, "Partner Aid Collective (fictional)")?;
-    crate::services::demo_families::load(conn, &scope)?;
+    crate::services::demo_families::load(conn, &ctx, &scope)?;
     let mut logins = Vec::new();
     for (role, email, name) in people {
         let password = crate::auth::password::generate();

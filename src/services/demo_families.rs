@@ -56,7 +56,7 @@ struct DemoKinship {
 
 /// Loads the demo families into the scope's organisation unless it already has families.
 /// Returns how many families were added.
-pub fn load(conn: &mut DbConnection, scope: &OrgScope) -> AppResult<usize> {
+pub fn load(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope) -> AppResult<usize> {
     let (_, existing) = registry::list_families(conn, scope, &Default::default(), Page { limit: 1, offset: 0 })?;
     if existing > 0 {
         return Ok(0);
@@ -65,7 +65,7 @@ pub fn load(conn: &mut DbConnection, scope: &OrgScope) -> AppResult<usize> {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("seeds/demo/families.json is malformed: {e}")))?;
     let facility_ids: std::collections::HashMap<String, String> =
         facilities::list(conn)?.into_iter().map(|f| (f.name, f.id)).collect();
-    let ctx = AuditCtx::cli("serve --demo").within(scope);
+    let ctx = ctx.within(scope);
     let count = families.len();
     for f in families {
         let keys: Vec<String> = f.members.iter().map(|m| m.key.clone()).collect();

@@ -1,8 +1,8 @@
 //! Organisations (NGOs): every user and every record belongs to one.
 
 use crate::db::models::OrganisationRow;
+use crate::db::repo::new_id;
 use crate::db::repo::organisations as repo;
-use crate::db::repo::{new_id, now};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::account::check_display_name;
 use crate::error::{AppError, AppResult};
@@ -15,7 +15,7 @@ pub fn create(conn: &mut DbConnection, ctx: &AuditCtx, name: &str) -> AppResult<
         if repo::find_by_name(conn, &name)?.is_some() {
             return Err(AppError::field("name", "is already taken"));
         }
-        let row = OrganisationRow { id: new_id(), name: name.clone(), created_at: now(), version: 1 };
+        let row = OrganisationRow { id: new_id(), name: name.clone(), created_at: ctx.now(), version: 1 };
         repo::insert(conn, &row)?;
         audit::record(conn, ctx, "organisation.create", Some(("organisation", &row.id)), "success")?;
         Ok(row)

@@ -83,8 +83,8 @@ pub fn apply(conn: &mut DbConnection, ctx: &AuditCtx) -> AppResult<SeedReport> {
                 Some(_) => {}
             }
         }
-        apply_facilities(conn, &mut report)?;
-        let policies = crate::services::policy::seed::apply(conn)?;
+        apply_facilities(conn, ctx, &mut report)?;
+        let policies = crate::services::policy::seed::apply(conn, ctx)?;
         report.policies_published = policies.published;
         report.policy_drafts = policies.drafts;
         if !report.unchanged() {
@@ -94,23 +94,23 @@ pub fn apply(conn: &mut DbConnection, ctx: &AuditCtx) -> AppResult<SeedReport> {
     })
     .and_then(|report| {
         if report.policies_published > 0 {
-            crate::services::policy::evaluation::reevaluate_all(conn)?;
+            crate::services::policy::evaluation::reevaluate_all(conn, &ctx.clock)?;
         }
         Ok(report)
     })
 }
 
 /// Adds missing facilities and authority periods (existing ones are left as admins edited them).
-fn apply_facilities(conn: &mut DbConnection, report: &mut SeedReport) -> AppResult<()> {
+fn apply_facilities(conn: &mut DbConnection, ctx: &AuditCtx, report: &mut SeedReport) -> AppResult<()> {
     use crate::db::models::{FacilityAuthorityRow, FacilityRow};
-    use crate::db::repo::{facilities, new_id, now};
+    use crate::db::repo::{facilities, new_id};
     let file: FacilitiesFile = toml::from_str(FACILITIES_TOML)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("seeds/facilities.toml is malformed: {e}")))?;
     for f in file.facility {
         let facility = match facilities::find_by_name(conn, &f.name)? {
             Some(existing) => existing,
             None => {
-                let at = now();
+                let at = ctx.now();
                 let row = FacilityRow {
                     id: new_id(),
                     name: f.name.clone(),
@@ -139,7 +139,7 @@ fn apply_facilities(conn: &mut DbConnection, report: &mut SeedReport) -> AppResu
                     authority: a.authority,
                     from_date: a.from,
                     note: a.note,
-                    created_at: now(),
+                    created_at: ctx.now(),
                 },
             )?;
             report.authorities_added += 1;

@@ -4,15 +4,14 @@
 use crate::auth::token;
 use crate::config::Settings;
 use crate::db::models::{SessionRow, UserRow};
-use crate::db::repo::{new_id, now, sessions, users};
+use crate::db::repo::{new_id, sessions, users};
 use crate::db::DbConnection;
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 use diesel::QueryResult;
 
 /// Creates a session and returns its token (the only time the token exists in clear).
-pub fn create(conn: &mut DbConnection, settings: &Settings, user_id: &str) -> QueryResult<String> {
+pub fn create(conn: &mut DbConnection, settings: &Settings, user_id: &str, at: NaiveDateTime) -> QueryResult<String> {
     let token = token::generate();
-    let at = now();
     sessions::insert(
         conn,
         &SessionRow {
@@ -38,11 +37,11 @@ pub fn resolve(
     conn: &mut DbConnection,
     settings: &Settings,
     token: &str,
+    at: NaiveDateTime,
 ) -> QueryResult<Option<(SessionRow, UserRow)>> {
     let Some(session) = sessions::find_by_token_hash(conn, &token::hash_token(token))? else {
         return Ok(None);
     };
-    let at = now();
     let idle = secs(settings.session_idle_timeout_secs);
     let user = users::find_by_id_unscoped(conn, &session.user_id)?;
     let live_user = user.filter(|u| u.disabled_at.is_none());
@@ -64,8 +63,7 @@ pub fn resolve(
 }
 
 /// Deletes expired sessions and old login failures (run periodically by the server).
-pub fn sweep(conn: &mut DbConnection, settings: &Settings) -> QueryResult<usize> {
-    let at = now();
+pub fn sweep(conn: &mut DbConnection, settings: &Settings, at: NaiveDateTime) -> QueryResult<usize> {
     let n = sessions::delete_stale(conn, at, at - secs(settings.session_idle_timeout_secs))?;
     let m = crate::db::repo::login_failures::delete_before(conn, at - secs(settings.login_failure_window_secs))?;
     Ok(n + m)

@@ -4,7 +4,7 @@
 use crate::auth::password;
 use crate::db::models::UserRow;
 use crate::db::repo::users::{self as repo, UserChanges};
-use crate::db::repo::{new_id, now, sessions, OrgScope};
+use crate::db::repo::{new_id, sessions, OrgScope};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::account::{check_display_name, check_password, normalise_email};
 use crate::domain::role::Role;
@@ -63,7 +63,7 @@ pub fn create(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, new: Ne
         return Err(AppError::field("email", "is already registered"));
     }
     let hash = password::hash(&plain).map_err(AppError::Internal)?;
-    let at = now();
+    let at = ctx.now();
     let user = UserRow {
         id: new_id(),
         organisation_id: scope.id().to_string(),
@@ -136,7 +136,7 @@ pub fn update(
         Some(p) => password::hash(p).map_err(AppError::Internal)?,
         None => current.password_hash.clone(),
     };
-    let at = now();
+    let at = ctx.now();
     let disabled_at = match patch.disabled {
         Some(true) => current.disabled_at.or(Some(at)),
         Some(false) => None,

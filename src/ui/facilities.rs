@@ -15,7 +15,6 @@ use crate::error::{AppError, AppResult};
 use crate::http::db;
 use crate::services::registry::derived::birth_of;
 use crate::services::registry::facilities::{self as service, AuthorityInput, FacilityInput, KINDS};
-use crate::services::registry::persons::today;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -45,9 +44,10 @@ async fn render_list(
     form: Form,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let (rows, countries) = db(pool, |conn| {
+    let today = user.today();
+    let (rows, countries) = db(pool, move |conn| {
         let rows = repo::list(conn)?;
-        Ok((views(conn, rows)?, country_options(conn)?))
+        Ok((views(conn, rows, today)?, country_options(conn)?))
     })
     .await?;
     let list = ListPage {
@@ -159,13 +159,14 @@ async fn render_show(
     back: Back,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     let i18n = I18n::of_request(req);
     let mut as_of_form = Form::parse(&i18n, req.query_string());
-    let on: NaiveDate = as_of_form.date("as_of").unwrap_or_else(today);
+    let on: NaiveDate = as_of_form.date("as_of").unwrap_or(today);
     let scope = REGISTRY_ROLES.contains(&user.role).then(|| user.scope());
     let (facility, countries, held) = db(pool, move |conn| {
         let row = repo::find(conn, &id)?.ok_or(AppError::NotFound)?;
-        let facility = views(conn, vec![row])?.pop().ok_or(AppError::NotFound)?;
+        let facility = views(conn, vec![row], today)?.pop().ok_or(AppError::NotFound)?;
         let held = match scope {
             Some(scope) => Some(service::population(conn, &scope, &facility.id, on)?),
             None => None,

@@ -103,13 +103,14 @@ fn page_link(query_string: &str, offset: i64) -> String {
 
 /// `GET /families`: search and filters; a bad filter comes back with its message.
 pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "family.list").await?;
     let i18n = I18n::of_request(&req);
     let qs = req.query_string().to_string();
     let mut form = Form::parse(&i18n, &qs);
     let query = list_query(&mut form);
     // Both checks run, so every bad filter gets its message at once.
-    let parsed = match query.parse() {
+    let parsed = match query.parse(today) {
         Ok(p) => Some(p),
         Err(AppError::Validation { fields, .. }) => {
             form.absorb(&fields, |f| FILTER_INPUTS.contains(&f).then(|| f.to_string()));
@@ -124,7 +125,7 @@ pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) ->
         let found = match parsed {
             Some((filter, page)) => {
                 let (rows, total) = registry::list_families(conn, &scope, &filter, page)?;
-                Some((summaries(conn, &scope, rows)?, total, page))
+                Some((summaries(conn, &scope, rows, today)?, total, page))
             }
             None => None,
         };

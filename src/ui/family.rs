@@ -12,7 +12,6 @@ use crate::db::Pool;
 use crate::error::{AppError, AppResult};
 use crate::http::db;
 use crate::services::registry::families as service;
-use crate::services::registry::persons::today;
 use crate::services::registry::views::{self, FamilyView};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -144,11 +143,12 @@ pub async fn render_family(
     posted: Option<Posted>,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     let i18n = I18n::of_request(req);
     let scope = user.scope();
     let (family, changes, actors, (countries, facilities), eligibility) = db(pool, move |conn| {
-        let family = views::family(conn, &scope, &id, today())?;
-        let eligibility = crate::services::policy::evaluation::family(conn, &scope, &id, None)?;
+        let family = views::family(conn, &scope, &id, today)?;
+        let eligibility = crate::services::policy::evaluation::family(conn, &scope, &id, today)?;
         let changes = registry::history(conn, &scope, Some(&id), None, Page { limit: 200, offset: 0 })?;
         let actor_ids: Vec<String> = changes.iter().filter_map(|c| c.actor_id.clone()).collect();
         let actors: HashMap<String, String> = users::names(conn, &scope, &actor_ids)?.into_iter().collect();

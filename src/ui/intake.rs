@@ -220,6 +220,7 @@ pub async fn submit(
     pool: web::Data<Pool>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "family.create").await?;
     let mut form = Form::body(&I18n::of_request(&req), &body)?;
     let parsed = read(&mut form);
@@ -231,7 +232,7 @@ pub async fn submit(
             }
         }
         for (i, m) in intake.members.iter().enumerate() {
-            check_too(&mut form, &member(i, ""), &m.core, |f| input_of(f, &block_of_member, &block_of_link));
+            check_too(&mut form, &member(i, ""), &m.core, today, |f| input_of(f, &block_of_member, &block_of_link));
         }
         return render(&req, &user, &pool, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     }

@@ -62,6 +62,7 @@ pub async fn login_submit(
         password: form.password,
         client_addr: client_addr(&req, &settings),
         request_id: request_id(&req),
+        clock: crate::http::clock_of(&req)?,
     };
     let s = settings.clone();
     let outcome = db(&pool, move |conn| auth_service::login(conn, &s, attempt)).await;

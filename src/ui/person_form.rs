@@ -8,7 +8,6 @@ use crate::domain::partial_date::PartialDate;
 use crate::domain::person::{Sex, Wish};
 use crate::services::registry::input::PersonCore;
 use crate::services::registry::input::{check_core, Errors};
-use crate::services::registry::persons::today;
 use crate::services::registry::views::PersonView;
 
 /// The inputs of a person's own facts (without prefix).
@@ -93,9 +92,15 @@ fn num<T: ToString>(v: Option<T>) -> String {
 
 /// When typed values could not even be read, the service is not called; this adds the
 /// service's own checks of what could be read, so every message shows at once.
-pub fn check_too(form: &mut Form, prefix: &str, core: &PersonCore, map: impl Fn(&str) -> Option<String>) {
+pub fn check_too(
+    form: &mut Form,
+    prefix: &str,
+    core: &PersonCore,
+    today: chrono::NaiveDate,
+    map: impl Fn(&str) -> Option<String>,
+) {
     let mut errors = Errors::new();
-    check_core(&mut errors, prefix, core, today());
+    check_core(&mut errors, prefix, core, today);
     let fresh: crate::error::FieldErrors =
         errors.fields.into_iter().filter(|(field, _)| map(field).is_some_and(|input| !form.has_err(&input))).collect();
     form.absorb(&fresh, map);

@@ -16,7 +16,6 @@ use crate::domain::person::{KinshipKind, NameKind, Script};
 use crate::error::{AppError, AppResult};
 use crate::http::db;
 use crate::services::registry::input::{ClaimInput, CustodyInput, NameInput};
-use crate::services::registry::persons::today;
 use crate::services::registry::views::{self, PersonView};
 use crate::services::registry::{claims, custody, persons as service};
 use actix_web::http::StatusCode;
@@ -60,9 +59,10 @@ pub async fn edit_form(
     pool: web::Data<Pool>,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "person.read").await?;
     let scope = user.scope();
-    let person = db(&pool, move |conn| views::person(conn, &scope, &id, today())).await?;
+    let person = db(&pool, move |conn| views::person(conn, &scope, &id, today)).await?;
     let mut form = Form::new(&I18n::of_request(&req));
     fill_core(&mut form, &person);
     page(StatusCode::OK, &edit_page(&req, &user, person, form))
@@ -76,6 +76,7 @@ pub async fn edit_submit(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "person.update").await?;
     let i18n = I18n::of_request(&req);
     let mut form = Form::body(&i18n, &body)?;
@@ -95,11 +96,11 @@ pub async fn edit_submit(
         if let Err(AppError::NotFound) = outcome {
             return Err(AppError::NotFound);
         }
-        Ok((outcome, views::person(conn, &scope, &pid, today())?))
+        Ok((outcome, views::person(conn, &scope, &pid, today)?))
     })
     .await?;
     if !parsed_ok {
-        check_too(&mut form, "", &core_copy, core_input);
+        check_too(&mut form, "", &core_copy, today, core_input);
         return page(StatusCode::UNPROCESSABLE_ENTITY, &edit_page(&req, &user, current, form));
     }
     match outcome {

@@ -214,7 +214,7 @@ pub async fn simulate(
     user.require(&req, &[Role::Admin], "policy.simulate").await?;
     let id = id.into_inner();
     let (scope, show) = (user.scope(), REGISTRY_ROLES.contains(&user.role));
-    let on = chrono::Utc::now().date_naive();
+    let on = user.today();
     let i = id.clone();
     let sim = db(&pool, move |conn| versions::simulate(conn, &i, on, &scope, show)).await?;
     let v = load(&pool, id.clone()).await?;
@@ -283,11 +283,12 @@ pub async fn retire(
 
 /// `GET /aging-out?days=`: the list coordinators act on first.
 pub async fn aging(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
+    let today = user.today();
     user.require(&req, REGISTRY_ROLES, "eligibility.read").await?;
     let i18n = I18n::of_request(&req);
     let q = Form::parse(&i18n, req.query_string());
     let days = q.text("days").parse::<i64>().ok().filter(|d| (1..=3650).contains(d)).unwrap_or(180);
     let scope = user.scope();
-    let rows = db(&pool, move |conn| evaluation::aging_out(conn, &scope, days)).await?;
+    let rows = db(&pool, move |conn| evaluation::aging_out(conn, &scope, days, today)).await?;
     page(StatusCode::OK, &AgingPage { i18n, path: "/aging-out".into(), nav: Nav::of(&user), days, rows })
 }

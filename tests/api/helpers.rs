@@ -18,6 +18,8 @@ pub struct TestApp {
     pub pool: Pool,
     #[allow(dead_code)]
     pub settings: Settings,
+    /// The server's clock (pinned at [`test_start`]; a test may advance it).
+    pub clock: homeward::clock::Clock,
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
 }
@@ -33,6 +35,22 @@ pub struct Account {
     pub email: String,
     pub password: String,
     pub organisation_id: String,
+}
+
+/// The moment every test's server clock starts at: tests never read the real calendar, so they
+/// pass on any date (`make test` also runs them under `faketime` to prove it).
+pub fn test_start() -> chrono::NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 26).and_then(|d| d.and_hms_opt(12, 0, 0)).expect("valid date")
+}
+
+/// Today for the tests: the day of [`test_start`].
+pub fn today() -> chrono::NaiveDate {
+    test_start().date()
+}
+
+/// A clock pinned like the servers' (for tests that work on a database without a server).
+pub fn test_clock() -> homeward::clock::Clock {
+    homeward::clock::Clock::starting_at(test_start())
 }
 
 /// Which database the tests run on.
@@ -72,6 +90,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         cookie_secure: false,
         pool_size: 4,
         workers: 1,
+        clock_start: Some(test_start()),
         ..Settings::default()
     };
     adjust(&mut settings);
@@ -79,10 +98,11 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let pool = app.pool();
     // Reference data (countries, facilities), as `homeward seed` loads it.
-    homeward::services::seed::apply(&mut pool.get().expect("conn"), &AuditCtx::cli("test seed")).expect("seed");
+    let clock = app.clock();
+    homeward::services::seed::apply(&mut pool.get().expect("conn"), &AuditCtx::cli("test seed", &clock)).expect("seed");
     actix_rt::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    TestApp { address, pool, settings, client, _dir: dir }
+    TestApp { address, pool, settings, clock, client, _dir: dir }
 }
 
 impl TestApp {
@@ -94,7 +114,7 @@ impl TestApp {
     /// Creates an account in `org` (created if missing), as the operator would with the CLI.
     pub fn account(&self, role: Role, org: &str) -> Account {
         let mut conn = self.conn();
-        let ctx = AuditCtx::cli("test");
+        let ctx = self.cli_ctx();
         let o = organisations::find_or_create(&mut conn, &ctx, org).expect("organisation");
         let email =
             format!("{}-{}@test.homeward.example", role.as_str(), &uuid::Uuid::new_v4().simple().to_string()[..8]);
@@ -107,6 +127,11 @@ impl TestApp {
         };
         let created = users::create(&mut conn, &ctx, &OrgScope::new(o.id.clone()), new).expect("create user");
         Account { id: created.user.id, email, password, organisation_id: o.id }
+    }
+
+    /// The operator's audit context at the command line, on the server's clock.
+    pub fn cli_ctx(&self) -> AuditCtx {
+        AuditCtx::cli("test", &self.clock)
     }
 
     /// Signs in through the API; panics unless it succeeds.

@@ -3,7 +3,7 @@
 
 use crate::helpers::*;
 use crate::registry::urlencode;
-use chrono::{Datelike, Duration, Utc};
+use chrono::{Datelike, Duration};
 use homeward::domain::role::Role;
 use serde_json::{json, Value};
 
@@ -137,8 +137,11 @@ async fn an_uncertain_age_is_reported_and_a_revoked_claim_explains_itself() {
 async fn stored_results_follow_the_facts_and_feed_the_aging_out_watch() {
     let app = spawn_app().await;
     let (_, s) = app.signed_in(Role::Coordinator, "Org A").await;
-    let today = Utc::now().date_naive();
-    let birth = (today + Duration::days(30)).with_year(today.year() - 18).unwrap_or(today);
+    // The son turns 18 in 30 days: his birth date is the day 30 days ahead, 18 years back.
+    let today = today();
+    let turns_18 = today + Duration::days(30);
+    // The year comes from the birthday, not from today: 30 days ahead may be next year.
+    let birth = turns_18.with_year(turns_18.year() - 18).expect("not 29 February: the test clock is pinned");
     let family = russian_family(&app, &s, &birth.format("%Y-%m-%d").to_string()).await;
     let watch = json(app.get("/api/v1/eligibility/aging-out", &s).await).await;
     let items = watch.as_array().cloned().unwrap_or_default();
@@ -210,7 +213,7 @@ async fn admins_draft_simulate_publish_and_retire_a_version() {
         "conflict",
     )
     .await;
-    let today = Utc::now().date_naive();
+    let today = today();
     let sim = json(app.post(&format!("{path}/simulate"), &admin, json!({})).await).await;
     assert_eq!(sim["changed"], 1, "{sim}");
     assert_eq!(sim["transitions"]["not_eligible -> case_by_case"], 1);
@@ -254,14 +257,18 @@ fn a_changed_seed_adds_a_draft_and_never_rewrites_a_published_version() {
     let pool = homeward::db::connect(&url, 1).expect("pool");
     let mut conn = pool.get().expect("conn");
     homeward::db::migrate(&mut conn).expect("migrate");
-    homeward::services::seed::apply(&mut conn, &homeward::services::audit::AuditCtx::cli("t")).expect("seed");
+    let clock = test_clock();
+    homeward::services::seed::apply(&mut conn, &homeward::services::audit::AuditCtx::cli("test", &clock))
+        .expect("seed");
     let before = count_in(&mut conn, "policy_versions WHERE country_code = 'RU'");
     let text = include_str!("../../seeds/policies/ru.toml");
     let mut report = PolicySeedReport::default();
-    apply_text(&mut conn, "ru.toml", text, &mut report).expect("same text");
+    apply_text(&mut conn, &homeward::services::audit::AuditCtx::cli("test", &clock), "ru.toml", text, &mut report)
+        .expect("same text");
     assert_eq!(report, PolicySeedReport::default(), "unchanged seed: nothing happens");
     let changed = text.replacen("explanation = \"", "explanation = \"(revised) ", 1);
-    apply_text(&mut conn, "ru.toml", &changed, &mut report).expect("changed text");
+    apply_text(&mut conn, &homeward::services::audit::AuditCtx::cli("test", &clock), "ru.toml", &changed, &mut report)
+        .expect("changed text");
     assert_eq!((report.published, report.drafts), (0, 1));
     assert_eq!(count_in(&mut conn, "policy_versions WHERE country_code = 'RU'"), before + 1);
     assert_eq!(count_in(&mut conn, "policy_versions WHERE country_code = 'RU' AND status = 'draft'"), 1);

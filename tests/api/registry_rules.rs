@@ -229,8 +229,10 @@ fn the_demo_data_is_large_varied_and_valid() {
     let pool = homeward::db::connect(&url, 2).expect("pool");
     let mut conn = pool.get().expect("conn");
     homeward::db::migrate(&mut conn).expect("migrate");
-    homeward::services::seed::apply(&mut conn, &homeward::services::audit::AuditCtx::cli("test")).expect("seed");
-    homeward::services::demo::load(&mut conn).expect("demo loads through the intake validation");
+    let clock = test_clock();
+    homeward::services::seed::apply(&mut conn, &homeward::services::audit::AuditCtx::cli("test", &clock))
+        .expect("seed");
+    homeward::services::demo::load(&mut conn, &clock).expect("demo loads through the intake validation");
     assert!(count_in(&mut conn, "families") >= 40);
     assert!(count_in(&mut conn, "persons") >= 150);
     assert!(count_in(&mut conn, "(SELECT DISTINCT country_code FROM nationality_claims) c") >= 12);
@@ -249,6 +251,6 @@ fn the_demo_data_is_large_varied_and_valid() {
     assert!(count_in(&mut conn, "custody_events WHERE kind = 'transferred'") >= 1);
     assert!(count_in(&mut conn, "kinships k JOIN persons a ON a.id = k.person_id JOIN persons b ON b.id = k.relative_id WHERE a.current_facility_id <> b.current_facility_id") >= 1, "split families");
     // Loading again adds nothing.
-    homeward::services::demo::load(&mut conn).expect("second load");
+    homeward::services::demo::load(&mut conn, &clock).expect("second load");
     assert!(count_in(&mut conn, "families") < 60);
 }

@@ -36,6 +36,9 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** The moment the server's clock starts at (UTC). */
+export const CLOCK_START = '2026-11-26T12:00:00';
+
 const STARTUP_TIMEOUT_MS = 60_000;
 const LISTEN_RE = /listening on (http:\/\/[^\s"'<>,}\]]+)/;
 const LOGIN_RE = /^\s*(admin|coordinator|caseworker)\s+(\S+@\S+)\s+(\S+)\s*$/;
@@ -76,6 +79,8 @@ export async function startServer() {
       HOMEWARD_DATABASE_URL: path.join(tmpDir, 'e2e.db'),
       HOMEWARD_COOKIE_SECURE: 'false',
       HOMEWARD_LOG_FORMAT: 'json',
+      // Pinned like the API tests' servers, so what the pages show never depends on the date.
+      HOMEWARD_CLOCK_START: CLOCK_START,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -37,11 +37,6 @@ pub struct Page {
     pub offset: i64,
 }
 
-/// Current UTC time, truncated to microseconds (what both databases store).
-pub fn now() -> chrono::NaiveDateTime {
-    crate::domain::audit_chain::truncate_to_micros(chrono::Utc::now().naive_utc())
-}
-
 /// A new random id, as stored.
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()

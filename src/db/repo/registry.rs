@@ -24,6 +24,7 @@ pub struct PersonFilter {
     pub age_min: Option<i32>,
     /// Persons who may be at most this old on `as_of`.
     pub age_max: Option<i32>,
+    /// The day ages are counted on; the age filters apply only with it.
     pub as_of: Option<NaiveDate>,
     pub sex: Option<String>,
     pub unaccompanied_minor: Option<bool>,
@@ -57,11 +58,11 @@ pub fn person_query<'a>(scope: &OrgScope, filter: &PersonFilter) -> PersonQuery<
     if let Some(fid) = &filter.facility_id {
         q = q.filter(p::current_facility_id.eq(fid.clone()));
     }
-    let as_of = filter.as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
-    if let Some(min) = filter.age_min {
+    // Ages are counted on `as_of`, which whoever builds an age filter sets (to today by default).
+    if let (Some(min), Some(as_of)) = (filter.age_min, filter.as_of) {
         q = q.filter(p::birth_earliest.le(years_before(as_of, min)));
     }
-    if let Some(max) = filter.age_max {
+    if let (Some(max), Some(as_of)) = (filter.age_max, filter.as_of) {
         q = q.filter(p::birth_latest.gt(years_before(as_of, max + 1)));
     }
     if let Some(sex) = &filter.sex {

@@ -2,13 +2,14 @@
 //! back: per person, per family (with separation risk) and the aging-out watch.
 
 use super::facts;
+use crate::clock::Clock;
 use crate::db::models::{EligibilityRow, PersonRow, PolicyVersionRow};
-use crate::db::repo::{now, organisations, policies, registry, OrgScope, Page};
+use crate::db::repo::{organisations, policies, registry, OrgScope, Page};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::nationality::ClaimStatus;
 use crate::domain::policy::{evaluate_claim, summarise, ClaimResult, Outcome, PolicyVersion, Rule};
 use crate::error::{AppError, AppResult};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -65,8 +66,12 @@ pub fn evaluate(
         .collect())
 }
 
-fn store(conn: &mut DbConnection, evaluated: &[(PersonRow, Vec<ClaimResult>)], on: NaiveDate) -> AppResult<()> {
-    let at = now();
+fn store(
+    conn: &mut DbConnection,
+    evaluated: &[(PersonRow, Vec<ClaimResult>)],
+    on: NaiveDate,
+    at: NaiveDateTime,
+) -> AppResult<()> {
     let ids: Vec<String> = evaluated.iter().map(|(p, _)| p.id.clone()).collect();
     let mut rows = Vec::new();
     for (p, results) in evaluated {
@@ -92,19 +97,24 @@ fn store(conn: &mut DbConnection, evaluated: &[(PersonRow, Vec<ClaimResult>)], o
 }
 
 /// Re-evaluates these persons (and stores the results) inside the caller's transaction.
-pub fn reevaluate_persons(conn: &mut DbConnection, scope: &OrgScope, ids: &[String]) -> AppResult<usize> {
+pub fn reevaluate_persons(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    ids: &[String],
+    clock: &Clock,
+) -> AppResult<usize> {
     let persons = registry::persons_by_ids(conn, scope, ids)?;
     let versions = domain_versions(&policies::published(conn, None)?)?;
-    let on = chrono::Utc::now().date_naive();
+    let on = clock.today();
     let evaluated = evaluate(conn, scope, &persons, &versions, on)?;
-    store(conn, &evaluated, on)?;
+    store(conn, &evaluated, on, clock.now())?;
     Ok(persons.len())
 }
 
 /// Re-evaluates everyone, one transaction per batch (after a publication, and daily for ages).
-pub fn reevaluate_all(conn: &mut DbConnection) -> AppResult<usize> {
+pub fn reevaluate_all(conn: &mut DbConnection, clock: &Clock) -> AppResult<usize> {
     let versions = domain_versions(&policies::published(conn, None)?)?;
-    let on = chrono::Utc::now().date_naive();
+    let on = clock.today();
     let mut count = 0;
     for org in organisations::list(conn)? {
         let scope = OrgScope::new(org.id);
@@ -117,7 +127,7 @@ pub fn reevaluate_all(conn: &mut DbConnection) -> AppResult<usize> {
             }
             write_tx(conn, |conn| {
                 let evaluated = evaluate(conn, &scope, &persons, &versions, on)?;
-                store(conn, &evaluated, on)
+                store(conn, &evaluated, on, clock.now())
             })?;
             count += persons.len();
             offset += BATCH;
@@ -135,9 +145,9 @@ pub fn person_results(
     scope: &OrgScope,
     id: &str,
     as_of: Option<NaiveDate>,
+    today: NaiveDate,
 ) -> AppResult<Vec<ClaimResult>> {
     let person = registry::find_person(conn, scope, id)?.ok_or(AppError::NotFound)?;
-    let today = chrono::Utc::now().date_naive();
     if as_of.is_none_or(|d| d == today) {
         let stored = policies::results_for(conn, scope, std::slice::from_ref(&person.id))?;
         if stored.iter().all(|r| r.evaluated_on == today) && !stored.is_empty() {
@@ -178,16 +188,15 @@ fn is_eligible(o: Outcome) -> bool {
     matches!(o, Outcome::Eligible | Outcome::EligibleWithConditions)
 }
 
-/// Every member's outcome and the family flags, on `as_of` (default today).
+/// Every member's outcome and the family flags, on `on`.
 pub fn family(
     conn: &mut DbConnection,
     scope: &OrgScope,
     family_id: &str,
-    as_of: Option<NaiveDate>,
+    on: NaiveDate,
 ) -> AppResult<FamilyEligibility> {
     registry::find_family(conn, scope, family_id)?.ok_or(AppError::NotFound)?;
     let members = registry::family_members(conn, scope, family_id)?;
-    let on = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
     let versions = domain_versions(&policies::published(conn, None)?)?;
     let evaluated = evaluate(conn, scope, &members, &versions, on)?;
     let members: Vec<MemberEligibility> = evaluated
@@ -224,9 +233,10 @@ pub struct AgingOut {
     pub explanation: String,
 }
 
-/// The organisation's persons whose outcome gets worse within `days` because of age, by date.
-pub fn aging_out(conn: &mut DbConnection, scope: &OrgScope, days: i64) -> AppResult<Vec<AgingOut>> {
-    let until = chrono::Utc::now().date_naive() + chrono::Duration::days(days);
+/// The organisation's persons whose outcome gets worse within `days` of `today` because of
+/// age, by date.
+pub fn aging_out(conn: &mut DbConnection, scope: &OrgScope, days: i64, today: NaiveDate) -> AppResult<Vec<AgingOut>> {
+    let until = today + chrono::Duration::days(days);
     let rows = policies::age_changes_until(conn, scope, until)?;
     let ids: Vec<String> = rows.iter().map(|r| r.person_id.clone()).collect();
     let persons: std::collections::HashMap<String, PersonRow> =

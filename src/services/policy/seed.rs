@@ -4,11 +4,12 @@
 //! published one.
 
 use crate::db::models::PolicyVersionRow;
-use crate::db::repo::{new_id, now, policies};
+use crate::db::repo::{new_id, policies};
 use crate::db::DbConnection;
 use crate::domain::policy::validate::check_rules;
 use crate::domain::policy::Rule;
 use crate::error::{AppError, AppResult};
+use crate::services::audit::AuditCtx;
 use chrono::NaiveDate;
 use rust_embed::Embed;
 use serde::{Deserialize, Serialize};
@@ -50,7 +51,7 @@ fn overlaps(a_from: NaiveDate, a_to: Option<NaiveDate>, b_from: NaiveDate, b_to:
 }
 
 /// Applies every policy seed file inside the caller's transaction.
-pub fn apply(conn: &mut DbConnection) -> AppResult<PolicySeedReport> {
+pub fn apply(conn: &mut DbConnection, ctx: &AuditCtx) -> AppResult<PolicySeedReport> {
     let mut report = PolicySeedReport::default();
     let mut names: Vec<_> = PolicySeeds::iter().filter(|n| n.ends_with(".toml")).collect();
     names.sort();
@@ -59,13 +60,19 @@ pub fn apply(conn: &mut DbConnection) -> AppResult<PolicySeedReport> {
             continue;
         };
         let text = std::str::from_utf8(&file.data).map_err(|e| AppError::Internal(anyhow::anyhow!("{name}: {e}")))?;
-        apply_text(conn, &name, text, &mut report)?;
+        apply_text(conn, ctx, &name, text, &mut report)?;
     }
     Ok(report)
 }
 
 /// Applies one seed file's text (`name` is for error messages).
-pub fn apply_text(conn: &mut DbConnection, name: &str, text: &str, report: &mut PolicySeedReport) -> AppResult<()> {
+pub fn apply_text(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    name: &str,
+    text: &str,
+    report: &mut PolicySeedReport,
+) -> AppResult<()> {
     let seed: SeedFile =
         toml::from_str(text).map_err(|e| AppError::Internal(anyhow::anyhow!("seeds/policies/{name}: {e}")))?;
     for v in seed.version {
@@ -83,7 +90,7 @@ pub fn apply_text(conn: &mut DbConnection, name: &str, text: &str, report: &mut 
             .iter()
             .filter(|e| e.status == "published")
             .any(|e| e.effective_from.is_some_and(|f| overlaps(f, e.effective_to, v.effective_from, v.effective_to)));
-        let at = now();
+        let at = ctx.now();
         let row = PolicyVersionRow {
             id: new_id(),
             country_code: seed.country.clone(),

@@ -4,7 +4,7 @@
 
 use super::evaluation::{domain_versions, evaluate, reevaluate_all};
 use crate::db::models::PolicyVersionRow;
-use crate::db::repo::{new_id, now, organisations, policies, registry, OrgScope, Page};
+use crate::db::repo::{new_id, organisations, policies, registry, OrgScope, Page};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::policy::validate::check_rules;
 use crate::domain::policy::{summarise, Outcome, Rule};
@@ -44,9 +44,9 @@ pub fn create_draft(conn: &mut DbConnection, ctx: &AuditCtx, country: &str) -> A
         return Err(AppError::NotFound);
     }
     write_tx(conn, |conn| {
-        let base = in_force(conn, country, chrono::Utc::now().date_naive())?;
+        let base = in_force(conn, country, ctx.today())?;
         let default_rules = r#"[{"when":{"type":"always"},"outcome":"case_by_case","explanation":"Case by case."}]"#;
-        let at = now();
+        let at = ctx.now();
         let row = PolicyVersionRow {
             id: new_id(),
             country_code: country.into(),
@@ -114,7 +114,7 @@ pub fn edit_draft(
             source_url: edit.source_url.trim().into(),
             note: edit.note.trim().into(),
             rules: serde_json::to_string(&rules).map_err(|e| AppError::Internal(e.into()))?,
-            updated_at: now(),
+            updated_at: ctx.now(),
             version: current.version + 1,
             ..current.clone()
         };
@@ -166,7 +166,7 @@ pub fn publish(
                 let prev_end = from.pred_opt().unwrap_or(from);
                 let closed = PolicyVersionRow {
                     effective_to: Some(prev_end),
-                    updated_at: now(),
+                    updated_at: ctx.now(),
                     version: other.version + 1,
                     ..other.clone()
                 };
@@ -174,7 +174,7 @@ pub fn publish(
                 audit::record(conn, ctx, "policy.version.close", Some(("policy_version", &other.id)), "success")?;
             }
         }
-        let at = now();
+        let at = ctx.now();
         let next = PolicyVersionRow {
             status: "published".into(),
             effective_from: Some(from),
@@ -190,7 +190,7 @@ pub fn publish(
         audit::record(conn, ctx, "policy.publish", Some(("policy_version", id)), "success")?;
         Ok(next)
     })?;
-    reevaluate_all(conn)?;
+    reevaluate_all(conn, &ctx.clock)?;
     Ok(row)
 }
 
@@ -204,7 +204,7 @@ pub fn retire(conn: &mut DbConnection, ctx: &AuditCtx, id: &str, expected: i64) 
         if current.version != expected {
             return Err(conflict(current.version));
         }
-        let at = now();
+        let at = ctx.now();
         let next = PolicyVersionRow {
             status: "retired".into(),
             retired_at: Some(at),
@@ -216,7 +216,7 @@ pub fn retire(conn: &mut DbConnection, ctx: &AuditCtx, id: &str, expected: i64) 
         audit::record(conn, ctx, "policy.retire", Some(("policy_version", id)), "success")?;
         Ok(next)
     })?;
-    reevaluate_all(conn)?;
+    reevaluate_all(conn, &ctx.clock)?;
     Ok(row)
 }
 

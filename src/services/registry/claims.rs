@@ -3,9 +3,8 @@
 use super::derived::refresh;
 use super::history::{self, Change};
 use super::input::{check_claim, ClaimInput, Errors};
-use super::persons::today;
 use crate::db::models::{ClaimRow, PersonRow};
-use crate::db::repo::{countries, new_id, now, registry, OrgScope};
+use crate::db::repo::{countries, new_id, registry, OrgScope};
 use crate::db::DbConnection;
 use crate::domain::nationality::ClaimBasis;
 use crate::error::{AppError, AppResult};
@@ -33,7 +32,7 @@ pub fn add_in_tx(
             "this person already has a claim to this country: change its status instead",
         ));
     }
-    let at = now();
+    let at = ctx.now();
     let row = ClaimRow {
         id: new_id(),
         person_id: person.id.clone(),
@@ -71,13 +70,13 @@ pub fn add(
     c: ClaimInput,
 ) -> AppResult<ClaimRow> {
     let mut errors = Errors::new();
-    check_claim(&mut errors, "", &c, today());
+    check_claim(&mut errors, "", &c, ctx.today());
     check_country(conn, &mut errors, "country", &c.country)?;
     errors.finish()?;
     crate::db::write_tx(conn, |conn| {
         let person = registry::find_person(conn, scope, person_id)?.ok_or(AppError::NotFound)?;
         let row = add_in_tx(conn, ctx, scope, &person, &c)?;
-        refresh(conn, &person)?;
+        refresh(conn, ctx, &person)?;
         Ok(row)
     })
 }
@@ -93,7 +92,7 @@ pub fn update(
     c: ClaimInput,
 ) -> AppResult<ClaimRow> {
     let mut errors = Errors::new();
-    check_claim(&mut errors, "", &c, today());
+    check_claim(&mut errors, "", &c, ctx.today());
     errors.finish()?;
     crate::db::write_tx(conn, |conn| {
         let current = registry::find_claim(conn, id)?.ok_or(AppError::NotFound)?;
@@ -111,7 +110,7 @@ pub fn update(
         next.decision_date = c.decision_date;
         next.legal_note = c.legal_note.trim().into();
         next.source = c.source.trim().into();
-        next.updated_at = now();
+        next.updated_at = ctx.now();
         next.version += 1;
         if !registry::update_claim(conn, &next, expected_version)? {
             return Err(super::conflict("nationality claim", current.version + 1));
@@ -122,7 +121,7 @@ pub fn update(
             .collect();
         let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: &person.id };
         history::record(conn, ctx, scope, what, changes)?;
-        refresh(conn, &person)?;
+        refresh(conn, ctx, &person)?;
         audit::record(conn, ctx, "nationality.update", Some(("nationality_claim", id)), "success")?;
         Ok(next)
     })

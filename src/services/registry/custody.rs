@@ -3,9 +3,8 @@
 use super::derived::{birth_of, refresh};
 use super::history::{self, Change};
 use super::input::{check_custody, CustodyInput, Errors};
-use super::persons::today;
 use crate::db::models::{CustodyEventRow, PersonRow};
-use crate::db::repo::{facilities, new_id, now, registry, OrgScope};
+use crate::db::repo::{facilities, new_id, registry, OrgScope};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditCtx};
@@ -20,7 +19,7 @@ pub fn add_in_tx(
     prefix: &str,
 ) -> AppResult<CustodyEventRow> {
     let mut errors = Errors::new();
-    let date = check_custody(&mut errors, prefix, c, birth_of(person).as_ref(), today());
+    let date = check_custody(&mut errors, prefix, c, birth_of(person).as_ref(), ctx.today());
     if let Some(fid) = &c.facility_id {
         if facilities::find(conn, fid)?.is_none() {
             errors.add(format!("{prefix}facility_id"), "is not a known facility");
@@ -39,7 +38,7 @@ pub fn add_in_tx(
         event_margin: date.margin_years as i32,
         event_earliest: date.earliest(),
         note: c.note.trim().into(),
-        created_at: now(),
+        created_at: ctx.now(),
     };
     registry::insert_custody(conn, &row)?;
     let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: &person.id };
@@ -59,7 +58,7 @@ pub fn add(
     crate::db::write_tx(conn, |conn| {
         let person = registry::find_person(conn, scope, person_id)?.ok_or(AppError::NotFound)?;
         let row = add_in_tx(conn, ctx, scope, &person, &c, "")?;
-        refresh(conn, &person)?;
+        refresh(conn, ctx, &person)?;
         Ok(row)
     })
 }

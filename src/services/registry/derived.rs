@@ -10,6 +10,7 @@ use crate::domain::custody::{self, CustodyKind, Event, Whereabouts};
 use crate::domain::names::search_key;
 use crate::domain::nationality::{standing, ClaimStatus};
 use crate::domain::partial_date::PartialDate;
+use crate::services::audit::AuditCtx;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -51,8 +52,8 @@ pub fn whereabouts_on(rows: &[CustodyEventRow], on: NaiveDate) -> Whereabouts {
 /// Recomputes and stores the derived columns of a person, then re-evaluates the person and
 /// their relatives against the published policies (a parent's outcome may read a child's age
 /// and custody), all in the caller's transaction.
-pub fn refresh(conn: &mut DbConnection, person: &PersonRow) -> crate::error::AppResult<()> {
-    refresh_columns(conn, person)?;
+pub fn refresh(conn: &mut DbConnection, ctx: &AuditCtx, person: &PersonRow) -> crate::error::AppResult<()> {
+    refresh_columns(conn, person, ctx.today())?;
     let scope = crate::db::repo::OrgScope::new(person.organisation_id.clone());
     let mut ids: Vec<String> = registry::kinships_of(conn, &scope, std::slice::from_ref(&person.id))?
         .into_iter()
@@ -61,11 +62,11 @@ pub fn refresh(conn: &mut DbConnection, person: &PersonRow) -> crate::error::App
     ids.push(person.id.clone());
     ids.sort();
     ids.dedup();
-    crate::services::policy::evaluation::reevaluate_persons(conn, &scope, &ids)?;
+    crate::services::policy::evaluation::reevaluate_persons(conn, &scope, &ids, &ctx.clock)?;
     Ok(())
 }
 
-fn refresh_columns(conn: &mut DbConnection, person: &PersonRow) -> QueryResult<()> {
+fn refresh_columns(conn: &mut DbConnection, person: &PersonRow, today: NaiveDate) -> QueryResult<()> {
     let ids = [person.id.clone()];
     let names = registry::names_of(conn, &ids)?;
     let mut key = search_key(&format!("{} {}", person.given_name, person.family_name));
@@ -76,7 +77,7 @@ fn refresh_columns(conn: &mut DbConnection, person: &PersonRow) -> QueryResult<(
     let statuses: Vec<ClaimStatus> =
         registry::claims_of(conn, &ids)?.iter().filter_map(|c| c.status.parse().ok()).collect();
     let st = standing(&statuses);
-    let now = whereabouts_on(&registry::custody_of(conn, &ids)?, chrono::Utc::now().date_naive());
+    let now = whereabouts_on(&registry::custody_of(conn, &ids)?, today);
     diesel::update(p::table.filter(p::id.eq(&person.id)))
         .set((
             p::search_key.eq(key),

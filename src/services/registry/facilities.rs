@@ -4,7 +4,7 @@
 use super::derived::whereabouts_on;
 use super::input::Errors;
 use crate::db::models::{FacilityAuthorityRow, FacilityRow, PersonRow};
-use crate::db::repo::{facilities as repo, new_id, now, registry, OrgScope};
+use crate::db::repo::{facilities as repo, new_id, registry, OrgScope};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::names::check_name;
 use crate::error::{AppError, AppResult};
@@ -58,7 +58,7 @@ pub fn create(conn: &mut DbConnection, ctx: &AuditCtx, f: FacilityInput) -> AppR
         if repo::find_by_name(conn, f.name.trim())?.is_some() {
             return Err(AppError::field("name", "is already taken"));
         }
-        let at = now();
+        let at = ctx.now();
         let row = FacilityRow {
             id: new_id(),
             name: f.name.trim().into(),
@@ -99,7 +99,7 @@ pub fn update(
             kind: f.kind.clone(),
             country_code: f.country_code.clone(),
             notes: f.notes.trim().into(),
-            updated_at: now(),
+            updated_at: ctx.now(),
             version: current.version + 1,
             ..current.clone()
         };
@@ -111,7 +111,7 @@ pub fn update(
     })
     .and_then(|row| {
         // Rules may read a facility's name: outcomes follow at once.
-        crate::services::policy::evaluation::reevaluate_all(conn)?;
+        crate::services::policy::evaluation::reevaluate_all(conn, &ctx.clock)?;
         Ok(row)
     })
 }
@@ -127,7 +127,7 @@ pub fn add_authority(
     if let Err(e) = check_name(&a.authority) {
         errors.add("authority", e);
     }
-    if a.from_date > chrono::Utc::now().date_naive() {
+    if a.from_date > ctx.today() {
         errors.add("from_date", "must not be in the future");
     }
     errors.finish()?;
@@ -142,7 +142,7 @@ pub fn add_authority(
             authority: a.authority.trim().into(),
             from_date: a.from_date,
             note: a.note.trim().into(),
-            created_at: now(),
+            created_at: ctx.now(),
         };
         repo::insert_authority(conn, &row)?;
         audit::record(conn, ctx, "facility.authority.create", Some(("facility", facility_id)), "success")?;
@@ -150,7 +150,7 @@ pub fn add_authority(
     })
     .and_then(|row| {
         // Rules may read who controls a facility: outcomes follow at once.
-        crate::services::policy::evaluation::reevaluate_all(conn)?;
+        crate::services::policy::evaluation::reevaluate_all(conn, &ctx.clock)?;
         Ok(row)
     })
 }

@@ -3,10 +3,10 @@
 use super::derived::refresh;
 use super::history::{self, Change};
 use super::input::{check_claim, check_core, check_custody, check_name_input, Errors, PersonIntake};
-use super::persons::{apply_core, blank_row, today};
+use super::persons::{apply_core, blank_row};
 use super::{claims, custody, persons};
 use crate::db::models::FamilyRow;
-use crate::db::repo::{new_id, now, registry, OrgScope};
+use crate::db::repo::{new_id, registry, OrgScope};
 use crate::db::DbConnection;
 use crate::domain::names::check_name;
 use crate::domain::person::KinshipKind;
@@ -34,9 +34,9 @@ pub struct FamilyIntake {
     pub kinship: Vec<IntakeKinship>,
 }
 
-fn check_intake(conn: &mut DbConnection, intake: &FamilyIntake) -> AppResult<()> {
+fn check_intake(conn: &mut DbConnection, ctx: &AuditCtx, intake: &FamilyIntake) -> AppResult<()> {
     let mut errors = Errors::new();
-    let today = today();
+    let today = ctx.today();
     if let Err(e) = check_name(&intake.label) {
         errors.add("label", e);
     }
@@ -70,9 +70,9 @@ fn check_intake(conn: &mut DbConnection, intake: &FamilyIntake) -> AppResult<()>
 
 /// Logs a family with its members, their names, claims, custody and kinship, all or nothing.
 pub fn intake(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, intake: FamilyIntake) -> AppResult<FamilyRow> {
-    check_intake(conn, &intake)?;
+    check_intake(conn, ctx, &intake)?;
     crate::db::write_tx(conn, |conn| {
-        let at = now();
+        let at = ctx.now();
         let family = FamilyRow {
             id: new_id(),
             organisation_id: scope.id().to_string(),
@@ -109,7 +109,7 @@ pub fn add_member(
     member: PersonIntake,
 ) -> AppResult<crate::db::models::PersonRow> {
     let single = FamilyIntake { label: "member".into(), notes: String::new(), members: vec![member], kinship: vec![] };
-    check_intake(conn, &single)?;
+    check_intake(conn, ctx, &single)?;
     let m = single.members.into_iter().next().ok_or(AppError::NotFound)?;
     crate::db::write_tx(conn, |conn| {
         let family = registry::find_family(conn, scope, family_id)?.ok_or(AppError::NotFound)?;
@@ -128,7 +128,7 @@ fn insert_member(
     m: &PersonIntake,
     index: usize,
 ) -> AppResult<crate::db::models::PersonRow> {
-    let mut row = blank_row(scope, Some(family_id));
+    let mut row = blank_row(ctx, scope, Some(family_id));
     apply_core(&mut row, &m.core);
     persons::insert(conn, ctx, scope, &row)?;
     for n in &m.other_names {
@@ -140,7 +140,7 @@ fn insert_member(
     for (j, c) in m.custody.iter().enumerate() {
         custody::add_in_tx(conn, ctx, scope, &row, c, &format!("members[{index}].custody[{j}]."))?;
     }
-    refresh(conn, &row)?;
+    refresh(conn, ctx, &row)?;
     Ok(row)
 }
 
@@ -166,7 +166,7 @@ pub fn update(
         let next = FamilyRow {
             label: label.clone(),
             notes: notes.trim().into(),
-            updated_at: now(),
+            updated_at: ctx.now(),
             version: current.version + 1,
             ..current.clone()
         };

@@ -3,7 +3,7 @@
 //! change happened without any personal value.
 
 use crate::db::models::RecordChangeRow;
-use crate::db::repo::{new_id, now, registry, OrgScope};
+use crate::db::repo::{new_id, registry, OrgScope};
 use crate::db::DbConnection;
 use crate::services::audit::AuditCtx;
 use diesel::QueryResult;
@@ -61,7 +61,7 @@ pub fn record(
     what: Change<'_>,
     fields: Vec<(String, Option<String>, Option<String>)>,
 ) -> QueryResult<()> {
-    let at = now();
+    let at = ctx.now();
     let rows: Vec<RecordChangeRow> = fields
         .into_iter()
         .map(|(field, old_value, new_value)| RecordChangeRow {

@@ -4,17 +4,12 @@ use super::derived::{birth_of, refresh};
 use super::history::{self, Change};
 use super::input::{check_core, check_name_input, Errors, NameInput, PersonCore};
 use crate::db::models::{KinshipRow, PersonNameRow, PersonRow};
-use crate::db::repo::{new_id, now, registry, OrgScope};
+use crate::db::repo::{new_id, registry, OrgScope};
 use crate::db::DbConnection;
 use crate::domain::names::detect_script;
 use crate::domain::person::{KinshipKind, Script, Sex, Wish};
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditCtx};
-
-/// Today, in UTC (the reference for "not in the future").
-pub fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
 
 /// Writes a person's own facts onto a row (derived columns are refreshed separately).
 pub fn apply_core(row: &mut PersonRow, c: &PersonCore) {
@@ -42,8 +37,8 @@ pub fn apply_core(row: &mut PersonRow, c: &PersonCore) {
 }
 
 /// A new, empty row for the scope's organisation.
-pub fn blank_row(scope: &OrgScope, family_id: Option<&str>) -> PersonRow {
-    let at = now();
+pub fn blank_row(ctx: &AuditCtx, scope: &OrgScope, family_id: Option<&str>) -> PersonRow {
+    let at = ctx.now();
     PersonRow {
         id: new_id(),
         organisation_id: scope.id().to_string(),
@@ -98,7 +93,7 @@ pub fn update(
     core: PersonCore,
 ) -> AppResult<PersonRow> {
     let mut errors = Errors::new();
-    check_core(&mut errors, "", &core, today());
+    check_core(&mut errors, "", &core, ctx.today());
     errors.finish()?;
     crate::db::write_tx(conn, |conn| {
         let current = registry::find_person(conn, scope, id)?.ok_or(AppError::NotFound)?;
@@ -107,7 +102,7 @@ pub fn update(
         }
         let mut next = current.clone();
         apply_core(&mut next, &core);
-        next.updated_at = now();
+        next.updated_at = ctx.now();
         next.version = current.version + 1;
         if !registry::update_person(conn, scope, &next, expected_version)? {
             return Err(super::conflict("person", current.version + 1));
@@ -115,7 +110,7 @@ pub fn update(
         let changes = history::diff(&current, &next);
         let what = Change { family_id: next.family_id.as_deref(), entity_type: "person", entity_id: id };
         history::record(conn, ctx, scope, what, changes)?;
-        refresh(conn, &next)?;
+        refresh(conn, ctx, &next)?;
         audit::record(conn, ctx, "person.update", Some(("person", id)), "success")?;
         registry::find_person(conn, scope, id)?.ok_or(AppError::NotFound)
     })
@@ -137,7 +132,7 @@ pub fn add_name_in_tx(
         kind: n.kind.as_str().into(),
         script: script.as_str().into(),
         name,
-        created_at: now(),
+        created_at: ctx.now(),
     };
     registry::insert_name(conn, &row)?;
     let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: &person.id };
@@ -159,7 +154,7 @@ pub fn add_name(
     crate::db::write_tx(conn, |conn| {
         let person = registry::find_person(conn, scope, person_id)?.ok_or(AppError::NotFound)?;
         let row = add_name_in_tx(conn, ctx, scope, &person, &n)?;
-        refresh(conn, &person)?;
+        refresh(conn, ctx, &person)?;
         audit::record(conn, ctx, "person.name.add", Some(("person", person_id)), "success")?;
         Ok(row)
     })
@@ -180,7 +175,7 @@ pub fn remove_name(
         registry::delete_name(conn, person_id, name_id)?;
         let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: person_id };
         history::note(conn, ctx, scope, what, &format!("name.{}", name.kind), Some(name.name), None)?;
-        refresh(conn, &person)?;
+        refresh(conn, ctx, &person)?;
         audit::record(conn, ctx, "person.name.remove", Some(("person", person_id)), "success")?;
         Ok(())
     })
@@ -217,10 +212,10 @@ pub fn link_in_tx(
         person_id: person.id.clone(),
         relative_id: relative.id.clone(),
         kind: kind.as_str().into(),
-        created_at: now(),
+        created_at: ctx.now(),
     };
     registry::insert_kinship(conn, &row)?;
-    super::derived::refresh(conn, person)?;
+    super::derived::refresh(conn, ctx, person)?;
     let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: &person.id };
     let summary = format!("{} {} {}", kind, relative.given_name, relative.family_name);
     history::note(conn, ctx, scope, what, "kinship", None, Some(summary))?;
@@ -250,9 +245,9 @@ pub fn unlink(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, id: &st
         let link = registry::find_kinship(conn, scope, id)?.ok_or(AppError::NotFound)?;
         let person = registry::find_person(conn, scope, &link.person_id)?.ok_or(AppError::NotFound)?;
         registry::delete_kinship(conn, scope, id)?;
-        super::derived::refresh(conn, &person)?;
+        super::derived::refresh(conn, ctx, &person)?;
         if let Some(relative) = registry::find_person(conn, scope, &link.relative_id)? {
-            super::derived::refresh(conn, &relative)?;
+            super::derived::refresh(conn, ctx, &relative)?;
         }
         let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: &person.id };
         history::note(conn, ctx, scope, what, "kinship", Some(format!("{} {}", link.kind, link.relative_id)), None)?;
