@@ -6,7 +6,6 @@
 
 use diesel::RunQueryDsl;
 use homeward::config::Settings;
-use homeward::db::repo::OrgScope;
 use homeward::services::audit::AuditCtx;
 use std::time::{Duration, Instant};
 
@@ -43,8 +42,9 @@ fn main() -> anyhow::Result<()> {
     let logins = homeward::services::demo::load(&mut conn, &clock)?;
     let load = load_start.elapsed();
     let caseworker = logins.iter().find(|l| l.role.as_str() == "caseworker").expect("demo caseworker");
-    let org: String =
-        homeward::db::repo::users::find_by_email(&mut conn, &caseworker.email)?.expect("user").organisation_id;
+    let org_id = homeward::db::repo::users::find_by_email(&mut conn, &caseworker.email)?.expect("user").organisation_id;
+    let org = org_id.to_string();
+    let (_, scope) = homeward::services::organisations::operator_scope_of(&mut conn, &org_id)?;
 
     let rt = actix_rt::System::new();
     rt.block_on(async move {
@@ -89,8 +89,7 @@ fn main() -> anyhow::Result<()> {
             let _: Vec<Id> = diesel::sql_query(&sql).load(c).expect("raw");
         });
 
-        let scope = OrgScope::new(org.clone());
-        let persons = homeward::db::repo::registry::list_persons(
+        let persons = homeward::db::repo::lists::persons(
             &mut conn,
             &scope,
             &Default::default(),
@@ -99,7 +98,7 @@ fn main() -> anyhow::Result<()> {
         .expect("persons")
         .1;
         let read_all = time(5, || {
-            let _ = homeward::db::repo::registry::list_persons(
+            let _ = homeward::db::repo::lists::persons(
                 &mut conn,
                 &scope,
                 &Default::default(),
@@ -107,7 +106,7 @@ fn main() -> anyhow::Result<()> {
             );
         });
         let reevaluate = time(3, || {
-            homeward::services::policy::evaluation::reevaluate_all(&mut conn, &clock).expect("reevaluate");
+            homeward::services::eligibility::reevaluate_all(&mut conn, &clock, |_, _, _| Ok(())).expect("reevaluate");
         });
 
         println!("demo data: {persons} persons loaded through the intake service in {:.2} s", load.as_secs_f64());

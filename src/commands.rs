@@ -2,7 +2,7 @@
 //! operator (audited with a `cli:` request id).
 
 use crate::config::Settings;
-use crate::db::repo::{users, OrgScope};
+use crate::db::repo::users;
 use crate::domain::role::Role;
 use crate::services::audit::{self, AuditCtx};
 use crate::services::users::{NewUser, UserPatch};
@@ -80,8 +80,16 @@ pub fn reevaluate(settings: &Settings) -> anyhow::Result<()> {
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
     let started = std::time::Instant::now();
-    let n = crate::services::policy::evaluation::reevaluate_all(&mut conn, &settings.clock()).map_err(explain)?;
-    println!("re-evaluated {n} persons in {:.2} s", started.elapsed().as_secs_f64());
+    let clock = settings.clock();
+    let n = crate::services::eligibility::reevaluate_all(&mut conn, &clock, |_, done, total| {
+        if total > 0 && (done == total || done % 50_000 == 0) {
+            eprintln!("  {done} of {total} persons");
+        }
+        Ok(())
+    })
+    .map_err(explain)?;
+    let secs = started.elapsed().as_secs_f64();
+    println!("re-evaluated {n} persons in {secs:.2} s ({:.0} persons/s)", n as f64 / secs.max(1e-9));
     Ok(())
 }
 
@@ -104,9 +112,9 @@ pub fn user_create(
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
     let ctx = AuditCtx::cli("user create", &settings.clock());
-    let org = organisations::find_or_create(&mut conn, &ctx, org).map_err(explain)?;
+    let (org, scope) = organisations::operator_scope(&mut conn, &ctx, org).map_err(explain)?;
     let new = NewUser { email: email.into(), display_name: name.into(), role, password };
-    let created = user_service::create(&mut conn, &ctx, &OrgScope::new(org.id), new).map_err(explain)?;
+    let created = user_service::create(&mut conn, &ctx, &scope, new).map_err(explain)?;
     println!("created {} ({}) in {}", created.user.email, role, org.name);
     if let Some(p) = created.generated_password {
         println!("password: {p}");
@@ -121,7 +129,7 @@ pub fn user_disable(settings: &Settings, email: &str) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let email = crate::domain::account::normalise_email(email);
     let user = users::find_by_email(&mut conn, &email)?.with_context(|| format!("no user with email {email}"))?;
-    let scope = OrgScope::new(user.organisation_id.clone());
+    let (_, scope) = organisations::operator_scope_of(&mut conn, &user.organisation_id).map_err(explain)?;
     let patch = UserPatch { disabled: Some(true), ..UserPatch::default() };
     user_service::update(
         &mut conn,
@@ -133,6 +141,23 @@ pub fn user_disable(settings: &Settings, email: &str) -> anyhow::Result<()> {
     )
     .map_err(explain)?;
     println!("disabled {email}; their sessions have ended");
+    Ok(())
+}
+
+/// `homeward steward grant|revoke --email`: the deployment-level grant to change policies.
+pub fn steward(settings: &Settings, email: &str, grant: bool) -> anyhow::Result<()> {
+    let pool = open_database(settings)?;
+    let mut conn = pool.get()?;
+    let ctx = AuditCtx::cli(if grant { "steward grant" } else { "steward revoke" }, &settings.clock());
+    if grant {
+        crate::services::stewards::grant(&mut conn, &ctx, email).map_err(explain)?;
+        println!("{email} is now a policy steward");
+    } else {
+        let email = crate::domain::account::normalise_email(email);
+        let user = users::find_by_email(&mut conn, &email)?.with_context(|| format!("no user with email {email}"))?;
+        crate::services::stewards::revoke(&mut conn, &ctx, &user.id).map_err(explain)?;
+        println!("{email} is no longer a policy steward");
+    }
     Ok(())
 }
 

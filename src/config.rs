@@ -49,6 +49,8 @@ pub struct Settings {
     /// Pins the clock: the server's "now" starts at this UTC moment (`2026-11-26T12:00:00`) and
     /// runs forward from it. For tests and demonstrations only; unset, the system clock is used.
     pub clock_start: Option<chrono::NaiveDateTime>,
+    /// How often the job runner looks for queued jobs, in milliseconds.
+    pub job_poll_millis: u64,
 }
 
 impl Default for Settings {
@@ -68,6 +70,7 @@ impl Default for Settings {
             workers: 0,
             trust_forwarded_for: false,
             clock_start: None,
+            job_poll_millis: 1000,
         }
     }
 }

@@ -152,9 +152,38 @@ impl ResponseError for AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
         match e {
-            diesel::result::Error::NotFound => AppError::NotFound,
+            Error::NotFound => AppError::NotFound,
+            // Two requests racing to create the same thing: the loser is told, nothing is lost.
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => AppError::Conflict {
+                message: "this record already exists (someone may have just created it): reload and check".into(),
+                current_version: None,
+            },
+            // The database's own guard (e.g. a link to a person of another organisation).
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => AppError::Validation {
+                message: "the request refers to a record that does not exist".into(),
+                fields: FieldErrors::new(),
+            },
             other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<crate::domain::problems::Problems> for AppError {
+    fn from(p: crate::domain::problems::Problems) -> Self {
+        AppError::Validation { message: "some fields are not valid".into(), fields: p.fields }
+    }
+}
+
+impl AppError {
+    /// A 409 for a record someone else changed first.
+    pub fn stale(what: &str, current_version: i64) -> AppError {
+        AppError::Conflict {
+            message: format!(
+                "this {what} was changed by someone else; reload to see their change, then apply yours again"
+            ),
+            current_version: Some(current_version),
         }
     }
 }

@@ -38,6 +38,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Grant or end the deployment-level stewardship of the shared policies.
+    Steward {
+        #[command(subcommand)]
+        command: StewardCommand,
+    },
     /// Audit trail operations.
     Audit {
         #[command(subcommand)]
@@ -63,6 +68,20 @@ enum UserCommand {
     },
     /// Disable a user; their sessions end at once.
     Disable {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum StewardCommand {
+    /// Make a user a policy steward (they may then change every organisation's policies).
+    Grant {
+        #[arg(long)]
+        email: String,
+    },
+    /// End a user's stewardship.
+    Revoke {
         #[arg(long)]
         email: String,
     },
@@ -99,6 +118,12 @@ fn main() -> ExitCode {
         }
         Command::User { command: UserCommand::Disable { email } } => {
             homeward::commands::user_disable(&settings, &email)
+        }
+        Command::Steward { command: StewardCommand::Grant { email } } => {
+            homeward::commands::steward(&settings, &email, true)
+        }
+        Command::Steward { command: StewardCommand::Revoke { email } } => {
+            homeward::commands::steward(&settings, &email, false)
         }
         Command::Audit { command: AuditCommand::Verify } => match homeward::commands::audit_verify(&settings) {
             Ok(true) => Ok(()),

@@ -72,6 +72,8 @@ fn run(listener: TcpListener, pool: Pool, settings: Settings, clock: Clock) -> a
     actix_rt::spawn(async move { sweep_forever(sweeper.0, sweeper.1, sweeper.2).await });
     let evaluator = (pool.clone(), clock.clone());
     actix_rt::spawn(async move { reevaluate_daily(evaluator.0, evaluator.1).await });
+    let runner = (pool.clone(), clock.clone(), settings.job_poll_millis);
+    actix_rt::spawn(async move { run_jobs_forever(runner.0, runner.1, runner.2).await });
     let workers = settings.workers;
     let pool = web::Data::new(pool);
     let settings = web::Data::new(settings);
@@ -87,6 +89,7 @@ fn run(listener: TcpListener, pool: Pool, settings: Settings, clock: Clock) -> a
             .app_data(query)
             .app_data(path)
             .app_data(web::PayloadConfig::new(settings.max_body_bytes))
+            .wrap(from_fn(crate::auth::guard::require_session))
             .wrap(from_fn(security::csrf))
             .wrap(from_fn(envelope::error_envelope))
             .wrap(from_fn(security::security_headers))
@@ -122,9 +125,9 @@ async fn sweep_forever(pool: Pool, settings: Settings, clock: Clock) {
     }
 }
 
-/// Re-evaluates everyone once a day, so outcomes follow birthdays and version periods without
-/// anyone touching a record. Checks hourly whether the date changed; the first run is a minute
-/// after start-up (not at once, so a restart loop cannot hammer the database).
+/// Queues the re-evaluation of everyone once a day, so outcomes follow birthdays and version
+/// periods without anyone touching a record (the job runner does the work). Checks hourly
+/// whether the date changed; the first check is a minute after start-up.
 async fn reevaluate_daily(pool: Pool, clock: Clock) {
     let mut last: Option<chrono::NaiveDate> = None;
     actix_rt::time::sleep(Duration::from_secs(60)).await;
@@ -138,16 +141,40 @@ async fn reevaluate_daily(pool: Pool, clock: Clock) {
         let (pool, clock) = (pool.clone(), clock.clone());
         let done = web::block(move || {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            services::policy::evaluation::reevaluate_all(&mut conn, &clock).map_err(|e| e.to_string())
+            services::jobs::queue_daily(&mut conn, &clock).map_err(|e| e.to_string())
         })
         .await;
         match done {
-            Ok(Ok(n)) => {
-                tracing::info!(persons = n, "daily re-evaluation done");
-                last = Some(today);
-            }
-            Ok(Err(e)) => tracing::warn!(error = %e, "daily re-evaluation failed"),
-            Err(e) => tracing::warn!(error = %e, "daily re-evaluation could not run"),
+            Ok(Ok(_)) => last = Some(today),
+            Ok(Err(e)) => tracing::warn!(error = %e, "queueing the daily re-evaluation failed"),
+            Err(e) => tracing::warn!(error = %e, "queueing the daily re-evaluation could not run"),
+        }
+    }
+}
+
+/// Runs queued jobs: first the ones a previous run of this server left unfinished, then every
+/// new one, polling the queue every `poll_millis`.
+async fn run_jobs_forever(pool: Pool, clock: Clock, poll_millis: u64) {
+    let recovering = pool.clone();
+    let recovered = web::block(move || {
+        let mut conn = recovering.get().map_err(|e| e.to_string())?;
+        services::jobs::recover_after_restart(&mut conn).map_err(|e| e.to_string())
+    })
+    .await;
+    if let Ok(Ok(n)) = recovered {
+        if n > 0 {
+            tracing::info!(jobs = n, "jobs left running by a previous run are queued again");
+        }
+    }
+    let mut interval = actix_rt::time::interval(Duration::from_millis(poll_millis.max(50)));
+    loop {
+        interval.tick().await;
+        let (pool, clock) = (pool.clone(), clock.clone());
+        let done = web::block(move || services::jobs::run_pending(&pool, &clock).map_err(|e| format!("{e:#}"))).await;
+        match done {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "the job runner failed"),
+            Err(e) => tracing::warn!(error = %e, "the job runner could not run"),
         }
     }
 }

@@ -1,15 +1,15 @@
 //! `/api/v1/audit`: the organisation's audit events (admins), and the chain check.
 
 use super::extract::Paginated;
-use crate::auth::CurrentUser;
+use crate::auth::permissions::ReadAudit;
+use crate::auth::Can;
 use crate::db::models::AuditRow;
 use crate::db::repo::audit::AuditFilter;
 use crate::db::Pool;
-use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::http::db;
 use crate::services::audit::{self as service, VerifyReport};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -68,13 +68,7 @@ pub struct AuditQuery {
     (status = 200, body = Paginated<AuditEventView>),
     (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
     (status = 422, body = crate::error::ErrorBody)))]
-pub async fn list(
-    req: HttpRequest,
-    user: CurrentUser,
-    pool: web::Data<Pool>,
-    q: web::Query<AuditQuery>,
-) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "audit.list").await?;
+pub async fn list(user: Can<ReadAudit>, pool: web::Data<Pool>, q: web::Query<AuditQuery>) -> AppResult<HttpResponse> {
     let q = q.into_inner();
     let page = super::extract::PageQuery { limit: q.limit, offset: q.offset }.page()?;
     if let (Some(from), Some(to)) = (q.from, q.to) {
@@ -101,8 +95,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit", responses(
     (status = 200, body = VerifyReport),
     (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
-pub async fn verify(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "audit.verify").await?;
+pub async fn verify(_user: Can<ReadAudit>, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
     let report = db(&pool, service::verify).await?;
     Ok(HttpResponse::Ok().json(report))
 }

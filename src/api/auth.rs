@@ -1,9 +1,11 @@
 //! `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/me`.
 
+use super::extract::Body;
 use crate::auth::{cleared_session_cookie, session_cookie, CurrentUser};
 use crate::config::Settings;
 use crate::db::repo::organisations;
 use crate::db::Pool;
+use crate::domain::ids::{OrgId, UserId};
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::http::{client_addr, db, request_id};
@@ -22,11 +24,13 @@ pub struct LoginRequest {
 /// The signed-in user.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Me {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: Role,
-    pub organisation_id: String,
+    /// Holds the deployment-level grant to change the shared policies.
+    pub steward: bool,
+    pub organisation_id: OrgId,
     pub organisation_name: String,
 }
 
@@ -40,7 +44,7 @@ pub async fn login(
     req: HttpRequest,
     pool: web::Data<Pool>,
     settings: web::Data<Settings>,
-    body: web::Json<LoginRequest>,
+    body: Body<LoginRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner();
     if body.password.chars().count() > 1024 || body.email.chars().count() > 320 {
@@ -57,12 +61,13 @@ pub async fn login(
     let (token, me) = db(&pool, move |conn| {
         let (token, user) = service::login(conn, &s, attempt)?;
         let org = organisations::find_by_id(conn, &user.organisation_id)?.ok_or(AppError::NotFound)?;
-        let role = user.role.parse().map_err(|e: String| AppError::Internal(anyhow::anyhow!(e)))?;
+        let steward = crate::db::repo::stewards::is_steward(conn, &user.id)?;
         let me = Me {
             id: user.id,
             email: user.email,
             display_name: user.display_name,
-            role,
+            role: user.role,
+            steward,
             organisation_id: org.id,
             organisation_name: org.name,
         };
@@ -98,6 +103,7 @@ pub async fn me(user: CurrentUser, pool: web::Data<Pool>) -> AppResult<web::Json
         email: user.email,
         display_name: user.display_name,
         role: user.role,
+        steward: user.steward,
         organisation_id: org.id,
         organisation_name: org.name,
     }))

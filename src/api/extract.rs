@@ -81,6 +81,15 @@ pub struct Paginated<T> {
     pub offset: i64,
 }
 
+/// A saved record with what looked implausible about it (never a refusal: see
+/// `domain::records::plausibility`): the record's fields plus `warnings`.
+#[derive(Debug, Serialize)]
+pub struct WithWarnings<T: Serialize> {
+    #[serde(flatten)]
+    pub value: T,
+    pub warnings: Vec<crate::domain::records::plausibility::Warning>,
+}
+
 /// The `ETag` header of a versioned record; `expected_version` reads it back from `If-Match`.
 pub fn etag(version: i64) -> (actix_web::http::header::HeaderName, String) {
     (actix_web::http::header::ETAG, format!("\"{version}\""))
@@ -100,6 +109,66 @@ pub fn expected_version(req: &HttpRequest, body_version: Option<i64>) -> AppResu
             Err(AppError::field("version", "is required: send the version you edited (If-Match or version)"))
         }
     }
+}
+
+/// A JSON body checked at the edge before any of it reaches a service or a database: a control
+/// character (NUL above all, which PostgreSQL cannot store) anywhere in it answers 422 naming
+/// the field, then the body is read into `T` (a shape mismatch answers 422 too).
+#[derive(Debug)]
+pub struct Body<T>(pub T);
+
+impl<T> Body<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Body<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Body<T> {
+    type Error = actix_web::Error;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let value = web::Json::<serde_json::Value>::from_request(req, payload);
+        Box::pin(async move {
+            let value = value.await?.into_inner();
+            let controls = crate::domain::text::controls_in_json(&value);
+            if !controls.is_empty() {
+                let fields = controls.into_iter().map(|f| (f, vec!["must not contain control characters".into()]));
+                return Err(AppError::Validation {
+                    message: "some fields are not valid".into(),
+                    fields: fields.collect(),
+                }
+                .into());
+            }
+            // The path of the first field that does not fit (an unknown choice, a string for a
+            // number) is named, like every other field problem.
+            serde_path_to_error::deserialize::<_, T>(value).map(Body).map_err(|e| {
+                let path = e.path().to_string();
+                let message = e.into_inner().to_string();
+                let mut fields = crate::error::FieldErrors::new();
+                if path != "." {
+                    fields.insert(path, vec![message.clone()]);
+                }
+                AppError::Validation {
+                    message: format!("the request body does not have the expected fields: {message}"),
+                    fields,
+                }
+                .into()
+            })
+        })
+    }
+}
+
+/// A path segment that must be a country code (anything else names nothing: 404).
+pub fn country(segment: &str) -> AppResult<crate::domain::country::CountryCode> {
+    crate::domain::country::CountryCode::parse(segment).map_err(|_| AppError::NotFound)
 }
 
 /// The extractor configurations of the app.

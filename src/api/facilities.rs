@@ -1,16 +1,17 @@
-//! `/api/v1/countries` and `/api/v1/facilities`: reference data every role reads; admins
-//! manage facilities and who controls them.
+//! `/api/v1/countries` and `/api/v1/facilities`: reference data every signed-in user reads;
+//! admins manage facilities and who controls them; the registry roles see who of their
+//! organisation is held in one.
 
-use super::extract::etag;
-use super::extract::expected_version;
-use crate::auth::CurrentUser;
-use crate::db::models::{FacilityAuthorityRow, FacilityRow};
-use crate::db::repo::{countries, facilities as repo};
+use super::extract::{etag, expected_version, Body};
+use crate::auth::permissions::{ManageFacilities, ReadRegistry};
+use crate::auth::{Can, CurrentUser};
+use crate::db::repo::countries;
 use crate::db::Pool;
-use crate::domain::role::Role;
-use crate::error::{AppError, AppResult};
+use crate::domain::ids::FacilityId;
+use crate::error::AppResult;
 use crate::http::db;
-use crate::services::registry::facilities::{self as service, AuthorityInput, FacilityInput};
+use crate::services::facilities::{self as service, AuthorityInput, FacilityInput, FacilityView};
+use crate::services::registry::summaries::{self, PersonSummary};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -21,56 +22,6 @@ use utoipa::{IntoParams, ToSchema};
 pub struct CountryView {
     pub code: String,
     pub name: String,
-}
-
-/// A period of control.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AuthorityView {
-    pub authority: String,
-    pub from_date: NaiveDate,
-    pub note: String,
-}
-
-/// A facility with its authority history and the authority in control today.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FacilityView {
-    pub id: String,
-    pub name: String,
-    pub kind: String,
-    pub country_code: String,
-    pub notes: String,
-    pub current_authority: Option<String>,
-    pub authorities: Vec<AuthorityView>,
-    pub version: i64,
-}
-
-/// Builds views of facilities with their authorities (one query for all of them).
-pub fn views(
-    conn: &mut crate::db::DbConnection,
-    rows: Vec<FacilityRow>,
-    today: chrono::NaiveDate,
-) -> AppResult<Vec<FacilityView>> {
-    let ids: Vec<String> = rows.iter().map(|f| f.id.clone()).collect();
-    let all = repo::authorities(conn, &ids)?;
-    Ok(rows
-        .into_iter()
-        .map(|f| {
-            let mine: Vec<FacilityAuthorityRow> = all.iter().filter(|a| a.facility_id == f.id).cloned().collect();
-            FacilityView {
-                current_authority: service::authority_on(&mine, today).map(|a| a.authority.clone()),
-                authorities: mine
-                    .into_iter()
-                    .map(|a| AuthorityView { authority: a.authority, from_date: a.from_date, note: a.note })
-                    .collect(),
-                id: f.id,
-                name: f.name,
-                kind: f.kind,
-                country_code: f.country_code,
-                notes: f.notes,
-                version: f.version,
-            }
-        })
-        .collect())
 }
 
 /// The reference list of countries.
@@ -85,40 +36,29 @@ pub async fn list_countries(_user: CurrentUser, pool: web::Data<Pool>) -> AppRes
 #[utoipa::path(get, path = "/api/v1/facilities", tag = "facilities", responses((status = 200, body = Vec<FacilityView>), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn list(user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
     let today = user.today();
-    let v = db(&pool, move |conn| {
-        let rows = repo::list(conn)?;
-        views(conn, rows, today)
-    })
-    .await?;
+    let v = db(&pool, move |conn| service::list(conn, today)).await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
 /// One facility.
 #[utoipa::path(get, path = "/api/v1/facilities/{id}", tag = "facilities", params(("id" = String, Path)), responses((status = 200, body = FacilityView), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(user: CurrentUser, pool: web::Data<Pool>, id: web::Path<String>) -> AppResult<HttpResponse> {
+pub async fn get(user: CurrentUser, pool: web::Data<Pool>, id: web::Path<FacilityId>) -> AppResult<HttpResponse> {
     let today = user.today();
-    let v = db(&pool, move |conn| {
-        let row = repo::find(conn, &id)?.ok_or(AppError::NotFound)?;
-        views(conn, vec![row], today)?.pop().ok_or(AppError::NotFound)
-    })
-    .await?;
+    let v = db(&pool, move |conn| service::view(conn, &id, today)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
 /// Creates a facility (admins).
-#[utoipa::path(post, path = "/api/v1/facilities", tag = "facilities", request_body = FacilityInput, responses((status = 201, body = FacilityView), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/facilities", tag = "facilities", request_body = FacilityInput, responses((status = 201, body = FacilityView), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
-    req: HttpRequest,
-    user: CurrentUser,
+    user: Can<ManageFacilities>,
     pool: web::Data<Pool>,
-    body: web::Json<FacilityInput>,
+    body: Body<FacilityInput>,
 ) -> AppResult<HttpResponse> {
-    let today = user.today();
-    user.require(&req, &[Role::Admin], "facility.create").await?;
-    let ctx = user.audit_ctx();
+    let (ctx, today) = (user.audit_ctx(), user.today());
     let v = db(&pool, move |conn| {
         let row = service::create(conn, &ctx, body.into_inner())?;
-        views(conn, vec![row], today)?.pop().ok_or(AppError::NotFound)
+        service::view(conn, &row.id, today)
     })
     .await?;
     Ok(HttpResponse::Created().json(v))
@@ -132,44 +72,38 @@ pub struct FacilityUpdate {
     pub version: Option<i64>,
 }
 
-/// Changes a facility (admins); a stale version answers 409.
+/// Changes a facility (admins); a stale version answers 409. The code cannot change.
 #[utoipa::path(patch, path = "/api/v1/facilities/{id}", tag = "facilities", params(("id" = String, Path)), request_body = FacilityUpdate, responses((status = 200, body = FacilityView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<ManageFacilities>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
-    body: web::Json<FacilityUpdate>,
+    id: web::Path<FacilityId>,
+    body: Body<FacilityUpdate>,
 ) -> AppResult<HttpResponse> {
-    let today = user.today();
-    user.require(&req, &[Role::Admin], "facility.update").await?;
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
-    let ctx = user.audit_ctx();
+    let (ctx, today) = (user.audit_ctx(), user.today());
     let v = db(&pool, move |conn| {
-        let row = service::update(conn, &ctx, &id, version, body.facility)?;
-        views(conn, vec![row], today)?.pop().ok_or(AppError::NotFound)
+        service::update(conn, &ctx, &id, version, body.facility)?;
+        service::view(conn, &id, today)
     })
     .await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
-/// Records who controls a facility from a date on (admins).
+/// Records who controls a facility from a date on (admins); everyone's re-evaluation is queued.
 #[utoipa::path(post, path = "/api/v1/facilities/{id}/authorities", tag = "facilities", params(("id" = String, Path)), request_body = AuthorityInput, responses((status = 201, body = FacilityView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn add_authority(
-    req: HttpRequest,
-    user: CurrentUser,
+    user: Can<ManageFacilities>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
-    body: web::Json<AuthorityInput>,
+    id: web::Path<FacilityId>,
+    body: Body<AuthorityInput>,
 ) -> AppResult<HttpResponse> {
-    let today = user.today();
-    user.require(&req, &[Role::Admin], "facility.authority.create").await?;
-    let ctx = user.audit_ctx();
+    let (ctx, today) = (user.audit_ctx(), user.today());
     let v = db(&pool, move |conn| {
         service::add_authority(conn, &ctx, &id, body.into_inner())?;
-        let row = repo::find(conn, &id)?.ok_or(AppError::NotFound)?;
-        views(conn, vec![row], today)?.pop().ok_or(AppError::NotFound)
+        service::view(conn, &id, today)
     })
     .await?;
     Ok(HttpResponse::Created().json(v))
@@ -184,18 +118,19 @@ pub struct AsOf {
 }
 
 /// The caller's organisation's persons held in the facility on a date.
-#[utoipa::path(get, path = "/api/v1/facilities/{id}/population", tag = "facilities", params(("id" = String, Path), AsOf), responses((status = 200, body = Vec<super::persons::PersonSummary>), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/facilities/{id}/population", tag = "facilities", params(("id" = String, Path), AsOf), responses((status = 200, body = Vec<PersonSummary>), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn population(
-    req: HttpRequest,
-    user: CurrentUser,
+    user: Can<ReadRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<FacilityId>,
     q: web::Query<AsOf>,
 ) -> AppResult<HttpResponse> {
-    let today = user.today();
-    user.require(&req, super::persons::REGISTRY_ROLES, "facility.population").await?;
-    let on = q.as_of.unwrap_or(today);
+    let on = q.as_of.unwrap_or(user.today());
     let scope = user.scope();
-    let rows = db(&pool, move |conn| service::population(conn, &scope, &id, on)).await?;
-    Ok(HttpResponse::Ok().json(rows.into_iter().map(|r| super::persons::PersonSummary::of(r, on)).collect::<Vec<_>>()))
+    let rows = db(&pool, move |conn| {
+        let rows = service::population(conn, &scope, &id, on)?;
+        summaries::of_persons(conn, &scope, rows, on)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(rows))
 }

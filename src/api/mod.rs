@@ -3,24 +3,21 @@
 
 pub mod audit;
 pub mod auth;
+pub mod eligibility;
 pub mod extract;
 pub mod facilities;
 pub mod families;
-pub mod filters;
 pub mod health;
+pub mod jobs;
 pub mod openapi;
 pub mod organisations;
 pub mod persons;
 pub mod policies;
+pub mod stewards;
 pub mod users;
 
-use crate::http::envelope::method_not_allowed;
-use actix_web::{web, Resource};
-
-/// A resource whose unknown methods answer 405 in the error envelope (not a bare 404).
-pub fn resource(path: &str) -> Resource {
-    web::resource(path).default_service(web::to(method_not_allowed))
-}
+pub use crate::http::resource;
+use actix_web::web;
 
 /// Registers every API route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -72,11 +69,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/persons/{id}/names/{name_id}").route(web::delete().to(persons::remove_name)))
         .service(resource("/api/v1/persons/{id}/nationalities").route(web::post().to(persons::add_claim)))
         .service(resource("/api/v1/persons/{id}/custody").route(web::post().to(persons::add_custody)))
+        .service(resource("/api/v1/custody-events").route(web::post().to(persons::add_group_custody)))
         .service(resource("/api/v1/nationalities/{id}").route(web::patch().to(persons::update_claim)))
         .service(resource("/api/v1/kinships").route(web::post().to(persons::link)))
         .service(resource("/api/v1/kinships/{id}").route(web::delete().to(persons::unlink)))
         .service(resource("/api/v1/policies").route(web::get().to(policies::list)))
-        .service(resource("/api/v1/policies/{country}").route(web::get().to(policies::country)))
+        .service(resource("/api/v1/policies/{country}").route(web::get().to(policies::country_versions)))
         .service(resource("/api/v1/policies/{country}/drafts").route(web::post().to(policies::create_draft)))
         .service(
             resource("/api/v1/policy-versions/{id}")
@@ -86,7 +84,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/policy-versions/{id}/publish").route(web::post().to(policies::publish)))
         .service(resource("/api/v1/policy-versions/{id}/retire").route(web::post().to(policies::retire)))
         .service(resource("/api/v1/policy-versions/{id}/simulate").route(web::post().to(policies::simulate)))
-        .service(resource("/api/v1/persons/{id}/eligibility").route(web::get().to(policies::person)))
-        .service(resource("/api/v1/families/{id}/eligibility").route(web::get().to(policies::family)))
-        .service(resource("/api/v1/eligibility/aging-out").route(web::get().to(policies::aging_out)));
+        .service(resource("/api/v1/policy-changes").route(web::get().to(policies::changes)))
+        .service(
+            resource("/api/v1/stewards").route(web::get().to(stewards::list)).route(web::post().to(stewards::grant)),
+        )
+        .service(resource("/api/v1/stewards/{user_id}").route(web::delete().to(stewards::revoke)))
+        .service(resource("/api/v1/jobs").route(web::get().to(jobs::list)))
+        .service(resource("/api/v1/jobs/{id}").route(web::get().to(jobs::get)))
+        .service(resource("/api/v1/persons/{id}/eligibility").route(web::get().to(eligibility::person)))
+        .service(resource("/api/v1/families/{id}/eligibility").route(web::get().to(eligibility::family)))
+        .service(resource("/api/v1/eligibility/aging-out").route(web::get().to(eligibility::aging_out)));
 }

@@ -1,13 +1,14 @@
 //! `/api/v1/organisations`: admins list the NGOs and create new ones.
 
-use crate::auth::CurrentUser;
+use super::extract::Body;
+use crate::auth::permissions::ManageOrganisations;
+use crate::auth::Can;
 use crate::db::models::OrganisationRow;
 use crate::db::Pool;
-use crate::domain::role::Role;
 use crate::error::AppResult;
 use crate::http::db;
 use crate::services::organisations as service;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -15,7 +16,7 @@ use utoipa::ToSchema;
 /// An organisation.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganisationView {
-    pub id: String,
+    pub id: crate::domain::ids::OrgId,
     pub name: String,
     pub created_at: NaiveDateTime,
 }
@@ -37,8 +38,7 @@ pub struct CreateOrganisationRequest {
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", responses(
     (status = 200, body = Vec<OrganisationView>),
     (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
-pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "organisation.list").await?;
+pub async fn list(_user: Can<ManageOrganisations>, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
     let rows = db(&pool, service::list).await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(OrganisationView::from).collect::<Vec<_>>()))
 }
@@ -49,12 +49,10 @@ pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) ->
     (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
     (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
-    req: HttpRequest,
-    user: CurrentUser,
+    user: Can<ManageOrganisations>,
     pool: web::Data<Pool>,
-    body: web::Json<CreateOrganisationRequest>,
+    body: Body<CreateOrganisationRequest>,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "organisation.create").await?;
     let ctx = user.audit_ctx();
     let row = db(&pool, move |conn| service::create(conn, &ctx, &body.name)).await?;
     Ok(HttpResponse::Created().json(OrganisationView::from(row)))

@@ -1,132 +1,67 @@
-//! `/api/v1/persons`, `/api/v1/nationalities`, `/api/v1/kinships`: search, read and change
-//! persons, their names, claims, custody events and kinship. Caseworkers and coordinators,
-//! own organisation only (another organisation's id answers 404).
+//! `/api/v1/persons`, `/api/v1/nationalities`, `/api/v1/kinships`, `/api/v1/custody-events`:
+//! search, read and change persons, their names, claims, custody events and kinship.
+//! Caseworkers and coordinators, own organisation only (another organisation's id answers 404).
 
-use super::extract::{etag, expected_version, PageQuery, Paginated};
-use super::filters::ListQuery;
-use crate::auth::CurrentUser;
-use crate::db::models::PersonRow;
-use crate::db::repo::registry;
+use super::extract::{etag, expected_version, Body, PageQuery, Paginated, WithWarnings};
+use crate::auth::permissions::{ReadRegistry, WriteRegistry};
+use crate::auth::Can;
 use crate::db::Pool;
-use crate::domain::partial_date::age_range;
+use crate::domain::ids::{ClaimId, KinshipId, NameId, PersonId};
 use crate::domain::person::KinshipKind;
-use crate::domain::role::Role;
+use crate::domain::records::{ClaimInput, CustodyInput, NameInput, PersonPatch};
 use crate::error::AppResult;
 use crate::http::db;
-use crate::services::registry::derived::{birth_of, whereabouts_on};
-use crate::services::registry::input::{ClaimInput, CustodyInput, NameInput, PersonCore};
+use crate::http::filters::ListQuery;
+use crate::services::registry::history::{self, ChangeView};
+use crate::services::registry::summaries::{self, PersonSummary};
 use crate::services::registry::{claims, custody, persons as service, views};
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{NaiveDate, NaiveDateTime};
-use serde::{Deserialize, Serialize};
+use chrono::NaiveDate;
+use serde::Deserialize;
 use utoipa::ToSchema;
-
-/// Who may read and change families and persons.
-pub const REGISTRY_ROLES: &[Role] = &[Role::Caseworker, Role::Coordinator];
-
-/// A person in a list.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PersonSummary {
-    pub id: String,
-    pub family_id: Option<String>,
-    pub given_name: String,
-    pub family_name: String,
-    pub sex: String,
-    pub birth_display: Option<String>,
-    pub age_range: Option<(i32, i32)>,
-    pub stateless: bool,
-    pub at_risk_of_statelessness: bool,
-    pub custody_status: String,
-    pub current_facility_id: Option<String>,
-    pub unaccompanied_minor: bool,
-    pub orphan: bool,
-    pub medical_need: bool,
-    pub disability: bool,
-    pub version: i64,
-}
-
-impl PersonSummary {
-    /// The summary with ages as of `on`.
-    pub fn of(r: PersonRow, on: NaiveDate) -> PersonSummary {
-        let birth = birth_of(&r);
-        PersonSummary {
-            birth_display: birth.map(|b| b.display()),
-            age_range: birth.map(|b| age_range(&b, on)),
-            id: r.id,
-            family_id: r.family_id,
-            given_name: r.given_name,
-            family_name: r.family_name,
-            sex: r.sex,
-            stateless: r.stateless,
-            at_risk_of_statelessness: r.at_risk,
-            custody_status: r.custody_status,
-            current_facility_id: r.current_facility_id,
-            unaccompanied_minor: r.unaccompanied_minor,
-            orphan: r.orphan,
-            medical_need: r.medical_need,
-            disability: r.disability,
-            version: r.version,
-        }
-    }
-}
 
 /// Searches the organisation's persons.
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(ListQuery), responses((status = 200, body = Paginated<PersonSummary>), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn list(
-    req: HttpRequest,
-    user: CurrentUser,
-    pool: web::Data<Pool>,
-    q: web::Query<ListQuery>,
-) -> AppResult<HttpResponse> {
+pub async fn list(user: Can<ReadRegistry>, pool: web::Data<Pool>, q: web::Query<ListQuery>) -> AppResult<HttpResponse> {
     let today = user.today();
-    user.require(&req, REGISTRY_ROLES, "person.list").await?;
+    let on = q.as_of.unwrap_or(today);
     let (filter, page) = q.parse(today)?;
-    let on = filter.as_of.unwrap_or(today);
     let scope = user.scope();
-    let (rows, total) = db(&pool, move |conn| Ok(registry::list_persons(conn, &scope, &filter, page)?)).await?;
-    let items = rows.into_iter().map(|r| PersonSummary::of(r, on)).collect();
+    let (items, total) = db(&pool, move |conn| summaries::persons_page(conn, &scope, &filter, page, on)).await?;
     Ok(HttpResponse::Ok().json(Paginated { items, total, limit: page.limit, offset: page.offset }))
 }
 
-/// One person with names, claims, custody, whereabouts and relatives.
+/// One person with names, claims, custody, whereabouts, wishes and relatives.
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = String, Path)), responses((status = 200, body = views::PersonView), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(
-    req: HttpRequest,
-    user: CurrentUser,
-    pool: web::Data<Pool>,
-    id: web::Path<String>,
-) -> AppResult<HttpResponse> {
-    let today = user.today();
-    user.require(&req, REGISTRY_ROLES, "person.read").await?;
-    let scope = user.scope();
+pub async fn get(user: Can<ReadRegistry>, pool: web::Data<Pool>, id: web::Path<PersonId>) -> AppResult<HttpResponse> {
+    let (scope, today) = (user.scope(), user.today());
     let v = db(&pool, move |conn| views::person(conn, &scope, &id, today)).await?;
     Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
-/// A person's own facts (all of them: this replaces them) and the version edited.
+/// The fields of a person to change (only those sent change; `null` clears one) and the
+/// version edited.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PersonUpdate {
     #[serde(flatten)]
-    pub core: PersonCore,
+    pub patch: PersonPatch,
     pub version: Option<i64>,
 }
 
-/// Replaces a person's own facts; a stale version answers 409 with the current version.
+/// Changes the fields sent; a stale version answers 409 with the current version.
 #[utoipa::path(patch, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = String, Path)), request_body = PersonUpdate, responses((status = 200, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
-    body: web::Json<PersonUpdate>,
+    id: web::Path<PersonId>,
+    body: Body<PersonUpdate>,
 ) -> AppResult<HttpResponse> {
-    let today = user.today();
-    user.require(&req, REGISTRY_ROLES, "person.update").await?;
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
-    let (ctx, scope) = (user.audit_ctx(), user.scope());
+    let (ctx, scope, today) = (user.audit_ctx(), user.scope(), user.today());
     let v = db(&pool, move |conn| {
-        service::update(conn, &ctx, &scope, &id, version, body.core)?;
+        service::update(conn, &ctx, &scope, &id, version, body.patch)?;
         views::person(conn, &scope, &id, today)
     })
     .await?;
@@ -141,85 +76,46 @@ pub struct AsOfQuery {
 }
 
 /// Where the person was (or is) on a date, derived from custody events.
-#[utoipa::path(get, path = "/api/v1/persons/{id}/whereabouts", tag = "persons", params(("id" = String, Path), AsOfQuery), responses((status = 200, body = crate::domain::custody::Whereabouts), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/persons/{id}/whereabouts", tag = "persons", params(("id" = String, Path), AsOfQuery), responses((status = 200, body = views::WhereaboutsView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn whereabouts(
-    req: HttpRequest,
-    user: CurrentUser,
+    user: Can<ReadRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<PersonId>,
     q: web::Query<AsOfQuery>,
 ) -> AppResult<HttpResponse> {
-    let today = user.today();
-    user.require(&req, REGISTRY_ROLES, "person.read").await?;
-    let on = q.as_of.unwrap_or(today);
+    let on = q.as_of.unwrap_or(user.today());
     let scope = user.scope();
-    let w = db(&pool, move |conn| {
-        let p = registry::find_person(conn, &scope, &id)?.ok_or(crate::error::AppError::NotFound)?;
-        Ok(whereabouts_on(&registry::custody_of(conn, &[p.id])?, on))
-    })
-    .await?;
+    let w = db(&pool, move |conn| views::whereabouts(conn, &scope, &id, on)).await?;
     Ok(HttpResponse::Ok().json(w))
-}
-
-/// One change of a record's field.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ChangeView {
-    pub entity_type: String,
-    pub entity_id: String,
-    pub field: String,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-    pub actor_id: Option<String>,
-    pub changed_at: NaiveDateTime,
-}
-
-/// Loads history rows as views.
-pub fn change_views(rows: Vec<crate::db::models::RecordChangeRow>) -> Vec<ChangeView> {
-    rows.into_iter()
-        .map(|c| ChangeView {
-            entity_type: c.entity_type,
-            entity_id: c.entity_id,
-            field: c.field,
-            old_value: c.old_value,
-            new_value: c.new_value,
-            actor_id: c.actor_id,
-            changed_at: c.changed_at,
-        })
-        .collect()
 }
 
 /// Who changed which field of this person, newest first.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/history", tag = "persons", params(("id" = String, Path), PageQuery), responses((status = 200, body = Vec<ChangeView>), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn history(
-    req: HttpRequest,
-    user: CurrentUser,
+    user: Can<ReadRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<PersonId>,
     q: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, REGISTRY_ROLES, "person.read").await?;
     let page = q.page()?;
     let scope = user.scope();
     let rows = db(&pool, move |conn| {
-        registry::find_person(conn, &scope, &id)?.ok_or(crate::error::AppError::NotFound)?;
-        Ok(registry::history(conn, &scope, None, Some(&id), page)?)
+        crate::db::repo::persons::find(conn, &scope, &id)?.ok_or(crate::error::AppError::NotFound)?;
+        history::changes(conn, &scope, None, Some(id.as_str()), page)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(change_views(rows)))
+    Ok(HttpResponse::Ok().json(rows))
 }
 
 /// Adds another name (alias, kunya, spelling, other script ...).
 #[utoipa::path(post, path = "/api/v1/persons/{id}/names", tag = "persons", params(("id" = String, Path)), request_body = NameInput, responses((status = 201, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn add_name(
-    req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
-    body: web::Json<NameInput>,
+    id: web::Path<PersonId>,
+    body: Body<NameInput>,
 ) -> AppResult<HttpResponse> {
-    let today = user.today();
-    user.require(&req, REGISTRY_ROLES, "person.update").await?;
-    let (ctx, scope) = (user.audit_ctx(), user.scope());
+    let (ctx, scope, today) = (user.audit_ctx(), user.scope(), user.today());
     let v = db(&pool, move |conn| {
         service::add_name(conn, &ctx, &scope, &id, body.into_inner())?;
         views::person(conn, &scope, &id, today)
@@ -231,12 +127,10 @@ pub async fn add_name(
 /// Removes another name (the change history keeps it).
 #[utoipa::path(delete, path = "/api/v1/persons/{id}/names/{name_id}", tag = "persons", params(("id" = String, Path), ("name_id" = String, Path)), responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn remove_name(
-    req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(PersonId, NameId)>,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, REGISTRY_ROLES, "person.update").await?;
     let (id, name_id) = path.into_inner();
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     db(&pool, move |conn| service::remove_name(conn, &ctx, &scope, &id, &name_id)).await?;
@@ -244,17 +138,14 @@ pub async fn remove_name(
 }
 
 /// Adds a nationality claim.
-#[utoipa::path(post, path = "/api/v1/persons/{id}/nationalities", tag = "persons", params(("id" = String, Path)), request_body = ClaimInput, responses((status = 201, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/persons/{id}/nationalities", tag = "persons", params(("id" = String, Path)), request_body = ClaimInput, responses((status = 201, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn add_claim(
-    req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
-    body: web::Json<ClaimInput>,
+    id: web::Path<PersonId>,
+    body: Body<ClaimInput>,
 ) -> AppResult<HttpResponse> {
-    let today = user.today();
-    user.require(&req, REGISTRY_ROLES, "nationality.create").await?;
-    let (ctx, scope) = (user.audit_ctx(), user.scope());
+    let (ctx, scope, today) = (user.audit_ctx(), user.scope(), user.today());
     let v = db(&pool, move |conn| {
         claims::add(conn, &ctx, &scope, &id, body.into_inner())?;
         views::person(conn, &scope, &id, today)
@@ -275,16 +166,14 @@ pub struct ClaimUpdate {
 #[utoipa::path(patch, path = "/api/v1/nationalities/{id}", tag = "persons", params(("id" = String, Path)), request_body = ClaimUpdate, responses((status = 200, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update_claim(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
-    body: web::Json<ClaimUpdate>,
+    id: web::Path<ClaimId>,
+    body: Body<ClaimUpdate>,
 ) -> AppResult<HttpResponse> {
-    let today = user.today();
-    user.require(&req, REGISTRY_ROLES, "nationality.update").await?;
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
-    let (ctx, scope) = (user.audit_ctx(), user.scope());
+    let (ctx, scope, today) = (user.audit_ctx(), user.scope(), user.today());
     let v = db(&pool, move |conn| {
         let claim = claims::update(conn, &ctx, &scope, &id, version, body.claim)?;
         views::person(conn, &scope, &claim.person_id, today)
@@ -293,21 +182,45 @@ pub async fn update_claim(
     Ok(HttpResponse::Ok().json(v))
 }
 
-/// Adds a custody event (admission, transfer, escape ...).
+/// Adds a custody event (admission, transfer, escape ...) to one person.
 #[utoipa::path(post, path = "/api/v1/persons/{id}/custody", tag = "persons", params(("id" = String, Path)), request_body = CustodyInput, responses((status = 201, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn add_custody(
-    req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
-    body: web::Json<CustodyInput>,
+    id: web::Path<PersonId>,
+    body: Body<CustodyInput>,
 ) -> AppResult<HttpResponse> {
-    let today = user.today();
-    user.require(&req, REGISTRY_ROLES, "custody.create").await?;
-    let (ctx, scope) = (user.audit_ctx(), user.scope());
+    let (ctx, scope, today) = (user.audit_ctx(), user.scope(), user.today());
     let v = db(&pool, move |conn| {
-        custody::add(conn, &ctx, &scope, &id, body.into_inner())?;
-        views::person(conn, &scope, &id, today)
+        let (_, warnings) = custody::add(conn, &ctx, &scope, std::slice::from_ref(&id), body.into_inner())?;
+        Ok(WithWarnings { value: views::person(conn, &scope, &id, today)?, warnings })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(v))
+}
+
+/// One custody event for several persons moved together (a mother and her children).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct GroupCustodyInput {
+    /// 1 to 50 persons of the organisation.
+    pub person_ids: Vec<PersonId>,
+    #[serde(flatten)]
+    pub event: CustodyInput,
+}
+
+/// Records the same event for several persons at once: all or nothing.
+#[utoipa::path(post, path = "/api/v1/custody-events", tag = "persons", request_body = GroupCustodyInput, responses((status = 201, body = Vec<views::PersonView>), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn add_group_custody(
+    user: Can<WriteRegistry>,
+    pool: web::Data<Pool>,
+    body: Body<GroupCustodyInput>,
+) -> AppResult<HttpResponse> {
+    let (ctx, scope, today) = (user.audit_ctx(), user.scope(), user.today());
+    let body = body.into_inner();
+    let v = db(&pool, move |conn| {
+        custody::add(conn, &ctx, &scope, &body.person_ids, body.event)?;
+        let rows = crate::db::repo::persons::by_ids(conn, &scope, &body.person_ids)?;
+        views::persons(conn, &scope, rows, today)
     })
     .await?;
     Ok(HttpResponse::Created().json(v))
@@ -316,25 +229,25 @@ pub async fn add_custody(
 /// A kinship link: "person is <kind> relative".
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct KinshipInput {
-    pub person_id: String,
+    pub person_id: PersonId,
     pub kind: KinshipKind,
-    pub relative_id: String,
+    pub relative_id: PersonId,
 }
 
-/// Links two persons of the organisation (they may be in different families).
+/// Links two persons of the organisation (they may be in different families and facilities).
 #[utoipa::path(post, path = "/api/v1/kinships", tag = "persons", request_body = KinshipInput, responses((status = 201, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn link(
-    req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    body: web::Json<KinshipInput>,
+    body: Body<KinshipInput>,
 ) -> AppResult<HttpResponse> {
-    let today = user.today();
-    user.require(&req, REGISTRY_ROLES, "kinship.create").await?;
-    let (ctx, scope) = (user.audit_ctx(), user.scope());
+    let (ctx, scope, today) = (user.audit_ctx(), user.scope(), user.today());
     let v = db(&pool, move |conn| {
-        service::link(conn, &ctx, &scope, &body.person_id, &body.relative_id, body.kind)?;
-        views::person(conn, &scope, &body.person_id, today)
+        let (_, warning) = service::link(conn, &ctx, &scope, &body.person_id, &body.relative_id, body.kind)?;
+        Ok(WithWarnings {
+            value: views::person(conn, &scope, &body.person_id, today)?,
+            warnings: warning.into_iter().collect(),
+        })
     })
     .await?;
     Ok(HttpResponse::Created().json(v))
@@ -343,12 +256,10 @@ pub async fn link(
 /// Removes a kinship link (the change history keeps it).
 #[utoipa::path(delete, path = "/api/v1/kinships/{id}", tag = "persons", params(("id" = String, Path)), responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn unlink(
-    req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<KinshipId>,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, REGISTRY_ROLES, "kinship.delete").await?;
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     db(&pool, move |conn| service::unlink(conn, &ctx, &scope, &id)).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -1,11 +1,15 @@
 //! `/api/v1/users`: admins manage the accounts of their own organisation. Another
 //! organisation's user answers 404, exactly like a user that does not exist.
 
+use super::extract::Body;
 use super::extract::{etag, expected_version, PageQuery, Paginated};
-use crate::auth::CurrentUser;
+use crate::auth::current_user::refuse;
+use crate::auth::permissions::ManageUsers;
+use crate::auth::Can;
 use crate::db::models::UserRow;
 use crate::db::repo::users as repo;
 use crate::db::Pool;
+use crate::domain::ids::{OrgId, UserId};
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::http::db;
@@ -19,8 +23,8 @@ use utoipa::ToSchema;
 /// A user as shown to admins (never the password hash).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
-    pub id: String,
-    pub organisation_id: String,
+    pub id: UserId,
+    pub organisation_id: OrgId,
     pub email: String,
     pub display_name: String,
     pub role: Role,
@@ -36,7 +40,7 @@ impl TryFrom<UserRow> for UserView {
     type Error = AppError;
     fn try_from(u: UserRow) -> AppResult<UserView> {
         Ok(UserView {
-            role: u.role.parse().map_err(|e: String| AppError::Internal(anyhow::anyhow!(e)))?,
+            role: u.role,
             disabled: u.disabled_at.is_some(),
             id: u.id,
             organisation_id: u.organisation_id,
@@ -88,13 +92,7 @@ pub struct UpdateUserRequest {
     (status = 200, body = Paginated<UserView>),
     (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
     (status = 422, body = crate::error::ErrorBody)))]
-pub async fn list(
-    req: HttpRequest,
-    user: CurrentUser,
-    pool: web::Data<Pool>,
-    q: web::Query<PageQuery>,
-) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "user.list").await?;
+pub async fn list(user: Can<ManageUsers>, pool: web::Data<Pool>, q: web::Query<PageQuery>) -> AppResult<HttpResponse> {
     let page = q.page()?;
     let scope = user.scope();
     let (rows, total) = db(&pool, move |conn| Ok(repo::list(conn, &scope, page)?)).await?;
@@ -109,14 +107,13 @@ pub async fn list(
     (status = 422, description = "invalid fields, or the email is taken", body = crate::error::ErrorBody)))]
 pub async fn create(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<ManageUsers>,
     pool: web::Data<Pool>,
-    body: web::Json<CreateUserRequest>,
+    body: Body<CreateUserRequest>,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "user.create").await?;
     let body = body.into_inner();
-    if body.organisation_id.as_deref().is_some_and(|o| o != user.organisation_id) {
-        return user.deny(&req, "user.create.other_organisation").await.map(|_| HttpResponse::Forbidden().finish());
+    if body.organisation_id.as_deref().is_some_and(|o| o != user.organisation_id.as_str()) {
+        refuse(&req, &user, "user.create.other_organisation").await?;
     }
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     let new = NewUser { email: body.email, display_name: body.display_name, role: body.role, password: body.password };
@@ -133,13 +130,7 @@ pub async fn create(
     (status = 200, body = UserView),
     (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
     (status = 404, description = "no such user in your organisation", body = crate::error::ErrorBody)))]
-pub async fn get(
-    req: HttpRequest,
-    user: CurrentUser,
-    pool: web::Data<Pool>,
-    id: web::Path<String>,
-) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "user.read").await?;
+pub async fn get(user: Can<ManageUsers>, pool: web::Data<Pool>, id: web::Path<UserId>) -> AppResult<HttpResponse> {
     let scope = user.scope();
     let row = db(&pool, move |conn| repo::find(conn, &scope, &id)?.ok_or(AppError::NotFound)).await?;
     let view = UserView::try_from(row)?;
@@ -156,15 +147,14 @@ pub async fn get(
     (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<ManageUsers>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
-    body: web::Json<UpdateUserRequest>,
+    id: web::Path<UserId>,
+    body: Body<UpdateUserRequest>,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "user.update").await?;
     let body = body.into_inner();
-    if body.organisation_id.as_deref().is_some_and(|o| o != user.organisation_id) {
-        return user.deny(&req, "user.update.organisation").await.map(|_| HttpResponse::Forbidden().finish());
+    if body.organisation_id.as_deref().is_some_and(|o| o != user.organisation_id.as_str()) {
+        refuse(&req, &user, "user.update.organisation").await?;
     }
     let version = expected_version(&req, body.version)?;
     let patch = UserPatch {

@@ -1,26 +1,31 @@
-//! The `CurrentUser` extractor: authenticates the request by its session cookie and carries the
-//! user's organisation scope and role. Role checks that fail are audited.
+//! The signed-in user of a request, and `Can<P>`, the extractor that lets a handler act only
+//! when the permission table allows it. The session is resolved once per request by the guard
+//! middleware (`auth::guard`), which refuses any request without one outside the public paths;
+//! extractors read the user it stored. A refused permission is audited and answers 403.
 
-use super::SESSION_COOKIE;
+use super::permissions::{allows, OrgRecords, Permission};
+use super::scope::OrgScope;
 use crate::clock::Clock;
-use crate::db::repo::OrgScope;
+use crate::domain::ids::{OrgId, UserId};
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::http::{clock_of, db, pool_of, request_id, settings_of};
+use crate::http::{db, pool_of};
 use crate::services::audit::{self, AuditCtx};
-use crate::services::sessions;
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
+use std::marker::PhantomData;
 
 /// The authenticated user of this request.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
-    pub id: String,
-    pub organisation_id: String,
+    pub id: UserId,
+    pub organisation_id: OrgId,
     pub email: String,
     pub display_name: String,
     pub role: Role,
+    /// Holds the deployment-level policy stewardship grant.
+    pub steward: bool,
     pub session_id: String,
     pub request_id: String,
     /// The server's clock: "now" for this user's requests.
@@ -28,16 +33,11 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    /// The scope every query for this user's records must carry.
-    pub fn scope(&self) -> OrgScope {
-        OrgScope::new(self.organisation_id.clone())
-    }
-
     /// The audit context of this user's actions.
     pub fn audit_ctx(&self) -> AuditCtx {
         AuditCtx {
-            actor_id: Some(self.id.clone()),
-            organisation_id: Some(self.organisation_id.clone()),
+            actor_id: Some(self.id.to_string()),
+            organisation_id: Some(self.organisation_id.to_string()),
             request_id: self.request_id.clone(),
             clock: self.clock.clone(),
         }
@@ -48,56 +48,89 @@ impl CurrentUser {
         self.clock.today()
     }
 
-    /// Refuses (403, audited as `access.denied`) unless the user has one of `roles`.
-    pub async fn require(&self, req: &HttpRequest, roles: &[Role], action: &str) -> Result<(), AppError> {
-        if roles.contains(&self.role) {
-            return Ok(());
-        }
-        self.deny(req, action).await
+    /// Whether the permission table allows this user `P`'s action (for showing links).
+    pub fn may<P: Permission>(&self) -> bool {
+        allows(self.role, self.steward, P::ACTION)
     }
 
-    /// Records a refused action and answers 403.
-    pub async fn deny(&self, req: &HttpRequest, action: &str) -> Result<(), AppError> {
-        let ctx = self.audit_ctx();
-        let action = action.to_string();
-        let pool = pool_of(req)?;
-        db(&pool, move |conn| audit::record_alone(conn, &ctx, "access.denied", Some(("action", &action)), "denied"))
-            .await?;
-        Err(AppError::Forbidden)
+    /// The organisation scope, when this user may read its records (e.g. to show names in a
+    /// simulation next to counts everyone may see).
+    pub fn registry_scope(&self) -> Option<OrgScope> {
+        allows(self.role, self.steward, super::permissions::Action::ReadRegistry)
+            .then(|| OrgScope::new(self.organisation_id.clone()))
+    }
+
+    /// Whether the table allows an action (for templates and read models).
+    pub fn may_do(&self, action: super::permissions::Action) -> bool {
+        allows(self.role, self.steward, action)
     }
 }
 
 impl FromRequest for CurrentUser {
     type Error = AppError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(req.extensions().get::<CurrentUser>().cloned().ok_or(AppError::Unauthenticated))
+    }
+}
+
+/// A signed-in user allowed `P`'s action. Only permissions over an organisation's records
+/// (`OrgRecords`) offer [`Can::scope`].
+#[derive(Debug, Clone)]
+pub struct Can<P: Permission> {
+    user: CurrentUser,
+    _permission: PhantomData<P>,
+}
+
+impl<P: Permission> std::ops::Deref for Can<P> {
+    type Target = CurrentUser;
+    fn deref(&self) -> &CurrentUser {
+        &self.user
+    }
+}
+
+impl<P: Permission> Can<P> {
+    /// The user.
+    pub fn user(&self) -> &CurrentUser {
+        &self.user
+    }
+}
+
+impl<P: OrgRecords> Can<P> {
+    /// The scope every query for this user's organisation's records carries.
+    pub fn scope(&self) -> OrgScope {
+        OrgScope::new(self.user.organisation_id.clone())
+    }
+}
+
+impl<P: Permission + 'static> FromRequest for Can<P> {
+    type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+        let user = req.extensions().get::<CurrentUser>().cloned();
         let pool = pool_of(req);
-        let settings = settings_of(req);
-        let rid = request_id(req);
-        let clock = clock_of(req);
         Box::pin(async move {
-            let clock = clock?;
-            let at = clock.now();
-            let token = token.filter(|t| !t.is_empty()).ok_or(AppError::Unauthenticated)?;
-            let (pool, settings) = (pool?, settings?);
-            let found = db(&pool, move |conn| Ok(sessions::resolve(conn, &settings, &token, at)?)).await?;
-            let (session, user) = found.ok_or(AppError::Unauthenticated)?;
-            let role = user
-                .role
-                .parse::<Role>()
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("stored role is invalid: {e}")))?;
-            Ok(CurrentUser {
-                id: user.id,
-                organisation_id: user.organisation_id,
-                email: user.email,
-                display_name: user.display_name,
-                role,
-                session_id: session.id,
-                request_id: rid,
-                clock,
-            })
+            let user = user.ok_or(AppError::Unauthenticated)?;
+            if allows(user.role, user.steward, P::ACTION) {
+                return Ok(Can { user, _permission: PhantomData });
+            }
+            deny(&user, pool?, P::ACTION.name()).await
         })
     }
+}
+
+/// Records a refused action (`access.denied`) and answers 403.
+async fn deny<T>(user: &CurrentUser, pool: actix_web::web::Data<crate::db::Pool>, action: &str) -> Result<T, AppError> {
+    let ctx = user.audit_ctx();
+    let action = action.to_string();
+    db(&pool, move |conn| audit::record_alone(conn, &ctx, "access.denied", Some(("action", &action)), "denied"))
+        .await?;
+    Err(AppError::Forbidden)
+}
+
+/// Records a refusal decided by a handler (e.g. acting on another organisation's user).
+pub async fn refuse(req: &HttpRequest, user: &CurrentUser, action: &str) -> Result<(), AppError> {
+    deny(user, pool_of(req)?, action).await
 }

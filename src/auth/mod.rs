@@ -1,12 +1,16 @@
-//! Authentication and authorisation: password hashing, session tokens, the `CurrentUser`
-//! extractor and role checks. Deny by default: a handler without `CurrentUser` is public, and
-//! only `/healthz`, `/readyz`, the login endpoints, static assets and the API docs are.
+//! Authentication and authorisation: password hashing, session tokens, the guard that denies
+//! every request without a session outside a short list of public paths, the permission table,
+//! the `Can<P>` extractor, and the organisation scope that only these can make.
 
 pub mod current_user;
+pub mod guard;
 pub mod password;
+pub mod permissions;
+pub mod scope;
 pub mod token;
 
-pub use current_user::CurrentUser;
+pub use current_user::{Can, CurrentUser};
+pub use scope::OrgScope;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "homeward_session";

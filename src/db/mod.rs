@@ -4,6 +4,7 @@
 pub mod models;
 pub mod repo;
 pub mod schema;
+pub mod sql_types;
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
@@ -117,6 +118,25 @@ pub fn migrate(conn: &mut DbConnection) -> anyhow::Result<usize> {
     }
     .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
     Ok(applied.len())
+}
+
+/// Applies the next pending migration only, if any, and names it (for tests that upgrade a
+/// database made with an older schema).
+pub fn migrate_one(conn: &mut DbConnection) -> anyhow::Result<Option<String>> {
+    let pending = match conn {
+        DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS),
+        DbConnection::Pg(c) => c.has_pending_migration(POSTGRES_MIGRATIONS),
+    }
+    .map_err(|e| anyhow::anyhow!("migration check failed: {e}"))?;
+    if !pending {
+        return Ok(None);
+    }
+    let version = match conn {
+        DbConnection::Sqlite(c) => c.run_next_migration(SQLITE_MIGRATIONS),
+        DbConnection::Pg(c) => c.run_next_migration(POSTGRES_MIGRATIONS),
+    }
+    .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    Ok(Some(version.to_string()))
 }
 
 /// Runs `f` in a write transaction, committing on `Ok` and rolling back on `Err` or panic.

@@ -73,6 +73,7 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::table! {
     facilities (id) {
         id -> Text,
+        code -> Text,
         name -> Text,
         kind -> Text,
         country_code -> Text,
@@ -114,28 +115,14 @@ diesel::table! {
         given_name -> Text,
         family_name -> Text,
         sex -> Text,
-        birth_year -> Nullable<Integer>,
-        birth_month -> Nullable<Integer>,
-        birth_day -> Nullable<Integer>,
-        birth_margin -> Integer,
         birth_earliest -> Nullable<Date>,
         birth_latest -> Nullable<Date>,
         place_of_birth -> Text,
-        left_home -> Nullable<Text>,
+        left_home_earliest -> Nullable<Date>,
+        left_home_latest -> Nullable<Date>,
         left_home_age -> Nullable<Integer>,
-        wish -> Text,
-        wish_recorded_on -> Nullable<Date>,
-        unaccompanied_minor -> Bool,
-        orphan -> Bool,
-        medical_need -> Bool,
-        disability -> Bool,
         date_of_death -> Nullable<Date>,
         notes -> Text,
-        search_key -> Text,
-        stateless -> Bool,
-        at_risk -> Bool,
-        custody_status -> Text,
-        current_facility_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
@@ -143,9 +130,42 @@ diesel::table! {
 }
 
 diesel::table! {
+    person_derived (person_id) {
+        person_id -> Text,
+        organisation_id -> Text,
+        search_key -> Text,
+        stateless -> Bool,
+        at_risk -> Bool,
+        custody_status -> Text,
+        current_facility_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    person_flags (person_id, flag) {
+        person_id -> Text,
+        organisation_id -> Text,
+        flag -> Text,
+    }
+}
+
+diesel::table! {
+    person_wishes (id) {
+        id -> Text,
+        person_id -> Text,
+        organisation_id -> Text,
+        wish -> Text,
+        recorded_on -> Nullable<Date>,
+        recorded_at -> Timestamp,
+        actor_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     person_names (id) {
         id -> Text,
         person_id -> Text,
+        organisation_id -> Text,
         kind -> Text,
         script -> Text,
         name -> Text,
@@ -168,10 +188,12 @@ diesel::table! {
     nationality_claims (id) {
         id -> Text,
         person_id -> Text,
+        organisation_id -> Text,
         country_code -> Text,
         status -> Text,
         basis -> Text,
-        decision_date -> Nullable<Date>,
+        decision_earliest -> Nullable<Date>,
+        decision_latest -> Nullable<Date>,
         legal_note -> Text,
         source -> Text,
         created_at -> Timestamp,
@@ -184,13 +206,11 @@ diesel::table! {
     custody_events (id) {
         id -> Text,
         person_id -> Text,
+        organisation_id -> Text,
         kind -> Text,
         facility_id -> Nullable<Text>,
-        event_year -> Integer,
-        event_month -> Nullable<Integer>,
-        event_day -> Nullable<Integer>,
-        event_margin -> Integer,
         event_earliest -> Date,
+        event_latest -> Date,
         note -> Text,
         created_at -> Timestamp,
     }
@@ -252,7 +272,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    policy_stewards (user_id) {
+        user_id -> Text,
+        granted_by -> Nullable<Text>,
+        granted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        kind -> Text,
+        status -> Text,
+        dedupe_key -> Nullable<Text>,
+        reason -> Text,
+        done_count -> BigInt,
+        total_count -> BigInt,
+        attempts -> Integer,
+        error -> Nullable<Text>,
+        requested_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        heartbeat_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(persons -> families (family_id));
+diesel::joinable!(person_derived -> persons (person_id));
+diesel::joinable!(kinships -> persons (person_id));
+diesel::joinable!(eligibility_results -> persons (person_id));
+diesel::joinable!(policy_stewards -> users (user_id));
 diesel::joinable!(person_names -> persons (person_id));
 diesel::joinable!(nationality_claims -> persons (person_id));
 diesel::joinable!(custody_events -> persons (person_id));
@@ -269,6 +320,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     facility_authorities,
     families,
     persons,
+    person_derived,
+    person_flags,
+    person_wishes,
     person_names,
     kinships,
     nationality_claims,
@@ -276,4 +330,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     record_changes,
     policy_versions,
     eligibility_results,
+    policy_stewards,
+    jobs,
 );

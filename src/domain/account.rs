@@ -14,9 +14,8 @@ pub const PASSWORD_MAX_CHARS: usize = 256;
 static COMMON: OnceLock<HashSet<&'static str>> = OnceLock::new();
 
 fn common_passwords() -> &'static HashSet<&'static str> {
-    COMMON.get_or_init(|| {
-        include_str!("../auth/common_passwords.txt").lines().map(str::trim).filter(|l| !l.is_empty()).collect()
-    })
+    COMMON
+        .get_or_init(|| include_str!("common_passwords.txt").lines().map(str::trim).filter(|l| !l.is_empty()).collect())
 }
 
 /// Checks a new password; the error says what is wrong, in words a user understands.
@@ -48,17 +47,7 @@ pub fn normalise_email(email: &str) -> String {
 
 /// A display name: trimmed, 1 to 200 characters, any script.
 pub fn check_display_name(name: &str) -> Result<String, String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err("is required".into());
-    }
-    if name.chars().count() > 200 {
-        return Err("must be at most 200 characters".into());
-    }
-    if name.chars().any(char::is_control) {
-        return Err("must not contain control characters".into());
-    }
-    Ok(name.to_string())
+    crate::domain::text::check_name(name)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Custody events and whereabouts. Where a person is, now or on any past date, is derived from
 //! their events: never stored on its own, so it cannot drift from the history.
 
+use crate::domain::ids::FacilityId;
 use crate::domain::partial_date::PartialDate;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -27,11 +28,38 @@ impl CustodyKind {
     }
 }
 
+/// Where a person stands: held in a facility, or out of custody one way or another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CustodyStatus {
+    Held,
+    Escaped,
+    Released,
+    Repatriated,
+    Dead,
+    /// No custody event recorded (by that date).
+    Unknown,
+}
+crate::string_enum!(CustodyStatus { Held => "held", Escaped => "escaped", Released => "released", Repatriated => "repatriated", Dead => "dead", Unknown => "unknown" });
+
+impl CustodyKind {
+    /// The status an event of this kind leaves the person in.
+    pub fn status_after(self) -> CustodyStatus {
+        match self {
+            CustodyKind::Admitted | CustodyKind::Transferred | CustodyKind::Recaptured => CustodyStatus::Held,
+            CustodyKind::Escaped => CustodyStatus::Escaped,
+            CustodyKind::Released => CustodyStatus::Released,
+            CustodyKind::Repatriated => CustodyStatus::Repatriated,
+            CustodyKind::Died => CustodyStatus::Dead,
+        }
+    }
+}
+
 /// One event as the derivation needs it.
 #[derive(Debug, Clone)]
 pub struct Event {
     pub kind: CustodyKind,
-    pub facility_id: Option<String>,
+    pub facility_id: Option<FacilityId>,
     pub date: PartialDate,
     /// Tie-breaker for events on the same (partial) date: the order they were recorded in.
     pub recorded_order: i64,
@@ -40,10 +68,9 @@ pub struct Event {
 /// Where a person is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Whereabouts {
-    /// `held`, `escaped`, `released`, `repatriated`, `dead` or `unknown`.
-    pub status: String,
+    pub status: CustodyStatus,
     /// The facility, when held.
-    pub facility_id: Option<String>,
+    pub facility_id: Option<FacilityId>,
     /// The date of the event that put them there.
     pub since: Option<PartialDate>,
 }
@@ -54,17 +81,11 @@ pub fn whereabouts(events: &[Event], on: NaiveDate) -> Whereabouts {
     let mut sorted: Vec<&Event> = events.iter().filter(|e| e.date.earliest() <= on).collect();
     sorted.sort_by_key(|e| (e.date.earliest(), e.recorded_order));
     match sorted.last() {
-        None => Whereabouts { status: "unknown".into(), facility_id: None, since: None },
+        None => Whereabouts { status: CustodyStatus::Unknown, facility_id: None, since: None },
         Some(e) => {
-            let status = match e.kind {
-                CustodyKind::Admitted | CustodyKind::Transferred | CustodyKind::Recaptured => "held",
-                CustodyKind::Escaped => "escaped",
-                CustodyKind::Released => "released",
-                CustodyKind::Repatriated => "repatriated",
-                CustodyKind::Died => "dead",
-            };
-            let facility_id = if status == "held" { e.facility_id.clone() } else { None };
-            Whereabouts { status: status.into(), facility_id, since: Some(e.date) }
+            let status = e.kind.status_after();
+            let facility_id = if status == CustodyStatus::Held { e.facility_id.clone() } else { None };
+            Whereabouts { status, facility_id, since: Some(e.date) }
         }
     }
 }
@@ -73,10 +94,14 @@ pub fn whereabouts(events: &[Event], on: NaiveDate) -> Whereabouts {
 mod tests {
     use super::*;
 
-    fn ev(kind: CustodyKind, facility: Option<&str>, y: i32, m: u32, order: i64) -> Event {
+    fn fid(n: u8) -> FacilityId {
+        FacilityId::parse(&format!("00000000-0000-4000-8000-0000000000{n:02}")).expect("id")
+    }
+
+    fn ev(kind: CustodyKind, facility: Option<FacilityId>, y: i32, m: u32, order: i64) -> Event {
         Event {
             kind,
-            facility_id: facility.map(str::to_string),
+            facility_id: facility,
             date: PartialDate::new(y, Some(m), None, 0).expect("date"),
             recorded_order: order,
         }
@@ -89,21 +114,21 @@ mod tests {
     #[test]
     fn whereabouts_follow_admission_transfer_and_escape() {
         let events = vec![
-            ev(CustodyKind::Admitted, Some("hol"), 2019, 3, 1),
-            ev(CustodyKind::Transferred, Some("roj"), 2021, 6, 2),
+            ev(CustodyKind::Admitted, Some(fid(1)), 2019, 3, 1),
+            ev(CustodyKind::Transferred, Some(fid(2)), 2021, 6, 2),
             ev(CustodyKind::Escaped, None, 2026, 1, 3),
         ];
-        assert_eq!(whereabouts(&events, on(2018, 1, 1)).status, "unknown");
-        assert_eq!(whereabouts(&events, on(2020, 1, 1)).facility_id.as_deref(), Some("hol"));
-        assert_eq!(whereabouts(&events, on(2022, 1, 1)).facility_id.as_deref(), Some("roj"));
+        assert_eq!(whereabouts(&events, on(2018, 1, 1)).status, CustodyStatus::Unknown);
+        assert_eq!(whereabouts(&events, on(2020, 1, 1)).facility_id, Some(fid(1)));
+        assert_eq!(whereabouts(&events, on(2022, 1, 1)).facility_id, Some(fid(2)));
         let now = whereabouts(&events, on(2026, 2, 1));
-        assert_eq!((now.status.as_str(), now.facility_id), ("escaped", None));
+        assert_eq!((now.status, now.facility_id), (CustodyStatus::Escaped, None));
     }
 
     #[test]
     fn recording_order_breaks_ties_on_the_same_date() {
         let events =
-            vec![ev(CustodyKind::Escaped, None, 2019, 10, 2), ev(CustodyKind::Admitted, Some("ain-issa"), 2019, 10, 1)];
-        assert_eq!(whereabouts(&events, on(2019, 11, 1)).status, "escaped");
+            vec![ev(CustodyKind::Escaped, None, 2019, 10, 2), ev(CustodyKind::Admitted, Some(fid(3)), 2019, 10, 1)];
+        assert_eq!(whereabouts(&events, on(2019, 11, 1)).status, CustodyStatus::Escaped);
     }
 }

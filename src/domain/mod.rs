@@ -2,11 +2,18 @@
 
 pub mod account;
 pub mod audit_chain;
+pub mod country;
 pub mod custody;
-pub mod enums;
+pub mod facility;
+pub mod ids;
+pub mod job;
 pub mod names;
 pub mod nationality;
 pub mod partial_date;
 pub mod person;
 pub mod policy;
+pub mod problems;
+pub mod records;
 pub mod role;
+pub mod string_enum;
+pub mod text;

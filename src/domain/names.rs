@@ -2,6 +2,7 @@
 //! or without accents and Arabic diacritics. A search key folds those differences away so that
 //! "Zaynab", "ZAYNAB", "Zaynab" with an accent, and "زَيْنَب" / "زينب" are found alike.
 
+use crate::domain::person::Script;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -11,6 +12,9 @@ pub fn search_key(s: &str) -> String {
     let folded: String = s
         .nfkd()
         .filter(|c| !is_combining_mark(*c))
+        // Zero-width and other invisible characters must not split a word: "Fa\u{200B}tima" is
+        // found by "fatima".
+        .filter(|c| !crate::domain::text::is_invisible(*c))
         .flat_map(char::to_lowercase)
         .filter_map(|c| match c {
             // Alef variants (decomposition already removes hamza/madda marks) and alef wasla.
@@ -27,7 +31,7 @@ pub fn search_key(s: &str) -> String {
 }
 
 /// The script a name is mostly written in.
-pub fn detect_script(s: &str) -> &'static str {
+pub fn detect_script(s: &str) -> Script {
     let (mut latin, mut arabic, mut cyrillic) = (0, 0, 0);
     for c in s.chars() {
         match c as u32 {
@@ -38,19 +42,20 @@ pub fn detect_script(s: &str) -> &'static str {
         }
     }
     if arabic >= latin.max(cyrillic) && arabic > 0 {
-        "arabic"
+        Script::Arabic
     } else if cyrillic > latin {
-        "cyrillic"
+        Script::Cyrillic
     } else if latin > 0 {
-        "latin"
+        Script::Latin
     } else {
-        "other"
+        Script::Other
     }
 }
 
-/// Checks a name: trimmed, 1 to 200 characters, any script, no control characters.
+/// Checks a name: NFC, trimmed, 1 to 200 characters, any script, nothing hidden (see
+/// `domain::text::check_name`).
 pub fn check_name(s: &str) -> Result<String, String> {
-    crate::domain::account::check_display_name(s)
+    crate::domain::text::check_name(s)
 }
 
 #[cfg(test)]
@@ -80,8 +85,14 @@ mod tests {
 
     #[test]
     fn scripts_are_detected() {
-        assert_eq!(detect_script("Zaynab"), "latin");
-        assert_eq!(detect_script("زينب"), "arabic");
-        assert_eq!(detect_script("Зайнаб"), "cyrillic");
+        assert_eq!(detect_script("Zaynab"), Script::Latin);
+        assert_eq!(detect_script("زينب"), Script::Arabic);
+        assert_eq!(detect_script("Зайнаб"), Script::Cyrillic);
+    }
+
+    #[test]
+    fn zero_width_characters_do_not_hide_a_name_from_search() {
+        assert_eq!(search_key("Fa\u{200B}ti\u{200D}ma"), "fatima");
+        assert_eq!(search_key("فا\u{200C}طمة"), search_key("فاطمة"));
     }
 }

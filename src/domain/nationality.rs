@@ -35,6 +35,9 @@ crate::string_enum!(ClaimStatus { Claimed => "claimed", Unverified => "unverifie
 crate::string_enum!(ClaimBasis { Birth => "birth", Descent => "descent", Marriage => "marriage", Naturalisation => "naturalisation", Unknown => "unknown" });
 
 impl ClaimStatus {
+    /// The statuses that are still a route home.
+    pub const LIVE: &'static [ClaimStatus] = &[ClaimStatus::Claimed, ClaimStatus::Unverified, ClaimStatus::Verified];
+
     /// Still a route home (not denied, not revoked).
     pub fn is_live(self) -> bool {
         matches!(self, ClaimStatus::Claimed | ClaimStatus::Unverified | ClaimStatus::Verified)

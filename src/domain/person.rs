@@ -79,3 +79,15 @@ impl KinshipKind {
         }
     }
 }
+
+/// Facts about a person that caseworkers tick: a set that can grow without a schema change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonFlag {
+    /// A child without a parent or guardian in custody with them.
+    UnaccompaniedMinor,
+    Orphan,
+    MedicalNeed,
+    Disability,
+}
+crate::string_enum!(PersonFlag { UnaccompaniedMinor => "unaccompanied_minor", Orphan => "orphan", MedicalNeed => "medical_need", Disability => "disability" });

@@ -2,6 +2,7 @@
 //! work off the actix workers, and the middlewares (security headers, CSRF, error envelope).
 
 pub mod envelope;
+pub mod filters;
 pub mod security;
 pub mod spans;
 
@@ -64,4 +65,9 @@ pub fn settings_of(req: &HttpRequest) -> AppResult<web::Data<Settings>> {
 /// True for paths answered with JSON; the rest are HTML pages.
 pub fn is_api_path(path: &str) -> bool {
     path.starts_with("/api/") || path == "/api" || path == "/healthz" || path == "/readyz"
+}
+
+/// A resource whose unknown methods answer 405 in the error envelope (not a bare 404).
+pub fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(envelope::method_not_allowed))
 }

@@ -37,15 +37,15 @@ pub fn login(conn: &mut DbConnection, settings: &Settings, attempt: LoginAttempt
     let stored_hash = user.as_ref().map(|u| u.password_hash.as_str()).unwrap_or_else(|| password::dummy_hash());
     let password_ok = password::verify(&attempt.password, stored_hash);
     if let Some(u) = &user {
-        ctx.actor_id = Some(u.id.clone());
-        ctx.organisation_id = Some(u.organisation_id.clone());
+        ctx.actor_id = Some(u.id.to_string());
+        ctx.organisation_id = Some(u.organisation_id.to_string());
     }
 
     match user {
         Some(user) if password_ok && user.disabled_at.is_none() => write_tx(conn, |conn| {
             let token = crate::services::sessions::create(conn, settings, &user.id, ctx.now())?;
             login_failures::clear_account(conn, &account_key)?;
-            audit::record(conn, &ctx, "auth.login", Some(("user", &user.id)), "success")?;
+            audit::record(conn, &ctx, "auth.login", Some(("user", user.id.as_str())), "success")?;
             Ok((token, user))
         }),
         user => {

@@ -3,7 +3,7 @@
 //! keeps a guessable password. Every name here is invented.
 
 use crate::clock::Clock;
-use crate::db::repo::{users, OrgScope};
+use crate::db::repo::users;
 use crate::db::DbConnection;
 use crate::domain::role::Role;
 use crate::error::AppResult;
@@ -24,8 +24,7 @@ pub struct DemoLogin {
 /// Creates (or resets) the demo organisation and users; returns their logins.
 pub fn load(conn: &mut DbConnection, clock: &Clock) -> AppResult<Vec<DemoLogin>> {
     let ctx = AuditCtx::cli("serve --demo", clock);
-    let org = organisations::find_or_create(conn, &ctx, DEMO_ORG)?;
-    let scope = OrgScope::new(org.id.clone());
+    let (_, scope) = organisations::operator_scope(conn, &ctx, DEMO_ORG)?;
     let people = [
         (Role::Admin, "admin@demo.homeward.test", "Demo Admin (Nadia Faroukh)"),
         (Role::Coordinator, "coordinator@demo.homeward.test", "Demo Coordinator (Lena Marchetti)"),
@@ -39,7 +38,7 @@ pub fn load(conn: &mut DbConnection, clock: &Clock) -> AppResult<Vec<DemoLogin>>
         let password = crate::auth::password::generate();
         match users::find_by_email(conn, email)? {
             Some(existing) => {
-                let scope = OrgScope::new(existing.organisation_id.clone());
+                let (_, scope) = organisations::operator_scope_of(conn, &existing.organisation_id)?;
                 let patch = UserPatch {
                     role: Some(role),
                     disabled: Some(false),
@@ -53,6 +52,10 @@ pub fn load(conn: &mut DbConnection, clock: &Clock) -> AppResult<Vec<DemoLogin>>
                     NewUser { email: email.into(), display_name: name.into(), role, password: Some(password.clone()) };
                 user_service::create(conn, &ctx, &scope, new)?;
             }
+        }
+        if role == Role::Admin {
+            // The demo admin also stewards the shared policies, so the demo shows that workflow.
+            crate::services::stewards::grant(conn, &ctx, email)?;
         }
         logins.push(DemoLogin { role, email: email.into(), password });
     }

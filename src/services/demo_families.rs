@@ -1,14 +1,14 @@
 //! Loads the fictional demo families (`seeds/demo/families.json`) through the same intake
 //! service caseworkers use, so the demo data obeys every validation rule.
 
-use crate::db::repo::{facilities, registry, OrgScope, Page};
+use crate::db::repo::{facilities, families, OrgScope};
 use crate::db::DbConnection;
 use crate::domain::partial_date::PartialDate;
 use crate::domain::person::KinshipKind;
+use crate::domain::records::{ClaimInput, CustodyInput, NameInput, PersonInput};
 use crate::error::{AppError, AppResult};
 use crate::services::audit::AuditCtx;
-use crate::services::registry::families::{intake, FamilyIntake, IntakeKinship};
-use crate::services::registry::input::{ClaimInput, CustodyInput, NameInput, PersonCore, PersonIntake};
+use crate::services::registry::families::{intake, FamilyIntake, IntakeKinship, PersonIntake};
 use serde::Deserialize;
 
 const DEMO_FAMILIES: &str = include_str!("../../seeds/demo/families.json");
@@ -27,7 +27,7 @@ struct DemoFamily {
 struct DemoMember {
     key: String,
     #[serde(flatten)]
-    core: PersonCore,
+    core: PersonInput,
     #[serde(default)]
     flags: Vec<String>,
     #[serde(default)]
@@ -57,14 +57,13 @@ struct DemoKinship {
 /// Loads the demo families into the scope's organisation unless it already has families.
 /// Returns how many families were added.
 pub fn load(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope) -> AppResult<usize> {
-    let (_, existing) = registry::list_families(conn, scope, &Default::default(), Page { limit: 1, offset: 0 })?;
-    if existing > 0 {
+    if families::any(conn, scope)? {
         return Ok(0);
     }
     let families: Vec<DemoFamily> = serde_json::from_str(DEMO_FAMILIES)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("seeds/demo/families.json is malformed: {e}")))?;
     let facility_ids: std::collections::HashMap<String, String> =
-        facilities::list(conn)?.into_iter().map(|f| (f.name, f.id)).collect();
+        facilities::list(conn)?.into_iter().map(|f| (f.name, f.id.to_string())).collect();
     let ctx = ctx.within(scope);
     let count = families.len();
     for f in families {
@@ -94,7 +93,7 @@ pub fn load(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope) -> AppRes
                     .map(|c| CustodyInput {
                         kind: c.kind,
                         facility_id: c.facility.and_then(|name| facility_ids.get(&name).cloned()),
-                        date: c.date,
+                        date: c.date.into(),
                         note: c.note,
                     })
                     .collect();

@@ -1,13 +1,20 @@
 //! Use cases shared by the JSON API, the HTML pages and the CLI. Each combines domain rules,
-//! repository calls and the audit event in one transaction.
+//! repository calls and the audit event in one transaction. Data flows one way: registry
+//! writes end in a unit of work (`unit`) that refreshes derived data through `eligibility`;
+//! `eligibility` reads the repo and the domain only; work over everyone is a job (`jobs`).
 
 pub mod audit;
 pub mod auth;
 pub mod demo;
 pub mod demo_families;
+pub mod eligibility;
+pub mod facilities;
+pub mod jobs;
 pub mod organisations;
 pub mod policy;
 pub mod registry;
 pub mod seed;
 pub mod sessions;
+pub mod stewards;
+pub mod unit;
 pub mod users;

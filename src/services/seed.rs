@@ -20,8 +20,9 @@ struct FacilitiesFile {
 #[derive(Debug, Deserialize)]
 struct FacilitySeed {
     name: String,
-    kind: String,
-    country: String,
+    code: String,
+    kind: crate::domain::facility::FacilityKind,
+    country: crate::domain::country::CountryCode,
     #[serde(default)]
     notes: String,
     #[serde(default)]
@@ -90,11 +91,8 @@ pub fn apply(conn: &mut DbConnection, ctx: &AuditCtx) -> AppResult<SeedReport> {
         if !report.unchanged() {
             audit::record(conn, ctx, "seed.apply", Some(("seed", "countries")), "success")?;
         }
-        Ok(report)
-    })
-    .and_then(|report| {
         if report.policies_published > 0 {
-            crate::services::policy::evaluation::reevaluate_all(conn, &ctx.clock)?;
+            crate::services::jobs::queue_reevaluation(conn, ctx, "seed")?;
         }
         Ok(report)
     })
@@ -104,18 +102,21 @@ pub fn apply(conn: &mut DbConnection, ctx: &AuditCtx) -> AppResult<SeedReport> {
 fn apply_facilities(conn: &mut DbConnection, ctx: &AuditCtx, report: &mut SeedReport) -> AppResult<()> {
     use crate::db::models::{FacilityAuthorityRow, FacilityRow};
     use crate::db::repo::{facilities, new_id};
+    use crate::domain::ids::FacilityId;
     let file: FacilitiesFile = toml::from_str(FACILITIES_TOML)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("seeds/facilities.toml is malformed: {e}")))?;
     for f in file.facility {
-        let facility = match facilities::find_by_name(conn, &f.name)? {
+        // By code: an admin may have renamed the facility since.
+        let facility = match facilities::find_by_code(conn, &f.code)? {
             Some(existing) => existing,
             None => {
                 let at = ctx.now();
                 let row = FacilityRow {
-                    id: new_id(),
+                    id: FacilityId::new_random(),
+                    code: f.code.clone(),
                     name: f.name.clone(),
-                    kind: f.kind.clone(),
-                    country_code: f.country.clone(),
+                    kind: f.kind,
+                    country_code: f.country,
                     notes: f.notes.clone(),
                     created_at: at,
                     updated_at: at,
@@ -126,7 +127,7 @@ fn apply_facilities(conn: &mut DbConnection, ctx: &AuditCtx, report: &mut SeedRe
                 row
             }
         };
-        let known = facilities::authorities(conn, std::slice::from_ref(&facility.id))?;
+        let known = facilities::authorities_of(conn, &facility.id)?;
         for a in f.authorities {
             if known.iter().any(|k| k.from_date == a.from) {
                 continue;

@@ -10,14 +10,19 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::QueryResult;
 
 /// Creates a session and returns its token (the only time the token exists in clear).
-pub fn create(conn: &mut DbConnection, settings: &Settings, user_id: &str, at: NaiveDateTime) -> QueryResult<String> {
+pub fn create(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    user_id: &crate::domain::ids::UserId,
+    at: NaiveDateTime,
+) -> QueryResult<String> {
     let token = token::generate();
     sessions::insert(
         conn,
         &SessionRow {
             id: new_id(),
             token_hash: token::hash_token(&token),
-            user_id: user_id.to_string(),
+            user_id: user_id.clone(),
             created_at: at,
             last_seen_at: at,
             expires_at: at + secs(settings.session_absolute_timeout_secs),

@@ -4,9 +4,10 @@
 use crate::auth::password;
 use crate::db::models::UserRow;
 use crate::db::repo::users::{self as repo, UserChanges};
-use crate::db::repo::{new_id, sessions, OrgScope};
+use crate::db::repo::{sessions, OrgScope};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::account::{check_display_name, check_password, normalise_email};
+use crate::domain::ids::UserId;
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::services::audit::{self, AuditCtx};
@@ -65,11 +66,11 @@ pub fn create(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, new: Ne
     let hash = password::hash(&plain).map_err(AppError::Internal)?;
     let at = ctx.now();
     let user = UserRow {
-        id: new_id(),
-        organisation_id: scope.id().to_string(),
+        id: UserId::new_random(),
+        organisation_id: scope.id().clone(),
         email,
         display_name,
-        role: new.role.as_str().to_string(),
+        role: new.role,
         password_hash: hash,
         disabled_at: None,
         created_at: at,
@@ -82,7 +83,7 @@ pub fn create(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, new: Ne
             return Err(AppError::field("email", "is already registered"));
         }
         repo::insert(conn, &user)?;
-        audit::record(conn, &ctx.within(scope), "user.create", Some(("user", &user.id)), "success")?;
+        audit::record(conn, &ctx.within(scope), "user.create", Some(("user", user.id.as_str())), "success")?;
         Ok(())
     })?;
     Ok(Created { user, generated_password: generated.then_some(plain) })
@@ -103,13 +104,13 @@ pub fn update(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
     scope: &OrgScope,
-    id: &str,
+    id: &UserId,
     expected_version: i64,
     patch: UserPatch,
 ) -> AppResult<UserRow> {
     let current = repo::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
     let mut fields = FieldErrors::new();
-    let is_self = ctx.actor_id.as_deref() == Some(id);
+    let is_self = ctx.actor_id.as_deref() == Some(id.as_str());
     let display_name = match &patch.display_name {
         Some(n) => check_display_name(n).unwrap_or_else(|e| {
             push(&mut fields, "display_name", e);
@@ -117,7 +118,7 @@ pub fn update(
         }),
         None => current.display_name.clone(),
     };
-    if is_self && patch.role.is_some_and(|r| r.as_str() != current.role) {
+    if is_self && patch.role.is_some_and(|r| r != current.role) {
         push(&mut fields, "role", "you cannot change your own role".into());
     }
     if is_self && patch.disabled == Some(true) {
@@ -144,7 +145,7 @@ pub fn update(
     };
     let changes = UserChanges {
         display_name,
-        role: patch.role.map(|r| r.as_str().to_string()).unwrap_or_else(|| current.role.clone()),
+        role: patch.role.unwrap_or(current.role),
         password_hash,
         disabled_at,
         updated_at: at,
@@ -159,14 +160,11 @@ pub fn update(
         }
         let action =
             if disabled_at.is_some() && current.disabled_at.is_none() { "user.disable" } else { "user.update" };
-        audit::record(conn, &ctx.within(scope), action, Some(("user", id)), "success")?;
+        audit::record(conn, &ctx.within(scope), action, Some(("user", id.as_str())), "success")?;
         repo::find(conn, scope, id)?.ok_or(AppError::NotFound)
     })
 }
 
 fn conflict(current_version: i64) -> AppError {
-    AppError::Conflict {
-        message: "this user was changed by someone else; reload and apply your change again".into(),
-        current_version: Some(current_version),
-    }
+    AppError::stale("user", current_version)
 }

@@ -1,26 +1,25 @@
 //! Facility pages: every signed-in user reads the list and a facility's authority history;
-//! admins create and change facilities and record who controls them from a date on.
-//! Caseworkers and coordinators also see their own organisation's persons held there.
+//! those who manage facilities (admins) create and change them and record who controls them
+//! from a date on. Those who may read the registry also see their own organisation's persons
+//! held there.
 
 use super::forms::{ages, country_options, page, see_other, Form, Nav, Opt, Words as _};
 use super::i18n::I18n;
-use crate::api::facilities::{views, FacilityView};
-use crate::api::persons::REGISTRY_ROLES;
-use crate::auth::CurrentUser;
-use crate::db::repo::facilities as repo;
+use crate::auth::permissions::ManageFacilities;
+use crate::auth::{Can, CurrentUser};
 use crate::db::Pool;
+use crate::domain::facility::FacilityKind;
+use crate::domain::ids::{FacilityId, FamilyId};
 use crate::domain::partial_date::age_range;
-use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::http::db;
-use crate::services::registry::derived::birth_of;
-use crate::services::registry::facilities::{self as service, AuthorityInput, FacilityInput, KINDS};
+use crate::services::facilities::{self as service, AuthorityInput, FacilityInput, FacilityView};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
 
-const FACILITY_INPUTS: &[&str] = &["name", "kind", "country_code", "notes", "version"];
+const FACILITY_INPUTS: &[&str] = &["name", "code", "kind", "country_code", "notes", "version"];
 const AUTHORITY_INPUTS: &[&str] = &["authority", "from_date", "note"];
 
 /// `GET /facilities`.
@@ -37,6 +36,11 @@ pub struct ListPage {
     pub form: Form,
 }
 
+/// The kinds of facility, for the select.
+fn kinds() -> Vec<&'static str> {
+    FacilityKind::ALL.iter().map(|k| k.as_str()).collect()
+}
+
 async fn render_list(
     req: &HttpRequest,
     user: &CurrentUser,
@@ -45,18 +49,14 @@ async fn render_list(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let today = user.today();
-    let (rows, countries) = db(pool, move |conn| {
-        let rows = repo::list(conn)?;
-        Ok((views(conn, rows, today)?, country_options(conn)?))
-    })
-    .await?;
+    let (rows, countries) = db(pool, move |conn| Ok((service::list(conn, today)?, country_options(conn)?))).await?;
     let list = ListPage {
         i18n: I18n::of_request(req),
         path: "/facilities".into(),
         nav: Nav::of(user),
         rows,
         countries,
-        kinds: KINDS.to_vec(),
+        kinds: kinds(),
         form,
     };
     page(status, &list)
@@ -70,9 +70,12 @@ pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) ->
     render_list(&req, &user, &pool, form, StatusCode::OK).await
 }
 
+/// The typed facility. The code is read only where the form has it (creation); it never
+/// changes afterwards.
 fn read_facility(form: &Form) -> FacilityInput {
     FacilityInput {
         name: form.text("name"),
+        code: Some(form.text("code")).filter(|c| !c.is_empty()),
         kind: form.text("kind"),
         country_code: form.text("country_code"),
         notes: form.text("notes"),
@@ -82,11 +85,10 @@ fn read_facility(form: &Form) -> FacilityInput {
 /// `POST /facilities` (admins).
 pub async fn create(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<ManageFacilities>,
     pool: web::Data<Pool>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "facility.create").await?;
     let mut form = Form::body(&I18n::of_request(&req), &body)?;
     let input = read_facility(&form);
     let ctx = user.audit_ctx();
@@ -103,7 +105,7 @@ pub async fn create(
 /// A person held in the facility (the caller's organisation only).
 pub struct HeldItem {
     pub name: String,
-    pub family_id: Option<String>,
+    pub family_id: Option<FamilyId>,
     pub ages: String,
 }
 
@@ -123,22 +125,23 @@ pub struct ShowPage {
     pub authority: Form,
     pub alert: Option<String>,
     pub mine: Vec<(String, String)>,
-    /// Who is held there on `as_of` (caseworkers and coordinators).
+    /// Who is held there on `as_of` (those who may read the registry).
     pub held: Option<Vec<HeldItem>>,
     pub as_of: String,
 }
 
 impl ShowPage {
     /// A country's name from its code.
-    pub fn country(&self, code: &str) -> String {
-        self.countries.iter().find(|c| c.value == code).map(|c| c.label.clone()).unwrap_or_else(|| code.to_string())
+    pub fn country(&self, code: impl std::fmt::Display) -> String {
+        let code = code.to_string();
+        self.countries.iter().find(|c| c.value == code).map(|c| c.label.clone()).unwrap_or(code)
     }
 }
 
 fn fill(form: &mut Form, f: &FacilityView) {
     form.set("name", f.name.clone());
-    form.set("kind", f.kind.clone());
-    form.set("country_code", f.country_code.clone());
+    form.set("kind", f.kind.as_str());
+    form.set("country_code", f.country_code.to_string());
     form.set("notes", f.notes.clone());
     form.set("version", f.version.to_string());
 }
@@ -155,7 +158,7 @@ async fn render_show(
     req: &HttpRequest,
     user: &CurrentUser,
     pool: &web::Data<Pool>,
-    id: String,
+    id: FacilityId,
     back: Back,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
@@ -163,26 +166,28 @@ async fn render_show(
     let i18n = I18n::of_request(req);
     let mut as_of_form = Form::parse(&i18n, req.query_string());
     let on: NaiveDate = as_of_form.date("as_of").unwrap_or(today);
-    let scope = REGISTRY_ROLES.contains(&user.role).then(|| user.scope());
+    // The population only for those who may read the organisation's persons.
+    let scope = user.registry_scope();
     let (facility, countries, held) = db(pool, move |conn| {
-        let row = repo::find(conn, &id)?.ok_or(AppError::NotFound)?;
-        let facility = views(conn, vec![row], today)?.pop().ok_or(AppError::NotFound)?;
+        let facility = service::view(conn, &id, today)?;
         let held = match scope {
-            Some(scope) => Some(service::population(conn, &scope, &facility.id, on)?),
+            Some(scope) => {
+                let mut items = Vec::new();
+                for p in service::population(conn, &scope, &facility.id, on)? {
+                    let birth = p.birth.get()?;
+                    items.push(HeldItem {
+                        ages: ages(&birth.map(|b| age_range(&b, on))),
+                        name: p.full_name(),
+                        family_id: p.family_id,
+                    });
+                }
+                Some(items)
+            }
             None => None,
         };
         Ok((facility, country_options(conn)?, held))
     })
     .await?;
-    let held = held.map(|rows| {
-        rows.into_iter()
-            .map(|p| HeldItem {
-                ages: ages(&birth_of(&p).map(|b| age_range(&b, on))),
-                name: format!("{} {}", p.given_name, p.family_name),
-                family_id: p.family_id,
-            })
-            .collect()
-    });
     let form = back.form.unwrap_or_else(|| {
         let mut f = Form::new(&i18n);
         fill(&mut f, &facility);
@@ -193,7 +198,7 @@ async fn render_show(
         nav: Nav::of(user),
         facility,
         countries,
-        kinds: KINDS.to_vec(),
+        kinds: kinds(),
         form,
         authority: back.authority.unwrap_or_else(|| Form::new(&i18n)),
         alert: back.alert,
@@ -210,7 +215,7 @@ pub async fn show(
     req: HttpRequest,
     user: CurrentUser,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<FacilityId>,
 ) -> AppResult<HttpResponse> {
     let back = Back { form: None, authority: None, alert: None, mine: Vec::new() };
     render_show(&req, &user, &pool, id.into_inner(), back, StatusCode::OK).await
@@ -219,18 +224,19 @@ pub async fn show(
 /// `POST /facilities/{id}` (admins): saves if the version is current; else shows the record.
 pub async fn update(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<ManageFacilities>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<FacilityId>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "facility.update").await?;
     let i18n = I18n::of_request(&req);
     let id = id.into_inner();
     let mut form = Form::body(&i18n, &body)?;
     let input = read_facility(&form);
     let Some(version) = form.int("version", "version", 0, i32::MAX) else {
-        form.fail("version", "err-required");
+        if !form.has_err("version") {
+            form.fail("version", "err-required");
+        }
         let back = Back { form: Some(form), authority: None, alert: None, mine: Vec::new() };
         return render_show(&req, &user, &pool, id, back, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
@@ -257,12 +263,11 @@ pub async fn update(
 /// `POST /facilities/{id}/authorities` (admins): who controls it from a date on.
 pub async fn add_authority(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<ManageFacilities>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<FacilityId>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "facility.authority.create").await?;
     let id = id.into_inner();
     let mut form = Form::body(&I18n::of_request(&req), &body)?;
     let from_date = form.date("from_date");

@@ -4,14 +4,15 @@
 
 use super::forms::{ages, countries_and_facilities, page, Choices, Form, Nav, Opt, Words as _};
 use super::i18n::I18n;
-use crate::api::families::summaries;
-use crate::api::filters::ListQuery;
-use crate::api::persons::REGISTRY_ROLES;
-use crate::auth::CurrentUser;
-use crate::db::repo::{registry, Page};
+use crate::auth::permissions::ReadRegistry;
+use crate::auth::Can;
+use crate::db::repo::Page;
 use crate::db::Pool;
+use crate::domain::ids::FamilyId;
 use crate::error::{AppError, AppResult};
 use crate::http::db;
+use crate::http::filters::ListQuery;
+use crate::services::registry::summaries::families_page;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -30,7 +31,7 @@ pub struct MemberItem {
 
 /// A family in the list.
 pub struct FamilyItem {
-    pub id: String,
+    pub id: FamilyId,
     pub label: String,
     pub members: Vec<MemberItem>,
     /// Where its members are held now (distinct facility names).
@@ -102,9 +103,8 @@ fn page_link(query_string: &str, offset: i64) -> String {
 }
 
 /// `GET /families`: search and filters; a bad filter comes back with its message.
-pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
+pub async fn list(req: HttpRequest, user: Can<ReadRegistry>, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
     let today = user.today();
-    user.require(&req, REGISTRY_ROLES, "family.list").await?;
     let i18n = I18n::of_request(&req);
     let qs = req.query_string().to_string();
     let mut form = Form::parse(&i18n, &qs);
@@ -124,8 +124,8 @@ pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) ->
         let (countries, facilities) = countries_and_facilities(conn)?;
         let found = match parsed {
             Some((filter, page)) => {
-                let (rows, total) = registry::list_families(conn, &scope, &filter, page)?;
-                Some((summaries(conn, &scope, rows, today)?, total, page))
+                let (families, total) = families_page(conn, &scope, &filter, page, today)?;
+                Some((families, total, page))
             }
             None => None,
         };
@@ -140,7 +140,7 @@ pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) ->
         .map(|f| {
             let mut places: Vec<String> = Vec::new();
             for m in &f.members {
-                if let Some(name) = m.current_facility_id.as_deref().and_then(|id| place.get(id)) {
+                if let Some(name) = m.current_facility_id.as_ref().and_then(|id| place.get(id.as_str())) {
                     if !places.iter().any(|p| p == name) {
                         places.push(name.to_string());
                     }

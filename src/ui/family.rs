@@ -5,13 +5,18 @@
 
 use super::forms::{ages, countries_and_facilities, page, see_other, Choices, Form, Nav, Opt, Words};
 use super::i18n::I18n;
-use crate::api::persons::REGISTRY_ROLES;
-use crate::auth::CurrentUser;
-use crate::db::repo::{registry, users, Page};
+use super::warnings;
+use crate::auth::permissions::{ReadRegistry, WriteRegistry};
+use crate::auth::{Can, CurrentUser, OrgScope};
+use crate::db::repo::Page;
 use crate::db::Pool;
+use crate::domain::ids::FamilyId;
+use crate::domain::records::plausibility::Warning;
 use crate::error::{AppError, AppResult};
 use crate::http::db;
+use crate::services::eligibility::reads::{self as eligibility, FamilyEligibility};
 use crate::services::registry::families as service;
+use crate::services::registry::history;
 use crate::services::registry::views::{self, FamilyView};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -55,65 +60,77 @@ pub struct FamilyPage {
     pub facilities: Vec<Opt>,
     pub history: Vec<HistoryItem>,
     /// Each member's outcome under the policies in force today, and the family flags.
-    pub eligibility: crate::services::policy::evaluation::FamilyEligibility,
+    pub eligibility: FamilyEligibility,
     pub posted: Option<Posted>,
+    /// Plausibility warnings of the save that led here.
+    pub notices: Vec<String>,
     pub choices: Choices,
 }
 
+// The helpers take ids as `impl AsRef<str>` (a `PersonId`, a `ClaimId` or "" for the family
+// form) and stored values as `impl Display` (an enum shows as its stored text).
 impl FamilyPage {
     fn posted_for(&self, kind: &str, id: &str) -> Option<&Posted> {
         self.posted.as_ref().filter(|p| p.kind == kind && p.id == id)
     }
 
     /// Whether this form came back (its `<details>` opens).
-    pub fn open(&self, kind: &str, id: &str) -> bool {
-        self.posted_for(kind, id).is_some()
+    pub fn open(&self, kind: &str, id: impl AsRef<str>) -> bool {
+        self.posted_for(kind, id.as_ref()).is_some()
     }
 
     /// The typed value of a form that came back, else "".
-    pub fn v(&self, kind: &str, id: &str, field: &str) -> String {
-        self.posted_for(kind, id).map(|p| p.form.get(field).to_string()).unwrap_or_default()
+    pub fn v(&self, kind: &str, id: impl AsRef<str>, field: &str) -> String {
+        self.posted_for(kind, id.as_ref()).map(|p| p.form.get(field).to_string()).unwrap_or_default()
     }
 
     /// The typed value of a form that came back, else the stored one.
-    pub fn vd(&self, kind: &str, id: &str, field: &str, stored: impl std::fmt::Display) -> String {
-        match self.posted_for(kind, id).filter(|p| p.form.contains(field)) {
+    pub fn vd(&self, kind: &str, id: impl AsRef<str>, field: &str, stored: impl std::fmt::Display) -> String {
+        match self.posted_for(kind, id.as_ref()).filter(|p| p.form.contains(field)) {
             Some(p) => p.form.get(field).to_string(),
             None => stored.to_string(),
         }
     }
 
     /// Whether a select shows `value`: as typed, else `stored`.
-    pub fn is(&self, kind: &str, id: &str, field: &str, value: &str, stored: &str) -> bool {
-        match self.posted_for(kind, id).filter(|p| p.form.contains(field)) {
-            Some(p) => p.form.is(field, value),
-            None => value == stored,
+    pub fn is(
+        &self,
+        kind: &str,
+        id: impl AsRef<str>,
+        field: &str,
+        value: impl std::fmt::Display,
+        stored: impl std::fmt::Display,
+    ) -> bool {
+        let value = value.to_string();
+        match self.posted_for(kind, id.as_ref()).filter(|p| p.form.contains(field)) {
+            Some(p) => p.form.is(field, &value),
+            None => value == stored.to_string(),
         }
     }
 
     /// A field's messages.
-    pub fn fe(&self, kind: &str, id: &str, field: &str) -> String {
-        self.posted_for(kind, id).map(|p| p.form.err(field)).unwrap_or_default()
+    pub fn fe(&self, kind: &str, id: impl AsRef<str>, field: &str) -> String {
+        self.posted_for(kind, id.as_ref()).map(|p| p.form.err(field)).unwrap_or_default()
     }
 
     /// The alert of a form that came back (a conflict, or messages for no one input).
-    pub fn alert(&self, kind: &str, id: &str) -> Vec<String> {
-        let Some(p) = self.posted_for(kind, id) else { return Vec::new() };
+    pub fn alert(&self, kind: &str, id: impl AsRef<str>) -> Vec<String> {
+        let Some(p) = self.posted_for(kind, id.as_ref()) else { return Vec::new() };
         p.alert.iter().cloned().chain(p.form.general.iter().cloned()).collect()
     }
 
     /// What the user had typed before a conflict.
-    pub fn mine(&self, kind: &str, id: &str) -> Vec<(String, String)> {
-        self.posted_for(kind, id).map(|p| p.mine.clone()).unwrap_or_default()
+    pub fn mine(&self, kind: &str, id: impl AsRef<str>) -> Vec<(String, String)> {
+        self.posted_for(kind, id.as_ref()).map(|p| p.mine.clone()).unwrap_or_default()
     }
 
     pub fn ages(&self, range: &Option<(i32, i32)>) -> String {
         ages(range)
     }
 
-    /// A date or "".
-    pub fn day(&self, d: &Option<chrono::NaiveDate>) -> String {
-        d.map(|d| d.to_string()).unwrap_or_default()
+    /// A date (or a partial date's display form) or "".
+    pub fn day(&self, d: &Option<impl std::fmt::Display>) -> String {
+        d.as_ref().map(|d| d.to_string()).unwrap_or_default()
     }
 }
 
@@ -134,25 +151,23 @@ fn field_label(i18n: &I18n, field: &str) -> String {
     }
 }
 
-/// Renders a family's page, with a form that came back if any.
+/// Renders a family's page (of the scope's organisation), with a form that came back if any.
 pub async fn render_family(
     req: &HttpRequest,
     user: &CurrentUser,
+    scope: OrgScope,
     pool: &web::Data<Pool>,
-    id: String,
+    id: FamilyId,
     posted: Option<Posted>,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let today = user.today();
     let i18n = I18n::of_request(req);
-    let scope = user.scope();
-    let (family, changes, actors, (countries, facilities), eligibility) = db(pool, move |conn| {
+    let (family, changes, (countries, facilities), eligibility) = db(pool, move |conn| {
         let family = views::family(conn, &scope, &id, today)?;
-        let eligibility = crate::services::policy::evaluation::family(conn, &scope, &id, today)?;
-        let changes = registry::history(conn, &scope, Some(&id), None, Page { limit: 200, offset: 0 })?;
-        let actor_ids: Vec<String> = changes.iter().filter_map(|c| c.actor_id.clone()).collect();
-        let actors: HashMap<String, String> = users::names(conn, &scope, &actor_ids)?.into_iter().collect();
-        Ok((family, changes, actors, countries_and_facilities(conn)?, eligibility))
+        let eligibility = eligibility::family(conn, &scope, &id, today)?;
+        let changes = history::changes(conn, &scope, Some(&id), None, Page { limit: 200, offset: 0 })?;
+        Ok((family, changes, countries_and_facilities(conn)?, eligibility))
     })
     .await?;
     let mut whose: HashMap<&str, String> =
@@ -162,7 +177,7 @@ pub async fn render_family(
         .into_iter()
         .map(|c| HistoryItem {
             when: c.changed_at.format("%Y-%m-%d %H:%M").to_string(),
-            who: c.actor_id.as_ref().and_then(|a| actors.get(a)).cloned().unwrap_or_default(),
+            who: c.actor_name.unwrap_or_default(),
             what: whose.get(c.entity_id.as_str()).cloned().unwrap_or_else(|| c.entity_type.clone()),
             field: field_label(&i18n, &c.field),
             old: c.old_value.unwrap_or_default(),
@@ -170,6 +185,7 @@ pub async fn render_family(
         })
         .collect();
     let family_page = FamilyPage {
+        notices: warnings::notices(&i18n, req.query_string()),
         path: format!("/families/{}", family.id),
         i18n,
         nav: Nav::of(user),
@@ -187,34 +203,36 @@ pub async fn render_family(
 /// `GET /families/{id}`.
 pub async fn show(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<ReadRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<FamilyId>,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, REGISTRY_ROLES, "family.read").await?;
-    render_family(&req, &user, &pool, id.into_inner(), None, StatusCode::OK).await
+    render_family(&req, &user, user.scope(), &pool, id.into_inner(), None, StatusCode::OK).await
 }
 
-/// Answers a form of the family page: back to the page on success, else the page again with
-/// the form's values and messages (422), or the stored record and an alert (409).
+/// Answers a form of the family page: back to the page on success (naming the plausibility
+/// warnings of the save, if any), else the page again with the form's values and messages
+/// (422), or the stored record and an alert (409).
+#[allow(clippy::too_many_arguments)]
 pub async fn answer(
     req: &HttpRequest,
     user: &CurrentUser,
+    scope: OrgScope,
     pool: &web::Data<Pool>,
-    family_id: String,
+    family_id: FamilyId,
     mut posted: Posted,
-    outcome: AppResult<()>,
+    outcome: AppResult<Vec<Warning>>,
     inputs: &[&str],
 ) -> AppResult<HttpResponse> {
     let i18n = I18n::of_request(req);
     match outcome {
-        Ok(()) => {
+        Ok(warned) => {
             let anchor = if posted.anchor.is_empty() { String::new() } else { format!("#member-{}", posted.anchor) };
-            Ok(see_other(&format!("/families/{family_id}{anchor}")))
+            Ok(see_other(&format!("/families/{family_id}{}{anchor}", warnings::query(&warned))))
         }
         Err(AppError::Validation { fields, .. }) => {
             posted.form.absorb(&fields, |f| inputs.contains(&f).then(|| f.to_string()));
-            render_family(req, user, pool, family_id, Some(posted), StatusCode::UNPROCESSABLE_ENTITY).await
+            render_family(req, user, scope, pool, family_id, Some(posted), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(AppError::Conflict { .. }) => {
             // Their version wins on screen: the form shows the stored values, ours are listed.
@@ -234,7 +252,7 @@ pub async fn answer(
                 .collect();
             posted.form = Form::new(&i18n);
             posted.alert = Some(i18n.t("conflict-alert"));
-            render_family(req, user, pool, family_id, Some(posted), StatusCode::CONFLICT).await
+            render_family(req, user, scope, pool, family_id, Some(posted), StatusCode::CONFLICT).await
         }
         Err(e) => Err(e),
     }
@@ -243,12 +261,11 @@ pub async fn answer(
 /// `POST /families/{id}`: label and notes, with the version edited.
 pub async fn update(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<FamilyId>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, REGISTRY_ROLES, "family.update").await?;
     let id = id.into_inner();
     let mut form = Form::body(&I18n::of_request(&req), &body)?;
     let version = form.int("version", "version", 0, i32::MAX);
@@ -261,8 +278,10 @@ pub async fn update(
         // The form already says what is wrong.
         None => Err(AppError::Validation { message: String::new(), fields: Default::default() }),
         Some(v) => {
-            db(&pool, move |conn| service::update(conn, &ctx, &scope, &fid, i64::from(v), &label, &notes).map(|_| ()))
-                .await
+            db(&pool, move |conn| {
+                service::update(conn, &ctx, &scope, &fid, i64::from(v), &label, &notes).map(|_| Vec::new())
+            })
+            .await
         }
     };
     if let Err(AppError::NotFound) = outcome {
@@ -270,5 +289,5 @@ pub async fn update(
     }
     let posted =
         Posted { kind: "family", id: String::new(), anchor: String::new(), form, alert: None, mine: Vec::new() };
-    answer(&req, &user, &pool, id, posted, outcome, &["label", "notes", "version"]).await
+    answer(&req, &user, user.scope(), &pool, id, posted, outcome, &["label", "notes", "version"]).await
 }

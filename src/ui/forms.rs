@@ -4,7 +4,9 @@
 //! (whole numbers, dates, choices). Forms work without JavaScript.
 
 use super::i18n::I18n;
+use crate::auth::permissions::{EditPolicies, ManageFacilities, ReadRegistry, SimulatePolicy, WriteRegistry};
 use crate::auth::CurrentUser;
+use crate::domain::partial_date::RawPartialDate;
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult, FieldErrors};
 use actix_web::http::StatusCode;
@@ -16,25 +18,56 @@ use std::str::FromStr;
 
 pub use super::messages::translate;
 
-/// The signed-in user as the top navigation shows them.
+/// The signed-in user as the pages show them, and what the permission table lets them do:
+/// the one place that decides which links and forms a page offers (the handlers behind them
+/// check again, with `Can<P>`).
 #[derive(Debug, Clone)]
 pub struct Nav {
     pub display_name: String,
     pub role: Role,
+    registry: bool,
+    write: bool,
+    facilities: bool,
+    edit_policies: bool,
+    simulate: bool,
 }
 
 impl Nav {
     pub fn of(user: &CurrentUser) -> Nav {
-        Nav { display_name: user.display_name.clone(), role: user.role }
+        Nav {
+            display_name: user.display_name.clone(),
+            role: user.role,
+            registry: user.may::<ReadRegistry>(),
+            write: user.may::<WriteRegistry>(),
+            facilities: user.may::<ManageFacilities>(),
+            edit_policies: user.may::<EditPolicies>(),
+            simulate: user.may::<SimulatePolicy>(),
+        }
     }
 
-    /// May see families and persons.
+    /// May see families and persons (and the aging-out list).
     pub fn registry(&self) -> bool {
-        crate::api::persons::REGISTRY_ROLES.contains(&self.role)
+        self.registry
     }
 
-    pub fn admin(&self) -> bool {
-        self.role == Role::Admin
+    /// May log and change families and persons.
+    pub fn write(&self) -> bool {
+        self.write
+    }
+
+    /// May create and change facilities and record who controls them.
+    pub fn manage_facilities(&self) -> bool {
+        self.facilities
+    }
+
+    /// May create, edit, publish and retire policy versions (a steward).
+    pub fn edit_policies(&self) -> bool {
+        self.edit_policies
+    }
+
+    /// May simulate a draft against the versions in force.
+    pub fn simulate(&self) -> bool {
+        self.simulate
     }
 }
 
@@ -76,17 +109,19 @@ impl Default for Choices {
     }
 }
 
-/// Translations of stored values: `tv("wish", "go_home")` looks up `wish-go_home`.
+/// Translations of stored values: `tv("wish", "go_home")` (or `tv("wish", Wish::GoHome)`, any
+/// value whose `Display` is its stored text) looks up `wish-go_home`.
 pub trait Words {
-    fn tv(&self, prefix: &str, value: &str) -> String;
+    fn tv(&self, prefix: &str, value: impl std::fmt::Display) -> String;
     /// The translation of `key`, or `None` when no catalogue has it.
     fn maybe(&self, key: &str) -> Option<String>;
 }
 
 impl Words for I18n {
-    fn tv(&self, prefix: &str, value: &str) -> String {
+    fn tv(&self, prefix: &str, value: impl std::fmt::Display) -> String {
+        let value = value.to_string();
         let key = format!("{prefix}-{value}");
-        self.maybe(&key).unwrap_or_else(|| value.to_string())
+        self.maybe(&key).unwrap_or(value)
     }
 
     fn maybe(&self, key: &str) -> Option<String> {
@@ -266,7 +301,13 @@ impl Form {
         }
     }
 
-    /// One of an enum's values.
+    /// A date known to the day, the month or the year, as typed (`YYYY-MM-DD`, `YYYY-MM` or
+    /// `YYYY`, e.g. a decision date); the domain checks it with the rest of the record.
+    pub fn partial_date(&self, name: &str) -> Option<RawPartialDate> {
+        Some(self.text(name)).filter(|t| !t.is_empty()).map(RawPartialDate::Text)
+    }
+
+    /// One of an enum's values (or an id).
     pub fn choice<T: FromStr>(&mut self, name: &str) -> Option<T> {
         let raw = self.text(name);
         if raw.is_empty() {
@@ -330,8 +371,10 @@ pub fn country_options(conn: &mut crate::db::DbConnection) -> AppResult<Vec<Opt>
 /// Countries and facilities for the selects.
 pub fn countries_and_facilities(conn: &mut crate::db::DbConnection) -> AppResult<(Vec<Opt>, Vec<Opt>)> {
     let countries = country_options(conn)?;
-    let facilities =
-        crate::db::repo::facilities::list(conn)?.into_iter().map(|f| Opt { value: f.id, label: f.name }).collect();
+    let facilities = crate::db::repo::facilities::list(conn)?
+        .into_iter()
+        .map(|f| Opt { value: f.id.to_string(), label: f.name })
+        .collect();
     Ok((countries, facilities))
 }
 

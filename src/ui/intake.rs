@@ -6,16 +6,18 @@
 use super::forms::{countries_and_facilities, member, page, see_other, Choices, Form, Nav, Opt, Words as _};
 use super::i18n::I18n;
 use super::person_form::{check_too, read_core, FLAGS};
-use crate::api::persons::REGISTRY_ROLES;
-use crate::auth::CurrentUser;
+use super::warnings;
+use crate::auth::permissions::WriteRegistry;
+use crate::auth::{Can, CurrentUser};
 use crate::db::Pool;
+use crate::domain::custody::CustodyKind;
 use crate::domain::nationality::ClaimStatus;
-use crate::domain::partial_date::PartialDate;
+use crate::domain::partial_date::RawPartialDate;
 use crate::domain::person::{KinshipKind, NameKind, Script};
+use crate::domain::records::{ClaimInput, CustodyInput, NameInput};
 use crate::error::{AppError, AppResult};
 use crate::http::db;
-use crate::services::registry::families::{self as service, FamilyIntake, IntakeKinship};
-use crate::services::registry::input::{ClaimInput, CustodyInput, NameInput, PersonIntake};
+use crate::services::registry::families::{self as service, FamilyIntake, IntakeKinship, PersonIntake};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -86,8 +88,7 @@ async fn render(
 }
 
 /// `GET /families/new`: a blank form (children linked to the first member by default).
-pub async fn form(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
-    user.require(&req, REGISTRY_ROLES, "family.create").await?;
+pub async fn form(req: HttpRequest, user: Can<WriteRegistry>, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
     let mut form = Form::new(&I18n::of_request(&req));
     for i in 0..BLOCKS {
         form.set(&member(i, "nationality_status"), "claimed");
@@ -132,7 +133,7 @@ fn read_member(form: &mut Form, b: usize) -> PersonIntake {
         nationalities.push(ClaimInput {
             status: form.choice::<ClaimStatus>(&f("nationality_status")).unwrap_or(ClaimStatus::Claimed),
             basis: None,
-            decision_date: form.date(&f("nationality_decision_date")),
+            decision_date: form.partial_date(&f("nationality_decision_date")),
             legal_note: String::new(),
             source: String::new(),
             country,
@@ -143,11 +144,18 @@ fn read_member(form: &mut Form, b: usize) -> PersonIntake {
     let year = form.int(&f("admitted_year"), &f("admitted"), 0, 9999);
     let month = form.int(&f("admitted_month"), &f("admitted"), 0, 99);
     if !facility.is_empty() || year.is_some() || month.is_some() {
+        // The domain checks the date (and the facility) with the rest of the family.
+        let date = |year: i32| RawPartialDate::Parts {
+            year: i64::from(year),
+            month: month.map(i64::from),
+            day: None,
+            margin_years: 0,
+        };
         match year {
             Some(year) => custody.push(CustodyInput {
-                kind: crate::domain::custody::CustodyKind::Admitted,
+                kind: CustodyKind::Admitted,
                 facility_id: Some(facility).filter(|f| !f.is_empty()),
-                date: PartialDate { year, month: month.map(|m| m as u32), day: None, margin_years: 0 },
+                date: date(year),
                 note: String::new(),
             }),
             None if !form.has_err(&f("admitted")) => form.fail(&f("admitted"), "err-admission-year"),
@@ -216,12 +224,11 @@ fn input_of(field: &str, block_of_member: &[usize], block_of_link: &[usize]) -> 
 /// `POST /families/new`: logs the family, or shows the form again with every value kept.
 pub async fn submit(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let today = user.today();
-    user.require(&req, REGISTRY_ROLES, "family.create").await?;
     let mut form = Form::body(&I18n::of_request(&req), &body)?;
     let parsed = read(&mut form);
     let Parsed { intake, block_of_member, block_of_link } = parsed;
@@ -238,7 +245,7 @@ pub async fn submit(
     }
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     match db(&pool, move |conn| service::intake(conn, &ctx, &scope, intake)).await {
-        Ok(family) => Ok(see_other(&format!("/families/{}", family.id))),
+        Ok(saved) => Ok(see_other(&format!("/families/{}{}", saved.value.id, warnings::query(&saved.warnings)))),
         Err(AppError::Validation { fields, .. }) => {
             form.absorb(&fields, |f| input_of(f, &block_of_member, &block_of_link));
             render(&req, &user, &pool, form, StatusCode::UNPROCESSABLE_ENTITY).await

@@ -29,6 +29,10 @@ const MESSAGES: &[(&str, &str)] = &[
     ("must not be above age_max", "err-age-order"),
     ("must be an ISO 3166-1 alpha-2 code such as FR", "err-country"),
     ("must be an ISO 3166-1 alpha-2 code such as SY", "err-country"),
+    ("must not contain control characters", "err-control"),
+    ("must not contain bidirectional override characters", "err-bidi"),
+    ("must contain visible characters", "err-invisible"),
+    ("must be 2 to 40 lower-case letters, digits or dashes, starting with a letter (e.g. al-hol)", "err-facility-code"),
 ];
 
 /// A service's message in the user's language (the English text when it has no translation).
@@ -42,8 +46,45 @@ pub fn translate(i18n: &I18n, message: &str) -> String {
     if message.starts_with("is required for") {
         return i18n.t("err-facility-required");
     }
-    if message.ends_with("is not a date") {
+    // `2010-02-30 is not a date that exists` (it was `... is not a date`).
+    if message.ends_with("is not a date that exists") || message.ends_with("is not a date") {
         return i18n.t("err-not-a-date");
     }
+    // `"19x" is not a date: write YYYY, YYYY-MM or YYYY-MM-DD`.
+    if message.contains("is not a date: write") {
+        return i18n.t("err-partial-date-format");
+    }
+    // A choice that is not one of an enum's values: `must be one of: camp, prison, ...`.
+    if message.starts_with("must be one of:") {
+        return i18n.t("err-choice");
+    }
+    if message.ends_with("is already taken: choose another code") {
+        return i18n.t("err-code-taken");
+    }
+    if message.starts_with("the estimate must stay between") {
+        return i18n.t("err-estimate-range");
+    }
     message.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::i18n::Lang;
+
+    #[test]
+    fn the_domains_reworded_messages_are_still_translated() {
+        let ar = I18n::new(Lang::Ar);
+        for m in [
+            "2010-02-30 is not a date that exists",
+            "`19x` is not a date: write YYYY, YYYY-MM or YYYY-MM-DD",
+            "must be one of: camp, prison, rehabilitation_centre, other",
+            "must not contain control characters",
+            "`roj` is already taken: choose another code",
+        ] {
+            let shown = translate(&ar, m);
+            assert_ne!(shown, m);
+            assert!(!shown.starts_with("err-"), "{m}: a catalogue key is missing");
+        }
+    }
 }

@@ -14,8 +14,9 @@ pub mod pages;
 pub mod person_form;
 pub mod persons;
 pub mod policies;
+pub mod warnings;
 
-use crate::api::resource;
+use crate::http::resource;
 use actix_web::web;
 
 /// Registers every page route.

@@ -1,5 +1,6 @@
 //! The login page, the per-role home page and logout.
 
+use super::forms::Nav;
 use super::i18n::I18n;
 use crate::auth::{cleared_session_cookie, session_cookie, CurrentUser};
 use crate::config::Settings;
@@ -30,6 +31,7 @@ pub struct LoginPage {
 pub struct HomePage {
     pub i18n: I18n,
     pub path: String,
+    pub nav: Nav,
     pub display_name: String,
     pub role: Role,
     pub organisation_name: String,
@@ -97,6 +99,7 @@ pub async fn home(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) ->
     Ok(HomePage {
         i18n: I18n::of_request(&req),
         path: "/".into(),
+        nav: Nav::of(&user),
         display_name: user.display_name,
         role: user.role,
         organisation_name: org.name,

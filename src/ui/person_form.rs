@@ -1,13 +1,12 @@
 //! A person's own facts as form fields, shared by the intake form (`members[i].` prefix) and the
-//! person edit form (no prefix): read typed values into a `PersonCore`, and fill a form from a
+//! person edit form (no prefix): read typed values into a `PersonInput`, and fill a form from a
 //! stored person. Birth dates are partial: year, month, day and an estimate's margin.
 
 use super::forms::{Form, Words};
 use super::i18n::I18n;
-use crate::domain::partial_date::PartialDate;
+use crate::domain::partial_date::RawPartialDate;
 use crate::domain::person::{Sex, Wish};
-use crate::services::registry::input::PersonCore;
-use crate::services::registry::input::{check_core, Errors};
+use crate::domain::records::PersonInput;
 use crate::services::registry::views::PersonView;
 
 /// The inputs of a person's own facts (without prefix).
@@ -38,8 +37,10 @@ pub const CORE_FIELDS: &[&str] = &[
 pub const FLAGS: &[&str] = &["unaccompanied_minor", "orphan", "medical_need", "disability"];
 
 /// Reads a partial date from `<base>_year`, `_month`, `_day`, `_margin`; messages go under
-/// `<base>`, where the service puts its own (e.g. `members[1].birth`).
-pub fn read_partial(form: &mut Form, prefix: &str, base: &str) -> Option<PartialDate> {
+/// `<base>`, where the domain puts its own (e.g. `members[1].birth`). The parts are read as
+/// numbers only: whether they make a date (a month in 1..=12, a day that exists, a year between
+/// 1900 and 2100) is the domain's check, reported with every other problem of the form.
+pub fn read_partial(form: &mut Form, prefix: &str, base: &str) -> Option<RawPartialDate> {
     let err_as = format!("{prefix}{base}");
     let name = |part: &str| format!("{prefix}{base}_{part}");
     let year = form.int(&name("year"), &err_as, 0, 9999);
@@ -47,11 +48,11 @@ pub fn read_partial(form: &mut Form, prefix: &str, base: &str) -> Option<Partial
     let day = form.int(&name("day"), &err_as, 0, 99);
     let margin = form.int(&name("margin"), &err_as, 0, 99);
     match year {
-        Some(year) => Some(PartialDate {
-            year,
-            month: month.map(|m| m as u32),
-            day: day.map(|d| d as u32),
-            margin_years: margin.unwrap_or(0) as u32,
+        Some(year) => Some(RawPartialDate::Parts {
+            year: i64::from(year),
+            month: month.map(i64::from),
+            day: day.map(i64::from),
+            margin_years: i64::from(margin.unwrap_or(0)),
         }),
         None => {
             if month.is_some() || day.is_some() {
@@ -63,11 +64,11 @@ pub fn read_partial(form: &mut Form, prefix: &str, base: &str) -> Option<Partial
 }
 
 /// Reads a person's own facts; parse problems are added to the form's messages.
-pub fn read_core(form: &mut Form, prefix: &str) -> PersonCore {
+pub fn read_core(form: &mut Form, prefix: &str) -> PersonInput {
     let f = |name: &str| format!("{prefix}{name}");
     let birth = read_partial(form, prefix, "birth");
     let left_home = read_partial(form, prefix, "left_home");
-    PersonCore {
+    PersonInput {
         given_name: form.text(&f("given_name")),
         family_name: form.text(&f("family_name")),
         sex: form.choice::<Sex>(&f("sex")),
@@ -91,18 +92,20 @@ fn num<T: ToString>(v: Option<T>) -> String {
 }
 
 /// When typed values could not even be read, the service is not called; this adds the
-/// service's own checks of what could be read, so every message shows at once.
+/// domain's own checks of what could be read, so every message shows at once.
 pub fn check_too(
     form: &mut Form,
     prefix: &str,
-    core: &PersonCore,
+    core: &PersonInput,
     today: chrono::NaiveDate,
     map: impl Fn(&str) -> Option<String>,
 ) {
-    let mut errors = Errors::new();
-    check_core(&mut errors, prefix, core, today);
-    let fresh: crate::error::FieldErrors =
-        errors.fields.into_iter().filter(|(field, _)| map(field).is_some_and(|input| !form.has_err(&input))).collect();
+    let Err(problems) = core.clone().parse(prefix, today) else { return };
+    let fresh: crate::error::FieldErrors = problems
+        .fields
+        .into_iter()
+        .filter(|(field, _)| map(field).is_some_and(|input| !form.has_err(&input)))
+        .collect();
     form.absorb(&fresh, map);
 }
 
@@ -119,17 +122,17 @@ pub fn shown(i18n: &I18n, field: &str, value: &str) -> String {
 pub fn fill_core(form: &mut Form, p: &PersonView) {
     form.set("given_name", p.given_name.clone());
     form.set("family_name", p.family_name.clone());
-    form.set("sex", p.sex.clone());
-    form.set("birth_year", num(p.birth.map(|b| b.year)));
-    form.set("birth_month", num(p.birth.and_then(|b| b.month)));
-    form.set("birth_day", num(p.birth.and_then(|b| b.day)));
-    form.set("birth_margin", num(p.birth.map(|b| b.margin_years).filter(|m| *m > 0)));
+    form.set("sex", p.sex.as_str());
+    form.set("birth_year", num(p.birth.map(|b| b.year())));
+    form.set("birth_month", num(p.birth.and_then(|b| b.month())));
+    form.set("birth_day", num(p.birth.and_then(|b| b.day())));
+    form.set("birth_margin", num(p.birth.map(|b| b.margin_years()).filter(|m| *m > 0)));
     form.set("place_of_birth", p.place_of_birth.clone());
-    form.set("left_home_year", num(p.left_home.map(|d| d.year)));
-    form.set("left_home_month", num(p.left_home.and_then(|d| d.month)));
-    form.set("left_home_day", num(p.left_home.and_then(|d| d.day)));
+    form.set("left_home_year", num(p.left_home.map(|d| d.year())));
+    form.set("left_home_month", num(p.left_home.and_then(|d| d.month())));
+    form.set("left_home_day", num(p.left_home.and_then(|d| d.day())));
     form.set("left_home_age", num(p.left_home_age));
-    form.set("wish", p.wish.clone());
+    form.set("wish", p.wish.as_str());
     form.set("wish_recorded_on", num(p.wish_recorded_on));
     for (name, on) in [
         ("unaccompanied_minor", p.unaccompanied_minor),
@@ -178,9 +181,21 @@ mod tests {
         let core = read_core(&mut form, "p.");
         assert!(!form.has_errors());
         assert_eq!(core.given_name, "Amina");
-        assert_eq!(core.birth, Some(PartialDate { year: 2011, month: None, day: None, margin_years: 0 }));
+        assert_eq!(core.birth.map(|b| b.check()), Some(crate::domain::partial_date::PartialDate::year_only(2011)));
         assert!(core.orphan && !core.disability);
         assert_eq!(core.sex, Some(Sex::Female));
+    }
+
+    #[test]
+    fn an_impossible_day_is_the_domains_to_refuse_with_the_other_problems() {
+        let i18n = I18n::new(Lang::En);
+        let mut form = Form::parse(&i18n, "birth_year=2010&birth_month=2&birth_day=30&wish=nonsense");
+        let core = read_core(&mut form, "");
+        assert!(form.has_err("wish") && !form.has_err("birth"));
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
+        check_too(&mut form, "", &core, today, core_input);
+        assert_eq!(form.err("birth"), i18n.t("err-not-a-date"));
+        assert!(form.has_err("given_name"), "every message at once");
     }
 
     #[test]

@@ -6,16 +6,19 @@ use super::family::{answer, render_family, Posted};
 use super::forms::{page, see_other, Choices, Form, Nav, Words as _};
 use super::i18n::I18n;
 use super::person_form::{check_too, core_input, fill_core, read_core, shown, CORE_FIELDS, FLAGS};
-use crate::api::persons::REGISTRY_ROLES;
-use crate::auth::CurrentUser;
-use crate::db::repo::{registry, OrgScope};
+use crate::auth::permissions::{ReadRegistry, WriteRegistry};
+use crate::auth::{Can, CurrentUser, OrgScope};
+use crate::db::repo::{claims as claim_rows, persons as person_rows};
 use crate::db::{DbConnection, Pool};
 use crate::domain::custody::CustodyKind;
+use crate::domain::ids::{ClaimId, FamilyId, PersonId};
 use crate::domain::nationality::{ClaimBasis, ClaimStatus};
 use crate::domain::person::{KinshipKind, NameKind, Script};
+use crate::domain::records::plausibility::Warning;
+use crate::domain::records::{ClaimInput, CustodyInput, NameInput, PersonPatch};
 use crate::error::{AppError, AppResult};
 use crate::http::db;
-use crate::services::registry::input::{ClaimInput, CustodyInput, NameInput};
+use crate::services::audit::AuditCtx;
 use crate::services::registry::views::{self, PersonView};
 use crate::services::registry::{claims, custody, persons as service};
 use actix_web::http::StatusCode;
@@ -55,12 +58,11 @@ fn edit_page(req: &HttpRequest, user: &CurrentUser, person: PersonView, form: Fo
 /// `GET /persons/{id}/edit`: the form, filled with the stored facts and their version.
 pub async fn edit_form(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<ReadRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<PersonId>,
 ) -> AppResult<HttpResponse> {
     let today = user.today();
-    user.require(&req, REGISTRY_ROLES, "person.read").await?;
     let scope = user.scope();
     let person = db(&pool, move |conn| views::person(conn, &scope, &id, today)).await?;
     let mut form = Form::new(&I18n::of_request(&req));
@@ -71,13 +73,12 @@ pub async fn edit_form(
 /// `POST /persons/{id}/edit`: saves if the version is current; else shows the stored record.
 pub async fn edit_submit(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<PersonId>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let today = user.today();
-    user.require(&req, REGISTRY_ROLES, "person.update").await?;
     let i18n = I18n::of_request(&req);
     let mut form = Form::body(&i18n, &body)?;
     let core = read_core(&mut form, "");
@@ -90,7 +91,10 @@ pub async fn edit_submit(
     let parsed_ok = !form.has_errors();
     let (outcome, current) = db(&pool, move |conn| {
         let outcome = match (parsed_ok, version) {
-            (true, Some(v)) => service::update(conn, &ctx, &scope, &pid, i64::from(v), core).map(|_| ()),
+            // The form sends every field: the patch replaces them all.
+            (true, Some(v)) => {
+                service::update(conn, &ctx, &scope, &pid, i64::from(v), PersonPatch::replace_with(core)).map(|_| ())
+            }
             _ => Ok(()),
         };
         if let Err(AppError::NotFound) = outcome {
@@ -131,19 +135,22 @@ pub async fn edit_submit(
     }
 }
 
+/// What a write of the family page gives back: the plausibility warnings of the save.
+type Written = AppResult<Vec<Warning>>;
+
 /// Runs `f` on a person of the caller's organisation (404 otherwise); gives back the person's
 /// family and the outcome, so the family page can show the form again.
 async fn on_person<F>(
     pool: &web::Data<Pool>,
     scope: OrgScope,
-    person_id: String,
+    person_id: PersonId,
     f: F,
-) -> AppResult<(String, AppResult<()>)>
+) -> AppResult<(FamilyId, Written)>
 where
-    F: FnOnce(&mut DbConnection, &OrgScope, &str) -> AppResult<()> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &OrgScope, &PersonId) -> Written + Send + 'static,
 {
     db(pool, move |conn| {
-        let person = registry::find_person(conn, &scope, &person_id)?.ok_or(AppError::NotFound)?;
+        let person = person_rows::find(conn, &scope, &person_id)?.ok_or(AppError::NotFound)?;
         let family = person.family_id.clone().ok_or(AppError::NotFound)?;
         Ok((family, f(conn, &scope, &person_id)))
     })
@@ -153,9 +160,9 @@ where
 /// The request of a person form: who asks, about whom, and what they typed.
 struct Call {
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    person_id: String,
+    person_id: PersonId,
     body: web::Bytes,
 }
 
@@ -170,9 +177,7 @@ async fn person_form<T, R, W>(call: Call, spec: Spec, read: R, write: W) -> AppR
 where
     T: Send + 'static,
     R: FnOnce(&mut Form) -> T,
-    W: FnOnce(&mut DbConnection, &crate::services::audit::AuditCtx, &OrgScope, &str, T) -> AppResult<()>
-        + Send
-        + 'static,
+    W: FnOnce(&mut DbConnection, &AuditCtx, &OrgScope, &PersonId, T) -> Written + Send + 'static,
 {
     let Call { req, user, pool, person_id, body } = call;
     let mut form = Form::body(&I18n::of_request(&req), &body)?;
@@ -183,34 +188,34 @@ where
         if parsed_ok {
             write(conn, &ctx, scope, pid, input)
         } else {
-            Ok(())
+            Ok(Vec::new())
         }
     })
     .await?;
-    let posted =
-        Posted { kind: spec.kind, anchor: person_id.clone(), id: person_id, form, alert: None, mine: Vec::new() };
+    let id = person_id.to_string();
+    let posted = Posted { kind: spec.kind, anchor: id.clone(), id, form, alert: None, mine: Vec::new() };
     if !parsed_ok {
-        return render_family(&req, &user, &pool, family, Some(posted), StatusCode::UNPROCESSABLE_ENTITY).await;
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return render_family(&req, &user, user.scope(), &pool, family, Some(posted), status).await;
     }
-    answer(&req, &user, &pool, family, posted, outcome, spec.inputs).await
+    answer(&req, &user, user.scope(), &pool, family, posted, outcome, spec.inputs).await
 }
 
 /// `POST /persons/{id}/names`: another name (alias, kunya, other script ...).
 pub async fn add_name(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<PersonId>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, REGISTRY_ROLES, "person.update").await?;
     let read = |form: &mut Form| NameInput {
         kind: form.choice::<NameKind>("kind").unwrap_or(NameKind::Alias),
         script: form.choice::<Script>("script"),
         name: form.text("name"),
     };
-    let write = |conn: &mut DbConnection, ctx: &_, scope: &OrgScope, pid: &str, n: NameInput| {
-        service::add_name(conn, ctx, scope, pid, n).map(|_| ())
+    let write = |conn: &mut DbConnection, ctx: &_, scope: &OrgScope, pid: &PersonId, n: NameInput| {
+        service::add_name(conn, ctx, scope, pid, n).map(|_| Vec::new())
     };
     let call = Call { req, user, pool, person_id: id.into_inner(), body };
     person_form(call, Spec { kind: "name", inputs: &["kind", "script", "name"] }, read, write).await
@@ -223,7 +228,7 @@ fn read_claim(form: &mut Form) -> ClaimInput {
         country: form.text("country"),
         status: form.choice::<ClaimStatus>("status").unwrap_or(ClaimStatus::Claimed),
         basis: form.choice::<ClaimBasis>("basis"),
-        decision_date: form.date("decision_date"),
+        decision_date: form.partial_date("decision_date"),
         legal_note: form.text("legal_note"),
         source: form.text("source"),
     }
@@ -232,14 +237,13 @@ fn read_claim(form: &mut Form) -> ClaimInput {
 /// `POST /persons/{id}/nationalities`: a nationality claim.
 pub async fn add_claim(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<PersonId>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, REGISTRY_ROLES, "nationality.create").await?;
-    let write = |conn: &mut DbConnection, ctx: &_, scope: &OrgScope, pid: &str, c: ClaimInput| {
-        claims::add(conn, ctx, scope, pid, c).map(|_| ())
+    let write = |conn: &mut DbConnection, ctx: &_, scope: &OrgScope, pid: &PersonId, c: ClaimInput| {
+        claims::add(conn, ctx, scope, pid, c).map(|_| Vec::new())
     };
     let call = Call { req, user, pool, person_id: id.into_inner(), body };
     person_form(call, Spec { kind: "claim", inputs: CLAIM_INPUTS }, read_claim, write).await
@@ -248,12 +252,11 @@ pub async fn add_claim(
 /// `POST /nationalities/{id}`: verify, deny or revoke a claim (with the version edited).
 pub async fn update_claim(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<ClaimId>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, REGISTRY_ROLES, "nationality.update").await?;
     let claim_id = id.into_inner();
     let mut form = Form::body(&I18n::of_request(&req), &body)?;
     let input = read_claim(&mut form);
@@ -264,30 +267,43 @@ pub async fn update_claim(
     let parsed_ok = !form.has_errors();
     let (ctx, scope, cid) = (user.audit_ctx(), user.scope(), claim_id.clone());
     let (family, person_id, outcome) = db(&pool, move |conn| {
-        let claim = registry::find_claim(conn, &cid)?.ok_or(AppError::NotFound)?;
-        let person = registry::find_person(conn, &scope, &claim.person_id)?.ok_or(AppError::NotFound)?;
-        let family = person.family_id.ok_or(AppError::NotFound)?;
+        // The service checks that the claim is the organisation's (404 otherwise).
         let outcome = match version {
-            Some(v) if parsed_ok => claims::update(conn, &ctx, &scope, &cid, i64::from(v), input).map(|_| ()),
+            Some(v) if parsed_ok => claims::update(conn, &ctx, &scope, &cid, i64::from(v), input).map(|_| Vec::new()),
             // The form already says what is wrong.
             _ => Err(AppError::Validation { message: String::new(), fields: Default::default() }),
         };
+        if let Err(AppError::NotFound) = outcome {
+            return Err(AppError::NotFound);
+        }
+        // The page to go back to: the family of the claim's person.
+        let claim = claim_rows::find(conn, &scope, &cid)?.ok_or(AppError::NotFound)?;
+        let person = person_rows::find(conn, &scope, &claim.person_id)?.ok_or(AppError::NotFound)?;
+        let family = person.family_id.ok_or(AppError::NotFound)?;
         Ok((family, person.id, outcome))
     })
     .await?;
-    let posted = Posted { kind: "status", id: claim_id, anchor: person_id, form, alert: None, mine: Vec::new() };
-    answer(&req, &user, &pool, family, posted, outcome, CLAIM_INPUTS).await
+    let posted = Posted {
+        kind: "status",
+        id: claim_id.to_string(),
+        anchor: person_id.to_string(),
+        form,
+        alert: None,
+        mine: Vec::new(),
+    };
+    answer(&req, &user, user.scope(), &pool, family, posted, outcome, CLAIM_INPUTS).await
 }
+
+const CUSTODY_INPUTS: &[&str] = &["kind", "facility_id", "date", "note"];
 
 /// `POST /persons/{id}/custody`: a custody event with a partial date.
 pub async fn add_custody(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<PersonId>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, REGISTRY_ROLES, "custody.create").await?;
     let read = |form: &mut Form| {
         let kind = form.choice::<CustodyKind>("kind");
         if kind.is_none() && !form.has_err("kind") {
@@ -300,30 +316,32 @@ pub async fn add_custody(
         let facility_id = Some(form.text("facility_id")).filter(|f| !f.is_empty());
         (kind, date, facility_id, form.text("note"))
     };
-    let write = |conn: &mut DbConnection, ctx: &_, scope: &OrgScope, pid: &str, (kind, date, facility_id, note)| {
-        let (Some(kind), Some(date)) = (kind, date) else { return Ok(()) };
-        custody::add(conn, ctx, scope, pid, CustodyInput { kind, facility_id, date, note }).map(|_| ())
-    };
+    let write =
+        |conn: &mut DbConnection, ctx: &_, scope: &OrgScope, pid: &PersonId, (kind, date, facility_id, note)| {
+            let (Some(kind), Some(date)) = (kind, date) else { return Ok(Vec::new()) };
+            let input = CustodyInput { kind, facility_id, date, note };
+            custody::add(conn, ctx, scope, std::slice::from_ref(pid), input).map(|(_, warnings)| warnings)
+        };
     let call = Call { req, user, pool, person_id: id.into_inner(), body };
-    person_form(call, Spec { kind: "custody", inputs: &["kind", "facility_id", "date", "note"] }, read, write).await
+    person_form(call, Spec { kind: "custody", inputs: CUSTODY_INPUTS }, read, write).await
 }
 
 /// `POST /persons/{id}/kinship`: "this person is <kind> <relative>".
 pub async fn link(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<PersonId>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, REGISTRY_ROLES, "kinship.create").await?;
     let read = |form: &mut Form| {
         let kind = form.choice::<KinshipKind>("kind");
         if kind.is_none() && !form.has_err("kind") {
             form.fail("kind", "err-required");
         }
-        let relative = form.text("relative_id");
-        if relative.is_empty() {
+        // A malformed id is a message too (a choice that is not in the list).
+        let relative = form.choice::<PersonId>("relative_id");
+        if relative.is_none() && !form.has_err("relative_id") {
             form.fail("relative_id", "err-required");
         }
         (kind, relative)
@@ -331,13 +349,13 @@ pub async fn link(
     let write = |conn: &mut DbConnection,
                  ctx: &_,
                  scope: &OrgScope,
-                 pid: &str,
-                 (kind, relative): (Option<KinshipKind>, String)| {
-        let Some(kind) = kind else { return Ok(()) };
+                 pid: &PersonId,
+                 (kind, relative): (Option<KinshipKind>, Option<PersonId>)| {
+        let (Some(kind), Some(relative)) = (kind, relative) else { return Ok(Vec::new()) };
         match service::link(conn, ctx, scope, pid, &relative, kind) {
             // The relative is chosen from a list; one that vanished is a message, not a 404 page.
             Err(AppError::NotFound) => Err(AppError::field("relative_id", "is required")),
-            other => other.map(|_| ()),
+            other => other.map(|(_, warning)| warning.into_iter().collect()),
         }
     };
     let call = Call { req, user, pool, person_id: id.into_inner(), body };

@@ -1,19 +1,24 @@
 //! Policy pages: every role reads the countries' timelines with the rules in plain language;
-//! admins edit a draft's rules (with validation messages), simulate it against the version in
-//! force and publish it. Caseworkers and coordinators get the aging-out list.
+//! stewards (a grant, not a role) edit a draft's rules (with validation messages), publish and
+//! retire versions; those allowed to simulate see how a draft would change outcomes (names of
+//! their own organisation only, when they may read persons). Registry readers get the
+//! aging-out list.
 
 use super::forms::{page, see_other, Form, Nav, Words as _};
 use super::i18n::I18n;
-use crate::api::persons::REGISTRY_ROLES;
-use crate::api::policies::{view, PolicyVersionView};
-use crate::auth::CurrentUser;
+use crate::auth::permissions::{EditPolicies, ReadJobs, ReadRegistry, SimulatePolicy};
+use crate::auth::{Can, CurrentUser};
 use crate::db::repo::policies as repo;
 use crate::db::Pool;
-use crate::domain::role::Role;
+use crate::domain::country::CountryCode;
+use crate::domain::ids::{JobId, PolicyVersionId};
 use crate::error::{AppError, AppResult};
 use crate::http::db;
-use crate::services::policy::evaluation::{self, AgingOut};
-use crate::services::policy::versions::{self, DraftEdit, Simulation};
+use crate::services::eligibility::reads::{self as eligibility, AgingOut};
+use crate::services::jobs::{self, JobView};
+use crate::services::policy::simulate::{self as simulation, Simulation};
+use crate::services::policy::versions::{self, DraftEdit};
+use crate::services::policy::views::{view, PolicyVersionView};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -36,9 +41,12 @@ pub struct CountryPage {
     pub i18n: I18n,
     pub path: String,
     pub nav: Nav,
-    pub code: String,
+    pub code: CountryCode,
     pub name: String,
     pub versions: Vec<PolicyVersionView>,
+    /// The re-evaluation a publication or retirement just queued (`?job=`), for those who may
+    /// follow jobs.
+    pub job: Option<JobView>,
 }
 
 /// `GET /policy-versions/{id}/edit`: the rule editor, the simulation, publication.
@@ -75,7 +83,7 @@ pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) ->
     .await?;
     let mut by_country: BTreeMap<String, Vec<PolicyVersionView>> = BTreeMap::new();
     for r in rows {
-        by_country.entry(r.country_code.clone()).or_default().push(view(r)?);
+        by_country.entry(r.country_code.to_string()).or_default().push(view(r)?);
     }
     let countries = by_country.into_iter().map(|(c, v)| (names.get(&c).cloned().unwrap_or_default(), c, v)).collect();
     page(
@@ -84,37 +92,47 @@ pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) ->
     )
 }
 
-/// `GET /policies/{country}`.
+/// `GET /policies/{country}` (`?job=` after a publication or a retirement).
 pub async fn country(
     req: HttpRequest,
     user: CurrentUser,
     pool: web::Data<Pool>,
-    code: web::Path<String>,
+    code: web::Path<CountryCode>,
 ) -> AppResult<HttpResponse> {
+    // A country code is `Copy`: the closure takes its own.
     let code = code.into_inner();
-    let c = code.clone();
-    let (rows, name) = db(&pool, move |conn| {
+    let i18n = I18n::of_request(&req);
+    let job_id = Form::parse(&i18n, req.query_string()).text("job");
+    let job_id = JobId::parse(&job_id).ok().filter(|_| user.may::<ReadJobs>());
+    let (rows, name, job) = db(&pool, move |conn| {
+        // A job that is not there (any more) is simply not shown.
+        let job = match job_id {
+            Some(id) => match jobs::view(conn, &id) {
+                Ok(j) => Some(j),
+                Err(AppError::NotFound) => None,
+                Err(e) => return Err(e),
+            },
+            None => None,
+        };
         let name = crate::db::repo::countries::list(conn)?
             .into_iter()
-            .find(|x| x.code == c)
+            .find(|x| x.code == code.as_str())
             .map(|x| x.name)
             .ok_or(AppError::NotFound)?;
-        Ok((repo::versions_of(conn, &c)?, name))
+        Ok((repo::versions_of(conn, &code)?, name, job))
     })
     .await?;
     let versions = rows.into_iter().rev().map(view).collect::<AppResult<Vec<_>>>()?;
     let path = format!("/policies/{code}");
-    page(StatusCode::OK, &CountryPage { i18n: I18n::of_request(&req), path, nav: Nav::of(&user), code, name, versions })
+    page(StatusCode::OK, &CountryPage { i18n, path, nav: Nav::of(&user), code, name, versions, job })
 }
 
-/// `POST /policies/{country}/drafts` (admins): a draft from the version in force.
+/// `POST /policies/{country}/drafts` (stewards): a draft from the version in force.
 pub async fn create_draft(
-    req: HttpRequest,
-    user: CurrentUser,
+    user: Can<EditPolicies>,
     pool: web::Data<Pool>,
-    code: web::Path<String>,
+    code: web::Path<CountryCode>,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "policy.draft.create").await?;
     let ctx = user.audit_ctx();
     let row = db(&pool, move |conn| versions::create_draft(conn, &ctx, &code)).await?;
     Ok(see_other(&format!("/policy-versions/{}/edit", row.id)))
@@ -131,18 +149,17 @@ fn form_of(i18n: &I18n, v: &PolicyVersionView) -> Form {
     f
 }
 
-async fn load(pool: &web::Data<Pool>, id: String) -> AppResult<PolicyVersionView> {
+async fn load(pool: &web::Data<Pool>, id: PolicyVersionId) -> AppResult<PolicyVersionView> {
     view(db(pool, move |conn| repo::find(conn, &id)?.ok_or(AppError::NotFound)).await?)
 }
 
-/// `GET /policy-versions/{id}/edit` (admins).
+/// `GET /policy-versions/{id}/edit` (stewards).
 pub async fn edit_form(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<EditPolicies>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<PolicyVersionId>,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "policy.draft.update").await?;
     let v = load(&pool, id.into_inner()).await?;
     let i18n = I18n::of_request(&req);
     let form = form_of(&i18n, &v);
@@ -151,15 +168,14 @@ pub async fn edit_form(
     page(StatusCode::OK, &EditPage { i18n, path, nav: Nav::of(&user), v, form, simulation: None, saved })
 }
 
-/// `POST /policy-versions/{id}/edit` (admins): saves, or shows what is wrong and where.
+/// `POST /policy-versions/{id}/edit` (stewards): saves, or shows what is wrong and where.
 pub async fn edit_submit(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<EditPolicies>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<PolicyVersionId>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "policy.draft.update").await?;
     let id = id.into_inner();
     let i18n = I18n::of_request(&req);
     let mut form = Form::body(&i18n, &body)?;
@@ -204,19 +220,19 @@ pub async fn edit_submit(
     }
 }
 
-/// `POST /policy-versions/{id}/simulate` (admins): the draft against the version in force today.
+/// `POST /policy-versions/{id}/simulate`: the draft against the version in force today. Counts
+/// cover everyone; names only the caller's organisation, and only for those who may read it.
 pub async fn simulate(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<SimulatePolicy>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<PolicyVersionId>,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "policy.simulate").await?;
     let id = id.into_inner();
-    let (scope, show) = (user.scope(), REGISTRY_ROLES.contains(&user.role));
+    let names_for = user.registry_scope();
     let on = user.today();
     let i = id.clone();
-    let sim = db(&pool, move |conn| versions::simulate(conn, &i, on, &scope, show)).await?;
+    let sim = db(&pool, move |conn| simulation::simulate(conn, &i, on, names_for.as_ref())).await?;
     let v = load(&pool, id.clone()).await?;
     let i18n = I18n::of_request(&req);
     let mut form = form_of(&i18n, &v);
@@ -225,15 +241,15 @@ pub async fn simulate(
     page(StatusCode::OK, &EditPage { i18n, path, nav: Nav::of(&user), v, form, simulation: Some(sim), saved: false })
 }
 
-/// `POST /policy-versions/{id}/publish` (admins).
+/// `POST /policy-versions/{id}/publish` (stewards): the re-evaluation of everyone is queued as a
+/// job; the timeline says so.
 pub async fn publish(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<EditPolicies>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<PolicyVersionId>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "policy.publish").await?;
     let id = id.into_inner();
     let i18n = I18n::of_request(&req);
     let mut form = Form::body(&i18n, &body)?;
@@ -249,7 +265,7 @@ pub async fn publish(
         }
     };
     match outcome {
-        Ok(row) => Ok(see_other(&format!("/policies/{}", row.country_code))),
+        Ok((row, job)) => Ok(see_other(&format!("/policies/{}?job={}", row.country_code, job.id))),
         Err(AppError::Validation { fields, .. }) => {
             let mut shown = form_of(&i18n, &v);
             shown.set("effective_from", form.text("effective_from"));
@@ -265,30 +281,31 @@ pub async fn publish(
     }
 }
 
-/// `POST /policy-versions/{id}/retire` (admins): the version stops applying; back to the timeline.
+/// `POST /policy-versions/{id}/retire` (stewards): the version stops applying; back to the
+/// timeline.
 pub async fn retire(
     req: HttpRequest,
-    user: CurrentUser,
+    user: Can<EditPolicies>,
     pool: web::Data<Pool>,
-    id: web::Path<String>,
+    id: web::Path<PolicyVersionId>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    user.require(&req, &[Role::Admin], "policy.retire").await?;
+    let id = id.into_inner();
     let form = Form::body(&I18n::of_request(&req), &body)?;
     let version: i64 = form.text("version").parse().unwrap_or(0);
     let ctx = user.audit_ctx();
-    let row = db(&pool, move |conn| versions::retire(conn, &ctx, &id, version)).await?;
-    Ok(see_other(&format!("/policies/{}", row.country_code)))
+    let (row, job) = db(&pool, move |conn| versions::retire(conn, &ctx, &id, version)).await?;
+    let query = job.map(|j| format!("?job={}", j.id)).unwrap_or_default();
+    Ok(see_other(&format!("/policies/{}{query}", row.country_code)))
 }
 
 /// `GET /aging-out?days=`: the list coordinators act on first.
-pub async fn aging(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
+pub async fn aging(req: HttpRequest, user: Can<ReadRegistry>, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
     let today = user.today();
-    user.require(&req, REGISTRY_ROLES, "eligibility.read").await?;
     let i18n = I18n::of_request(&req);
     let q = Form::parse(&i18n, req.query_string());
     let days = q.text("days").parse::<i64>().ok().filter(|d| (1..=3650).contains(d)).unwrap_or(180);
     let scope = user.scope();
-    let rows = db(&pool, move |conn| evaluation::aging_out(conn, &scope, days, today)).await?;
+    let rows = db(&pool, move |conn| eligibility::aging_out(conn, &scope, days, today)).await?;
     page(StatusCode::OK, &AgingPage { i18n, path: "/aging-out".into(), nav: Nav::of(&user), days, rows })
 }

@@ -92,7 +92,7 @@ fn user_create_makes_the_organisation_and_prints_a_working_generated_password() 
     let password =
         text.lines().find_map(|l| l.strip_prefix("password: ")).expect("printed password").trim().to_string();
     let user = users::find_by_email(&mut cli.conn(), "lead@test.homeward.example").expect("query").expect("user");
-    assert_eq!(user.role, "admin");
+    assert_eq!(user.role, homeward::domain::role::Role::Admin);
     assert!(homeward::auth::password::verify(&password, &user.password_hash));
     assert!(!user.password_hash.contains(&password));
     // The same email again is refused with a readable reason.

@@ -3,7 +3,6 @@
 
 use diesel::{Connection, RunQueryDsl};
 use homeward::config::Settings;
-use homeward::db::repo::OrgScope;
 use homeward::db::{DbConnection, Pool};
 use homeward::domain::role::Role;
 use homeward::services::audit::AuditCtx;
@@ -91,6 +90,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         pool_size: 4,
         workers: 1,
         clock_start: Some(test_start()),
+        job_poll_millis: 50,
         ..Settings::default()
     };
     adjust(&mut settings);
@@ -115,7 +115,7 @@ impl TestApp {
     pub fn account(&self, role: Role, org: &str) -> Account {
         let mut conn = self.conn();
         let ctx = self.cli_ctx();
-        let o = organisations::find_or_create(&mut conn, &ctx, org).expect("organisation");
+        let (o, scope) = organisations::operator_scope(&mut conn, &ctx, org).expect("organisation");
         let email =
             format!("{}-{}@test.homeward.example", role.as_str(), &uuid::Uuid::new_v4().simple().to_string()[..8]);
         let password = format!("pw-{}-long-enough", uuid::Uuid::new_v4().simple());
@@ -125,8 +125,47 @@ impl TestApp {
             role,
             password: Some(password.clone()),
         };
-        let created = users::create(&mut conn, &ctx, &OrgScope::new(o.id.clone()), new).expect("create user");
-        Account { id: created.user.id, email, password, organisation_id: o.id }
+        let created = users::create(&mut conn, &ctx, &scope, new).expect("create user");
+        Account { id: created.user.id.to_string(), email, password, organisation_id: o.id.to_string() }
+    }
+
+    /// An admin of `org` who also holds the policy stewardship (granted as the operator would,
+    /// with `homeward steward grant`), signed in.
+    pub async fn steward(&self, org: &str) -> (Account, Session) {
+        let account = self.account(Role::Admin, org);
+        homeward::services::stewards::grant(&mut self.conn(), &self.cli_ctx(), &account.email).expect("grant");
+        let session = self.login(&account).await;
+        (account, session)
+    }
+
+    /// Waits until no job is queued or running (the server runs them in the background), and
+    /// fails the test if one failed or they take more than 30 s.
+    pub async fn jobs_done(&self) {
+        self.jobs_settled().await;
+        assert_eq!(self.count("jobs WHERE status = 'failed'"), 0, "a job failed");
+    }
+
+    /// Waits until no job is queued or running, whatever their outcome (at most 60 s).
+    pub async fn jobs_settled(&self) {
+        for _ in 0..1200 {
+            if self.count("jobs WHERE status IN ('queued', 'running')") == 0 {
+                return;
+            }
+            actix_rt::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("jobs did not finish within 60 s");
+    }
+
+    /// Another server process on the same database (no seeding): what a restart, or a second
+    /// server behind a load balancer, looks like.
+    pub async fn second_server(&self) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let app = Application::build(self.settings.clone()).expect("build second app");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let (pool, clock) = (app.pool(), app.clock());
+        actix_rt::spawn(app.run_until_stopped());
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        TestApp { address, pool, settings: self.settings.clone(), clock, client, _dir: dir }
     }
 
     /// The operator's audit context at the command line, on the server's clock.
@@ -195,6 +234,25 @@ impl TestApp {
         diesel::sql_query(statement).execute(c).expect("sql")
     }
 
+    /// Runs raw SQL and returns the database's answer (to show what constraints refuse).
+    pub fn try_sql(&self, statement: &str) -> diesel::QueryResult<usize> {
+        let mut conn = self.conn();
+        let c: &mut DbConnection = &mut conn;
+        diesel::sql_query(statement).execute(c)
+    }
+
+    /// One text value: `SELECT <expr> AS v ...`.
+    pub fn scalar(&self, query: &str) -> String {
+        #[derive(diesel::QueryableByName)]
+        struct V {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            v: String,
+        }
+        let mut conn = self.conn();
+        let c: &mut DbConnection = &mut conn;
+        diesel::sql_query(query).get_result::<V>(c).expect("scalar").v
+    }
+
     /// `SELECT COUNT(*) FROM <from_where>` against the app's database.
     pub fn count(&self, from_where: &str) -> i64 {
         count_in(&mut self.conn(), from_where)
@@ -206,6 +264,7 @@ impl TestApp {
             .expect("query")
             .expect("seeded facility")
             .id
+            .to_string()
     }
 
     /// The audit events of the whole chain, in order: (seq, action, outcome).

@@ -2,7 +2,6 @@
 //! results kept current, the aging-out watch and the admin workflow.
 
 use crate::helpers::*;
-use crate::registry::urlencode;
 use chrono::{Datelike, Duration};
 use homeward::domain::role::Role;
 use serde_json::{json, Value};
@@ -178,10 +177,13 @@ async fn stored_results_follow_the_facts_and_feed_the_aging_out_watch() {
 }
 
 #[actix_web::test]
-async fn admins_draft_simulate_publish_and_retire_a_version() {
+async fn stewards_draft_simulate_publish_and_retire_a_version() {
     let app = spawn_app().await;
-    let (_, admin) = app.signed_in(Role::Admin, "Org A").await;
+    let (_, admin) = app.steward("Org A").await;
     let (_, worker) = app.signed_in(Role::Caseworker, "Org A").await;
+    let (_, plain_admin) = app.signed_in(Role::Admin, "Org B").await;
+    let (_, coordinator) = app.signed_in(Role::Coordinator, "Org A").await;
+    assert_error(app.post("/api/v1/policies/RU/drafts", &plain_admin, json!({})).await, 403, "forbidden").await;
     let family = russian_family(&app, &worker, "2012-03-03").await;
     let mother = family["members"]
         .as_array()
@@ -219,13 +221,29 @@ async fn admins_draft_simulate_publish_and_retire_a_version() {
     assert_eq!(sim["transitions"]["not_eligible -> case_by_case"], 1);
     assert_eq!(sim["by_facility"]["Roj"], 1);
     assert_eq!(sim["affected"].as_array().map(Vec::len), Some(0), "admins see counts, not persons");
+    let sim = json(app.post(&format!("{path}/simulate"), &coordinator, json!({})).await).await;
+    assert_eq!(
+        sim["affected"][0]["name"], "Aliya Petrova",
+        "a coordinator sees the names of their organisation: {sim}"
+    );
+    assert_error(app.post(&format!("{path}/simulate"), &worker, json!({})).await, 403, "forbidden").await;
     let res =
         app.post(&format!("{path}/publish"), &admin, json!({"effective_from": today.to_string(), "version": 2})).await;
     assert_eq!(res.status(), 200);
+    let published = json(res).await;
+    assert_eq!(published["job"]["kind"], "reevaluate_all", "the answer comes at once with the job: {published}");
+    app.jobs_done().await;
+    let job = json(app.get(&format!("/api/v1/jobs/{}", id(&published["job"])), &admin).await).await;
+    assert_eq!((job["status"].as_str(), job["percent"].as_i64()), (Some("done"), Some(100)), "{job}");
     let ru = json(app.get("/api/v1/policies/RU", &admin).await).await;
     assert_eq!(ru[1]["effective_to"], (today - Duration::days(1)).to_string(), "the previous period was closed");
     assert_eq!(ru[2]["status"], "published");
-    // Stored results were re-evaluated on publication.
+    // Stored results were re-evaluated by the job the publication queued.
+    let stored = app.count(&format!(
+        "eligibility_results WHERE person_id = '{}' AND outcome = 'case_by_case' AND country_code = 'RU'",
+        id(&mother)
+    ));
+    assert_eq!(stored, 1);
     let r = json(app.get(&format!("/api/v1/persons/{}/eligibility", id(&mother)), &worker).await).await;
     assert_eq!(
         (r["results"][0]["outcome"].as_str(), r["results"][0]["version_number"].as_i64()),
@@ -240,13 +258,20 @@ async fn admins_draft_simulate_publish_and_retire_a_version() {
     .await;
     let res = app.post(&format!("{path}/retire"), &admin, json!({"version": 3})).await;
     assert_eq!(json(res).await["status"], "retired");
+    app.jobs_done().await;
     let r = json(app.get(&format!("/api/v1/persons/{}/eligibility", id(&mother)), &worker).await).await;
     assert!(r["results"][0]["explanation"].as_str().is_some_and(|e| e.contains("no published RU policy")), "{r}");
     let actions: Vec<String> = app.audit_actions().into_iter().map(|(_, a, _)| a).collect();
     for a in ["policy.draft.create", "policy.draft.update", "policy.publish", "policy.version.close", "policy.retire"] {
         assert!(actions.iter().any(|x| x == a), "{a} audited");
     }
-    let _ = urlencode("");
+    // Another organisation's admin sees who changed the shared policies.
+    let log = json(app.get("/api/v1/policy-changes", &plain_admin).await).await;
+    let entries = log.as_array().cloned().unwrap_or_default();
+    assert!(
+        entries.iter().any(|e| e["action"] == "policy.publish" && e["actor_organisation"] == "Org A"),
+        "the publication shows in every organisation's change log: {log}"
+    );
 }
 
 #[test]
@@ -282,11 +307,12 @@ fn a_changed_seed_adds_a_draft_and_never_rewrites_a_published_version() {
 }
 
 #[actix_web::test]
-async fn a_facility_change_that_a_rule_reads_re_evaluates_stored_results() {
+async fn renaming_a_facility_changes_no_outcome_and_a_transfer_changes_it_at_once() {
     let app = spawn_app().await;
     let (_, admin) = app.signed_in(Role::Admin, "Org A").await;
     let (_, worker) = app.signed_in(Role::Caseworker, "Org A").await;
     let hol = app.facility("al-Hol");
+    let roj = app.facility("Roj");
     let body = json!({"label": "Family of Noor Jabbar (fictional)", "members": [
         {"given_name": "Noor", "family_name": "Jabbar", "sex": "female", "birth": {"year": 1995, "month": 6},
          "nationalities": [{"country": "IQ", "status": "verified"}],
@@ -297,5 +323,17 @@ async fn a_facility_change_that_a_rule_reads_re_evaluates_stored_results() {
     assert_eq!(app.count(&stored("eligible_with_conditions")), 1, "Iraq takes its nationals back from al-Hol");
     let rename = json!({"name": "al-Hol (renamed, fictional)", "kind": "camp", "country_code": "SY", "version": 1});
     assert_eq!(app.patch(&format!("/api/v1/facilities/{hol}"), &admin, rename).await.status(), 200);
-    assert_eq!(app.count(&stored("case_by_case")), 1, "the rule names al-Hol: the stored result followed the rename");
+    app.jobs_done().await;
+    assert_eq!(
+        app.count(&stored("eligible_with_conditions")),
+        1,
+        "rules name facilities by their stable code: renaming al-Hol changes nobody's outcome"
+    );
+    let code_change = json!({"name": "al-Hol", "code": "hol", "kind": "camp", "country_code": "SY", "version": 2});
+    assert_error(app.patch(&format!("/api/v1/facilities/{hol}"), &admin, code_change).await, 422, "validation_failed")
+        .await;
+    // A transfer out of al-Hol is a fact the rule reads: the stored result follows at once.
+    let transfer = json!({"kind": "transferred", "facility_id": roj, "date": {"year": 2025, "month": 5}});
+    assert_eq!(app.post(&format!("/api/v1/persons/{noor}/custody"), &worker, transfer).await.status(), 201);
+    assert_eq!(app.count(&stored("case_by_case")), 1);
 }

@@ -136,9 +136,9 @@ async fn the_family_page_shows_each_members_outcome_and_the_separation_risk() {
 }
 
 #[actix_web::test]
-async fn an_admin_retires_a_version_from_the_timeline() {
+async fn a_steward_retires_a_version_from_the_timeline() {
     let app = spawn_app().await;
-    let (_, admin) = app.signed_in(Role::Admin, "Org A").await;
+    let (_, admin) = app.steward("Org A").await;
     let ru = json(app.get("/api/v1/policies/RU", &admin).await).await;
     let id = ru[1]["id"].as_str().unwrap_or_default().to_string();
     let (_, timeline) = html(&app, &admin, "/policies/RU").await;
@@ -148,7 +148,7 @@ async fn an_admin_retires_a_version_from_the_timeline() {
     assert_eq!(json(app.get(&format!("/api/v1/policy-versions/{id}"), &admin).await).await["status"], "retired");
     let (_, worker) = app.signed_in(Role::Caseworker, "Org A").await;
     let (_, read_only) = html(&app, &worker, "/policies/RU").await;
-    assert!(!read_only.contains("/retire"), "only admins get the button");
+    assert!(!read_only.contains("/retire"), "only stewards get the button");
     assert_eq!(
         form_post(
             &app,

@@ -1,16 +1,19 @@
 //! Row types of policies and stored evaluation results.
 
 use crate::db::schema::{eligibility_results, policy_versions};
+use crate::domain::country::CountryCode;
+use crate::domain::ids::{OrgId, PersonId, PolicyVersionId};
+use crate::domain::policy::{ChangeReason, Outcome, PolicyStatus};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-#[derive(Debug, Clone, serde::Serialize, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = policy_versions, treat_none_as_null = true)]
 pub struct PolicyVersionRow {
-    pub id: String,
-    pub country_code: String,
+    pub id: PolicyVersionId,
+    pub country_code: CountryCode,
     pub number: i32,
-    pub status: String,
+    pub status: PolicyStatus,
     pub effective_from: Option<NaiveDate>,
     pub effective_to: Option<NaiveDate>,
     pub summary: String,
@@ -20,7 +23,7 @@ pub struct PolicyVersionRow {
     /// JSON array of rules (`domain::policy::Rule`).
     pub rules: String,
     pub seed_hash: Option<String>,
-    pub based_on: Option<String>,
+    pub based_on: Option<PolicyVersionId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
@@ -31,15 +34,15 @@ pub struct PolicyVersionRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = eligibility_results, treat_none_as_null = true)]
 pub struct EligibilityRow {
-    pub person_id: String,
-    pub country_code: String,
-    pub organisation_id: String,
-    pub outcome: String,
+    pub person_id: PersonId,
+    pub country_code: CountryCode,
+    pub organisation_id: OrgId,
+    pub outcome: Outcome,
     pub uncertain: bool,
     pub policy_version_id: Option<String>,
     pub changes_on: Option<NaiveDate>,
-    pub changes_to: Option<String>,
-    pub change_reason: Option<String>,
+    pub changes_to: Option<Outcome>,
+    pub change_reason: Option<ChangeReason>,
     /// JSON of `domain::policy::ClaimResult`.
     pub result: String,
     pub evaluated_on: NaiveDate,

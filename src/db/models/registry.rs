@@ -1,17 +1,46 @@
-//! Row types of the registry: facilities, families, persons, names, kinship, nationality claims,
-//! custody events and the change history.
+//! Row types of the registry: facilities, families, persons (own facts, derived columns, flags,
+//! wishes), names, kinship, nationality claims, custody events and the change history.
+//!
+//! Child rows carry the organisation of their person; the database's composite foreign keys
+//! make sure it is the person's own.
 
 use crate::db::schema::*;
+use crate::db::sql_types::partial_date_columns;
+use crate::domain::country::CountryCode;
+use crate::domain::custody::{CustodyKind, CustodyStatus};
+use crate::domain::facility::FacilityKind;
+use crate::domain::ids::*;
+use crate::domain::nationality::{ClaimBasis, ClaimStatus};
+use crate::domain::person::{KinshipKind, NameKind, PersonFlag, Script, Sex, Wish};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-#[derive(Debug, Clone, serde::Serialize, Queryable, Selectable, Insertable, AsChangeset)]
+partial_date_columns!(
+    /// A person's birth date, as its range.
+    BirthRange, persons, birth_earliest, birth_latest, optional
+);
+partial_date_columns!(
+    /// When a person left home, as its range.
+    DepartureRange, persons, left_home_earliest, left_home_latest, optional
+);
+partial_date_columns!(
+    /// When a claim was decided (denied or revoked), as its range.
+    DecisionRange, nationality_claims, decision_earliest, decision_latest, optional
+);
+partial_date_columns!(
+    /// When a custody event happened, as its range.
+    EventRange, custody_events, event_earliest, event_latest
+);
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = facilities, treat_none_as_null = true)]
 pub struct FacilityRow {
-    pub id: String,
+    pub id: FacilityId,
+    /// Stable: policy rules refer to the facility by it, whatever its display name becomes.
+    pub code: String,
     pub name: String,
-    pub kind: String,
-    pub country_code: String,
+    pub kind: FacilityKind,
+    pub country_code: CountryCode,
     pub notes: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -22,18 +51,18 @@ pub struct FacilityRow {
 #[diesel(table_name = facility_authorities)]
 pub struct FacilityAuthorityRow {
     pub id: String,
-    pub facility_id: String,
+    pub facility_id: FacilityId,
     pub authority: String,
     pub from_date: NaiveDate,
     pub note: String,
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, serde::Serialize, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, serde::Serialize, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = families, treat_none_as_null = true)]
 pub struct FamilyRow {
-    pub id: String,
-    pub organisation_id: String,
+    pub id: FamilyId,
+    pub organisation_id: OrgId,
     pub label: String,
     pub notes: String,
     pub created_at: NaiveDateTime,
@@ -41,50 +70,80 @@ pub struct FamilyRow {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, Queryable, Selectable, Insertable, AsChangeset)]
+/// A person's own facts: what a caseworker records and the version covers. Derived columns,
+/// flags and wishes live in their own tables.
+#[derive(Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = persons, treat_none_as_null = true)]
 pub struct PersonRow {
-    pub id: String,
-    pub organisation_id: String,
-    pub family_id: Option<String>,
+    pub id: PersonId,
+    pub organisation_id: OrgId,
+    pub family_id: Option<FamilyId>,
     pub given_name: String,
     pub family_name: String,
-    pub sex: String,
-    pub birth_year: Option<i32>,
-    pub birth_month: Option<i32>,
-    pub birth_day: Option<i32>,
-    pub birth_margin: i32,
-    pub birth_earliest: Option<NaiveDate>,
-    pub birth_latest: Option<NaiveDate>,
+    pub sex: Sex,
+    #[diesel(embed)]
+    pub birth: BirthRange,
     pub place_of_birth: String,
-    /// `PartialDate::encode` form.
-    pub left_home: Option<String>,
+    #[diesel(embed)]
+    pub left_home: DepartureRange,
     pub left_home_age: Option<i32>,
-    pub wish: String,
-    pub wish_recorded_on: Option<NaiveDate>,
-    pub unaccompanied_minor: bool,
-    pub orphan: bool,
-    pub medical_need: bool,
-    pub disability: bool,
     pub date_of_death: Option<NaiveDate>,
     pub notes: String,
-    pub search_key: String,
-    pub stateless: bool,
-    pub at_risk: bool,
-    pub custody_status: String,
-    pub current_facility_id: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
 
+impl PersonRow {
+    /// "Given Family".
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+}
+
+/// What is derived from a person's names, claims and custody: written only by the refresh at
+/// the end of a write transaction, read by lists and filters.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = person_derived, treat_none_as_null = true)]
+pub struct PersonDerivedRow {
+    pub person_id: PersonId,
+    pub organisation_id: OrgId,
+    pub search_key: String,
+    pub stateless: bool,
+    pub at_risk: bool,
+    pub custody_status: CustodyStatus,
+    pub current_facility_id: Option<FacilityId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = person_flags)]
+pub struct PersonFlagRow {
+    pub person_id: PersonId,
+    pub organisation_id: OrgId,
+    pub flag: PersonFlag,
+}
+
+/// A wish as recorded on a day; the latest row is the person's wish now.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = person_wishes)]
+pub struct PersonWishRow {
+    pub id: String,
+    pub person_id: PersonId,
+    pub organisation_id: OrgId,
+    pub wish: Wish,
+    pub recorded_on: Option<NaiveDate>,
+    pub recorded_at: NaiveDateTime,
+    pub actor_id: Option<String>,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = person_names)]
 pub struct PersonNameRow {
-    pub id: String,
-    pub person_id: String,
-    pub kind: String,
-    pub script: String,
+    pub id: NameId,
+    pub person_id: PersonId,
+    pub organisation_id: OrgId,
+    pub kind: NameKind,
+    pub script: Script,
     pub name: String,
     pub created_at: NaiveDateTime,
 }
@@ -92,23 +151,25 @@ pub struct PersonNameRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = kinships)]
 pub struct KinshipRow {
-    pub id: String,
-    pub organisation_id: String,
-    pub person_id: String,
-    pub relative_id: String,
-    pub kind: String,
+    pub id: KinshipId,
+    pub organisation_id: OrgId,
+    pub person_id: PersonId,
+    pub relative_id: PersonId,
+    pub kind: KinshipKind,
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, serde::Serialize, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = nationality_claims, treat_none_as_null = true)]
 pub struct ClaimRow {
-    pub id: String,
-    pub person_id: String,
-    pub country_code: String,
-    pub status: String,
-    pub basis: String,
-    pub decision_date: Option<NaiveDate>,
+    pub id: ClaimId,
+    pub person_id: PersonId,
+    pub organisation_id: OrgId,
+    pub country_code: CountryCode,
+    pub status: ClaimStatus,
+    pub basis: ClaimBasis,
+    #[diesel(embed)]
+    pub decision: DecisionRange,
     pub legal_note: String,
     pub source: String,
     pub created_at: NaiveDateTime,
@@ -116,18 +177,16 @@ pub struct ClaimRow {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = custody_events)]
 pub struct CustodyEventRow {
-    pub id: String,
-    pub person_id: String,
-    pub kind: String,
-    pub facility_id: Option<String>,
-    pub event_year: i32,
-    pub event_month: Option<i32>,
-    pub event_day: Option<i32>,
-    pub event_margin: i32,
-    pub event_earliest: NaiveDate,
+    pub id: CustodyEventId,
+    pub person_id: PersonId,
+    pub organisation_id: OrgId,
+    pub kind: CustodyKind,
+    pub facility_id: Option<FacilityId>,
+    #[diesel(embed)]
+    pub date: EventRange,
     pub note: String,
     pub created_at: NaiveDateTime,
 }
@@ -136,8 +195,8 @@ pub struct CustodyEventRow {
 #[diesel(table_name = record_changes)]
 pub struct RecordChangeRow {
     pub id: String,
-    pub organisation_id: String,
-    pub family_id: Option<String>,
+    pub organisation_id: OrgId,
+    pub family_id: Option<FamilyId>,
     pub entity_type: String,
     pub entity_id: String,
     pub field: String,

@@ -92,6 +92,26 @@ pub fn list(
     Ok((rows, total))
 }
 
+/// Events of the whole deployment whose action starts with one of `prefixes` (the policy
+/// change log, shared by every organisation), newest first.
+pub fn deployment_events(conn: &mut DbConnection, prefixes: &[&str], page: Page) -> QueryResult<Vec<AuditRow>> {
+    let mut q = a::audit_events.filter(a::outcome.eq("success")).into_boxed();
+    let mut any: Option<
+        Box<dyn BoxableExpression<a::audit_events, crate::db::MultiBackend, SqlType = diesel::sql_types::Bool>>,
+    > = None;
+    for p in prefixes {
+        let cond = a::action.like(format!("{p}%"));
+        any = Some(match any {
+            None => Box::new(cond),
+            Some(prev) => Box::new(prev.or(cond)),
+        });
+    }
+    if let Some(cond) = any {
+        q = q.filter(cond);
+    }
+    q.order(a::seq.desc()).limit(page.limit).offset(page.offset).select(AuditRow::as_select()).load(conn)
+}
+
 /// Up to `limit` events with a sequence number above `after`, in order (for verification).
 pub fn chain_after(conn: &mut DbConnection, after: i64, limit: i64) -> QueryResult<Vec<AuditRow>> {
     a::audit_events.filter(a::seq.gt(after)).order(a::seq.asc()).limit(limit).select(AuditRow::as_select()).load(conn)

@@ -10,7 +10,7 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<CountryRow>> {
 }
 
 /// Whether the code is in the reference list.
-pub fn exists(conn: &mut DbConnection, code: &str) -> QueryResult<bool> {
+pub fn exists(conn: &mut DbConnection, code: &crate::domain::country::CountryCode) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(c::countries.filter(c::code.eq(code)))).get_result(conn)
 }
 

@@ -4,14 +4,19 @@
 use crate::db::models::{FacilityAuthorityRow, FacilityRow};
 use crate::db::schema::{facilities as fa, facility_authorities as au};
 use crate::db::DbConnection;
+use crate::domain::ids::FacilityId;
 use diesel::prelude::*;
 
 pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<FacilityRow>> {
     fa::table.order((fa::name.asc(), fa::id.asc())).select(FacilityRow::as_select()).load(conn)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<FacilityRow>> {
+pub fn find(conn: &mut DbConnection, id: &FacilityId) -> QueryResult<Option<FacilityRow>> {
     fa::table.filter(fa::id.eq(id)).select(FacilityRow::as_select()).first(conn).optional()
+}
+
+pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<FacilityRow>> {
+    fa::table.filter(fa::code.eq(code)).select(FacilityRow::as_select()).first(conn).optional()
 }
 
 pub fn find_by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Option<FacilityRow>> {
@@ -29,11 +34,16 @@ pub fn update(conn: &mut DbConnection, row: &FacilityRow, expected: i64) -> Quer
     Ok(n == 1)
 }
 
-/// Authority periods of these facilities, oldest first.
-pub fn authorities(conn: &mut DbConnection, facility_ids: &[String]) -> QueryResult<Vec<FacilityAuthorityRow>> {
+/// Authority periods of every facility, oldest first (reference data: a few dozen rows).
+pub fn all_authorities(conn: &mut DbConnection) -> QueryResult<Vec<FacilityAuthorityRow>> {
+    au::table.order((au::facility_id, au::from_date)).select(FacilityAuthorityRow::as_select()).load(conn)
+}
+
+/// Authority periods of one facility, oldest first.
+pub fn authorities_of(conn: &mut DbConnection, facility: &FacilityId) -> QueryResult<Vec<FacilityAuthorityRow>> {
     au::table
-        .filter(au::facility_id.eq_any(facility_ids))
-        .order((au::facility_id, au::from_date))
+        .filter(au::facility_id.eq(facility))
+        .order(au::from_date)
         .select(FacilityAuthorityRow::as_select())
         .load(conn)
 }

@@ -1,34 +1,33 @@
-//! Queries, as plain functions `fn(&mut DbConnection, ...) -> QueryResult<T>`.
+//! Queries, as plain functions `fn(&mut DbConnection, ...) -> QueryResult<T>`, one file per
+//! table group.
 //!
-//! Queries that return an organisation's records take an [`OrgScope`], which only the
-//! authentication layer (or the CLI, acting as the operator) creates: forgetting the scope does
-//! not compile.
+//! Every query that reads or writes people data (persons, families, names, claims, custody,
+//! kinship, stored results) takes an [`OrgScope`], child-table lookups by their own id included,
+//! and filters on the organisation column the table carries. A scope can only be made by the
+//! authentication layer, the CLI or the job runner (see `auth::scope`), so forgetting it, or
+//! making one up from input, does not compile.
 
 pub mod audit;
+pub mod claims;
 pub mod countries;
+pub mod custody;
 pub mod facilities;
+pub mod families;
+pub mod history;
+pub mod jobs;
+pub mod kinships;
+pub mod lists;
 pub mod login_failures;
+pub mod names;
 pub mod organisations;
+pub mod persons;
 pub mod policies;
-pub mod registry;
 pub mod sessions;
+pub mod sql;
+pub mod stewards;
 pub mod users;
 
-/// The organisation whose records a query may return.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrgScope(String);
-
-impl OrgScope {
-    /// Scope for an organisation id. Call only from the authentication layer or the CLI.
-    pub fn new(organisation_id: impl Into<String>) -> OrgScope {
-        OrgScope(organisation_id.into())
-    }
-
-    /// The organisation id.
-    pub fn id(&self) -> &str {
-        &self.0
-    }
-}
+pub use crate::auth::OrgScope;
 
 /// Limit and offset of a list query.
 #[derive(Debug, Clone, Copy)]
@@ -37,7 +36,12 @@ pub struct Page {
     pub offset: i64,
 }
 
-/// A new random id, as stored.
+/// A new random id for rows whose ids are not typed (sessions, history rows).
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+/// The error a repo write returns for a row whose organisation is not the scope's.
+pub(crate) fn outside_scope() -> diesel::result::Error {
+    diesel::result::Error::QueryBuilderError("a row outside the caller's organisation scope".into())
 }

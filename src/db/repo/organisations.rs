@@ -9,7 +9,7 @@ pub fn insert(conn: &mut DbConnection, row: &OrganisationRow) -> QueryResult<()>
     diesel::insert_into(o::organisations).values(row).execute(conn).map(|_| ())
 }
 
-pub fn find_by_id(conn: &mut DbConnection, id: &str) -> QueryResult<Option<OrganisationRow>> {
+pub fn find_by_id(conn: &mut DbConnection, id: &crate::domain::ids::OrgId) -> QueryResult<Option<OrganisationRow>> {
     o::organisations.filter(o::id.eq(id)).select(OrganisationRow::as_select()).first(conn).optional()
 }
 

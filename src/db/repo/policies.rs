@@ -1,13 +1,17 @@
-//! Policy versions and stored evaluation results.
+//! Policy versions (shared by every organisation) and the stored evaluation results (each
+//! organisation's own).
 
 use super::OrgScope;
 use crate::db::models::{EligibilityRow, PolicyVersionRow};
 use crate::db::schema::{eligibility_results as er, policy_versions as pv};
 use crate::db::DbConnection;
+use crate::domain::country::CountryCode;
+use crate::domain::ids::{PersonId, PolicyVersionId};
+use crate::domain::policy::{ChangeReason, PolicyStatus};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-pub fn versions_of(conn: &mut DbConnection, country: &str) -> QueryResult<Vec<PolicyVersionRow>> {
+pub fn versions_of(conn: &mut DbConnection, country: &CountryCode) -> QueryResult<Vec<PolicyVersionRow>> {
     pv::table
         .filter(pv::country_code.eq(country))
         .order(pv::number.asc())
@@ -15,11 +19,11 @@ pub fn versions_of(conn: &mut DbConnection, country: &str) -> QueryResult<Vec<Po
         .load(conn)
 }
 
-/// Every published version of these countries (all countries if `None`).
-pub fn published(conn: &mut DbConnection, countries: Option<&[String]>) -> QueryResult<Vec<PolicyVersionRow>> {
-    let mut q = pv::table.filter(pv::status.eq("published")).into_boxed();
-    if let Some(c) = countries {
-        q = q.filter(pv::country_code.eq_any(c.to_vec()));
+/// Every published version (of one country, or of all).
+pub fn published(conn: &mut DbConnection, country: Option<&CountryCode>) -> QueryResult<Vec<PolicyVersionRow>> {
+    let mut q = pv::table.filter(pv::status.eq(PolicyStatus::Published)).into_boxed();
+    if let Some(c) = country {
+        q = q.filter(pv::country_code.eq(*c));
     }
     q.order((pv::country_code.asc(), pv::effective_from.asc())).select(PolicyVersionRow::as_select()).load(conn)
 }
@@ -29,11 +33,11 @@ pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<PolicyVersionRow>> {
     pv::table.order((pv::country_code.asc(), pv::number.asc())).select(PolicyVersionRow::as_select()).load(conn)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<PolicyVersionRow>> {
+pub fn find(conn: &mut DbConnection, id: &PolicyVersionId) -> QueryResult<Option<PolicyVersionRow>> {
     pv::table.filter(pv::id.eq(id)).select(PolicyVersionRow::as_select()).first(conn).optional()
 }
 
-pub fn next_number(conn: &mut DbConnection, country: &str) -> QueryResult<i32> {
+pub fn next_number(conn: &mut DbConnection, country: &CountryCode) -> QueryResult<i32> {
     let max: Option<i32> =
         pv::table.filter(pv::country_code.eq(country)).select(diesel::dsl::max(pv::number)).first(conn)?;
     Ok(max.unwrap_or(0) + 1)
@@ -50,9 +54,18 @@ pub fn update(conn: &mut DbConnection, row: &PolicyVersionRow, expected: i64) ->
     Ok(n == 1)
 }
 
-/// Replaces the stored results of these persons.
-pub fn replace_results(conn: &mut DbConnection, person_ids: &[String], rows: &[EligibilityRow]) -> QueryResult<()> {
-    diesel::delete(er::table.filter(er::person_id.eq_any(person_ids))).execute(conn)?;
+/// Replaces the stored results of these persons (a batch) with `rows`.
+pub fn replace_results(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    persons: &[PersonId],
+    rows: &[EligibilityRow],
+) -> QueryResult<()> {
+    diesel::delete(er::table.filter(er::organisation_id.eq(scope.id())).filter(er::person_id.eq_any(persons)))
+        .execute(conn)?;
+    if rows.iter().any(|r| &r.organisation_id != scope.id()) {
+        return Err(super::outside_scope());
+    }
     // One statement per row: the multi-backend connection has no batch insert.
     for row in rows {
         diesel::insert_into(er::table).values(row).execute(conn)?;
@@ -63,17 +76,17 @@ pub fn replace_results(conn: &mut DbConnection, person_ids: &[String], rows: &[E
 pub fn results_for(
     conn: &mut DbConnection,
     scope: &OrgScope,
-    person_ids: &[String],
+    persons: &[PersonId],
 ) -> QueryResult<Vec<EligibilityRow>> {
     er::table
         .filter(er::organisation_id.eq(scope.id()))
-        .filter(er::person_id.eq_any(person_ids))
+        .filter(er::person_id.eq_any(persons))
         .order((er::person_id, er::country_code))
         .select(EligibilityRow::as_select())
         .load(conn)
 }
 
-/// Results of the organisation whose outcome changes because of age by `until`.
+/// Results of the organisation whose outcome changes because of age by `until`, soonest first.
 pub fn age_changes_until(
     conn: &mut DbConnection,
     scope: &OrgScope,
@@ -81,7 +94,7 @@ pub fn age_changes_until(
 ) -> QueryResult<Vec<EligibilityRow>> {
     er::table
         .filter(er::organisation_id.eq(scope.id()))
-        .filter(er::change_reason.eq("age"))
+        .filter(er::change_reason.eq(ChangeReason::Age))
         .filter(er::changes_on.le(until))
         .order((er::changes_on.asc(), er::person_id.asc()))
         .select(EligibilityRow::as_select())

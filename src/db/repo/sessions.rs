@@ -23,7 +23,7 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {
 }
 
 /// Ends every session of a user (account disabled, password changed).
-pub fn delete_for_user(conn: &mut DbConnection, user_id: &str) -> QueryResult<usize> {
+pub fn delete_for_user(conn: &mut DbConnection, user_id: &crate::domain::ids::UserId) -> QueryResult<usize> {
     diesel::delete(s::sessions.filter(s::user_id.eq(user_id))).execute(conn)
 }
 

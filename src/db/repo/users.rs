@@ -5,6 +5,7 @@ use super::{OrgScope, Page};
 use crate::db::models::UserRow;
 use crate::db::schema::users::dsl as u;
 use crate::db::DbConnection;
+use crate::domain::ids::UserId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -18,11 +19,11 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option
 }
 
 /// For the session check: the user behind a session, whatever the organisation.
-pub fn find_by_id_unscoped(conn: &mut DbConnection, id: &str) -> QueryResult<Option<UserRow>> {
+pub fn find_by_id_unscoped(conn: &mut DbConnection, id: &UserId) -> QueryResult<Option<UserRow>> {
     u::users.filter(u::id.eq(id)).select(UserRow::as_select()).first(conn).optional()
 }
 
-pub fn find(conn: &mut DbConnection, scope: &OrgScope, id: &str) -> QueryResult<Option<UserRow>> {
+pub fn find(conn: &mut DbConnection, scope: &OrgScope, id: &UserId) -> QueryResult<Option<UserRow>> {
     u::users
         .filter(u::organisation_id.eq(scope.id()))
         .filter(u::id.eq(id))
@@ -31,13 +32,20 @@ pub fn find(conn: &mut DbConnection, scope: &OrgScope, id: &str) -> QueryResult<
         .optional()
 }
 
-/// Display names of the organisation's users among `ids` (one query, for history lists).
+/// Display names of the organisation's users among `ids` (a page of history's actors).
 pub fn names(conn: &mut DbConnection, scope: &OrgScope, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
     u::users
         .filter(u::organisation_id.eq(scope.id()))
         .filter(u::id.eq_any(ids))
         .select((u::id, u::display_name))
         .load(conn)
+}
+
+/// Display names and organisations of any users (for the deployment's policy change log,
+/// which every organisation's admins read): (id, name, organisation name).
+pub fn names_with_organisation(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<(String, String, String)>> {
+    use crate::db::schema::organisations as o;
+    u::users.inner_join(o::table).filter(u::id.eq_any(ids)).select((u::id, u::display_name, o::name)).load(conn)
 }
 
 /// One page of the organisation's users by email, with the total count.
@@ -58,7 +66,7 @@ pub fn list(conn: &mut DbConnection, scope: &OrgScope, page: Page) -> QueryResul
 #[diesel(table_name = crate::db::schema::users, treat_none_as_null = true)]
 pub struct UserChanges {
     pub display_name: String,
-    pub role: String,
+    pub role: crate::domain::role::Role,
     pub password_hash: String,
     pub disabled_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
@@ -69,7 +77,7 @@ pub struct UserChanges {
 pub fn update_versioned(
     conn: &mut DbConnection,
     scope: &OrgScope,
-    id: &str,
+    id: &UserId,
     expected_version: i64,
     changes: &UserChanges,
 ) -> QueryResult<bool> {

@@ -3,9 +3,9 @@
 //! will change by itself (a birthday crossing a threshold, a version ending).
 
 use super::condition::{Condition, Facts, Truth};
-use super::{Outcome, ReturnCondition, Rule};
+use super::{ChangeReason, Outcome, ReturnCondition, Rule};
 use crate::domain::nationality::ClaimStatus;
-use crate::domain::partial_date::{age_range, birthday};
+use crate::domain::partial_date::{age_range, birthday, PartialDate};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -49,8 +49,7 @@ pub struct ClaimResult {
     /// The next date on which the outcome changes by itself, if any.
     pub changes_on: Option<NaiveDate>,
     pub changes_to: Option<Outcome>,
-    /// `age` or `policy`.
-    pub change_reason: Option<String>,
+    pub change_reason: Option<ChangeReason>,
 }
 
 struct Decision {
@@ -148,7 +147,7 @@ fn decide_claim(
     versions: &[PolicyVersion],
     country: &str,
     status: ClaimStatus,
-    decision_date: Option<NaiveDate>,
+    decision_date: Option<PartialDate>,
     f: &Facts,
     on: NaiveDate,
 ) -> ClaimResult {
@@ -167,7 +166,7 @@ fn decide_claim(
         changes_to: None,
         change_reason: None,
     };
-    let on_date = |d: Option<NaiveDate>| d.map(|d| format!(" on {d}")).unwrap_or_default();
+    let on_date = |d: Option<PartialDate>| d.map(|d| format!(" on {}", d.display())).unwrap_or_default();
     match status {
         ClaimStatus::Revoked => {
             return base(Outcome::NoRoute, format!("citizenship revoked{}", on_date(decision_date)))
@@ -205,7 +204,7 @@ pub fn evaluate_claim(
     versions: &[PolicyVersion],
     country: &str,
     status: ClaimStatus,
-    decision_date: Option<NaiveDate>,
+    decision_date: Option<PartialDate>,
     f: &Facts,
     on: NaiveDate,
 ) -> ClaimResult {
@@ -213,14 +212,14 @@ pub fn evaluate_claim(
     if !status.is_live() {
         return result;
     }
-    let mut candidates: Vec<(NaiveDate, &str)> = Vec::new();
+    let mut candidates: Vec<(NaiveDate, ChangeReason)> = Vec::new();
     for v in versions.iter().filter(|v| v.country == country) {
         if v.effective_from > on {
-            candidates.push((v.effective_from, "policy"));
+            candidates.push((v.effective_from, ChangeReason::Policy));
         }
         if let Some(to) = v.effective_to.and_then(|t| t.succ_opt()) {
             if to > on {
-                candidates.push((to, "policy"));
+                candidates.push((to, ChangeReason::Policy));
             }
         }
         let mut thresholds = Vec::new();
@@ -230,7 +229,7 @@ pub fn evaluate_claim(
             for n in &thresholds {
                 for d in [birthday(b.earliest(), *n as i32), birthday(b.latest(), *n as i32)] {
                     if d > on {
-                        candidates.push((d, "age"));
+                        candidates.push((d, ChangeReason::Age));
                     }
                 }
             }
@@ -243,7 +242,7 @@ pub fn evaluate_claim(
         if later.outcome != result.outcome || later.uncertain.is_some() != result.uncertain.is_some() {
             result.changes_on = Some(d);
             result.changes_to = Some(later.outcome);
-            result.change_reason = Some(reason.into());
+            result.change_reason = Some(reason);
             break;
         }
     }

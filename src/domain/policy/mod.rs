@@ -41,6 +41,8 @@ pub enum ReturnCondition {
     RehabilitationProgramme,
 }
 
+crate::string_enum!(ReturnCondition { ProsecutionOnReturn => "prosecution_on_return", DnaTest => "dna_test", MothersConsentToSeparation => "mothers_consent_to_separation", SecurityAssessment => "security_assessment", RehabilitationProgramme => "rehabilitation_programme" });
+
 /// One rule of a version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Rule {
@@ -54,4 +56,39 @@ pub struct Rule {
     pub conditions: Vec<ReturnCondition>,
     /// Plain language, shown to caseworkers and coordinators.
     pub explanation: String,
+}
+
+/// Where a policy version stands. Published versions are never edited; a retired one no
+/// longer applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyStatus {
+    Draft,
+    Published,
+    Retired,
+}
+crate::string_enum!(PolicyStatus { Draft => "draft", Published => "published", Retired => "retired" });
+
+/// Why an outcome changes by itself on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeReason {
+    /// A birthday crosses a threshold of the rules (a child ages out).
+    Age,
+    /// A version of the policy starts or ends.
+    Policy,
+}
+crate::string_enum!(ChangeReason { Age => "age", Policy => "policy" });
+
+/// Default look-ahead of the aging-out watch, in days.
+pub const AGING_WINDOW_DEFAULT: i64 = 180;
+/// Longest look-ahead of the aging-out watch, in days (ten years).
+pub const AGING_WINDOW_MAX: i64 = 3650;
+
+/// The aging-out look-ahead asked for: 1 to 3650 days, 180 when not given.
+pub fn aging_window(days: Option<i64>) -> Result<i64, String> {
+    match days.unwrap_or(AGING_WINDOW_DEFAULT) {
+        d if (1..=AGING_WINDOW_MAX).contains(&d) => Ok(d),
+        _ => Err(format!("must be between 1 and {AGING_WINDOW_MAX}")),
+    }
 }

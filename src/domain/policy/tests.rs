@@ -60,7 +60,7 @@ fn person(birth: PartialDate, claims: &[(&str, ClaimStatus)]) -> Facts {
 
 #[test]
 fn age_thresholds_flip_on_the_birthday_not_the_day_before() {
-    let born = PartialDate::exact(d(2008, 11, 22));
+    let born = PartialDate::exact(d(2008, 11, 22)).expect("date");
     let f = person(born, &[("RU", ClaimStatus::Verified)]);
     let cases = [
         (d(2026, 11, 21), Outcome::EligibleWithConditions, Some(1)),
@@ -75,7 +75,7 @@ fn age_thresholds_flip_on_the_birthday_not_the_day_before() {
     let before = evaluate_claim(&russia(), "RU", ClaimStatus::Verified, None, &f, d(2026, 11, 21));
     assert_eq!(before.changes_on, Some(d(2026, 11, 22)));
     assert_eq!(before.changes_to, Some(Outcome::NotEligible));
-    assert_eq!(before.change_reason.as_deref(), Some("age"));
+    assert_eq!(before.change_reason, Some(super::ChangeReason::Age));
     assert_eq!(before.version_number, Some(2));
     assert!(before.facts_used[0].starts_with("age 17 (born 2008-11-22) is under 18"), "{:?}", before.facts_used);
 }
@@ -96,8 +96,8 @@ fn a_birth_year_that_straddles_the_threshold_is_reported_not_guessed() {
 
 #[test]
 fn revoked_and_denied_claims_are_no_route_with_the_date() {
-    let f = person(PartialDate::exact(d(1999, 5, 1)), &[("GB", ClaimStatus::Revoked)]);
-    let r = evaluate_claim(&[], "GB", ClaimStatus::Revoked, Some(d(2019, 2, 19)), &f, d(2026, 1, 1));
+    let f = person(PartialDate::exact(d(1999, 5, 1)).expect("date"), &[("GB", ClaimStatus::Revoked)]);
+    let r = evaluate_claim(&[], "GB", ClaimStatus::Revoked, PartialDate::exact(d(2019, 2, 19)), &f, d(2026, 1, 1));
     assert_eq!((r.outcome, r.explanation.as_str()), (Outcome::NoRoute, "citizenship revoked on 2019-02-19"));
     let r = evaluate_claim(&[], "BE", ClaimStatus::Denied, None, &f, d(2026, 1, 1));
     assert_eq!(r.outcome, Outcome::NoRoute);
@@ -120,10 +120,12 @@ fn a_dual_national_gets_the_best_outcome_and_only_nationality_rules_see_the_othe
             rule(Condition::Always, Outcome::CaseByCase, "Others case by case; dual nationals may be deprived."),
         ],
     }];
-    let mut f =
-        person(PartialDate::exact(d(1990, 1, 1)), &[("DK", ClaimStatus::Verified), ("MA", ClaimStatus::Claimed)]);
+    let mut f = person(
+        PartialDate::exact(d(1990, 1, 1)).expect("date"),
+        &[("DK", ClaimStatus::Verified), ("MA", ClaimStatus::Claimed)],
+    );
     f.sex = Some(Sex::Female);
-    f.children_in_custody = vec![Some(PartialDate::exact(d(2016, 3, 3)))];
+    f.children_in_custody = vec![PartialDate::exact(d(2016, 3, 3))];
     let dk = evaluate_claim(&denmark, "DK", ClaimStatus::Verified, None, &f, d(2026, 1, 1));
     assert_eq!(dk.outcome, Outcome::CaseByCase, "dual national");
     let ma = evaluate_claim(&denmark, "MA", ClaimStatus::Claimed, None, &f, d(2026, 1, 1));
@@ -140,9 +142,9 @@ fn a_dual_national_gets_the_best_outcome_and_only_nationality_rules_see_the_othe
 fn a_version_ending_is_a_change_date() {
     let mut versions = russia();
     versions[1].effective_to = Some(d(2030, 6, 30));
-    let f = person(PartialDate::exact(d(1990, 1, 1)), &[("RU", ClaimStatus::Verified)]);
+    let f = person(PartialDate::exact(d(1990, 1, 1)).expect("date"), &[("RU", ClaimStatus::Verified)]);
     let r = evaluate_claim(&versions, "RU", ClaimStatus::Verified, None, &f, d(2026, 1, 1));
-    assert_eq!((r.changes_on, r.change_reason.as_deref()), (Some(d(2030, 7, 1)), Some("policy")));
+    assert_eq!((r.changes_on, r.change_reason), (Some(d(2030, 7, 1)), Some(super::ChangeReason::Policy)));
     assert_eq!(r.changes_to, Some(Outcome::CaseByCase));
 }
 

@@ -1,7 +1,8 @@
-//! Policies: evaluation of persons and families against published versions, stored results kept
-//! current, the admin workflow (draft, edit, simulate, publish, retire) and seeding.
+//! Policies shared by every organisation: the stewards' workflow (draft, edit, publish,
+//! retire), simulation before publishing, the read model, and seeding. Evaluation of persons
+//! is `services::eligibility`.
 
-pub mod evaluation;
-pub mod facts;
 pub mod seed;
+pub mod simulate;
 pub mod versions;
+pub mod views;

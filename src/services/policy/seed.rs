@@ -4,9 +4,11 @@
 //! published one.
 
 use crate::db::models::PolicyVersionRow;
-use crate::db::repo::{new_id, policies};
+use crate::db::repo::policies;
 use crate::db::DbConnection;
+use crate::domain::ids::PolicyVersionId;
 use crate::domain::policy::validate::check_rules;
+use crate::domain::policy::PolicyStatus;
 use crate::domain::policy::Rule;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::AuditCtx;
@@ -82,20 +84,22 @@ pub fn apply_text(
         }
         let content = serde_json::to_string(&v).map_err(|e| AppError::Internal(e.into()))?;
         let hash = hex::encode(Sha256::digest(content.as_bytes()));
-        let existing = policies::versions_of(conn, &seed.country)?;
+        let country = crate::domain::country::CountryCode::parse(&seed.country)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("seeds/policies/{name}: country {e}")))?;
+        let existing = policies::versions_of(conn, &country)?;
         if existing.iter().any(|e| e.seed_hash.as_deref() == Some(hash.as_str())) {
             continue;
         }
         let clash = existing
             .iter()
-            .filter(|e| e.status == "published")
+            .filter(|e| e.status == PolicyStatus::Published)
             .any(|e| e.effective_from.is_some_and(|f| overlaps(f, e.effective_to, v.effective_from, v.effective_to)));
         let at = ctx.now();
         let row = PolicyVersionRow {
-            id: new_id(),
-            country_code: seed.country.clone(),
-            number: policies::next_number(conn, &seed.country)?,
-            status: if clash { "draft" } else { "published" }.into(),
+            id: PolicyVersionId::new_random(),
+            country_code: country,
+            number: policies::next_number(conn, &country)?,
+            status: if clash { PolicyStatus::Draft } else { PolicyStatus::Published },
             effective_from: Some(v.effective_from),
             effective_to: v.effective_to,
             summary: v.summary.clone(),

@@ -1,63 +1,60 @@
 //! Nationality claims: added, then verified, denied or revoked with a date. Never deleted.
 
-use super::derived::refresh;
 use super::history::{self, Change};
-use super::input::{check_claim, ClaimInput, Errors};
-use crate::db::models::{ClaimRow, PersonRow};
-use crate::db::repo::{countries, new_id, registry, OrgScope};
+use crate::auth::OrgScope;
+use crate::db::models::{ClaimRow, DecisionRange, PersonRow};
+use crate::db::repo::{claims, countries, persons};
 use crate::db::DbConnection;
+use crate::domain::ids::{ClaimId, PersonId};
 use crate::domain::nationality::ClaimBasis;
+use crate::domain::problems::Problems;
+use crate::domain::records::{ClaimFacts, ClaimInput};
 use crate::error::{AppError, AppResult};
-use crate::services::audit::{self, AuditCtx};
+use crate::services::audit::AuditCtx;
+use crate::services::unit::{self, Unit};
 
-/// Refuses country codes that are not in the seeded list.
-pub fn check_country(conn: &mut DbConnection, errors: &mut Errors, field: &str, code: &str) -> AppResult<()> {
-    if code.len() == 2 && !countries::exists(conn, code)? {
-        errors.add(field, format!("`{code}` is not a known country code"));
+/// Refuses a country code that is not in the seeded list (a problem under `field`).
+pub fn check_country(conn: &mut DbConnection, problems: &mut Problems, field: &str, c: &ClaimFacts) -> AppResult<()> {
+    if !countries::exists(conn, &c.country)? {
+        problems.add(field, format!("`{}` is not a known country code", c.country));
     }
     Ok(())
 }
 
-/// Adds a claim inside the caller's transaction (already validated).
-pub fn add_in_tx(
+/// Adds a claim (already checked) in the unit.
+pub fn add_in(
     conn: &mut DbConnection,
-    ctx: &AuditCtx,
-    scope: &OrgScope,
+    u: &mut Unit,
     person: &PersonRow,
-    c: &ClaimInput,
+    c: &ClaimFacts,
+    field: &str,
 ) -> AppResult<ClaimRow> {
-    if registry::claims_of(conn, std::slice::from_ref(&person.id))?.iter().any(|x| x.country_code == c.country) {
+    if claims::of(conn, u.scope, std::slice::from_ref(&person.id))?.iter().any(|x| x.country_code == c.country) {
         return Err(AppError::field(
-            "country",
+            field,
             "this person already has a claim to this country: change its status instead",
         ));
     }
-    let at = ctx.now();
+    let at = u.ctx.now();
     let row = ClaimRow {
-        id: new_id(),
+        id: ClaimId::new_random(),
         person_id: person.id.clone(),
-        country_code: c.country.clone(),
-        status: c.status.as_str().into(),
-        basis: c.basis.unwrap_or(ClaimBasis::Unknown).as_str().into(),
-        decision_date: c.decision_date,
-        legal_note: c.legal_note.trim().into(),
-        source: c.source.trim().into(),
+        organisation_id: u.scope.id().clone(),
+        country_code: c.country,
+        status: c.status,
+        basis: c.basis.unwrap_or(ClaimBasis::Unknown),
+        decision: DecisionRange::of(c.decision),
+        legal_note: c.legal_note.clone(),
+        source: c.source.clone(),
         created_at: at,
         updated_at: at,
         version: 1,
     };
-    registry::insert_claim(conn, &row)?;
-    let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: &person.id };
-    history::note(
-        conn,
-        ctx,
-        scope,
-        what,
-        &format!("nationality.{}", row.country_code),
-        None,
-        Some(row.status.clone()),
-    )?;
-    audit::record(conn, ctx, "nationality.create", Some(("nationality_claim", &row.id)), "success")?;
+    claims::insert(conn, u.scope, &row)?;
+    let field_name = format!("nationality.{}", row.country_code);
+    history::note(conn, u, Change::person(person), &field_name, None, Some(row.status.to_string()))?;
+    u.touch(&person.id);
+    u.audit("nationality.create", "nationality_claim", row.id.as_str());
     Ok(row)
 }
 
@@ -66,63 +63,71 @@ pub fn add(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
     scope: &OrgScope,
-    person_id: &str,
+    person_id: &PersonId,
     c: ClaimInput,
 ) -> AppResult<ClaimRow> {
-    let mut errors = Errors::new();
-    check_claim(&mut errors, "", &c, ctx.today());
-    check_country(conn, &mut errors, "country", &c.country)?;
-    errors.finish()?;
-    crate::db::write_tx(conn, |conn| {
-        let person = registry::find_person(conn, scope, person_id)?.ok_or(AppError::NotFound)?;
-        let row = add_in_tx(conn, ctx, scope, &person, &c)?;
-        refresh(conn, ctx, &person)?;
-        Ok(row)
+    let c = c.parse("", ctx.today())?;
+    let mut problems = Problems::new();
+    check_country(conn, &mut problems, "country", &c)?;
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    unit::run(conn, ctx, scope, |conn, u| {
+        let person = persons::find(conn, scope, person_id)?.ok_or(AppError::NotFound)?;
+        add_in(conn, u, &person, &c, "country")
     })
 }
 
-/// Changes a claim (status, basis, decision date, notes) if `expected_version` is current.
-/// The country of a claim cannot change: add another claim instead.
+/// Changes a claim (status, basis, decision date, notes) if `expected_version` is current. The
+/// country of a claim cannot change: add another claim instead.
 pub fn update(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
     scope: &OrgScope,
-    id: &str,
+    id: &ClaimId,
     expected_version: i64,
     c: ClaimInput,
 ) -> AppResult<ClaimRow> {
-    let mut errors = Errors::new();
-    check_claim(&mut errors, "", &c, ctx.today());
-    errors.finish()?;
-    crate::db::write_tx(conn, |conn| {
-        let current = registry::find_claim(conn, id)?.ok_or(AppError::NotFound)?;
-        // Scope: the claim's person must be in the caller's organisation.
-        let person = registry::find_person(conn, scope, &current.person_id)?.ok_or(AppError::NotFound)?;
+    let c = c.parse("", ctx.today())?;
+    unit::run(conn, ctx, scope, |conn, u| {
+        let current = claims::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
+        let person = persons::find(conn, scope, &current.person_id)?.ok_or(AppError::NotFound)?;
         if c.country != current.country_code {
             return Err(AppError::field("country", "cannot change: add a claim to the other country instead"));
         }
         if current.version != expected_version {
-            return Err(super::conflict("nationality claim", current.version));
+            return Err(AppError::stale("nationality claim", current.version));
         }
         let mut next = current.clone();
-        next.status = c.status.as_str().into();
-        next.basis = c.basis.map(|b| b.as_str().to_string()).unwrap_or(current.basis.clone());
-        next.decision_date = c.decision_date;
-        next.legal_note = c.legal_note.trim().into();
-        next.source = c.source.trim().into();
+        next.status = c.status;
+        next.basis = c.basis.unwrap_or(current.basis);
+        next.decision = DecisionRange::of(c.decision);
+        next.legal_note = c.legal_note.clone();
+        next.source = c.source.clone();
         next.updated_at = ctx.now();
         next.version += 1;
-        if !registry::update_claim(conn, &next, expected_version)? {
-            return Err(super::conflict("nationality claim", current.version + 1));
+        if !claims::update(conn, scope, &next, expected_version)? {
+            return Err(AppError::stale("nationality claim", current.version + 1));
         }
-        let changes = history::diff(&current, &next)
+        let prefix = format!("nationality.{}", current.country_code);
+        let shown = |r: &ClaimRow| -> AppResult<Vec<(&'static str, Option<String>)>> {
+            Ok(vec![
+                ("status", Some(r.status.to_string())),
+                ("basis", Some(r.basis.to_string())),
+                ("decision_date", r.decision.get()?.map(|d| d.display())),
+                ("legal_note", Some(r.legal_note.clone()).filter(|s| !s.is_empty())),
+                ("source", Some(r.source.clone()).filter(|s| !s.is_empty())),
+            ])
+        };
+        let changes = shown(&current)?
             .into_iter()
-            .map(|(f, o, n)| (format!("nationality.{}.{f}", current.country_code), o, n))
+            .zip(shown(&next)?)
+            .filter(|((_, a), (_, b))| a != b)
+            .map(|((f, a), (_, b))| (format!("{prefix}.{f}"), a, b))
             .collect();
-        let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: &person.id };
-        history::record(conn, ctx, scope, what, changes)?;
-        refresh(conn, ctx, &person)?;
-        audit::record(conn, ctx, "nationality.update", Some(("nationality_claim", id)), "success")?;
+        history::record(conn, u, Change::person(&person), changes)?;
+        u.touch(&person.id);
+        u.audit("nationality.update", "nationality_claim", id.as_str());
         Ok(next)
     })
 }

@@ -1,64 +1,91 @@
-//! Custody events: admissions, transfers, escapes, recaptures, releases, repatriations, deaths.
+//! Custody events: admissions, transfers, escapes, recaptures, releases, repatriations, deaths;
+//! for one person, or for several moved together (a mother and her children).
 
-use super::derived::{birth_of, refresh};
 use super::history::{self, Change};
-use super::input::{check_custody, CustodyInput, Errors};
-use crate::db::models::{CustodyEventRow, PersonRow};
-use crate::db::repo::{facilities, new_id, registry, OrgScope};
+use crate::auth::OrgScope;
+use crate::db::models::{CustodyEventRow, EventRange, PersonRow};
+use crate::db::repo::{custody, facilities, persons};
 use crate::db::DbConnection;
+use crate::domain::ids::{CustodyEventId, PersonId};
+use crate::domain::problems::Problems;
+use crate::domain::records::plausibility::{check_event, Warning};
+use crate::domain::records::{CustodyFacts, CustodyInput};
 use crate::error::{AppError, AppResult};
-use crate::services::audit::{self, AuditCtx};
+use crate::services::audit::AuditCtx;
+use crate::services::unit::{self, Unit};
 
-/// Adds an event inside the caller's transaction; `prefix` names the fields in errors.
-pub fn add_in_tx(
+/// Most persons one event may move together.
+pub const MAX_PERSONS_PER_EVENT: usize = 50;
+
+/// Refuses a facility that does not exist (a problem under `field`).
+pub fn check_facility(
     conn: &mut DbConnection,
-    ctx: &AuditCtx,
-    scope: &OrgScope,
-    person: &PersonRow,
-    c: &CustodyInput,
-    prefix: &str,
-) -> AppResult<CustodyEventRow> {
-    let mut errors = Errors::new();
-    let date = check_custody(&mut errors, prefix, c, birth_of(person).as_ref(), ctx.today());
-    if let Some(fid) = &c.facility_id {
-        if facilities::find(conn, fid)?.is_none() {
-            errors.add(format!("{prefix}facility_id"), "is not a known facility");
+    problems: &mut Problems,
+    field: &str,
+    c: &CustodyFacts,
+) -> AppResult<()> {
+    if let Some(f) = &c.facility {
+        if facilities::find(conn, f)?.is_none() {
+            problems.add(field, "is not a known facility");
         }
     }
-    errors.finish()?;
-    let Some(date) = date else { return Err(AppError::field(&format!("{prefix}date"), "is not valid")) };
-    let row = CustodyEventRow {
-        id: new_id(),
-        person_id: person.id.clone(),
-        kind: c.kind.as_str().into(),
-        facility_id: if c.kind.needs_facility() { c.facility_id.clone() } else { None },
-        event_year: date.year,
-        event_month: date.month.map(|m| m as i32),
-        event_day: date.day.map(|d| d as i32),
-        event_margin: date.margin_years as i32,
-        event_earliest: date.earliest(),
-        note: c.note.trim().into(),
-        created_at: ctx.now(),
-    };
-    registry::insert_custody(conn, &row)?;
-    let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: &person.id };
-    history::note(conn, ctx, scope, what, "custody", None, Some(format!("{} {}", row.kind, date.display())))?;
-    audit::record(conn, ctx, "custody.create", Some(("custody_event", &row.id)), "success")?;
-    Ok(row)
+    Ok(())
 }
 
-/// Adds an event to a person and refreshes their whereabouts.
+/// Adds an event (already checked) in the unit; a date before the person's birth is a warning.
+pub fn add_in(
+    conn: &mut DbConnection,
+    u: &mut Unit,
+    person: &PersonRow,
+    c: &CustodyFacts,
+    field: &str,
+) -> AppResult<(CustodyEventRow, Option<Warning>)> {
+    let row = CustodyEventRow {
+        id: CustodyEventId::new_random(),
+        person_id: person.id.clone(),
+        organisation_id: u.scope.id().clone(),
+        kind: c.kind,
+        facility_id: c.facility.clone(),
+        date: EventRange::of(c.date),
+        note: c.note.clone(),
+        created_at: u.ctx.now(),
+    };
+    custody::insert(conn, u.scope, &row)?;
+    let summary = format!("{} {}", row.kind, c.date.display());
+    history::note(conn, u, Change::person(person), "custody", None, Some(summary))?;
+    u.touch(&person.id);
+    u.audit("custody.create", "custody_event", row.id.as_str());
+    let warning = check_event(field, &person.full_name(), person.birth.get()?.as_ref(), &c.date);
+    Ok((row, warning))
+}
+
+/// Adds the same event to one or several persons of the organisation at once (404 if any is
+/// not the organisation's; all or nothing).
 pub fn add(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
     scope: &OrgScope,
-    person_id: &str,
+    person_ids: &[PersonId],
     c: CustodyInput,
-) -> AppResult<CustodyEventRow> {
-    crate::db::write_tx(conn, |conn| {
-        let person = registry::find_person(conn, scope, person_id)?.ok_or(AppError::NotFound)?;
-        let row = add_in_tx(conn, ctx, scope, &person, &c, "")?;
-        refresh(conn, ctx, &person)?;
-        Ok(row)
+) -> AppResult<(Vec<CustodyEventRow>, Vec<Warning>)> {
+    if person_ids.is_empty() || person_ids.len() > MAX_PERSONS_PER_EVENT {
+        return Err(AppError::field("person_ids", format!("list 1 to {MAX_PERSONS_PER_EVENT} persons")));
+    }
+    let c = c.parse("", ctx.today())?;
+    let mut problems = Problems::new();
+    check_facility(conn, &mut problems, "facility_id", &c)?;
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    unit::run(conn, ctx, scope, |conn, u| {
+        let mut rows = Vec::new();
+        let mut warnings = Vec::new();
+        for id in person_ids {
+            let person = persons::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
+            let (row, warning) = add_in(conn, u, &person, &c, "date")?;
+            rows.push(row);
+            warnings.extend(warning);
+        }
+        Ok((rows, warnings))
     })
 }

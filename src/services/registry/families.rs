@@ -1,19 +1,41 @@
-//! Families: the intake of a whole family in one transaction, label and notes, adding members.
+//! Families: the intake of a whole family in one unit of work, adding a member later (a
+//! newborn, a father found in a prison), label and notes.
 
-use super::derived::refresh;
 use super::history::{self, Change};
-use super::input::{check_claim, check_core, check_custody, check_name_input, Errors, PersonIntake};
-use super::persons::{apply_core, blank_row};
 use super::{claims, custody, persons};
-use crate::db::models::FamilyRow;
-use crate::db::repo::{new_id, registry, OrgScope};
+use crate::auth::OrgScope;
+use crate::db::models::{FamilyRow, PersonRow};
+use crate::db::repo::families;
 use crate::db::DbConnection;
-use crate::domain::names::check_name;
+use crate::domain::ids::FamilyId;
 use crate::domain::person::KinshipKind;
+use crate::domain::problems::Problems;
+use crate::domain::records::plausibility::Warning;
+use crate::domain::records::{
+    ClaimFacts, ClaimInput, CustodyFacts, CustodyInput, NameFacts, NameInput, PersonFacts, PersonInput,
+};
+use crate::domain::text::{check_name, check_notes};
 use crate::error::{AppError, AppResult};
-use crate::services::audit::{self, AuditCtx};
+use crate::services::audit::AuditCtx;
+use crate::services::unit::{self, Unit};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+/// Most members one intake may hold.
+pub const MAX_MEMBERS: usize = 40;
+
+/// A person with everything known at intake.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PersonIntake {
+    #[serde(flatten)]
+    pub core: PersonInput,
+    #[serde(default)]
+    pub other_names: Vec<NameInput>,
+    #[serde(default)]
+    pub nationalities: Vec<ClaimInput>,
+    #[serde(default)]
+    pub custody: Vec<CustodyInput>,
+}
 
 /// A kinship link between two members of an intake, by their positions in `members`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -34,114 +56,159 @@ pub struct FamilyIntake {
     pub kinship: Vec<IntakeKinship>,
 }
 
-fn check_intake(conn: &mut DbConnection, ctx: &AuditCtx, intake: &FamilyIntake) -> AppResult<()> {
-    let mut errors = Errors::new();
+/// A member, checked.
+struct Member {
+    facts: PersonFacts,
+    names: Vec<NameFacts>,
+    claims: Vec<ClaimFacts>,
+    custody: Vec<CustodyFacts>,
+}
+
+/// Checks a member's every field (and the database-dependent ones: countries, facilities).
+fn check_member(
+    conn: &mut DbConnection,
+    p: &mut Problems,
+    prefix: &str,
+    m: PersonIntake,
+    today: chrono::NaiveDate,
+) -> AppResult<Option<Member>> {
+    let facts = m.core.parse(prefix, today).map_err(|e| p.absorb(e)).ok();
+    let mut names = Vec::new();
+    for (j, n) in m.other_names.into_iter().enumerate() {
+        names.extend(n.parse(&format!("{prefix}other_names[{j}].")).map_err(|e| p.absorb(e)).ok());
+    }
+    let mut claim_facts = Vec::new();
+    for (j, c) in m.nationalities.into_iter().enumerate() {
+        let at = format!("{prefix}nationalities[{j}].");
+        if let Ok(c) = c.parse(&at, today).map_err(|e| p.absorb(e)) {
+            claims::check_country(conn, p, &format!("{at}country"), &c)?;
+            claim_facts.push(c);
+        }
+    }
+    let mut events = Vec::new();
+    for (j, c) in m.custody.into_iter().enumerate() {
+        let at = format!("{prefix}custody[{j}].");
+        if let Ok(c) = c.parse(&at, today).map_err(|e| p.absorb(e)) {
+            custody::check_facility(conn, p, &format!("{at}facility_id"), &c)?;
+            events.push(c);
+        }
+    }
+    Ok(facts.map(|facts| Member { facts, names, claims: claim_facts, custody: events }))
+}
+
+/// Inserts one checked member with names, claims and custody, in the unit.
+fn insert_member(
+    conn: &mut DbConnection,
+    u: &mut Unit,
+    family: &FamilyId,
+    m: &Member,
+    index: usize,
+    warnings: &mut Vec<Warning>,
+) -> AppResult<PersonRow> {
+    let row = persons::insert(conn, u, Some(family), &m.facts)?;
+    for n in &m.names {
+        persons::add_name_in(conn, u, &row, n)?;
+    }
+    for (j, c) in m.claims.iter().enumerate() {
+        claims::add_in(conn, u, &row, c, &format!("members[{index}].nationalities[{j}].country"))?;
+    }
+    for (j, c) in m.custody.iter().enumerate() {
+        let (_, w) = custody::add_in(conn, u, &row, c, &format!("members[{index}].custody[{j}].date"))?;
+        warnings.extend(w);
+    }
+    Ok(row)
+}
+
+/// A family as saved, with what looked implausible, and how many persons the end of the unit
+/// re-evaluated (each touched person and their kin once).
+pub struct Saved<T> {
+    pub value: T,
+    pub warnings: Vec<Warning>,
+    pub evaluated: usize,
+}
+
+/// Logs a family with its members, their names, claims, custody and kinship: all or nothing.
+pub fn intake(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    intake: FamilyIntake,
+) -> AppResult<Saved<FamilyRow>> {
     let today = ctx.today();
-    if let Err(e) = check_name(&intake.label) {
-        errors.add("label", e);
-    }
+    let mut p = Problems::new();
+    let label = p.take("label", check_name(&intake.label));
+    let notes = p.take("notes", check_notes(&intake.notes));
     if intake.members.is_empty() {
-        errors.add("members", "a family needs at least one member");
+        p.add("members", "a family needs at least one member");
     }
-    for (i, m) in intake.members.iter().enumerate() {
-        let prefix = format!("members[{i}].");
-        check_core(&mut errors, &prefix, &m.core, today);
-        for (j, n) in m.other_names.iter().enumerate() {
-            check_name_input(&mut errors, &format!("{prefix}other_names[{j}]."), n);
-        }
-        for (j, c) in m.nationalities.iter().enumerate() {
-            let p = format!("{prefix}nationalities[{j}].");
-            check_claim(&mut errors, &p, c, today);
-            claims::check_country(conn, &mut errors, &format!("{p}country"), &c.country)?;
-        }
-        for (j, c) in m.custody.iter().enumerate() {
-            check_custody(&mut errors, &format!("{prefix}custody[{j}]."), c, m.core.birth.as_ref(), today);
-        }
+    if intake.members.len() > MAX_MEMBERS {
+        p.add("members", format!("at most {MAX_MEMBERS} members at once"));
     }
+    let count = intake.members.len();
     for (i, k) in intake.kinship.iter().enumerate() {
         for (field, idx) in [("person", k.person), ("relative", k.relative)] {
-            if idx >= intake.members.len() {
-                errors.add(format!("kinship[{i}].{field}"), "is not a member of this intake");
+            if idx >= count {
+                p.add(format!("kinship[{i}].{field}"), "is not a member of this intake");
             }
         }
     }
-    errors.finish()
-}
-
-/// Logs a family with its members, their names, claims, custody and kinship, all or nothing.
-pub fn intake(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, intake: FamilyIntake) -> AppResult<FamilyRow> {
-    check_intake(conn, ctx, &intake)?;
-    crate::db::write_tx(conn, |conn| {
+    let mut members = Vec::new();
+    for (i, m) in intake.members.into_iter().enumerate() {
+        members.push(check_member(conn, &mut p, &format!("members[{i}]."), m, today)?);
+    }
+    let (Some(label), Some(notes), true) = (label, notes, p.is_empty()) else {
+        return Err(p.into());
+    };
+    let members: Vec<Member> = members.into_iter().flatten().collect();
+    let (saved, flushed) = unit::run_counted(conn, ctx, scope, |conn, u| {
         let at = ctx.now();
         let family = FamilyRow {
-            id: new_id(),
-            organisation_id: scope.id().to_string(),
-            label: intake.label.trim().to_string(),
-            notes: intake.notes.trim().to_string(),
+            id: FamilyId::new_random(),
+            organisation_id: scope.id().clone(),
+            label,
+            notes,
             created_at: at,
             updated_at: at,
             version: 1,
         };
-        registry::insert_family(conn, &family)?;
-        let what = Change { family_id: Some(&family.id), entity_type: "family", entity_id: &family.id };
-        history::note(conn, ctx, scope, what, "created", None, Some(family.label.clone()))?;
-        audit::record(conn, ctx, "family.create", Some(("family", &family.id)), "success")?;
-        let rows = intake
-            .members
-            .iter()
-            .enumerate()
-            .map(|(i, m)| insert_member(conn, ctx, scope, &family.id, m, i))
-            .collect::<AppResult<Vec<_>>>()?;
-        for (i, k) in intake.kinship.iter().enumerate() {
-            let field = format!("kinship[{i}]");
-            persons::link_in_tx(conn, ctx, scope, &rows[k.person], &rows[k.relative], k.kind, &field)?;
+        families::insert(conn, scope, &family)?;
+        history::note(conn, u, Change::family(&family), "created", None, Some(family.label.clone()))?;
+        u.audit("family.create", "family", family.id.as_str());
+        let mut warnings = Vec::new();
+        let mut rows = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            rows.push(insert_member(conn, u, &family.id, m, i, &mut warnings)?);
         }
-        Ok(family)
-    })
+        for (i, k) in intake.kinship.iter().enumerate() {
+            let (_, w) =
+                persons::link_in(conn, u, &rows[k.person], &rows[k.relative], k.kind, &format!("kinship[{i}]"))?;
+            warnings.extend(w);
+        }
+        Ok((family, warnings))
+    })?;
+    Ok(Saved { value: saved.0, warnings: saved.1, evaluated: flushed.evaluated })
 }
 
-/// Adds one person to an existing family.
+/// Adds one person (with names, claims, custody) to an existing family, and optionally links
+/// them to members: `(member, kind, new person is the relative?)`.
 pub fn add_member(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
     scope: &OrgScope,
-    family_id: &str,
+    family_id: &FamilyId,
     member: PersonIntake,
-) -> AppResult<crate::db::models::PersonRow> {
-    let single = FamilyIntake { label: "member".into(), notes: String::new(), members: vec![member], kinship: vec![] };
-    check_intake(conn, ctx, &single)?;
-    let m = single.members.into_iter().next().ok_or(AppError::NotFound)?;
-    crate::db::write_tx(conn, |conn| {
-        let family = registry::find_family(conn, scope, family_id)?.ok_or(AppError::NotFound)?;
-        let row = insert_member(conn, ctx, scope, &family.id, &m, 0)?;
-        registry::find_person(conn, scope, &row.id)?.ok_or(AppError::NotFound)
-    })
-}
-
-/// Inserts one (validated) member with names, claims and custody, inside the caller's
-/// transaction; `index` names the member's fields in errors (`members[i].custody[j].date`).
-fn insert_member(
-    conn: &mut DbConnection,
-    ctx: &AuditCtx,
-    scope: &OrgScope,
-    family_id: &str,
-    m: &PersonIntake,
-    index: usize,
-) -> AppResult<crate::db::models::PersonRow> {
-    let mut row = blank_row(ctx, scope, Some(family_id));
-    apply_core(&mut row, &m.core);
-    persons::insert(conn, ctx, scope, &row)?;
-    for n in &m.other_names {
-        persons::add_name_in_tx(conn, ctx, scope, &row, n)?;
-    }
-    for c in &m.nationalities {
-        claims::add_in_tx(conn, ctx, scope, &row, c)?;
-    }
-    for (j, c) in m.custody.iter().enumerate() {
-        custody::add_in_tx(conn, ctx, scope, &row, c, &format!("members[{index}].custody[{j}]."))?;
-    }
-    refresh(conn, ctx, &row)?;
-    Ok(row)
+) -> AppResult<Saved<PersonRow>> {
+    let mut p = Problems::new();
+    let m = check_member(conn, &mut p, "", member, ctx.today())?;
+    let Some(m) = m.filter(|_| p.is_empty()) else { return Err(p.into()) };
+    let ((row, warnings), flushed) = unit::run_counted(conn, ctx, scope, |conn, u| {
+        let family = families::find(conn, scope, family_id)?.ok_or(AppError::NotFound)?;
+        let mut warnings = Vec::new();
+        let row = insert_member(conn, u, &family.id, &m, 0, &mut warnings)?;
+        history::note(conn, u, Change::family(&family), "member", None, Some(row.full_name()))?;
+        Ok((row, warnings))
+    })?;
+    Ok(Saved { value: row, warnings, evaluated: flushed.evaluated })
 }
 
 /// Changes a family's label and notes if `expected_version` is current.
@@ -149,33 +216,33 @@ pub fn update(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
     scope: &OrgScope,
-    id: &str,
+    id: &FamilyId,
     expected_version: i64,
     label: &str,
     notes: &str,
 ) -> AppResult<FamilyRow> {
-    let label = check_name(label).map_err(|e| AppError::field("label", e))?;
-    if notes.chars().count() > 10_000 {
-        return Err(AppError::field("notes", "must be at most 10000 characters"));
-    }
-    crate::db::write_tx(conn, |conn| {
-        let current = registry::find_family(conn, scope, id)?.ok_or(AppError::NotFound)?;
+    let mut p = Problems::new();
+    let label = p.take("label", check_name(label));
+    let notes = p.take("notes", check_notes(notes));
+    let (Some(label), Some(notes), true) = (label, notes, p.is_empty()) else { return Err(p.into()) };
+    unit::run(conn, ctx, scope, |conn, u| {
+        let current = families::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
         if current.version != expected_version {
-            return Err(super::conflict("family", current.version));
+            return Err(AppError::stale("family", current.version));
         }
-        let next = FamilyRow {
-            label: label.clone(),
-            notes: notes.trim().into(),
-            updated_at: ctx.now(),
-            version: current.version + 1,
-            ..current.clone()
-        };
-        if !registry::update_family(conn, scope, &next, expected_version)? {
-            return Err(super::conflict("family", current.version + 1));
+        let next = FamilyRow { label, notes, updated_at: ctx.now(), version: current.version + 1, ..current.clone() };
+        if !families::update(conn, scope, &next, expected_version)? {
+            return Err(AppError::stale("family", current.version + 1));
         }
-        let what = Change { family_id: Some(id), entity_type: "family", entity_id: id };
-        history::record(conn, ctx, scope, what, history::diff(&current, &next))?;
-        audit::record(conn, ctx, "family.update", Some(("family", id)), "success")?;
+        let changes = [("label", &current.label, &next.label), ("notes", &current.notes, &next.notes)]
+            .into_iter()
+            .filter(|(_, a, b)| a != b)
+            .map(|(f, a, b)| {
+                (f.to_string(), Some(a.clone()).filter(|s| !s.is_empty()), Some(b.clone()).filter(|s| !s.is_empty()))
+            })
+            .collect();
+        history::record(conn, u, Change::family(&next), changes)?;
+        u.audit("family.update", "family", id.as_str());
         Ok(next)
     })
 }

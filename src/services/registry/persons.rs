@@ -1,142 +1,178 @@
-//! Creating and changing persons, their other names and their kinship links.
+//! Creating and changing persons: their own facts (with flags and the wish history), their
+//! other names, and kinship links. Every write is a unit of work (`services::unit`).
 
-use super::derived::{birth_of, refresh};
 use super::history::{self, Change};
-use super::input::{check_core, check_name_input, Errors, NameInput, PersonCore};
-use crate::db::models::{KinshipRow, PersonNameRow, PersonRow};
-use crate::db::repo::{new_id, registry, OrgScope};
+use crate::auth::OrgScope;
+use crate::db::models::{BirthRange, DepartureRange, KinshipRow, PersonNameRow, PersonRow, PersonWishRow};
+use crate::db::repo::{kinships, names, new_id, persons};
 use crate::db::DbConnection;
-use crate::domain::names::detect_script;
-use crate::domain::person::{KinshipKind, Script, Sex, Wish};
+use crate::domain::ids::{FamilyId, KinshipId, NameId, PersonId};
+use crate::domain::person::{KinshipKind, Wish};
+use crate::domain::records::plausibility::{check_parent_child, Warning};
+use crate::domain::records::{NameFacts, NameInput, PersonFacts, PersonPatch};
 use crate::error::{AppError, AppResult};
-use crate::services::audit::{self, AuditCtx};
+use crate::services::audit::AuditCtx;
+use crate::services::unit::{self, Unit};
 
-/// Writes a person's own facts onto a row (derived columns are refreshed separately).
-pub fn apply_core(row: &mut PersonRow, c: &PersonCore) {
-    row.given_name = c.given_name.trim().to_string();
-    row.family_name = c.family_name.trim().to_string();
-    row.sex = c.sex.unwrap_or(Sex::Unknown).as_str().to_string();
-    let b = c.birth.as_ref();
-    row.birth_year = b.map(|b| b.year);
-    row.birth_month = b.and_then(|b| b.month).map(|m| m as i32);
-    row.birth_day = b.and_then(|b| b.day).map(|d| d as i32);
-    row.birth_margin = b.map(|b| b.margin_years as i32).unwrap_or(0);
-    row.birth_earliest = b.map(|b| b.earliest());
-    row.birth_latest = b.map(|b| b.latest());
-    row.place_of_birth = c.place_of_birth.trim().to_string();
-    row.left_home = c.left_home.map(|d| d.encode());
-    row.left_home_age = c.left_home_age;
-    row.wish = c.wish.unwrap_or(Wish::NotAsked).as_str().to_string();
-    row.wish_recorded_on = c.wish_recorded_on;
-    row.unaccompanied_minor = c.unaccompanied_minor;
-    row.orphan = c.orphan;
-    row.medical_need = c.medical_need;
-    row.disability = c.disability;
-    row.date_of_death = c.date_of_death;
-    row.notes = c.notes.trim().to_string();
-}
-
-/// A new, empty row for the scope's organisation.
-pub fn blank_row(ctx: &AuditCtx, scope: &OrgScope, family_id: Option<&str>) -> PersonRow {
-    let at = ctx.now();
-    PersonRow {
-        id: new_id(),
-        organisation_id: scope.id().to_string(),
-        family_id: family_id.map(str::to_string),
+/// A new row for the unit's organisation with these facts.
+fn new_row(u: &Unit, family: Option<&FamilyId>, f: &PersonFacts) -> PersonRow {
+    let at = u.ctx.now();
+    let mut row = PersonRow {
+        id: PersonId::new_random(),
+        organisation_id: u.scope.id().clone(),
+        family_id: family.cloned(),
         given_name: String::new(),
         family_name: String::new(),
-        sex: "unknown".into(),
-        birth_year: None,
-        birth_month: None,
-        birth_day: None,
-        birth_margin: 0,
-        birth_earliest: None,
-        birth_latest: None,
+        sex: f.sex,
+        birth: BirthRange::default(),
         place_of_birth: String::new(),
-        left_home: None,
+        left_home: DepartureRange::default(),
         left_home_age: None,
-        wish: "not_asked".into(),
-        wish_recorded_on: None,
-        unaccompanied_minor: false,
-        orphan: false,
-        medical_need: false,
-        disability: false,
         date_of_death: None,
         notes: String::new(),
-        search_key: String::new(),
-        stateless: true,
-        at_risk: true,
-        custody_status: "unknown".into(),
-        current_facility_id: None,
         created_at: at,
         updated_at: at,
         version: 1,
-    }
+    };
+    apply(&mut row, f);
+    row
 }
 
-/// Inserts a person (already validated) inside the caller's transaction.
-pub fn insert(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, row: &PersonRow) -> AppResult<()> {
-    registry::insert_person(conn, row)?;
-    let what = Change { family_id: row.family_id.as_deref(), entity_type: "person", entity_id: &row.id };
-    history::note(conn, ctx, scope, what, "created", None, Some(format!("{} {}", row.given_name, row.family_name)))?;
-    audit::record(conn, ctx, "person.create", Some(("person", &row.id)), "success")?;
+/// Writes a person's own facts onto a row (flags and wish have their own tables).
+fn apply(row: &mut PersonRow, f: &PersonFacts) {
+    row.given_name = f.given_name.clone();
+    row.family_name = f.family_name.clone();
+    row.sex = f.sex;
+    row.birth = BirthRange::of(f.birth);
+    row.place_of_birth = f.place_of_birth.clone();
+    row.left_home = DepartureRange::of(f.left_home);
+    row.left_home_age = f.left_home_age;
+    row.date_of_death = f.date_of_death;
+    row.notes = f.notes.clone();
+}
+
+/// A person's current facts, from the row, the flags and the latest wish.
+pub fn facts_of(conn: &mut DbConnection, scope: &OrgScope, row: &PersonRow) -> AppResult<PersonFacts> {
+    let ids = std::slice::from_ref(&row.id);
+    let flags = persons::flags_of(conn, scope, ids)?.into_iter().map(|f| f.flag).collect();
+    let wish = persons::wishes_of(conn, scope, ids)?.pop();
+    Ok(PersonFacts {
+        given_name: row.given_name.clone(),
+        family_name: row.family_name.clone(),
+        sex: row.sex,
+        birth: row.birth.get()?,
+        place_of_birth: row.place_of_birth.clone(),
+        left_home: row.left_home.get()?,
+        left_home_age: row.left_home_age,
+        wish: wish.as_ref().map(|w| w.wish).unwrap_or(Wish::NotAsked),
+        wish_recorded_on: wish.and_then(|w| w.recorded_on),
+        flags,
+        date_of_death: row.date_of_death,
+        notes: row.notes.clone(),
+    })
+}
+
+/// Records a wish when it differs from the one on record.
+fn record_wish(
+    conn: &mut DbConnection,
+    u: &Unit,
+    person: &PersonId,
+    before: Option<&PersonFacts>,
+    f: &PersonFacts,
+) -> AppResult<()> {
+    let unchanged = before.is_some_and(|b| (b.wish, b.wish_recorded_on) == (f.wish, f.wish_recorded_on));
+    let nothing = before.is_none() && f.wish == Wish::NotAsked && f.wish_recorded_on.is_none();
+    if unchanged || nothing {
+        return Ok(());
+    }
+    let row = PersonWishRow {
+        id: new_id(),
+        person_id: person.clone(),
+        organisation_id: u.scope.id().clone(),
+        wish: f.wish,
+        recorded_on: f.wish_recorded_on,
+        recorded_at: u.ctx.now(),
+        actor_id: u.ctx.actor_id.clone(),
+    };
+    persons::add_wish(conn, u.scope, &row)?;
     Ok(())
 }
 
-/// Replaces a person's own facts if `expected_version` is current (409 otherwise).
+/// Inserts a person (already checked) in the unit; returns the row.
+pub fn insert(
+    conn: &mut DbConnection,
+    u: &mut Unit,
+    family: Option<&FamilyId>,
+    f: &PersonFacts,
+) -> AppResult<PersonRow> {
+    let row = new_row(u, family, f);
+    persons::insert(conn, u.scope, &row)?;
+    let flags: Vec<_> = f.flags.iter().copied().collect();
+    persons::set_flags(conn, u.scope, &row.id, &flags)?;
+    record_wish(conn, u, &row.id, None, f)?;
+    let what = Change::person(&row);
+    history::note(conn, u, what, "created", None, Some(row.full_name()))?;
+    u.touch(&row.id);
+    u.audit("person.create", "person", row.id.as_str());
+    Ok(row)
+}
+
+/// Changes the fields of a person that the patch sends, if `expected_version` is current
+/// (409 otherwise); the result is checked whole.
 pub fn update(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
     scope: &OrgScope,
-    id: &str,
+    id: &PersonId,
     expected_version: i64,
-    core: PersonCore,
+    patch: PersonPatch,
 ) -> AppResult<PersonRow> {
-    let mut errors = Errors::new();
-    check_core(&mut errors, "", &core, ctx.today());
-    errors.finish()?;
-    crate::db::write_tx(conn, |conn| {
-        let current = registry::find_person(conn, scope, id)?.ok_or(AppError::NotFound)?;
+    unit::run(conn, ctx, scope, |conn, u| {
+        let current = persons::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
         if current.version != expected_version {
-            return Err(super::conflict("person", current.version));
+            return Err(AppError::stale("person", current.version));
         }
+        let before = facts_of(conn, scope, &current)?;
+        let after = patch.apply(&before).parse("", ctx.today())?;
         let mut next = current.clone();
-        apply_core(&mut next, &core);
+        apply(&mut next, &after);
         next.updated_at = ctx.now();
         next.version = current.version + 1;
-        if !registry::update_person(conn, scope, &next, expected_version)? {
-            return Err(super::conflict("person", current.version + 1));
+        if !persons::update(conn, scope, &next, expected_version)? {
+            return Err(AppError::stale("person", current.version + 1));
         }
-        let changes = history::diff(&current, &next);
-        let what = Change { family_id: next.family_id.as_deref(), entity_type: "person", entity_id: id };
-        history::record(conn, ctx, scope, what, changes)?;
-        refresh(conn, ctx, &next)?;
-        audit::record(conn, ctx, "person.update", Some(("person", id)), "success")?;
-        registry::find_person(conn, scope, id)?.ok_or(AppError::NotFound)
+        if before.flags != after.flags {
+            let flags: Vec<_> = after.flags.iter().copied().collect();
+            persons::set_flags(conn, scope, id, &flags)?;
+        }
+        record_wish(conn, u, id, Some(&before), &after)?;
+        history::record(conn, u, Change::person(&next), history::facts_diff(&before, &after))?;
+        u.touch(id);
+        u.audit("person.update", "person", id.as_str());
+        Ok(next)
     })
 }
 
-/// Adds another name, inside the caller's transaction.
-pub fn add_name_in_tx(
+/// Adds another name (already checked) in the unit.
+pub fn add_name_in(
     conn: &mut DbConnection,
-    ctx: &AuditCtx,
-    scope: &OrgScope,
+    u: &mut Unit,
     person: &PersonRow,
-    n: &NameInput,
+    n: &NameFacts,
 ) -> AppResult<PersonNameRow> {
-    let name = n.name.trim().to_string();
-    let script = n.script.unwrap_or_else(|| detect_script(&name).parse().unwrap_or(Script::Other));
     let row = PersonNameRow {
-        id: new_id(),
+        id: NameId::new_random(),
         person_id: person.id.clone(),
-        kind: n.kind.as_str().into(),
-        script: script.as_str().into(),
-        name,
-        created_at: ctx.now(),
+        organisation_id: u.scope.id().clone(),
+        kind: n.kind,
+        script: n.script,
+        name: n.name.clone(),
+        created_at: u.ctx.now(),
     };
-    registry::insert_name(conn, &row)?;
-    let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: &person.id };
-    history::note(conn, ctx, scope, what, &format!("name.{}", row.kind), None, Some(row.name.clone()))?;
+    names::insert(conn, u.scope, &row)?;
+    history::note(conn, u, Change::person(person), &format!("name.{}", row.kind), None, Some(row.name.clone()))?;
+    u.touch(&person.id);
+    u.audit("person.name.add", "person", person.id.as_str());
     Ok(row)
 }
 
@@ -145,18 +181,13 @@ pub fn add_name(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
     scope: &OrgScope,
-    person_id: &str,
+    person_id: &PersonId,
     n: NameInput,
 ) -> AppResult<PersonNameRow> {
-    let mut errors = Errors::new();
-    check_name_input(&mut errors, "", &n);
-    errors.finish()?;
-    crate::db::write_tx(conn, |conn| {
-        let person = registry::find_person(conn, scope, person_id)?.ok_or(AppError::NotFound)?;
-        let row = add_name_in_tx(conn, ctx, scope, &person, &n)?;
-        refresh(conn, ctx, &person)?;
-        audit::record(conn, ctx, "person.name.add", Some(("person", person_id)), "success")?;
-        Ok(row)
+    let n = n.parse("")?;
+    unit::run(conn, ctx, scope, |conn, u| {
+        let person = persons::find(conn, scope, person_id)?.ok_or(AppError::NotFound)?;
+        add_name_in(conn, u, &person, &n)
     })
 }
 
@@ -165,62 +196,62 @@ pub fn remove_name(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
     scope: &OrgScope,
-    person_id: &str,
-    name_id: &str,
+    person_id: &PersonId,
+    name_id: &NameId,
 ) -> AppResult<()> {
-    crate::db::write_tx(conn, |conn| {
-        let person = registry::find_person(conn, scope, person_id)?.ok_or(AppError::NotFound)?;
-        let ids = [person.id.clone()];
-        let name = registry::names_of(conn, &ids)?.into_iter().find(|n| n.id == name_id).ok_or(AppError::NotFound)?;
-        registry::delete_name(conn, person_id, name_id)?;
-        let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: person_id };
-        history::note(conn, ctx, scope, what, &format!("name.{}", name.kind), Some(name.name), None)?;
-        refresh(conn, ctx, &person)?;
-        audit::record(conn, ctx, "person.name.remove", Some(("person", person_id)), "success")?;
+    unit::run(conn, ctx, scope, |conn, u| {
+        let person = persons::find(conn, scope, person_id)?.ok_or(AppError::NotFound)?;
+        let name = names::find(conn, scope, person_id, name_id)?.ok_or(AppError::NotFound)?;
+        names::delete(conn, scope, person_id, name_id)?;
+        history::note(conn, u, Change::person(&person), &format!("name.{}", name.kind), Some(name.name), None)?;
+        u.touch(person_id);
+        u.audit("person.name.remove", "person", person_id.as_str());
         Ok(())
     })
 }
 
-/// Links two persons of the organisation, inside the caller's transaction. A child must be
-/// born after its parent (checked when both birth dates are known).
-pub fn link_in_tx(
+/// Links two persons of the organisation in the unit. Implausible birth dates give a warning,
+/// not a refusal.
+pub fn link_in(
     conn: &mut DbConnection,
-    ctx: &AuditCtx,
-    scope: &OrgScope,
+    u: &mut Unit,
     person: &PersonRow,
     relative: &PersonRow,
     kind: KinshipKind,
     field: &str,
-) -> AppResult<KinshipRow> {
+) -> AppResult<(KinshipRow, Option<Warning>)> {
     if person.id == relative.id {
         return Err(AppError::field(field, "a person cannot be their own relative"));
     }
-    if kind == KinshipKind::ParentOf {
-        if let (Some(parent), Some(child)) = (birth_of(person), birth_of(relative)) {
-            if child.latest() <= parent.earliest() {
-                return Err(AppError::field(field, "a child must be born after its parent"));
-            }
-        }
-    }
-    let existing = registry::kinships_of(conn, scope, std::slice::from_ref(&person.id))?;
-    if existing.iter().any(|k| k.person_id == person.id && k.relative_id == relative.id && k.kind == kind.as_str()) {
+    let existing = kinships::of(conn, u.scope, std::slice::from_ref(&person.id))?;
+    if existing.iter().any(|k| k.person_id == person.id && k.relative_id == relative.id && k.kind == kind) {
         return Err(AppError::field(field, "these two persons are already linked this way"));
     }
+    let warning = match kind {
+        KinshipKind::ParentOf => check_parent_child(
+            field,
+            &person.full_name(),
+            person.birth.get()?.as_ref(),
+            &relative.full_name(),
+            relative.birth.get()?.as_ref(),
+        ),
+        _ => None,
+    };
     let row = KinshipRow {
-        id: new_id(),
-        organisation_id: scope.id().to_string(),
+        id: KinshipId::new_random(),
+        organisation_id: u.scope.id().clone(),
         person_id: person.id.clone(),
         relative_id: relative.id.clone(),
-        kind: kind.as_str().into(),
-        created_at: ctx.now(),
+        kind,
+        created_at: u.ctx.now(),
     };
-    registry::insert_kinship(conn, &row)?;
-    super::derived::refresh(conn, ctx, person)?;
-    let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: &person.id };
-    let summary = format!("{} {} {}", kind, relative.given_name, relative.family_name);
-    history::note(conn, ctx, scope, what, "kinship", None, Some(summary))?;
-    audit::record(conn, ctx, "kinship.create", Some(("kinship", &row.id)), "success")?;
-    Ok(row)
+    kinships::insert(conn, u.scope, &row)?;
+    let summary = format!("{} {}", kind, relative.full_name());
+    history::note(conn, u, Change::person(person), "kinship", None, Some(summary))?;
+    u.touch(&person.id);
+    u.touch(&relative.id);
+    u.audit("kinship.create", "kinship", row.id.as_str());
+    Ok((row, warning))
 }
 
 /// Links two persons (both must be in the organisation; otherwise 404).
@@ -228,30 +259,28 @@ pub fn link(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
     scope: &OrgScope,
-    person_id: &str,
-    relative_id: &str,
+    person_id: &PersonId,
+    relative_id: &PersonId,
     kind: KinshipKind,
-) -> AppResult<KinshipRow> {
-    crate::db::write_tx(conn, |conn| {
-        let person = registry::find_person(conn, scope, person_id)?.ok_or(AppError::NotFound)?;
-        let relative = registry::find_person(conn, scope, relative_id)?.ok_or(AppError::NotFound)?;
-        link_in_tx(conn, ctx, scope, &person, &relative, kind, "relative_id")
+) -> AppResult<(KinshipRow, Option<Warning>)> {
+    unit::run(conn, ctx, scope, |conn, u| {
+        let person = persons::find(conn, scope, person_id)?.ok_or(AppError::NotFound)?;
+        let relative = persons::find(conn, scope, relative_id)?.ok_or(AppError::NotFound)?;
+        link_in(conn, u, &person, &relative, kind, "relative_id")
     })
 }
 
-/// Removes a kinship link (kept in the change history).
-pub fn unlink(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, id: &str) -> AppResult<()> {
-    crate::db::write_tx(conn, |conn| {
-        let link = registry::find_kinship(conn, scope, id)?.ok_or(AppError::NotFound)?;
-        let person = registry::find_person(conn, scope, &link.person_id)?.ok_or(AppError::NotFound)?;
-        registry::delete_kinship(conn, scope, id)?;
-        super::derived::refresh(conn, ctx, &person)?;
-        if let Some(relative) = registry::find_person(conn, scope, &link.relative_id)? {
-            super::derived::refresh(conn, ctx, &relative)?;
-        }
-        let what = Change { family_id: person.family_id.as_deref(), entity_type: "person", entity_id: &person.id };
-        history::note(conn, ctx, scope, what, "kinship", Some(format!("{} {}", link.kind, link.relative_id)), None)?;
-        audit::record(conn, ctx, "kinship.delete", Some(("kinship", id)), "success")?;
+/// Removes a kinship link (kept in the change history); both sides are re-evaluated.
+pub fn unlink(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, id: &KinshipId) -> AppResult<()> {
+    unit::run(conn, ctx, scope, |conn, u| {
+        let link = kinships::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
+        let person = persons::find(conn, scope, &link.person_id)?.ok_or(AppError::NotFound)?;
+        kinships::delete(conn, scope, id)?;
+        let old = format!("{} {}", link.kind, link.relative_id);
+        history::note(conn, u, Change::person(&person), "kinship", Some(old), None)?;
+        u.touch(&link.person_id);
+        u.touch(&link.relative_id);
+        u.audit("kinship.delete", "kinship", id.as_str());
         Ok(())
     })
 }

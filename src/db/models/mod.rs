@@ -1,7 +1,19 @@
-//! Row types, one per table, and their insert forms. A row that holds a secret
-//! (`UserRow::password_hash`) never derives `Serialize`: API views are separate types.
+//! Row types, one per table, and their insert forms. Rows hold domain types (typed ids, enums,
+//! country codes, partial dates as their stored ranges), so a bad stored value fails the query
+//! instead of disappearing. A row that holds a secret (`UserRow::password_hash`) never derives
+//! `Serialize`: API views are separate types.
+
+pub mod jobs;
+pub mod policy;
+pub mod registry;
+
+pub use jobs::*;
+pub use policy::*;
+pub use registry::*;
 
 use crate::db::schema::*;
+use crate::domain::ids::{OrgId, UserId};
+use crate::domain::role::Role;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -9,7 +21,7 @@ use diesel::prelude::*;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = organisations)]
 pub struct OrganisationRow {
-    pub id: String,
+    pub id: OrgId,
     pub name: String,
     pub created_at: NaiveDateTime,
     pub version: i64,
@@ -19,11 +31,11 @@ pub struct OrganisationRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
 pub struct UserRow {
-    pub id: String,
-    pub organisation_id: String,
+    pub id: UserId,
+    pub organisation_id: OrgId,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: String,
     pub disabled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -37,7 +49,7 @@ pub struct UserRow {
 pub struct SessionRow {
     pub id: String,
     pub token_hash: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub created_at: NaiveDateTime,
     pub last_seen_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
@@ -78,7 +90,11 @@ pub struct CountryRow {
     pub name: String,
 }
 
-pub mod registry;
-pub use registry::*;
-pub mod policy;
-pub use policy::*;
+/// A deployment-level grant to change the policies every organisation shares.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = policy_stewards)]
+pub struct StewardRow {
+    pub user_id: UserId,
+    pub granted_by: Option<String>,
+    pub granted_at: NaiveDateTime,
+}

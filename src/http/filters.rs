@@ -1,11 +1,14 @@
-//! The query string of the family and person lists: search and filters, checked into a
-//! `PersonFilter` with field-level messages.
+//! The query string of the family and person lists (the API's and the pages'): search and
+//! filters, checked into a `PersonFilter` with field-level messages.
 
-use super::extract::PageQuery;
-use crate::db::repo::registry::PersonFilter;
+use crate::api::extract::PageQuery;
+use crate::db::repo::lists::PersonFilter;
 use crate::db::repo::Page;
+use crate::domain::country::CountryCode;
+use crate::domain::ids::FacilityId;
 use crate::domain::names::search_key;
-use crate::domain::person::Sex;
+use crate::domain::partial_date::birthday;
+use crate::domain::person::{PersonFlag, Sex};
 use crate::error::{AppError, AppResult, FieldErrors};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -49,12 +52,24 @@ impl ListQuery {
             if q.chars().count() > 200 {
                 bad("q", "must be at most 200 characters");
             }
-        }
-        if let Some(n) = &self.nationality {
-            if n.len() != 2 || !n.chars().all(|c| c.is_ascii_uppercase()) {
-                bad("nationality", "must be an ISO 3166-1 alpha-2 code such as FR");
+            if crate::domain::text::has_control(q) {
+                bad("q", "must not contain control characters");
             }
         }
+        let nationality = match self.nationality.as_deref().filter(|n| !n.is_empty()) {
+            Some(n) => CountryCode::parse(n).map(Some).unwrap_or_else(|e| {
+                bad("nationality", &e);
+                None
+            }),
+            None => None,
+        };
+        let facility_id = match self.facility_id.as_deref().filter(|f| !f.is_empty()) {
+            Some(f) => FacilityId::parse(f).map(Some).unwrap_or_else(|_| {
+                bad("facility_id", "is not a known facility");
+                None
+            }),
+            None => None,
+        };
         for (name, v) in [("age_min", self.age_min), ("age_max", self.age_max)] {
             if v.is_some_and(|a| !(0..=120).contains(&a)) {
                 bad(name, "must be between 0 and 120");
@@ -65,26 +80,36 @@ impl ListQuery {
                 bad("age_min", "must not be above age_max");
             }
         }
-        if let Some(s) = &self.sex {
-            if s.parse::<Sex>().is_err() {
+        let sex = match self.sex.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => s.parse::<Sex>().map(Some).unwrap_or_else(|_| {
                 bad("sex", "must be one of: female, male, unknown");
-            }
-        }
+                None
+            }),
+            None => None,
+        };
         if !fields.is_empty() {
             return Err(AppError::Validation { message: "some filters are not valid".into(), fields });
         }
+        // Ages are counted on `as_of`: "at least 10" means born on or before the day 10 years
+        // earlier; "at most 17" means born after the day 18 years earlier.
+        let on = self.as_of.unwrap_or(today);
+        let flags = [
+            (PersonFlag::UnaccompaniedMinor, self.unaccompanied_minor),
+            (PersonFlag::Orphan, self.orphan),
+            (PersonFlag::MedicalNeed, self.medical_need),
+            (PersonFlag::Disability, self.disability),
+        ]
+        .into_iter()
+        .filter_map(|(f, v)| v.map(|v| (f, v)))
+        .collect();
         let filter = PersonFilter {
             q: self.q.as_deref().map(search_key).filter(|k| !k.is_empty()),
-            nationality: self.nationality.clone(),
-            facility_id: self.facility_id.clone().filter(|f| !f.is_empty()),
-            age_min: self.age_min,
-            age_max: self.age_max,
-            as_of: Some(self.as_of.unwrap_or(today)),
-            sex: self.sex.clone(),
-            unaccompanied_minor: self.unaccompanied_minor,
-            orphan: self.orphan,
-            medical_need: self.medical_need,
-            disability: self.disability,
+            nationality,
+            facility_id,
+            born_on_or_before: self.age_min.map(|min| birthday(on, -min)),
+            born_after: self.age_max.map(|max| birthday(on, -(max + 1))),
+            sex,
+            flags,
             stateless: self.stateless,
             at_risk: self.at_risk,
         };

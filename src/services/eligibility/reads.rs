@@ -1,0 +1,157 @@
+//! Reading eligibility: a person's results and summary on a date, a family's (with separation
+//! risk), and the aging-out watch from the stored results.
+
+use super::{evaluate, published};
+use crate::auth::OrgScope;
+use crate::db::models::{EligibilityRow, PersonRow};
+use crate::db::repo::{families, persons};
+use crate::db::schema::{eligibility_results as er, persons as p};
+use crate::db::DbConnection;
+use crate::domain::ids::{FamilyId, PersonId};
+use crate::domain::policy::{summarise, ClaimResult, Outcome};
+use crate::error::{AppError, AppResult};
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A person's evaluation: the summary and one result per nationality claim.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonEligibility {
+    pub as_of: NaiveDate,
+    /// The best outcome across the claims (`no_route` when there is no claim).
+    pub outcome: Outcome,
+    /// True when any result depends on a fact that is not known precisely enough.
+    pub uncertain: bool,
+    /// The earliest date on which any result changes by itself.
+    pub changes_on: Option<NaiveDate>,
+    pub results: Vec<ClaimResult>,
+}
+
+impl PersonEligibility {
+    /// The summary of a person's results.
+    pub fn of(as_of: NaiveDate, results: Vec<ClaimResult>) -> PersonEligibility {
+        PersonEligibility {
+            as_of,
+            outcome: summarise(&results),
+            uncertain: results.iter().any(|r| r.uncertain.is_some()),
+            changes_on: results.iter().filter_map(|r| r.changes_on).min(),
+            results,
+        }
+    }
+}
+
+/// A person's evaluation on `on`, computed from the facts now (always current, even while a
+/// re-evaluation of everyone is still running).
+pub fn person(conn: &mut DbConnection, scope: &OrgScope, id: &PersonId, on: NaiveDate) -> AppResult<PersonEligibility> {
+    let row = persons::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
+    let versions = published(conn)?;
+    let results = evaluate(conn, scope, &[row], &versions, on)?.pop().map(|(_, r)| r).unwrap_or_default();
+    Ok(PersonEligibility::of(on, results))
+}
+
+/// One member's evaluation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MemberEligibility {
+    pub person_id: PersonId,
+    pub name: String,
+    /// The best outcome across the member's claims.
+    pub outcome: Outcome,
+    pub uncertain: bool,
+    pub results: Vec<ClaimResult>,
+}
+
+/// A family's evaluation with its flags.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FamilyEligibility {
+    pub as_of: NaiveDate,
+    pub members: Vec<MemberEligibility>,
+    pub all_eligible: bool,
+    pub none_eligible: bool,
+    /// Some members may return and others not (e.g. a children-only policy).
+    pub separation_risk: bool,
+}
+
+fn is_eligible(o: Outcome) -> bool {
+    matches!(o, Outcome::Eligible | Outcome::EligibleWithConditions)
+}
+
+/// Every living member's outcome and the family flags, on `on`.
+pub fn family(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    family_id: &FamilyId,
+    on: NaiveDate,
+) -> AppResult<FamilyEligibility> {
+    families::find(conn, scope, family_id)?.ok_or(AppError::NotFound)?;
+    let members = persons::of_family(conn, scope, family_id)?;
+    let versions = published(conn)?;
+    let evaluated = evaluate(conn, scope, &members, &versions, on)?;
+    let members: Vec<MemberEligibility> = evaluated
+        .into_iter()
+        .filter(|(p, _)| p.date_of_death.is_none())
+        .map(|(p, results)| MemberEligibility {
+            outcome: summarise(&results),
+            uncertain: results.iter().any(|r| r.uncertain.is_some()),
+            name: p.full_name(),
+            person_id: p.id,
+            results,
+        })
+        .collect();
+    let eligible = members.iter().filter(|m| is_eligible(m.outcome)).count();
+    Ok(FamilyEligibility {
+        as_of: on,
+        all_eligible: !members.is_empty() && eligible == members.len(),
+        none_eligible: eligible == 0,
+        separation_risk: eligible > 0 && eligible < members.len(),
+        members,
+    })
+}
+
+/// A person whose outcome gets worse because of age, soon.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AgingOut {
+    pub person_id: PersonId,
+    pub name: String,
+    pub family_id: Option<FamilyId>,
+    pub country: String,
+    pub outcome: Outcome,
+    pub changes_on: NaiveDate,
+    pub changes_to: Outcome,
+    pub explanation: String,
+}
+
+/// The organisation's persons whose outcome gets worse within `days` of `today` because of
+/// age, soonest first: the stored results joined to their persons in one query.
+pub fn aging_out(conn: &mut DbConnection, scope: &OrgScope, days: i64, today: NaiveDate) -> AppResult<Vec<AgingOut>> {
+    let until = today + chrono::Duration::days(days);
+    let rows: Vec<(EligibilityRow, PersonRow)> = er::table
+        .inner_join(p::table)
+        .filter(er::organisation_id.eq(scope.id()))
+        .filter(p::organisation_id.eq(scope.id()))
+        .filter(er::change_reason.eq(crate::domain::policy::ChangeReason::Age))
+        .filter(er::changes_on.le(until))
+        .filter(p::date_of_death.is_null())
+        .order((er::changes_on.asc(), er::person_id.asc()))
+        .select((EligibilityRow::as_select(), PersonRow::as_select()))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (r, p) in rows {
+        let (Some(on), Some(to)) = (r.changes_on, r.changes_to) else { continue };
+        if to <= r.outcome {
+            continue;
+        }
+        let result: ClaimResult = serde_json::from_str(&r.result).map_err(|e| AppError::Internal(e.into()))?;
+        out.push(AgingOut {
+            name: p.full_name(),
+            person_id: p.id,
+            family_id: p.family_id,
+            country: r.country_code.to_string(),
+            outcome: r.outcome,
+            changes_on: on,
+            changes_to: to,
+            explanation: result.explanation,
+        });
+    }
+    Ok(out)
+}
