@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod i18n;
 pub mod services;
 pub mod startup;
 pub mod telemetry;

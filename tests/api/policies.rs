@@ -80,11 +80,14 @@ async fn a_children_only_policy_separates_a_mother_from_her_son_with_explanation
     assert_eq!(r["results"][0]["country"], "RU");
     assert_eq!(r["results"][0]["rule_number"], 1);
     assert!(
-        r["results"][0]["facts_used"][0]
+        r["results"][0]["facts_text"][0]
             .as_str()
             .is_some_and(|f| f.starts_with("age 15 (born 2010-05-01) is under 18")),
         "{r}"
     );
+    assert_eq!(r["results"][0]["facts_used"][0]["code"], "age", "the fact as data: {r}");
+    assert_eq!(r["results"][0]["facts_used"][0]["youngest"], 15);
+    assert_eq!(r["results"][0]["explanation"]["code"], "rule");
     assert_eq!(r["results"][0]["changes_on"], "2028-05-01");
     assert_eq!(r["results"][0]["change_reason"], "age");
     let fam = json(app.get(&format!("/api/v1/families/{}/eligibility?as_of=2026-01-01", id(&family)), &s).await).await;
@@ -123,11 +126,16 @@ async fn an_uncertain_age_is_reported_and_a_revoked_claim_explains_itself() {
         .cloned()
         .unwrap_or_default());
     let r = json(app.get(&format!("/api/v1/persons/{danil}/eligibility?as_of=2026-06-01"), &s).await).await;
-    assert_eq!(r["results"][0]["uncertain"], "age uncertain: 17–18 (born 2008); exact birth date needed", "{r}");
+    assert_eq!(
+        r["results"][0]["uncertain"],
+        json!({"code": "age_uncertain", "youngest": 17, "oldest": 18, "born": "2008"}),
+        "{r}"
+    );
+    assert_eq!(r["results"][0]["uncertain_text"], "age uncertain: 17–18 (born 2008); exact birth date needed");
     assert_eq!(r["results"][0]["possible_outcomes"], json!(["eligible_with_conditions", "not_eligible"]));
     let r = json(app.get(&format!("/api/v1/persons/{lucy}/eligibility"), &s).await).await;
     assert_eq!(
-        (r["results"][0]["outcome"].as_str(), r["results"][0]["explanation"].as_str()),
+        (r["results"][0]["outcome"].as_str(), r["results"][0]["explanation_text"].as_str()),
         (Some("no_route"), Some("citizenship revoked on 2019-02-19"))
     );
 }
@@ -260,7 +268,11 @@ async fn stewards_draft_simulate_publish_and_retire_a_version() {
     assert_eq!(json(res).await["status"], "retired");
     app.jobs_done().await;
     let r = json(app.get(&format!("/api/v1/persons/{}/eligibility", id(&mother)), &worker).await).await;
-    assert!(r["results"][0]["explanation"].as_str().is_some_and(|e| e.contains("no published RU policy")), "{r}");
+    assert_eq!(r["results"][0]["explanation"]["code"], "not_in_force", "{r}");
+    assert!(
+        r["results"][0]["explanation_text"].as_str().is_some_and(|e| e.contains("no RU policy is in force")),
+        "{r}"
+    );
     let actions: Vec<String> = app.audit_actions().into_iter().map(|(_, a, _)| a).collect();
     for a in ["policy.draft.create", "policy.draft.update", "policy.publish", "policy.version.close", "policy.retire"] {
         assert!(actions.iter().any(|x| x == a), "{a} audited");

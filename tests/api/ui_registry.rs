@@ -161,3 +161,25 @@ async fn a_steward_retires_a_version_from_the_timeline() {
         403
     );
 }
+
+#[actix_web::test]
+async fn an_arabic_family_page_explains_eligibility_in_arabic() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Coordinator, "Org A").await;
+    let mut body = crate::registry::intake_body(&app, "Arabic");
+    body["members"][1]["nationalities"] = serde_json::json!([{"country": "MA", "status": "claimed"}]);
+    let family = json(app.post("/api/v1/families", &s, body).await).await;
+    let fid = family["id"].as_str().expect("id");
+    let res = app
+        .client
+        .get(format!("{}/families/{fid}", app.address))
+        .header("Cookie", format!("homeward_session={}; homeward_lang=ar", s.0))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.expect("html");
+    assert!(page.contains("لا توجد سياسة مسجلة لهذه الدولة"), "Morocco has no policy: said, not shown as case by case");
+    assert!(!page.contains("no policy recorded"), "no English explanation on an Arabic page");
+    assert!(page.contains("\u{2066}2026-11-26\u{2069}"), "dates are isolated left-to-right inside Arabic text");
+}

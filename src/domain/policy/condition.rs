@@ -1,6 +1,9 @@
 //! Rule conditions and their three-valued evaluation: a condition on a partial birth date can
-//! be true, false, or unknown ("age uncertain: 17–18") when the threshold falls in the range.
+//! be true, false, or unknown (the age may be 17 or 18) when the threshold falls in the range.
+//! Every match over `Condition` is exhaustive, so a new condition cannot compile without its
+//! evaluation, thresholds and validation being decided.
 
+use super::explain::{Reason, Verdict};
 use crate::domain::nationality::ClaimStatus;
 use crate::domain::partial_date::{age_on, age_range, PartialDate};
 use crate::domain::person::{Sex, Wish};
@@ -58,7 +61,7 @@ pub enum Condition {
     LeftHomeAfter {
         date: NaiveDate,
     },
-    /// Held in one of these facilities (by name).
+    /// Held in one of these facilities (by stable code: `al-hol`, `roj`).
     InFacility {
         any_of: Vec<String>,
     },
@@ -73,7 +76,18 @@ pub enum Condition {
 pub enum Truth {
     True,
     False,
-    Unknown(String),
+    Unknown(Reason),
+}
+
+impl Truth {
+    /// As a verdict on a fact.
+    pub fn verdict(&self) -> Verdict {
+        match self {
+            Truth::True => Verdict::Yes,
+            Truth::False => Verdict::No,
+            Truth::Unknown(_) => Verdict::Unknown,
+        }
+    }
 }
 
 impl Truth {
@@ -98,7 +112,7 @@ pub struct Facts {
     pub unaccompanied_minor: bool,
     /// (country code, status) of every claim.
     pub claims: Vec<(String, ClaimStatus)>,
-    /// Facility held in on the evaluation date (name), and its controlling authority then.
+    /// Facility held in on the evaluation date (its code), and its controlling authority then.
     pub facility: Option<String>,
     pub facility_authority: Option<String>,
     /// Birth dates of the person's children held in custody on the evaluation date.
@@ -107,12 +121,12 @@ pub struct Facts {
 }
 
 fn age_truth(birth: Option<&PartialDate>, on: NaiveDate, test: impl Fn(i32) -> bool) -> Truth {
-    let Some(b) = birth else { return Truth::Unknown("birth date unknown; a birth date is needed".into()) };
+    let Some(b) = birth else { return Truth::Unknown(Reason::BirthUnknown) };
     let (young, old) = age_range(b, on);
     match (test(young), test(old)) {
         (true, true) => Truth::True,
         (false, false) => Truth::False,
-        _ => Truth::Unknown(format!("age uncertain: {young}–{old} (born {}); exact birth date needed", b.display())),
+        _ => Truth::Unknown(Reason::AgeUncertain { youngest: young, oldest: old, born: b.display() }),
     }
 }
 
@@ -162,13 +176,13 @@ impl Condition {
                     match (young < *years as i32, old < *years as i32) {
                         (true, true) => Truth::True,
                         (false, false) => Truth::False,
-                        _ => Truth::Unknown(format!("age on leaving uncertain: {young}–{old}; exact dates needed")),
+                        _ => Truth::Unknown(Reason::LeavingAgeUncertain { youngest: young, oldest: old }),
                     }
                 }
-                _ => Truth::Unknown("age on leaving home unknown".into()),
+                _ => Truth::Unknown(Reason::LeavingAgeUnknown),
             },
             Condition::Sex { is } => match f.sex {
-                Some(Sex::Unknown) | None => Truth::Unknown("sex not recorded".into()),
+                Some(Sex::Unknown) | None => Truth::Unknown(Reason::SexUnknown),
                 Some(s) => Truth::of(s == *is),
             },
             Condition::HasChildUnder18InCustody => {
@@ -183,22 +197,20 @@ impl Condition {
                 Truth::of(!f.claims.iter().any(|(c, s)| c != country && s.is_live()))
             }
             Condition::WishIn { any_of } => match f.wish {
-                None | Some(Wish::NotAsked) if !any_of.contains(&Wish::NotAsked) => {
-                    Truth::Unknown("wish not recorded".into())
-                }
+                None | Some(Wish::NotAsked) if !any_of.contains(&Wish::NotAsked) => Truth::Unknown(Reason::WishUnknown),
                 w => Truth::of(w.is_some_and(|w| any_of.contains(&w))),
             },
             Condition::LeftHomeBefore { date } => match f.left_home {
                 Some(l) if l.latest() < *date => Truth::True,
                 Some(l) if l.earliest() >= *date => Truth::False,
-                Some(_) => Truth::Unknown("departure date too vague for this rule".into()),
-                None => Truth::Unknown("departure date unknown".into()),
+                Some(_) => Truth::Unknown(Reason::DepartureTooVague),
+                None => Truth::Unknown(Reason::DepartureUnknown),
             },
             Condition::LeftHomeAfter { date } => match f.left_home {
                 Some(l) if l.earliest() > *date => Truth::True,
                 Some(l) if l.latest() <= *date => Truth::False,
-                Some(_) => Truth::Unknown("departure date too vague for this rule".into()),
-                None => Truth::Unknown("departure date unknown".into()),
+                Some(_) => Truth::Unknown(Reason::DepartureTooVague),
+                None => Truth::Unknown(Reason::DepartureUnknown),
             },
             Condition::InFacility { any_of } => Truth::of(f.facility.as_ref().is_some_and(|x| any_of.contains(x))),
             Condition::FacilityAuthorityIn { any_of } => {
@@ -214,38 +226,19 @@ impl Condition {
             Condition::Not { of } => of.age_thresholds(out),
             Condition::AgeUnder { years } | Condition::AgeAtLeast { years } => out.push(*years),
             Condition::HasChildUnder18InCustody => out.push(18),
-            _ => {}
-        }
-    }
-
-    /// Plain-language description.
-    pub fn describe(&self) -> String {
-        let list = |v: &[String]| v.join(" or ");
-        match self {
-            Condition::Always => "in every other case".into(),
-            Condition::All { of } => of.iter().map(Condition::describe).collect::<Vec<_>>().join(" and "),
-            Condition::Any { of } => {
-                format!("({})", of.iter().map(Condition::describe).collect::<Vec<_>>().join(" or "))
-            }
-            Condition::Not { of } => format!("not ({})", of.describe()),
-            Condition::AgeUnder { years } => format!("under {years}"),
-            Condition::AgeAtLeast { years } => format!("aged {years} or over"),
-            Condition::LeftHomeAgeUnder { years } => format!("under {years} when leaving home"),
-            Condition::Sex { is } => format!("{is}"),
-            Condition::HasChildUnder18InCustody => "has a child under 18 in custody".into(),
-            Condition::AccompaniedByParentInCustody => "held with a parent".into(),
-            Condition::OrphanOrUnaccompanied => "orphan or unaccompanied".into(),
-            Condition::ClaimStatusIn { any_of } => {
-                format!("the claim is {}", list(&any_of.iter().map(|s| s.to_string()).collect::<Vec<_>>()))
-            }
-            Condition::HoldsOnlyThisNationality => "holds no other nationality".into(),
-            Condition::WishIn { any_of } => {
-                format!("wishes to {}", list(&any_of.iter().map(|w| w.to_string()).collect::<Vec<_>>()))
-            }
-            Condition::LeftHomeBefore { date } => format!("left home before {date}"),
-            Condition::LeftHomeAfter { date } => format!("left home after {date}"),
-            Condition::InFacility { any_of } => format!("held in {}", list(any_of)),
-            Condition::FacilityAuthorityIn { any_of } => format!("held where {} is in control", list(any_of)),
+            // Ages on leaving home are fixed: they never change with time.
+            Condition::LeftHomeAgeUnder { .. }
+            | Condition::Always
+            | Condition::Sex { .. }
+            | Condition::AccompaniedByParentInCustody
+            | Condition::OrphanOrUnaccompanied
+            | Condition::ClaimStatusIn { .. }
+            | Condition::HoldsOnlyThisNationality
+            | Condition::WishIn { .. }
+            | Condition::LeftHomeBefore { .. }
+            | Condition::LeftHomeAfter { .. }
+            | Condition::InFacility { .. }
+            | Condition::FacilityAuthorityIn { .. } => {}
         }
     }
 }

@@ -3,6 +3,7 @@
 //! will change by itself (a birthday crossing a threshold, a version ending).
 
 use super::condition::{Condition, Facts, Truth};
+use super::explain::{ClaimFact, Explanation, FactUsed, Reason};
 use super::{ChangeReason, Outcome, ReturnCondition, Rule};
 use crate::domain::nationality::ClaimStatus;
 use crate::domain::partial_date::{age_range, birthday, PartialDate};
@@ -34,15 +35,16 @@ pub struct ClaimResult {
     pub outcome: Outcome,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<ReturnCondition>,
-    pub explanation: String,
+    /// Why, as data: pages render it in the reader's language.
+    pub explanation: Explanation,
     pub version_id: Option<String>,
     pub version_number: Option<i32>,
     /// 1-based number of the deciding rule.
     pub rule_number: Option<usize>,
-    /// The facts the deciding rule read, in words.
-    pub facts_used: Vec<String>,
+    /// The facts the deciding rule read, and what it found.
+    pub facts_used: Vec<FactUsed>,
     /// Set when the outcome depends on a fact that is not known precisely enough.
-    pub uncertain: Option<String>,
+    pub uncertain: Option<Reason>,
     /// With `uncertain`: every outcome the missing fact could lead to (`outcome` is the worst).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub possible_outcomes: Vec<Outcome>,
@@ -56,8 +58,8 @@ struct Decision {
     rule: Option<usize>,
     outcome: Outcome,
     conditions: Vec<ReturnCondition>,
-    explanation: String,
-    uncertain: Option<String>,
+    explanation: Explanation,
+    uncertain: Option<Reason>,
     possible: Vec<Outcome>,
 }
 
@@ -70,7 +72,7 @@ fn decide(rules: &[Rule], start: usize, f: &Facts, country: &str, on: NaiveDate)
                     rule: Some(i),
                     outcome: rule.outcome,
                     conditions: rule.conditions.clone(),
-                    explanation: rule.explanation.clone(),
+                    explanation: Explanation::Rule { rule: i + 1, text: rule.explanation.clone() },
                     uncertain: None,
                     possible: vec![],
                 }
@@ -89,12 +91,12 @@ fn decide(rules: &[Rule], start: usize, f: &Facts, country: &str, on: NaiveDate)
                     rule: Some(i),
                     outcome: worst,
                     conditions: vec![],
-                    explanation: format!(
-                        "{reason}. If rule {} applies: {} Otherwise: {}",
-                        i + 1,
-                        rule.explanation,
-                        otherwise.explanation
-                    ),
+                    explanation: Explanation::Uncertain {
+                        reason: reason.clone(),
+                        rule: i + 1,
+                        if_applies: rule.explanation.clone(),
+                        otherwise: Box::new(otherwise.explanation),
+                    },
                     uncertain: Some(reason),
                     possible,
                 };
@@ -105,40 +107,39 @@ fn decide(rules: &[Rule], start: usize, f: &Facts, country: &str, on: NaiveDate)
         rule: None,
         outcome: Outcome::CaseByCase,
         conditions: vec![],
-        explanation: "no rule of this version applies".into(),
+        explanation: Explanation::NoRuleApplies,
         uncertain: None,
         possible: vec![],
     }
 }
 
-fn facts_used(cond: &Condition, f: &Facts, country: &str, on: NaiveDate, out: &mut Vec<String>) {
+fn facts_used(cond: &Condition, f: &Facts, country: &str, on: NaiveDate, out: &mut Vec<FactUsed>) {
     match cond {
         Condition::All { of } | Condition::Any { of } => of.iter().for_each(|c| facts_used(c, f, country, on, out)),
         Condition::Not { of } => facts_used(of, f, country, on, out),
         Condition::AgeUnder { .. } | Condition::AgeAtLeast { .. } => {
             if let Some(b) = &f.birth {
-                let (y, o) = age_range(b, on);
-                let age = if y == o { format!("age {y}") } else { format!("age {y}–{o}") };
-                let verdict = match cond.eval(f, country, on) {
-                    Truth::True => "is",
-                    Truth::False => "is not",
-                    Truth::Unknown(_) => "may or may not be",
-                };
-                out.push(format!("{age} (born {}) {verdict} {}", b.display(), cond.describe()));
+                let (youngest, oldest) = age_range(b, on);
+                let verdict = cond.eval(f, country, on).verdict();
+                out.push(FactUsed::Age { youngest, oldest, born: b.display(), verdict, condition: cond.clone() });
             }
         }
         Condition::ClaimStatusIn { .. } | Condition::HoldsOnlyThisNationality => {
-            let claims: Vec<String> = f.claims.iter().map(|(c, s)| format!("{c} {s}")).collect();
-            out.push(format!("nationality claims: {}", claims.join(", ")));
+            let claims = f.claims.iter().map(|(c, s)| ClaimFact { country: c.clone(), status: *s }).collect();
+            out.push(FactUsed::Claims { claims });
         }
         Condition::Always => {}
-        other => {
-            let verdict = match other.eval(f, country, on) {
-                Truth::True => "yes",
-                Truth::False => "no",
-                Truth::Unknown(_) => "unknown",
-            };
-            out.push(format!("{}: {verdict}", other.describe()));
+        Condition::LeftHomeAgeUnder { .. }
+        | Condition::Sex { .. }
+        | Condition::HasChildUnder18InCustody
+        | Condition::AccompaniedByParentInCustody
+        | Condition::OrphanOrUnaccompanied
+        | Condition::WishIn { .. }
+        | Condition::LeftHomeBefore { .. }
+        | Condition::LeftHomeAfter { .. }
+        | Condition::InFacility { .. }
+        | Condition::FacilityAuthorityIn { .. } => {
+            out.push(FactUsed::Condition { condition: cond.clone(), verdict: cond.eval(f, country, on).verdict() });
         }
     }
 }
@@ -151,7 +152,7 @@ fn decide_claim(
     f: &Facts,
     on: NaiveDate,
 ) -> ClaimResult {
-    let base = |outcome, explanation: String| ClaimResult {
+    let base = |outcome, explanation: Explanation| ClaimResult {
         country: country.to_string(),
         outcome,
         conditions: vec![],
@@ -166,18 +167,21 @@ fn decide_claim(
         changes_to: None,
         change_reason: None,
     };
-    let on_date = |d: Option<PartialDate>| d.map(|d| format!(" on {}", d.display())).unwrap_or_default();
+    let on_date = decision_date.map(|d| d.display());
     match status {
-        ClaimStatus::Revoked => {
-            return base(Outcome::NoRoute, format!("citizenship revoked{}", on_date(decision_date)))
-        }
-        ClaimStatus::Denied => {
-            return base(Outcome::NoRoute, format!("nationality claim denied{}", on_date(decision_date)))
-        }
-        _ => {}
+        ClaimStatus::Revoked => return base(Outcome::NoRoute, Explanation::Revoked { on: on_date }),
+        ClaimStatus::Denied => return base(Outcome::NoRoute, Explanation::Denied { on: on_date }),
+        ClaimStatus::Claimed | ClaimStatus::Unverified | ClaimStatus::Verified => {}
     }
     let Some(v) = versions.iter().find(|v| v.country == country && v.in_force(on)) else {
-        return base(Outcome::CaseByCase, format!("no published {country} policy is in force on {on}"));
+        // Case by case is what an NGO can do without a policy, but it is not the country's
+        // answer: the explanation says which it is.
+        let explanation = if versions.iter().any(|v| v.country == country) {
+            Explanation::NotInForce { country: country.to_string(), on }
+        } else {
+            Explanation::NoPolicy { country: country.to_string() }
+        };
+        return base(Outcome::CaseByCase, explanation);
     };
     let d = decide(&v.rules, 0, f, country, on);
     let mut used = Vec::new();
@@ -194,7 +198,7 @@ fn decide_claim(
         facts_used: used,
         uncertain: d.uncertain,
         possible_outcomes: d.possible,
-        ..base(d.outcome, String::new())
+        ..base(d.outcome, Explanation::NoRuleApplies)
     }
 }
 

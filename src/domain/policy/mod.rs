@@ -5,6 +5,7 @@
 
 pub mod condition;
 pub mod evaluate;
+pub mod explain;
 pub mod validate;
 
 #[cfg(test)]
@@ -15,6 +16,7 @@ use utoipa::ToSchema;
 
 pub use condition::{Condition, Facts, Truth};
 pub use evaluate::{evaluate_claim, summarise, ClaimResult, PolicyVersion};
+pub use explain::{Explanation, FactUsed, LocalizedText, Reason, Verdict};
 
 /// What a country will do for a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
@@ -54,8 +56,10 @@ pub struct Rule {
     /// For `eligible_with_conditions`: what the return requires.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<ReturnCondition>,
-    /// Plain language, shown to caseworkers and coordinators.
-    pub explanation: String,
+    /// Plain language, shown to caseworkers and coordinators: one text, or one per language
+    /// (`{"en": "...", "ar": "..."}`).
+    #[schema(value_type = Object)]
+    pub explanation: LocalizedText,
 }
 
 /// Where a policy version stands. Published versions are never edited; a retired one no

@@ -4,6 +4,7 @@
 
 use super::condition::{Condition, Facts};
 use super::evaluate::{evaluate_claim, summarise, PolicyVersion};
+use super::explain::{Explanation, FactUsed, Reason, Verdict};
 use super::validate::check_rules;
 use super::{Outcome, ReturnCondition, Rule};
 use crate::domain::nationality::ClaimStatus;
@@ -77,14 +78,24 @@ fn age_thresholds_flip_on_the_birthday_not_the_day_before() {
     assert_eq!(before.changes_to, Some(Outcome::NotEligible));
     assert_eq!(before.change_reason, Some(super::ChangeReason::Age));
     assert_eq!(before.version_number, Some(2));
-    assert!(before.facts_used[0].starts_with("age 17 (born 2008-11-22) is under 18"), "{:?}", before.facts_used);
+    assert_eq!(
+        before.facts_used[0],
+        FactUsed::Age {
+            youngest: 17,
+            oldest: 17,
+            born: "2008-11-22".into(),
+            verdict: Verdict::Yes,
+            condition: Condition::AgeUnder { years: 18 }
+        }
+    );
 }
 
 #[test]
 fn a_birth_year_that_straddles_the_threshold_is_reported_not_guessed() {
     let f = person(PartialDate::new(2008, None, None, 0).expect("date"), &[("RU", ClaimStatus::Verified)]);
     let r = evaluate_claim(&russia(), "RU", ClaimStatus::Verified, None, &f, d(2026, 6, 1));
-    assert_eq!(r.uncertain.as_deref(), Some("age uncertain: 17–18 (born 2008); exact birth date needed"));
+    assert_eq!(r.uncertain, Some(Reason::AgeUncertain { youngest: 17, oldest: 18, born: "2008".into() }));
+    assert!(matches!(r.explanation, Explanation::Uncertain { rule: 1, .. }), "{:?}", r.explanation);
     assert_eq!(r.possible_outcomes, vec![Outcome::EligibleWithConditions, Outcome::NotEligible]);
     assert_eq!(r.outcome, Outcome::NotEligible, "the summary is the worse possibility");
     // It was certain in 2025 (under 18 whatever the day), and becomes certain again in 2027.
@@ -98,7 +109,7 @@ fn a_birth_year_that_straddles_the_threshold_is_reported_not_guessed() {
 fn revoked_and_denied_claims_are_no_route_with_the_date() {
     let f = person(PartialDate::exact(d(1999, 5, 1)).expect("date"), &[("GB", ClaimStatus::Revoked)]);
     let r = evaluate_claim(&[], "GB", ClaimStatus::Revoked, PartialDate::exact(d(2019, 2, 19)), &f, d(2026, 1, 1));
-    assert_eq!((r.outcome, r.explanation.as_str()), (Outcome::NoRoute, "citizenship revoked on 2019-02-19"));
+    assert_eq!((r.outcome, r.explanation), (Outcome::NoRoute, Explanation::Revoked { on: Some("2019-02-19".into()) }));
     let r = evaluate_claim(&[], "BE", ClaimStatus::Denied, None, &f, d(2026, 1, 1));
     assert_eq!(r.outcome, Outcome::NoRoute);
 }
@@ -129,7 +140,12 @@ fn a_dual_national_gets_the_best_outcome_and_only_nationality_rules_see_the_othe
     let dk = evaluate_claim(&denmark, "DK", ClaimStatus::Verified, None, &f, d(2026, 1, 1));
     assert_eq!(dk.outcome, Outcome::CaseByCase, "dual national");
     let ma = evaluate_claim(&denmark, "MA", ClaimStatus::Claimed, None, &f, d(2026, 1, 1));
-    assert_eq!(ma.outcome, Outcome::CaseByCase, "no MA policy in force");
+    assert_eq!(ma.outcome, Outcome::CaseByCase);
+    assert_eq!(
+        ma.explanation,
+        Explanation::NoPolicy { country: "MA".into() },
+        "no policy recorded, not a real outcome"
+    );
     f.claims = vec![("DK".into(), ClaimStatus::Verified), ("MA".into(), ClaimStatus::Denied)];
     let dk = evaluate_claim(&denmark, "DK", ClaimStatus::Verified, None, &f, d(2026, 1, 1));
     assert_eq!(dk.outcome, Outcome::Eligible);

@@ -1,6 +1,7 @@
 //! Checks a version's rules before they are saved: what is wrong and where (`rules[2].when.of[0].years`).
 
 use super::condition::Condition;
+use super::explain::{LocalizedText, LANGUAGES};
 use super::{Outcome, Rule};
 use std::collections::BTreeMap;
 
@@ -30,12 +31,40 @@ fn check_condition(c: &Condition, path: &str, errors: &mut RuleErrors) {
         Condition::WishIn { any_of } if any_of.is_empty() => {
             add(format!("{path}.any_of"), "must list at least one wish")
         }
-        Condition::InFacility { any_of } | Condition::FacilityAuthorityIn { any_of }
-            if any_of.iter().all(|s| s.trim().is_empty()) =>
-        {
+        Condition::InFacility { any_of } if any_of.is_empty() => {
+            add(format!("{path}.any_of"), "must list at least one facility code")
+        }
+        Condition::InFacility { any_of } if any_of.iter().any(|c| crate::domain::facility::check_code(c).is_err()) => {
+            add(format!("{path}.any_of"), "must list facility codes such as al-hol (not display names)")
+        }
+        Condition::FacilityAuthorityIn { any_of } if any_of.iter().all(|s| s.trim().is_empty()) => {
             add(format!("{path}.any_of"), "must list at least one name")
         }
         _ => {}
+    }
+}
+
+fn check_explanation(text: &LocalizedText, path: &str, errors: &mut RuleErrors) {
+    let mut add = |m: String| errors.entry(path.to_string()).or_default().push(m);
+    let texts = text.texts();
+    if texts.iter().all(|(_, t)| t.trim().is_empty()) {
+        add("is required: say in plain words what the rule means".into());
+    }
+    if let LocalizedText::ByLanguage(m) = text {
+        if !m.contains_key("en") {
+            add("give the English text (`en`) too: it is shown where no translation exists".into());
+        }
+    }
+    for (lang, t) in texts {
+        if !LANGUAGES.contains(&lang) {
+            add(format!("`{lang}` is not a language of the interface ({})", LANGUAGES.join(", ")));
+        }
+        if let Err(e) = crate::domain::text::check_notes(t) {
+            add(e);
+        }
+        if t.chars().count() > 2000 {
+            add("must be at most 2000 characters".into());
+        }
     }
 }
 
@@ -49,15 +78,7 @@ pub fn check_rules(rules: &[Rule]) -> RuleErrors {
     for (i, r) in rules.iter().enumerate() {
         let path = format!("rules[{i}]");
         check_condition(&r.when, &format!("{path}.when"), &mut errors);
-        if r.explanation.trim().is_empty() {
-            errors
-                .entry(format!("{path}.explanation"))
-                .or_default()
-                .push("is required: say in plain words what the rule means".into());
-        }
-        if r.explanation.chars().count() > 2000 {
-            errors.entry(format!("{path}.explanation")).or_default().push("must be at most 2000 characters".into());
-        }
+        check_explanation(&r.explanation, &format!("{path}.explanation"), &mut errors);
         match (r.outcome, r.conditions.is_empty()) {
             (Outcome::EligibleWithConditions, true) => {
                 errors.entry(format!("{path}.conditions")).or_default().push("list what the return requires".into())

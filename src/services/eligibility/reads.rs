@@ -15,6 +15,36 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// One claim's result with, beside the codes, the English text of its explanation, uncertainty
+/// and facts (for API clients; pages render the codes in the reader's language).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ResultView {
+    #[serde(flatten)]
+    pub result: ClaimResult,
+    pub explanation_text: String,
+    pub uncertain_text: Option<String>,
+    pub facts_text: Vec<String>,
+}
+
+impl std::ops::Deref for ResultView {
+    type Target = ClaimResult;
+    fn deref(&self) -> &ClaimResult {
+        &self.result
+    }
+}
+
+impl ResultView {
+    fn of(result: ClaimResult) -> ResultView {
+        let en = crate::i18n::I18n::new(crate::i18n::Lang::En);
+        ResultView {
+            explanation_text: en.explain(&result.explanation),
+            uncertain_text: result.uncertain.as_ref().map(|r| en.reason(r)),
+            facts_text: result.facts_used.iter().map(|f| en.fact(f)).collect(),
+            result,
+        }
+    }
+}
+
 /// A person's evaluation: the summary and one result per nationality claim.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PersonEligibility {
@@ -25,7 +55,7 @@ pub struct PersonEligibility {
     pub uncertain: bool,
     /// The earliest date on which any result changes by itself.
     pub changes_on: Option<NaiveDate>,
-    pub results: Vec<ClaimResult>,
+    pub results: Vec<ResultView>,
 }
 
 impl PersonEligibility {
@@ -36,7 +66,7 @@ impl PersonEligibility {
             outcome: summarise(&results),
             uncertain: results.iter().any(|r| r.uncertain.is_some()),
             changes_on: results.iter().filter_map(|r| r.changes_on).min(),
-            results,
+            results: results.into_iter().map(ResultView::of).collect(),
         }
     }
 }
@@ -58,7 +88,7 @@ pub struct MemberEligibility {
     /// The best outcome across the member's claims.
     pub outcome: Outcome,
     pub uncertain: bool,
-    pub results: Vec<ClaimResult>,
+    pub results: Vec<ResultView>,
 }
 
 /// A family's evaluation with its flags.
@@ -95,7 +125,7 @@ pub fn family(
             uncertain: results.iter().any(|r| r.uncertain.is_some()),
             name: p.full_name(),
             person_id: p.id,
-            results,
+            results: results.into_iter().map(ResultView::of).collect(),
         })
         .collect();
     let eligible = members.iter().filter(|m| is_eligible(m.outcome)).count();
@@ -118,7 +148,10 @@ pub struct AgingOut {
     pub outcome: Outcome,
     pub changes_on: NaiveDate,
     pub changes_to: Outcome,
-    pub explanation: String,
+    /// Why the outcome is what it is now.
+    pub explanation: crate::domain::policy::Explanation,
+    /// The same in English, for API clients.
+    pub explanation_text: String,
 }
 
 /// The organisation's persons whose outcome gets worse within `days` of `today` because of
@@ -142,7 +175,9 @@ pub fn aging_out(conn: &mut DbConnection, scope: &OrgScope, days: i64, today: Na
             continue;
         }
         let result: ClaimResult = serde_json::from_str(&r.result).map_err(|e| AppError::Internal(e.into()))?;
+        let english = crate::i18n::I18n::new(crate::i18n::Lang::En);
         out.push(AgingOut {
+            explanation_text: english.explain(&result.explanation),
             name: p.full_name(),
             person_id: p.id,
             family_id: p.family_id,

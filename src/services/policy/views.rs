@@ -44,24 +44,8 @@ pub fn rules_of(r: &PolicyVersionRow) -> AppResult<Vec<Rule>> {
 /// The view of a stored version.
 pub fn view(r: PolicyVersionRow) -> AppResult<PolicyVersionView> {
     let rules = rules_of(&r)?;
-    let rules_in_words = rules
-        .iter()
-        .map(|rule| {
-            let conds = if rule.conditions.is_empty() {
-                String::new()
-            } else {
-                let names: Vec<String> = rule.conditions.iter().map(|c| c.as_str().replace('_', " ")).collect();
-                format!(" (conditions: {})", names.join(", "))
-            };
-            format!(
-                "If {}: {}{} — {}",
-                rule.when.describe(),
-                rule.outcome.as_str().replace('_', " "),
-                conds,
-                rule.explanation
-            )
-        })
-        .collect();
+    let english = crate::i18n::I18n::new(crate::i18n::Lang::En);
+    let rules_in_words = rules.iter().map(|r| english.rule(r)).collect();
     Ok(PolicyVersionView {
         id: r.id,
         country_code: r.country_code,

@@ -53,3 +53,5 @@ eligibility-separation-risk = خطر الفصل: قد يعود بعض أفراد
 eligibility-all = جميع الأفراد مؤهلون.
 eligibility-none = لا أحد من الأفراد مؤهل.
 eligibility-changes-on = يتغير في
+eligibility-no-policy = لا توجد سياسة مسجلة لهذه الدولة
+eligibility-conditions = الشروط:

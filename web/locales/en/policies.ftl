@@ -53,3 +53,5 @@ eligibility-separation-risk = Separation risk: some members may return and other
 eligibility-all = All members are eligible.
 eligibility-none = No member is eligible.
 eligibility-changes-on = changes on
+eligibility-no-policy = no policy recorded for this country
+eligibility-conditions = Conditions:
