@@ -2,6 +2,7 @@
 //! Pages call the same services as the API; every string goes through `i18n`. They work
 //! without JavaScript: plain links and forms, answered with a redirect or the form again.
 
+pub mod admin;
 pub mod assets;
 pub mod facilities;
 pub mod families;
@@ -14,6 +15,8 @@ pub mod pages;
 pub mod person_form;
 pub mod persons;
 pub mod policies;
+pub mod policy_editor;
+pub mod registry_pages;
 pub mod warnings;
 
 use crate::http::resource;
@@ -21,6 +24,8 @@ use actix_web::web;
 
 /// Registers every page route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // Page groups that register their own routes (each owned by one module).
+    cfg.configure(admin::configure).configure(registry_pages::configure).configure(policy_editor::configure);
     cfg.service(resource("/").route(web::get().to(pages::home)))
         .service(resource("/login").route(web::get().to(pages::login_form)).route(web::post().to(pages::login_submit)))
         .service(resource("/logout").route(web::post().to(pages::logout)))

@@ -252,3 +252,19 @@ export function formatViolations(violations) {
       v.nodes.map((n) => `    ${n.target.join(' ')}\n      ${n.failureSummary?.replace(/\n/g, '\n      ') ?? ''}`).join('\n'))
     .join('\n');
 }
+
+/**
+ * Sign in through the login form as one of the demo roles ('admin', 'coordinator',
+ * 'caseworker'; the demo admin also holds the policy stewardship) and wait for the home page.
+ */
+export async function signIn(page, server, role) {
+  const login = server.logins[role];
+  if (!login) throw new Error(`no demo login for ${role}`);
+  await page.goto(`${server.baseUrl}/login`);
+  await page.fill('input[name="email"]', login.email);
+  await page.fill('input[name="password"]', login.password);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === '/'),
+    page.click('form[action="/login"] button[type=submit]'),
+  ]);
+}
