@@ -17,4 +17,7 @@ mod registry_rules;
 mod scale;
 mod scope;
 mod ui;
+mod ui_admin;
+mod ui_pages;
+mod ui_policies;
 mod ui_registry;

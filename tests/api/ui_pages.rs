@@ -1,0 +1,4 @@
+//! HTML tests of the registry pages (issue 8).
+
+#[allow(unused_imports)]
+use crate::helpers::*;

@@ -1,0 +1,1 @@
+# registry pages (issue 8)

@@ -1,0 +1,1 @@
+# policy_editor pages (issue 8)
