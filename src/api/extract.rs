@@ -4,13 +4,10 @@
 use crate::error::{AppError, AppResult};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError, UrlencodedError};
 use actix_web::{web, HttpRequest};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 
-/// Default page size of every list.
-pub const DEFAULT_LIMIT: i64 = 50;
-/// Largest page size of every list.
-pub const MAX_LIMIT: i64 = 500;
+pub use crate::http::filters::{PageQuery, DEFAULT_LIMIT, MAX_LIMIT};
 
 /// Maps JSON body errors onto the envelope's codes.
 pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
@@ -45,31 +42,6 @@ pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Err
 /// A path segment that does not parse (e.g. not a UUID) names nothing that exists.
 pub fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
     AppError::NotFound.into()
-}
-
-/// `?limit=&offset=` of every list.
-#[derive(Debug, Clone, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// Page size, 1 to 500 (default 50).
-    pub limit: Option<i64>,
-    /// Items to skip (default 0).
-    pub offset: Option<i64>,
-}
-
-impl PageQuery {
-    /// Checks the bounds.
-    pub fn page(&self) -> AppResult<crate::db::repo::Page> {
-        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
-        let offset = self.offset.unwrap_or(0);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(AppError::field("limit", format!("must be between 1 and {MAX_LIMIT}")));
-        }
-        if offset < 0 {
-            return Err(AppError::field("offset", "must not be negative"));
-        }
-        Ok(crate::db::repo::Page { limit, offset })
-    }
 }
 
 /// A page of a list, with the total count of matching items.

@@ -61,11 +61,11 @@ pub async fn update(
     let version = expected_version(&req, body.version)?;
     let (ctx, scope, today) = (user.audit_ctx(), user.scope(), user.today());
     let v = db(&pool, move |conn| {
-        service::update(conn, &ctx, &scope, &id, version, body.patch)?;
-        views::person(conn, &scope, &id, today)
+        let (_, warnings) = service::update_with_warnings(conn, &ctx, &scope, &id, version, body.patch)?;
+        Ok(WithWarnings { value: views::person(conn, &scope, &id, today)?, warnings })
     })
     .await?;
-    Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
+    Ok(HttpResponse::Ok().insert_header(etag(v.value.version)).json(v))
 }
 
 /// `?as_of=`.
@@ -208,8 +208,15 @@ pub struct GroupCustodyInput {
     pub event: CustodyInput,
 }
 
+/// The persons after a group custody event, and what looked implausible.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct GroupCustodyAnswer {
+    pub persons: Vec<views::PersonView>,
+    pub warnings: Vec<crate::domain::records::plausibility::Warning>,
+}
+
 /// Records the same event for several persons at once: all or nothing.
-#[utoipa::path(post, path = "/api/v1/custody-events", tag = "persons", request_body = GroupCustodyInput, responses((status = 201, body = Vec<views::PersonView>), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/custody-events", tag = "persons", request_body = GroupCustodyInput, responses((status = 201, body = GroupCustodyAnswer), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn add_group_custody(
     user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
@@ -218,9 +225,9 @@ pub async fn add_group_custody(
     let (ctx, scope, today) = (user.audit_ctx(), user.scope(), user.today());
     let body = body.into_inner();
     let v = db(&pool, move |conn| {
-        custody::add(conn, &ctx, &scope, &body.person_ids, body.event)?;
+        let (_, warnings) = custody::add(conn, &ctx, &scope, &body.person_ids, body.event)?;
         let rows = crate::db::repo::persons::by_ids(conn, &scope, &body.person_ids)?;
-        views::persons(conn, &scope, rows, today)
+        Ok(GroupCustodyAnswer { persons: views::persons(conn, &scope, rows, today)?, warnings })
     })
     .await?;
     Ok(HttpResponse::Created().json(v))

@@ -1,7 +1,7 @@
 //! The query string of the family and person lists (the API's and the pages'): search and
-//! filters, checked into a `PersonFilter` with field-level messages.
+//! filters, checked into a `PersonFilter` with field-level messages; and `?limit=&offset=` of
+//! every list.
 
-use crate::api::extract::PageQuery;
 use crate::db::repo::lists::PersonFilter;
 use crate::db::repo::Page;
 use crate::domain::country::CountryCode;
@@ -13,6 +13,36 @@ use crate::error::{AppError, AppResult, FieldErrors};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
+
+/// Default page size of every list.
+pub const DEFAULT_LIMIT: i64 = 50;
+/// Largest page size of every list.
+pub const MAX_LIMIT: i64 = 500;
+
+/// `?limit=&offset=` of every list.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<i64>,
+    /// Items to skip (default 0).
+    pub offset: Option<i64>,
+}
+
+impl PageQuery {
+    /// Checks the bounds.
+    pub fn page(&self) -> AppResult<crate::db::repo::Page> {
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        let offset = self.offset.unwrap_or(0);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(AppError::field("limit", format!("must be between 1 and {MAX_LIMIT}")));
+        }
+        if offset < 0 {
+            return Err(AppError::field("offset", "must not be negative"));
+        }
+        Ok(crate::db::repo::Page { limit, offset })
+    }
+}
 
 /// Search, filters and pagination of the family and person lists.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]

@@ -181,11 +181,18 @@ fn run_one(conn: &mut DbConnection, clock: &Clock, job: &JobRow) -> AppResult<()
             repo::finish(conn, &job.id, JobStatus::Done, None, clock.now())?;
         }
         Err(e) => {
+            // The cause goes to the server log only: the job's error is read by admins of every
+            // organisation, and causes may name records.
             let message = match &e {
-                AppError::Internal(cause) => format!("{cause:#}"),
-                other => other.to_string(),
+                AppError::Internal(cause) => {
+                    tracing::warn!(job = %job.id, error = %format!("{cause:#}"), "job failed");
+                    format!("internal error: see the server log for job {}", job.id)
+                }
+                other => {
+                    tracing::warn!(job = %job.id, error = %other, "job failed");
+                    other.to_string()
+                }
             };
-            tracing::warn!(job = %job.id, error = %message, "job failed");
             let status = if job.attempts >= MAX_ATTEMPTS { JobStatus::Failed } else { JobStatus::Queued };
             repo::finish(conn, &job.id, status, Some(&message.chars().take(500).collect::<String>()), clock.now())?;
         }

@@ -77,10 +77,69 @@ async fn a_failing_job_never_undoes_the_change_that_queued_it() {
     app.jobs_settled().await;
     assert_eq!(app.count("facility_authorities WHERE authority = 'Test authority'"), 1, "the change stays");
     assert_eq!(
-        app.count("jobs WHERE status = 'failed' AND attempts = 3 AND error LIKE '%rules%'"),
+        app.count("jobs WHERE status = 'failed' AND attempts = 3 AND error LIKE 'internal error: see the server log%'"),
         1,
         "three tries, then failed with the reason"
     );
     let jobs = json(app.get("/api/v1/jobs", &admin).await).await;
     assert_eq!(jobs[0]["status"], "failed", "the admin sees it: {jobs}");
+}
+
+#[actix_web::test]
+async fn an_intake_of_a_mother_and_six_children_evaluates_each_member_once() {
+    use homeward::services::registry::families::{intake, FamilyIntake};
+    let app = spawn_app().await;
+    let roj = app.facility("Roj");
+    let member = |given: &str, year: i32| {
+        json!({"given_name": given, "family_name": "Seven", "birth": {"year": year},
+               "nationalities": [{"country": "RU", "status": "claimed"}],
+               "custody": [{"kind": "admitted", "facility_id": roj, "date": {"year": 2019}}]})
+    };
+    let mut members = vec![member("Mother", 1990)];
+    let mut kinship = vec![];
+    for i in 1..=6 {
+        members.push(member(&format!("Child{i}"), 2012 + i));
+        kinship.push(json!({"person": 0, "kind": "parent_of", "relative": i}));
+    }
+    let body: FamilyIntake =
+        serde_json::from_value(json!({"label": "Seven (fictional)", "members": members, "kinship": kinship}))
+            .expect("intake");
+    let mut conn = app.conn();
+    let ctx = app.cli_ctx();
+    let (_, scope) = homeward::services::organisations::operator_scope(&mut conn, &ctx, "Org A").expect("org");
+    let saved = intake(&mut conn, &ctx, &scope, body).expect("saved");
+    assert_eq!(saved.evaluated, 7, "one evaluation per member at the end of the unit (34 before the unit of work)");
+    assert_eq!(app.count("eligibility_results"), 7);
+}
+
+#[actix_web::test]
+async fn moving_several_persons_at_once_is_all_or_nothing_and_warns_of_dates_before_birth() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let family = json(app.post("/api/v1/families", &s, intake_body(&app, "Group")).await).await;
+    let ids: Vec<&str> =
+        family["members"].as_array().expect("members").iter().filter_map(|m| m["id"].as_str()).collect();
+    let hol = app.facility("al-Hol");
+    let before = app.count("custody_events");
+    let move_all = json!({"person_ids": ids, "kind": "transferred", "facility_id": hol, "date": "2017-05"});
+    let res = app.post("/api/v1/custody-events", &s, move_all).await;
+    assert_eq!(res.status(), 201);
+    let answer = json(res).await;
+    assert_eq!(app.count("custody_events"), before + 3);
+    assert_eq!(
+        answer["warnings"][0]["kind"], "event_before_birth",
+        "Maryam was born about 2019 (2018 at the earliest): {answer}"
+    );
+    let with_a_stranger =
+        json!({"person_ids": [ids[0], "00000000-0000-4000-8000-000000000123"], "kind": "escaped", "date": "2020"});
+    assert_error(app.post("/api/v1/custody-events", &s, with_a_stranger).await, 404, "not_found").await;
+    assert_eq!(app.count("custody_events"), before + 3, "nothing of a refused group move is kept");
+    // A birth date that makes the mother nine at her son's birth: saved, with a warning.
+    let yusuf = family["members"][1]["id"].as_str().expect("id");
+    let mother = family["members"][0]["id"].as_str().expect("id");
+    let res = app.patch(&format!("/api/v1/persons/{mother}"), &s, json!({"birth": {"year": 2006}, "version": 1})).await;
+    assert_eq!(res.status(), 200);
+    let saved = json(res).await;
+    assert_eq!(saved["warnings"][0]["kind"], "parent_too_young", "{saved}");
+    assert!(saved["warnings"][0]["subject"].as_str().is_some_and(|s| s.contains("Yusuf")), "{saved} {yusuf}");
 }

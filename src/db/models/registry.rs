@@ -191,6 +191,19 @@ pub struct CustodyEventRow {
     pub created_at: NaiveDateTime,
 }
 
+impl CustodyEventRow {
+    /// The event as the domain's whereabouts derivation takes it (a stored date that no partial
+    /// date stands for is an error).
+    pub fn event(&self) -> Result<crate::domain::custody::Event, crate::db::sql_types::StoredDateError> {
+        Ok(crate::domain::custody::Event {
+            kind: self.kind,
+            facility_id: self.facility_id.clone(),
+            date: self.date.get()?,
+            recorded_order: self.created_at.and_utc().timestamp_micros(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = record_changes)]
 pub struct RecordChangeRow {

@@ -68,6 +68,28 @@ fn check_explanation(text: &LocalizedText, path: &str, errors: &mut RuleErrors) 
     }
 }
 
+/// Every facility code the rules name, with the path of its list (`rules[0].when.of[1].any_of`),
+/// for the caller to check against the facilities that exist.
+pub fn facility_codes(rules: &[Rule]) -> Vec<(String, String)> {
+    fn walk(c: &Condition, path: &str, out: &mut Vec<(String, String)>) {
+        match c {
+            Condition::All { of } | Condition::Any { of } => {
+                of.iter().enumerate().for_each(|(i, sub)| walk(sub, &format!("{path}.of[{i}]"), out))
+            }
+            Condition::Not { of } => walk(of, &format!("{path}.of"), out),
+            Condition::InFacility { any_of } => {
+                out.extend(any_of.iter().map(|code| (format!("{path}.any_of"), code.clone())))
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (i, r) in rules.iter().enumerate() {
+        walk(&r.when, &format!("rules[{i}].when"), &mut out);
+    }
+    out
+}
+
 /// All problems of a rule list; empty when it can be saved.
 pub fn check_rules(rules: &[Rule]) -> RuleErrors {
     let mut errors = RuleErrors::new();

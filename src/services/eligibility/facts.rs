@@ -51,7 +51,7 @@ pub fn load(conn: &mut DbConnection, scope: &OrgScope, batch: &[PersonRow]) -> A
     }
     let mut events = HashMap::new();
     for (id, evs) in rows {
-        events.insert(id, crate::services::registry::derived::events(&evs)?);
+        events.insert(id, evs.iter().map(CustodyEventRow::event).collect::<Result<Vec<Event>, _>>()?);
     }
     // The last wish recorded is the wish now (rows come oldest first).
     let wishes = persons::wishes_of(conn, scope, &ids)?.into_iter().map(|w| (w.person_id, w.wish)).collect();

@@ -30,6 +30,17 @@ pub fn parse_rules(rules: &serde_json::Value) -> AppResult<Vec<Rule>> {
     Ok(parsed)
 }
 
+/// Refuses rules that name a facility code no facility has (a typo would make the rule never
+/// match, silently).
+fn check_facility_codes(conn: &mut DbConnection, rules: &[Rule], p: &mut Problems) -> AppResult<()> {
+    for (path, code) in crate::domain::policy::validate::facility_codes(rules) {
+        if crate::db::repo::facilities::find_by_code(conn, &code)?.is_none() {
+            p.add(path, format!("`{code}` is not the code of a facility"));
+        }
+    }
+    Ok(())
+}
+
 /// The published version of a country in force on `on`.
 pub fn in_force(conn: &mut DbConnection, country: &CountryCode, on: NaiveDate) -> AppResult<Option<PolicyVersionRow>> {
     Ok(policies::versions_of(conn, country)?
@@ -119,6 +130,9 @@ pub fn edit_draft(
         }
         Err(e) => return Err(e),
     };
+    if let Some(r) = &rules {
+        check_facility_codes(conn, r, &mut p)?;
+    }
     let (summary, source, source_url, note, rules) = p.or(|| Some((summary?, source?, source_url?, note?, rules?)))?;
     write_tx(conn, |conn| {
         let current = policies::find(conn, id)?.ok_or(AppError::NotFound)?;

@@ -14,24 +14,10 @@ use crate::error::AppResult;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
-/// Custody rows as the domain derivation needs them (a stored date that no partial date
-/// stands for is an error).
-pub fn events(rows: &[CustodyEventRow]) -> AppResult<Vec<Event>> {
-    rows.iter()
-        .map(|r| {
-            Ok(Event {
-                kind: r.kind,
-                facility_id: r.facility_id.clone(),
-                date: r.date.get()?,
-                recorded_order: r.created_at.and_utc().timestamp_micros(),
-            })
-        })
-        .collect()
-}
-
 /// Where a person with these events is on `on`.
 pub fn whereabouts_on(rows: &[CustodyEventRow], on: NaiveDate) -> AppResult<Whereabouts> {
-    Ok(whereabouts(&events(rows)?, on))
+    let events = rows.iter().map(CustodyEventRow::event).collect::<Result<Vec<Event>, _>>()?;
+    Ok(whereabouts(&events, on))
 }
 
 /// Recomputes and stores the derived columns of these persons (a bounded set: the persons one

@@ -127,6 +127,19 @@ pub fn update(
     expected_version: i64,
     patch: PersonPatch,
 ) -> AppResult<PersonRow> {
+    update_with_warnings(conn, ctx, scope, id, expected_version, patch).map(|(row, _)| row)
+}
+
+/// [`update`], also saying what now looks implausible (a new birth date that makes a parent
+/// too young, or a child older than its parent).
+pub fn update_with_warnings(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    id: &PersonId,
+    expected_version: i64,
+    patch: PersonPatch,
+) -> AppResult<(PersonRow, Vec<Warning>)> {
     unit::run(conn, ctx, scope, |conn, u| {
         let current = persons::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
         if current.version != expected_version {
@@ -149,8 +162,38 @@ pub fn update(
         history::record(conn, u, Change::person(&next), history::facts_diff(&before, &after))?;
         u.touch(id);
         u.audit("person.update", "person", id.as_str());
-        Ok(next)
+        let warnings = if before.birth == after.birth { Vec::new() } else { kin_warnings(conn, scope, &next)? };
+        Ok((next, warnings))
     })
+}
+
+/// Plausibility of every parent-child link of a person, after their birth date changed.
+fn kin_warnings(conn: &mut DbConnection, scope: &OrgScope, person: &PersonRow) -> AppResult<Vec<Warning>> {
+    let links = kinships::of(conn, scope, std::slice::from_ref(&person.id))?;
+    let others: Vec<PersonId> = links
+        .iter()
+        .map(|k| if k.person_id == person.id { k.relative_id.clone() } else { k.person_id.clone() })
+        .collect();
+    let others: std::collections::HashMap<PersonId, PersonRow> =
+        persons::by_ids(conn, scope, &others)?.into_iter().map(|p| (p.id.clone(), p)).collect();
+    let mut out = Vec::new();
+    for k in links.iter().filter(|k| k.kind == KinshipKind::ParentOf) {
+        let (parent, child) = if k.person_id == person.id {
+            (Some(person), others.get(&k.relative_id))
+        } else {
+            (others.get(&k.person_id), Some(person))
+        };
+        if let (Some(parent), Some(child)) = (parent, child) {
+            out.extend(check_parent_child(
+                "birth",
+                &parent.full_name(),
+                parent.birth.get()?.as_ref(),
+                &child.full_name(),
+                child.birth.get()?.as_ref(),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// Adds another name (already checked) in the unit.
