@@ -144,6 +144,18 @@ pub fn user_disable(settings: &Settings, email: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `homeward synth --persons N --seed S --org O`: fictional data at scale (benchmarks).
+pub fn synth(settings: &Settings, persons: usize, seed: u64, org: &str) -> anyhow::Result<()> {
+    let pool = open_database(settings)?;
+    let mut conn = pool.get()?;
+    let clock = settings.clock();
+    seed::apply(&mut conn, &AuditCtx::cli("synth", &clock)).map_err(explain)?;
+    let opts = crate::services::synth::Options { persons, seed, organisation: org.to_string() };
+    let report = crate::services::synth::run(&mut conn, &clock, &opts).map_err(explain)?;
+    println!("{}", serde_json::to_string(&report)?);
+    Ok(())
+}
+
 /// `homeward steward grant|revoke --email`: the deployment-level grant to change policies.
 pub fn steward(settings: &Settings, email: &str, grant: bool) -> anyhow::Result<()> {
     let pool = open_database(settings)?;

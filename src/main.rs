@@ -38,6 +38,17 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Generate fictional families at scale (for benchmarks): deterministic for a seed.
+    Synth {
+        /// How many persons (whole households: a few more may be made).
+        #[arg(long)]
+        persons: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The organisation that gets them (created if missing).
+        #[arg(long, default_value = "Synthetic NGO (fictional)")]
+        org: String,
+    },
     /// Grant or end the deployment-level stewardship of the shared policies.
     Steward {
         #[command(subcommand)]
@@ -119,6 +130,7 @@ fn main() -> ExitCode {
         Command::User { command: UserCommand::Disable { email } } => {
             homeward::commands::user_disable(&settings, &email)
         }
+        Command::Synth { persons, seed, org } => homeward::commands::synth(&settings, persons, seed, &org),
         Command::Steward { command: StewardCommand::Grant { email } } => {
             homeward::commands::steward(&settings, &email, true)
         }

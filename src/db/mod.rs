@@ -183,6 +183,15 @@ pub fn backend(conn: &DbConnection) -> Backend {
     }
 }
 
+/// Refreshes the query planner's statistics after bulk loads (synthetic data, imports): SQLite
+/// plans without statistics until `ANALYZE` runs, and then picks poor indexes at scale.
+pub fn analyse(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(_) => conn.batch_execute("ANALYZE; PRAGMA optimize;"),
+        DbConnection::Pg(_) => conn.batch_execute("ANALYZE"),
+    }
+}
+
 /// Checks the database answers (for `/readyz`).
 pub fn ping(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())

@@ -16,5 +16,6 @@ pub mod registry;
 pub mod seed;
 pub mod sessions;
 pub mod stewards;
+pub mod synth;
 pub mod unit;
 pub mod users;

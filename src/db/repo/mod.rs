@@ -8,6 +8,7 @@
 //! making one up from input, does not compile.
 
 pub mod audit;
+pub mod bulk;
 pub mod claims;
 pub mod countries;
 pub mod custody;

@@ -1,0 +1,121 @@
+//! Bulk writes for synthetic data and imports: rows are buffered and written as multi-row
+//! `INSERT ... VALUES (...), (...)` statements with bound values, a few thousand cells per
+//! statement (under SQLite's 32,766 bound variables), one round trip per statement on
+//! PostgreSQL. The caller runs it inside its transaction.
+
+use crate::db::{backend, Backend, DbConnection, MultiBackend};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::sql_types::{BigInt, Bool, Date, Integer, Nullable, Text, Timestamp};
+use diesel::{QueryResult, RunQueryDsl};
+
+/// Bound cells per statement (both databases accept it).
+const CELLS_PER_STATEMENT: usize = 30_000;
+
+/// One value to write, typed so that a NULL binds with the column's type on PostgreSQL.
+#[derive(Debug, Clone)]
+pub enum Cell {
+    Text(String),
+    OptText(Option<String>),
+    Int(i32),
+    OptInt(Option<i32>),
+    BigInt(i64),
+    Bool(bool),
+    Date(NaiveDate),
+    OptDate(Option<NaiveDate>),
+    Stamp(NaiveDateTime),
+    OptStamp(Option<NaiveDateTime>),
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+
+/// Rows for one table, written in batches.
+pub struct Bulk {
+    table: &'static str,
+    columns: &'static [&'static str],
+    rows: Vec<Vec<Cell>>,
+    /// Rows written so far.
+    pub written: usize,
+}
+
+impl Bulk {
+    pub fn new(table: &'static str, columns: &'static [&'static str]) -> Bulk {
+        Bulk { table, columns, rows: Vec::new(), written: 0 }
+    }
+
+    /// Adds a row (its cells in the order of `columns`). The caller flushes (in the order the
+    /// foreign keys need) when [`Bulk::is_full`].
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.columns.len(), "{}", self.table);
+        self.rows.push(row);
+    }
+
+    /// True when the next statement would hold as many cells as one statement may.
+    pub fn is_full(&self) -> bool {
+        (self.rows.len() + 1) * self.columns.len() > CELLS_PER_STATEMENT
+    }
+
+    /// Writes what is buffered, in statements of at most the cells one statement may hold.
+    pub fn flush(&mut self, conn: &mut DbConnection) -> QueryResult<()> {
+        let per_statement = (CELLS_PER_STATEMENT / self.columns.len().max(1)).max(1);
+        while self.rows.len() > per_statement {
+            let rest = self.rows.split_off(per_statement);
+            self.flush_all(conn)?;
+            self.rows = rest;
+        }
+        self.flush_all(conn)
+    }
+
+    fn flush_all(&mut self, conn: &mut DbConnection) -> QueryResult<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let pg = backend(conn) == Backend::Postgres;
+        let mut sql = format!("INSERT INTO {} ({}) VALUES ", self.table, self.columns.join(", "));
+        let mut n = 0;
+        for (r, row) in self.rows.iter().enumerate() {
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            for c in 0..row.len() {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                n += 1;
+                if pg {
+                    sql.push_str(&format!("${n}"));
+                } else {
+                    sql.push('?');
+                }
+            }
+            sql.push(')');
+        }
+        let mut q = diesel::sql_query(sql).into_boxed::<MultiBackend>();
+        for row in self.rows.drain(..) {
+            for cell in row {
+                q = match cell {
+                    Cell::Text(v) => q.bind::<Text, _>(v),
+                    Cell::OptText(v) => q.bind::<Nullable<Text>, _>(v),
+                    Cell::Int(v) => q.bind::<Integer, _>(v),
+                    Cell::OptInt(v) => q.bind::<Nullable<Integer>, _>(v),
+                    Cell::BigInt(v) => q.bind::<BigInt, _>(v),
+                    Cell::Bool(v) => q.bind::<Bool, _>(v),
+                    Cell::Date(v) => q.bind::<Date, _>(v),
+                    Cell::OptDate(v) => q.bind::<Nullable<Date>, _>(v),
+                    Cell::Stamp(v) => q.bind::<Timestamp, _>(v),
+                    Cell::OptStamp(v) => q.bind::<Nullable<Timestamp>, _>(v),
+                };
+            }
+            self.written += 1;
+        }
+        q.execute(conn)?;
+        Ok(())
+    }
+}
