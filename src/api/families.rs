@@ -11,7 +11,7 @@ use crate::domain::ids::FamilyId;
 use crate::error::{AppError, AppResult};
 use crate::http::db;
 use crate::http::filters::ListQuery;
-use crate::services::registry::families::{self as service, FamilyIntake, PersonIntake};
+use crate::services::registry::families::{self as service, FamilyIntake, MemberLink, PersonIntake};
 use crate::services::registry::history::{self, ChangeView};
 use crate::services::registry::summaries::{self, FamilySummary};
 use crate::services::registry::views;
@@ -84,17 +84,27 @@ pub async fn update(
     Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
-/// Adds a person to the family (a newborn, a relative found later).
-#[utoipa::path(post, path = "/api/v1/families/{id}/members", tag = "families", params(("id" = String, Path)), request_body = PersonIntake, responses((status = 201, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+/// A new member and their links to relatives already recorded (in this family or another).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewMember {
+    #[serde(flatten)]
+    pub member: PersonIntake,
+    #[serde(default)]
+    pub links: Vec<MemberLink>,
+}
+
+/// Adds a person to the family (a newborn, a relative found later), with their links, at once.
+#[utoipa::path(post, path = "/api/v1/families/{id}/members", tag = "families", params(("id" = String, Path)), request_body = NewMember, responses((status = 201, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn add_member(
     user: Can<WriteRegistry>,
     pool: web::Data<Pool>,
     id: web::Path<FamilyId>,
-    body: Body<PersonIntake>,
+    body: Body<NewMember>,
 ) -> AppResult<HttpResponse> {
     let (ctx, scope, today) = (user.audit_ctx(), user.scope(), user.today());
+    let NewMember { member, links } = body.into_inner();
     let v = db(&pool, move |conn| {
-        let saved = service::add_member(conn, &ctx, &scope, &id, body.into_inner())?;
+        let saved = service::add_member(conn, &ctx, &scope, &id, member, &links)?;
         Ok(WithWarnings { value: views::person(conn, &scope, &saved.value.id, today)?, warnings: saved.warnings })
     })
     .await?;

@@ -168,7 +168,13 @@ mod tests {
                 .expect("locale directory")
                 .filter_map(|e| e.ok())
                 .filter(|e| e.path().extension().is_some_and(|x| x == "ftl"))
-                .flat_map(|e| std::fs::read_to_string(e.path()).expect("catalogue").lines().map(str::to_string).collect::<Vec<_>>())
+                .flat_map(|e| {
+                    std::fs::read_to_string(e.path())
+                        .expect("catalogue")
+                        .lines()
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
                 .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string()))
                 .filter(|k| !k.starts_with('#') && !k.is_empty())
                 .collect();

@@ -1,14 +1,18 @@
 //! The family list: search by name in any script and filters, as a GET form that works without
-//! JavaScript; results with members, ages, statelessness badges and where each is held, paged.
-//! Caseworkers and coordinators, own organisation only. (A family's page is in `family`.)
+//! JavaScript; results with members (ages, statelessness badges, where each is held), their
+//! nationalities and the family's eligibility outcomes (as stored by the last evaluation), a
+//! page of 20 at a time. Caseworkers and coordinators, own organisation only. (A family's page
+//! is in `family`.)
 
 use super::forms::{ages, countries_and_facilities, page, Choices, Form, Nav, Opt, Words as _};
 use super::i18n::I18n;
 use crate::auth::permissions::ReadRegistry;
 use crate::auth::Can;
-use crate::db::repo::Page;
+use crate::db::repo::{claims, policies, Page};
 use crate::db::Pool;
-use crate::domain::ids::FamilyId;
+use crate::domain::custody::CustodyStatus;
+use crate::domain::ids::{FamilyId, PersonId};
+use crate::domain::policy::{ClaimResult, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::http::db;
 use crate::http::filters::ListQuery;
@@ -18,15 +22,21 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use std::collections::HashMap;
 
+/// Families on a page of the list, unless the query asks for another number.
+const PAGE_SIZE: i64 = 20;
+
 /// The list's inputs that can carry a message.
 const FILTER_INPUTS: &[&str] = &["q", "nationality", "facility_id", "age_min", "age_max", "as_of", "sex"];
 
 /// A member in the list.
 pub struct MemberItem {
+    pub id: PersonId,
     pub name: String,
     pub ages: String,
     pub stateless: bool,
     pub at_risk: bool,
+    /// Where the member is held now.
+    pub place: Option<String>,
 }
 
 /// A family in the list.
@@ -34,8 +44,13 @@ pub struct FamilyItem {
     pub id: FamilyId,
     pub label: String,
     pub members: Vec<MemberItem>,
-    /// Where its members are held now (distinct facility names).
-    pub places: Vec<String>,
+    /// The countries its members have a live claim to (distinct codes).
+    pub nationalities: Vec<String>,
+    /// How many living members have each outcome (best claim each), best outcome first: the
+    /// outcome's code (for its colour), its words and the count.
+    pub outcomes: Vec<(String, String, usize)>,
+    /// Some members may return and others not.
+    pub separation_risk: bool,
 }
 
 /// `GET /families`.
@@ -54,10 +69,22 @@ pub struct ListPage {
     pub last: i64,
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// "page 2 of 3".
+    pub page_number: i64,
+    pub pages: i64,
     pub choices: Choices,
 }
 
 impl ListPage {
+    /// "Page 2 of 3", in the user's language.
+    pub fn page_of(&self) -> String {
+        use crate::ui::i18n::Arg;
+        self.i18n.t_args(
+            "list-page",
+            &[("n", Arg::from(self.page_number as usize)), ("total", Arg::from(self.pages as usize))],
+        )
+    }
+
     /// Whether any filter (beyond the search box) is set: the filter panel then opens.
     pub fn filtering(&self) -> bool {
         FILTER_INPUTS
@@ -66,6 +93,53 @@ impl ListPage {
             .chain(&["stateless", "at_risk"])
             .any(|f| *f != "q" && !self.form.get(f).trim().is_empty())
     }
+}
+
+/// What the list says of a member's eligibility: the best outcome of their claims, or that no
+/// country they claim has a policy (which is no outcome at all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Standing {
+    Outcome(Outcome),
+    NoPolicy,
+}
+
+/// Each person's live nationalities (country codes) and eligibility standing.
+type PageFacts = (HashMap<PersonId, Vec<String>>, HashMap<PersonId, Standing>);
+
+/// The live nationalities and the eligibility standing of these persons (a page of them),
+/// from the stored evaluation; a result that has changed by itself since is read as its next
+/// outcome.
+fn claims_and_standings(
+    conn: &mut crate::db::DbConnection,
+    scope: &crate::auth::OrgScope,
+    ids: &[PersonId],
+    today: chrono::NaiveDate,
+) -> AppResult<PageFacts> {
+    let mut nationalities: HashMap<PersonId, Vec<String>> = HashMap::new();
+    let mut best: HashMap<PersonId, Option<Outcome>> = HashMap::new();
+    let mut no_policy: HashMap<PersonId, bool> = HashMap::new();
+    // A page of families: a bounded number of persons, in chunks all the same.
+    for chunk in ids.chunks(500) {
+        for c in claims::of(conn, scope, chunk)?.into_iter().filter(|c| c.status.is_live()) {
+            nationalities.entry(c.person_id).or_default().push(c.country_code.to_string());
+        }
+        for r in policies::results_for(conn, scope, chunk)? {
+            let result: ClaimResult = serde_json::from_str(&r.result).map_err(|e| AppError::Internal(e.into()))?;
+            if result.explanation.is_no_policy() {
+                no_policy.insert(r.person_id, true);
+                continue;
+            }
+            let now = match (r.changes_on, r.changes_to) {
+                (Some(on), Some(to)) if on <= today => to,
+                _ => r.outcome,
+            };
+            let b = best.entry(r.person_id).or_default();
+            *b = Some(b.map_or(now, |b| b.min(now)));
+        }
+    }
+    let mut standings: HashMap<PersonId, Standing> = no_policy.into_keys().map(|p| (p, Standing::NoPolicy)).collect();
+    standings.extend(best.into_iter().filter_map(|(p, o)| Some((p, Standing::Outcome(o?)))));
+    Ok((nationalities, standings))
 }
 
 /// The typed query as a `ListQuery` (blank inputs, which GET forms always send, are absent).
@@ -86,7 +160,7 @@ fn list_query(form: &mut Form) -> ListQuery {
         disability: flag(form, "disability"),
         stateless: flag(form, "stateless"),
         at_risk: flag(form, "at_risk"),
-        limit: form.int("limit", "limit", i32::MIN, i32::MAX).map(i64::from),
+        limit: Some(form.int("limit", "limit", i32::MIN, i32::MAX).map(i64::from).unwrap_or(PAGE_SIZE)),
         offset: form.int("offset", "offset", i32::MIN, i32::MAX).map(i64::from),
     }
 }
@@ -125,7 +199,9 @@ pub async fn list(req: HttpRequest, user: Can<ReadRegistry>, pool: web::Data<Poo
         let found = match parsed {
             Some((filter, page)) => {
                 let (families, total) = families_page(conn, &scope, &filter, page, today)?;
-                Some((families, total, page))
+                let ids: Vec<PersonId> = families.iter().flat_map(|f| f.members.iter().map(|m| m.id.clone())).collect();
+                let (nationalities, outcomes) = claims_and_standings(conn, &scope, &ids, today)?;
+                Some((families, total, page, nationalities, outcomes))
             }
             None => None,
         };
@@ -134,29 +210,47 @@ pub async fn list(req: HttpRequest, user: Can<ReadRegistry>, pool: web::Data<Poo
     .await?;
     let place: HashMap<&str, &str> = facilities.iter().map(|f| (f.value.as_str(), f.label.as_str())).collect();
     let status = if found.is_some() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let (items, total, at) = found.unwrap_or((Vec::new(), 0, Page { limit: 50, offset: 0 }));
+    let (items, total, at, nationalities, outcomes) =
+        found.unwrap_or_else(|| (Vec::new(), 0, Page { limit: PAGE_SIZE, offset: 0 }, HashMap::new(), HashMap::new()));
     let rows = items
         .into_iter()
         .map(|f| {
-            let mut places: Vec<String> = Vec::new();
-            for m in &f.members {
-                if let Some(name) = m.current_facility_id.as_ref().and_then(|id| place.get(id.as_str())) {
-                    if !places.iter().any(|p| p == name) {
-                        places.push(name.to_string());
-                    }
+            let mut codes: Vec<String> =
+                f.members.iter().flat_map(|m| nationalities.get(&m.id).cloned().unwrap_or_default()).collect();
+            codes.sort();
+            codes.dedup();
+            let mut counts: Vec<(Standing, usize)> = Vec::new();
+            for m in f.members.iter().filter(|m| m.custody_status != CustodyStatus::Dead) {
+                let o = outcomes.get(&m.id).copied().unwrap_or(Standing::Outcome(Outcome::NoRoute));
+                match counts.iter_mut().find(|(k, _)| *k == o) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((o, 1)),
                 }
             }
+            counts.sort();
+            let eligible =
+                |o: &Standing| matches!(o, Standing::Outcome(Outcome::Eligible | Outcome::EligibleWithConditions));
+            let separation_risk = counts.iter().any(|(o, _)| eligible(o)) && counts.iter().any(|(o, _)| !eligible(o));
+            let outcomes = counts
+                .into_iter()
+                .map(|(o, n)| match o {
+                    Standing::Outcome(o) => (o.as_str().to_string(), i18n.outcome(&o), n),
+                    Standing::NoPolicy => ("none".to_string(), i18n.t("eligibility-no-policy"), n),
+                })
+                .collect();
             let members = f
                 .members
                 .into_iter()
                 .map(|m| MemberItem {
+                    place: m.current_facility_id.as_ref().and_then(|id| place.get(id.as_str())).map(|p| p.to_string()),
                     name: format!("{} {}", m.given_name, m.family_name),
                     ages: ages(&m.age_range),
                     stateless: m.stateless,
                     at_risk: m.at_risk_of_statelessness,
+                    id: m.id,
                 })
                 .collect();
-            FamilyItem { id: f.id, label: f.label, members, places }
+            FamilyItem { id: f.id, label: f.label, members, nationalities: codes, outcomes, separation_risk }
         })
         .collect::<Vec<_>>();
     let shown = rows.len() as i64;
@@ -176,6 +270,8 @@ pub async fn list(req: HttpRequest, user: Can<ReadRegistry>, pool: web::Data<Poo
         last: at.offset + shown,
         prev,
         next,
+        page_number: at.offset / at.limit.max(1) + 1,
+        pages: ((total + at.limit - 1) / at.limit.max(1)).max(1),
         choices: Choices::default(),
     };
     page(status, &list)

@@ -1,20 +1,24 @@
-//! A family's page: members with their names (in every script), facts, nationalities and
-//! statelessness, whereabouts and custody timeline, relatives and where each is held; the forms
-//! that change them (they come back with their values and messages when a change fails, or with
-//! the stored record and an alert after a conflict); and the family's change history.
+//! A family's page: a summary table first (each member with age, nationality standing, where
+//! held now and the eligibility outcome with its conditions, linking to the member's own page),
+//! then the family's notices (separation risk), the family's forms (add a member, move several
+//! members in one custody event, label and notes), each member's details and the eligibility
+//! explanations one click away, and the change history. The forms post back to the page: a save
+//! answers 303 with a confirmation, a refusal the page again (422) with an error summary at top.
 
-use super::forms::{ages, countries_and_facilities, page, see_other, Choices, Form, Nav, Opt, Words};
+use super::forms::{ages, countries_and_facilities, page, see_other, Choices, Form, Nav, Opt, Words as _};
 use super::i18n::I18n;
-use super::warnings;
+use super::registry_pages::history::{self as history_items, HistoryItem};
+use super::registry_pages::posted::{Answer, Forms, Input, Posted, Problem};
+use super::registry_pages::{members, moving, relatives};
+use super::warnings::{self, landing, Saved};
 use crate::auth::permissions::{ReadRegistry, WriteRegistry};
 use crate::auth::{Can, CurrentUser, OrgScope};
 use crate::db::repo::Page;
 use crate::db::Pool;
-use crate::domain::ids::FamilyId;
-use crate::domain::records::plausibility::Warning;
+use crate::domain::ids::{FamilyId, PersonId};
 use crate::error::{AppError, AppResult};
 use crate::http::db;
-use crate::services::eligibility::reads::{self as eligibility, FamilyEligibility};
+use crate::services::eligibility::reads::{self as eligibility, FamilyEligibility, MemberEligibility};
 use crate::services::registry::families as service;
 use crate::services::registry::history;
 use crate::services::registry::views::{self, FamilyView};
@@ -23,30 +27,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use std::collections::HashMap;
 
-/// A form of the family page that came back: its values, messages and, after a conflict, an
-/// alert and what the user had typed.
-pub struct Posted {
-    /// Which form: `family`, `name`, `claim`, `status`, `custody`, `kin`.
-    pub kind: &'static str,
-    /// Whose: a person's or a claim's id ("" for the family form).
-    pub id: String,
-    /// The member the page scrolls back to after a change ("" for the family form).
-    pub anchor: String,
-    pub form: Form,
-    pub alert: Option<String>,
-    /// After a conflict: (field, typed value) the user may want to apply again.
-    pub mine: Vec<(String, String)>,
-}
-
-/// One line of the change history.
-pub struct HistoryItem {
-    pub when: String,
-    pub who: String,
-    pub what: String,
-    pub field: String,
-    pub old: String,
-    pub new: String,
-}
+/// Inputs of the label and notes form (ids `fa-…`).
+const FAMILY_INPUTS: &[Input] =
+    &[("label", "label", "field-label"), ("notes", "notes", "field-notes"), ("version", "label", "field-label")];
 
 /// `GET /families/{id}`.
 #[derive(Template)]
@@ -61,97 +44,50 @@ pub struct FamilyPage {
     pub history: Vec<HistoryItem>,
     /// Each member's outcome under the policies in force today, and the family flags.
     pub eligibility: FamilyEligibility,
-    pub posted: Option<Posted>,
+    pub forms: Forms,
+    /// The error summary of a refused form (empty otherwise).
+    pub problems: Vec<Problem>,
+    /// The confirmation of the save that led here.
+    pub saved: Option<String>,
     /// Plausibility warnings of the save that led here.
     pub notices: Vec<String>,
     pub choices: Choices,
+    /// The kinds of link a new member may have to each member.
+    pub links: &'static [&'static str],
 }
 
-// The helpers take ids as `impl AsRef<str>` (a `PersonId`, a `ClaimId` or "" for the family
-// form) and stored values as `impl Display` (an enum shows as its stored text).
 impl FamilyPage {
-    fn posted_for(&self, kind: &str, id: &str) -> Option<&Posted> {
-        self.posted.as_ref().filter(|p| p.kind == kind && p.id == id)
-    }
-
-    /// Whether this form came back (its `<details>` opens).
-    pub fn open(&self, kind: &str, id: impl AsRef<str>) -> bool {
-        self.posted_for(kind, id.as_ref()).is_some()
-    }
-
-    /// The typed value of a form that came back, else "".
-    pub fn v(&self, kind: &str, id: impl AsRef<str>, field: &str) -> String {
-        self.posted_for(kind, id.as_ref()).map(|p| p.form.get(field).to_string()).unwrap_or_default()
-    }
-
-    /// The typed value of a form that came back, else the stored one.
-    pub fn vd(&self, kind: &str, id: impl AsRef<str>, field: &str, stored: impl std::fmt::Display) -> String {
-        match self.posted_for(kind, id.as_ref()).filter(|p| p.form.contains(field)) {
-            Some(p) => p.form.get(field).to_string(),
-            None => stored.to_string(),
-        }
-    }
-
-    /// Whether a select shows `value`: as typed, else `stored`.
-    pub fn is(
-        &self,
-        kind: &str,
-        id: impl AsRef<str>,
-        field: &str,
-        value: impl std::fmt::Display,
-        stored: impl std::fmt::Display,
-    ) -> bool {
-        let value = value.to_string();
-        match self.posted_for(kind, id.as_ref()).filter(|p| p.form.contains(field)) {
-            Some(p) => p.form.is(field, &value),
-            None => value == stored.to_string(),
-        }
-    }
-
-    /// A field's messages.
-    pub fn fe(&self, kind: &str, id: impl AsRef<str>, field: &str) -> String {
-        self.posted_for(kind, id.as_ref()).map(|p| p.form.err(field)).unwrap_or_default()
-    }
-
-    /// The alert of a form that came back (a conflict, or messages for no one input).
-    pub fn alert(&self, kind: &str, id: impl AsRef<str>) -> Vec<String> {
-        let Some(p) = self.posted_for(kind, id.as_ref()) else { return Vec::new() };
-        p.alert.iter().cloned().chain(p.form.general.iter().cloned()).collect()
-    }
-
-    /// What the user had typed before a conflict.
-    pub fn mine(&self, kind: &str, id: impl AsRef<str>) -> Vec<(String, String)> {
-        self.posted_for(kind, id.as_ref()).map(|p| p.mine.clone()).unwrap_or_default()
-    }
-
     pub fn ages(&self, range: &Option<(i32, i32)>) -> String {
         ages(range)
     }
 
-    /// A date (or a partial date's display form) or "".
-    pub fn day(&self, d: &Option<impl std::fmt::Display>) -> String {
-        d.as_ref().map(|d| d.to_string()).unwrap_or_default()
+    /// A member's eligibility (none for the dead, who are not evaluated).
+    pub fn outcome_of(&self, id: &PersonId) -> Option<&MemberEligibility> {
+        self.eligibility.members.iter().find(|m| &m.person_id == id)
+    }
+
+    /// The select that says how a new member relates to this one.
+    pub fn rel(&self, id: &PersonId) -> String {
+        members::relation_input(id)
+    }
+
+    /// The checkbox that moves this member.
+    pub fn mv(&self, id: &PersonId) -> String {
+        moving::member_input(id)
     }
 }
 
-/// A history field in words: `nationality.GB.status` → "Nationality GB: status".
-fn field_label(i18n: &I18n, field: &str) -> String {
-    let parts: Vec<&str> = field.split('.').collect();
-    match parts.as_slice() {
-        ["name", kind] => format!("{}: {}", i18n.t("field-other_name"), i18n.tv("name-kind", kind)),
-        ["nationality", cc] => format!("{} {cc}", i18n.t("field-nationality")),
-        ["nationality", cc, f] => {
-            format!(
-                "{} {cc}: {}",
-                i18n.t("field-nationality"),
-                i18n.maybe(&format!("field-{f}")).unwrap_or(f.to_string())
-            )
-        }
-        _ => i18n.maybe(&format!("field-{field}")).unwrap_or_else(|| field.to_string()),
+/// The error summary of a refused form of the family page.
+fn problems(i18n: &I18n, forms: &Forms) -> Vec<Problem> {
+    match forms.posted().map(|p| p.kind) {
+        None => Vec::new(),
+        Some("member") => forms.problems(i18n, "am-", members::INPUTS),
+        Some("move") => forms.problems(i18n, "mv-", moving::INPUTS),
+        Some(_) => forms.problems(i18n, "fa-", FAMILY_INPUTS),
     }
 }
 
-/// Renders a family's page (of the scope's organisation), with a form that came back if any.
+/// Renders a family's page (of the scope's organisation; 404 otherwise), with a refused form.
 pub async fn render_family(
     req: &HttpRequest,
     user: &CurrentUser,
@@ -170,32 +106,31 @@ pub async fn render_family(
         Ok((family, changes, countries_and_facilities(conn)?, eligibility))
     })
     .await?;
-    let mut whose: HashMap<&str, String> =
-        family.members.iter().map(|m| (m.id.as_str(), format!("{} {}", m.given_name, m.family_name))).collect();
-    whose.insert(family.id.as_str(), i18n.t("history-family"));
-    let history = changes
-        .into_iter()
-        .map(|c| HistoryItem {
-            when: c.changed_at.format("%Y-%m-%d %H:%M").to_string(),
-            who: c.actor_name.unwrap_or_default(),
-            what: whose.get(c.entity_id.as_str()).cloned().unwrap_or_else(|| c.entity_type.clone()),
-            field: field_label(&i18n, &c.field),
-            old: c.old_value.unwrap_or_default(),
-            new: c.new_value.unwrap_or_default(),
-        })
-        .collect();
+    let mut whose: HashMap<String, String> =
+        family.members.iter().map(|m| (m.id.to_string(), format!("{} {}", m.given_name, m.family_name))).collect();
+    whose.insert(family.id.to_string(), i18n.t("history-family"));
+    let forms = Forms::new(posted);
+    // A refused form's page shows no confirmation of an earlier save.
+    let (saved, notices) = if forms.posted().is_some() {
+        (None, Vec::new())
+    } else {
+        (warnings::saved(&i18n, req.query_string()), warnings::notices(&i18n, req.query_string()))
+    };
     let family_page = FamilyPage {
-        notices: warnings::notices(&i18n, req.query_string()),
+        problems: problems(&i18n, &forms),
+        history: history_items::items(&i18n, changes, &whose),
         path: format!("/families/{}", family.id),
-        i18n,
         nav: Nav::of(user),
         family,
         countries,
         facilities,
-        history,
         eligibility,
-        posted,
+        forms,
+        saved,
+        notices,
         choices: Choices::default(),
+        links: relatives::LINKS,
+        i18n,
     };
     page(status, &family_page)
 }
@@ -210,55 +145,49 @@ pub async fn show(
     render_family(&req, &user, user.scope(), &pool, id.into_inner(), None, StatusCode::OK).await
 }
 
-/// Answers a form of the family page: back to the page on success (naming the plausibility
-/// warnings of the save, if any), else the page again with the form's values and messages
-/// (422), or the stored record and an alert (409).
-#[allow(clippy::too_many_arguments)]
-pub async fn answer(
-    req: &HttpRequest,
-    user: &CurrentUser,
-    scope: OrgScope,
+/// The label and notes form, with the version edited: a stale one shows the stored record and
+/// what the user had typed (409).
+async fn edit(
+    i18n: &I18n,
+    user: &Can<WriteRegistry>,
     pool: &web::Data<Pool>,
-    family_id: FamilyId,
-    mut posted: Posted,
-    outcome: AppResult<Vec<Warning>>,
-    inputs: &[&str],
-) -> AppResult<HttpResponse> {
-    let i18n = I18n::of_request(req);
+    id: &FamilyId,
+    mut form: Form,
+) -> AppResult<Answer> {
+    let version = form.int("version", "version", 0, i32::MAX);
+    if version.is_none() && !form.has_err("version") {
+        form.fail("version", "err-required");
+    }
+    let Some(version) = version else { return Ok(Answer::refused(Posted::new("family", "", form))) };
+    let (label, notes) = (form.get("label").to_string(), form.get("notes").to_string());
+    let (ctx, scope, fid) = (user.audit_ctx(), user.scope(), id.clone());
+    let outcome =
+        db(pool, move |conn| service::update(conn, &ctx, &scope, &fid, i64::from(version), &label, &notes)).await;
     match outcome {
-        Ok(warned) => {
-            let anchor = if posted.anchor.is_empty() { String::new() } else { format!("#member-{}", posted.anchor) };
-            Ok(see_other(&format!("/families/{family_id}{}{anchor}", warnings::query(&warned))))
-        }
+        Ok(_) => Ok(Answer::Saved(Saved::Family, Vec::new())),
         Err(AppError::Validation { fields, .. }) => {
-            posted.form.absorb(&fields, |f| inputs.contains(&f).then(|| f.to_string()));
-            render_family(req, user, scope, pool, family_id, Some(posted), StatusCode::UNPROCESSABLE_ENTITY).await
+            let inputs = ["label", "notes", "version"];
+            form.absorb(&fields, |f| inputs.contains(&f).then(|| f.to_string()));
+            Ok(Answer::refused(Posted::new("family", "", form)))
         }
         Err(AppError::Conflict { .. }) => {
             // Their version wins on screen: the form shows the stored values, ours are listed.
-            posted.mine = inputs
+            let mine = ["label", "notes"]
                 .iter()
-                // Hidden inputs (the version, a claim's country) are not the user's typing.
-                .filter(|f| !posted.form.get(f).trim().is_empty() && !matches!(**f, "version" | "country"))
-                .map(|f| {
-                    let v = posted.form.get(f);
-                    let shown = match *f {
-                        "status" => i18n.tv("claim-status", v),
-                        "basis" => i18n.tv("basis", v),
-                        _ => v.to_string(),
-                    };
-                    (f.to_string(), shown)
-                })
+                .filter(|f| !form.get(f).trim().is_empty())
+                .map(|f| (f.to_string(), form.get(f).to_string()))
                 .collect();
-            posted.form = Form::new(&i18n);
+            let mut posted = Posted::new("family", "", Form::new(i18n));
+            posted.mine = mine;
             posted.alert = Some(i18n.t("conflict-alert"));
-            render_family(req, user, scope, pool, family_id, Some(posted), StatusCode::CONFLICT).await
+            Ok(Answer::Refused(Box::new(posted), StatusCode::CONFLICT))
         }
         Err(e) => Err(e),
     }
 }
 
-/// `POST /families/{id}`: label and notes, with the version edited.
+/// `POST /families/{id}`: the form named by the hidden `form` input (`member`: add a member;
+/// `move`: one custody event for several members; none: label and notes).
 pub async fn update(
     req: HttpRequest,
     user: Can<WriteRegistry>,
@@ -267,27 +196,17 @@ pub async fn update(
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let mut form = Form::body(&I18n::of_request(&req), &body)?;
-    let version = form.int("version", "version", 0, i32::MAX);
-    if version.is_none() && !form.has_err("version") {
-        form.fail("version", "err-required");
-    }
-    let (label, notes) = (form.get("label").to_string(), form.get("notes").to_string());
-    let (ctx, scope, fid) = (user.audit_ctx(), user.scope(), id.clone());
-    let outcome = match version {
-        // The form already says what is wrong.
-        None => Err(AppError::Validation { message: String::new(), fields: Default::default() }),
-        Some(v) => {
-            db(&pool, move |conn| {
-                service::update(conn, &ctx, &scope, &fid, i64::from(v), &label, &notes).map(|_| Vec::new())
-            })
-            .await
-        }
+    let i18n = I18n::of_request(&req);
+    let form = Form::body(&i18n, &body)?;
+    let answer = match form.get("form") {
+        "member" => members::add(&user, &pool, &id, form).await?,
+        "move" => moving::submit(&user, &pool, &id, form).await?,
+        _ => edit(&i18n, &user, &pool, &id, form).await?,
     };
-    if let Err(AppError::NotFound) = outcome {
-        return Err(AppError::NotFound);
+    match answer {
+        Answer::Saved(saved, warned) => Ok(see_other(&landing(&format!("/families/{id}"), saved, &warned))),
+        Answer::Refused(posted, status) => {
+            render_family(&req, &user, user.scope(), &pool, id, Some(*posted), status).await
+        }
     }
-    let posted =
-        Posted { kind: "family", id: String::new(), anchor: String::new(), form, alert: None, mine: Vec::new() };
-    answer(&req, &user, user.scope(), &pool, id, posted, outcome, &["label", "notes", "version"]).await
 }

@@ -4,10 +4,7 @@
 //! (whole numbers, dates, choices). Forms work without JavaScript.
 
 use super::i18n::I18n;
-use crate::auth::permissions::{EditPolicies, ManageFacilities, ReadRegistry, SimulatePolicy, WriteRegistry};
-use crate::auth::CurrentUser;
 use crate::domain::partial_date::RawPartialDate;
-use crate::domain::role::Role;
 use crate::error::{AppError, AppResult, FieldErrors};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
@@ -18,58 +15,7 @@ use std::str::FromStr;
 
 pub use super::messages::translate;
 
-/// The signed-in user as the pages show them, and what the permission table lets them do:
-/// the one place that decides which links and forms a page offers (the handlers behind them
-/// check again, with `Can<P>`).
-#[derive(Debug, Clone)]
-pub struct Nav {
-    pub display_name: String,
-    pub role: Role,
-    registry: bool,
-    write: bool,
-    facilities: bool,
-    edit_policies: bool,
-    simulate: bool,
-}
-
-impl Nav {
-    pub fn of(user: &CurrentUser) -> Nav {
-        Nav {
-            display_name: user.display_name.clone(),
-            role: user.role,
-            registry: user.may::<ReadRegistry>(),
-            write: user.may::<WriteRegistry>(),
-            facilities: user.may::<ManageFacilities>(),
-            edit_policies: user.may::<EditPolicies>(),
-            simulate: user.may::<SimulatePolicy>(),
-        }
-    }
-
-    /// May see families and persons (and the aging-out list).
-    pub fn registry(&self) -> bool {
-        self.registry
-    }
-
-    /// May log and change families and persons.
-    pub fn write(&self) -> bool {
-        self.write
-    }
-
-    /// May create and change facilities and record who controls them.
-    pub fn manage_facilities(&self) -> bool {
-        self.facilities
-    }
-
-    /// May create, edit, publish and retire policy versions (a steward).
-    pub fn edit_policies(&self) -> bool {
-        self.edit_policies
-    }
-
-    /// May simulate a draft against the versions in force.
-    pub fn simulate(&self) -> bool {
-        self.simulate
-    }
-}
+pub use super::nav::Nav;
 
 /// A choice of a `<select>`.
 #[derive(Debug, Clone)]

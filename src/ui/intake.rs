@@ -1,11 +1,15 @@
 //! The intake form: a whole family logged in one go (a first member, usually the mother, and
 //! up to six children), each with a name in another script, one nationality, an admission to a
 //! facility, flags and a wish; each child is linked to the first member. Blank child blocks are
-//! ignored. On a validation failure every typed value comes back with its message beside it.
+//! skipped; a child block with data but no name is refused (never dropped silently). On a
+//! validation failure every typed value comes back with its message beside it and an error
+//! summary at the top that links to each input; a logged family lands on its page with a
+//! confirmation.
 
 use super::forms::{countries_and_facilities, member, page, see_other, Choices, Form, Nav, Opt, Words as _};
 use super::i18n::I18n;
 use super::person_form::{check_too, read_core, FLAGS};
+use super::registry_pages::posted::Problem;
 use super::warnings;
 use crate::auth::permissions::WriteRegistry;
 use crate::auth::{Can, CurrentUser};
@@ -62,6 +66,46 @@ pub struct IntakePage {
     pub facilities: Vec<Opt>,
     pub flags: Vec<&'static str>,
     pub choices: Choices,
+    /// The error summary of a refused intake (empty otherwise).
+    pub problems: Vec<Problem>,
+}
+
+/// Each member input's element id suffix (`m<block>-<suffix>`) and label, for the summary.
+const INPUT_IDS: &[(&str, &str, &str)] = &[
+    ("given_name", "given", "field-given_name"),
+    ("family_name", "family", "field-family_name"),
+    ("sex", "sex", "field-sex"),
+    ("birth", "by", "field-birth"),
+    ("place_of_birth", "pob", "field-place_of_birth"),
+    ("other_name", "on", "field-other_name"),
+    ("nationality", "nat", "field-nationality"),
+    ("nationality_decision_date", "ndd", "field-decision_date"),
+    ("facility_id", "fac", "intake-facility"),
+    ("admitted", "ay", "intake-admitted"),
+    ("wish", "wish", "field-wish"),
+    ("child_of_first", "kin", "intake-child-of-first"),
+];
+
+/// The error summary: every message of the form, each linked to its input, block by block.
+fn problems(i18n: &I18n, form: &Form) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (key, label) in [("label", "field-label"), ("notes", "field-notes"), ("members", "field-name")] {
+        if form.has_err(key) {
+            let target = if key == "members" { "label" } else { key };
+            out.push(Problem { target: target.into(), text: format!("{}: {}", i18n.t(label), form.err(key)) });
+        }
+    }
+    for b in 0..BLOCKS {
+        let block = if b == 0 { i18n.t("intake-first-member") } else { format!("{} {b}", i18n.t("intake-child")) };
+        for (input, suffix, label) in INPUT_IDS {
+            if form.mhas_err(b, input) {
+                let text = format!("{block} · {}: {}", i18n.t(label), form.merr(b, input));
+                out.push(Problem { target: format!("m{b}-{suffix}"), text });
+            }
+        }
+    }
+    out.extend(form.general.iter().map(|g| Problem { target: String::new(), text: g.clone() }));
+    out
 }
 
 async fn render(
@@ -73,8 +117,10 @@ async fn render(
 ) -> AppResult<HttpResponse> {
     let (countries, facilities) = db(pool, countries_and_facilities).await?;
     let blocks = (0..BLOCKS).map(|i| Block { index: i, number: i + 1, is_child: i > 0 }).collect();
+    let i18n = I18n::of_request(req);
     let intake = IntakePage {
-        i18n: I18n::of_request(req),
+        problems: if form.has_errors() { problems(&i18n, &form) } else { Vec::new() },
+        i18n,
         path: "/families/new".into(),
         nav: Nav::of(user),
         form,
@@ -104,6 +150,28 @@ pub async fn form(req: HttpRequest, user: Can<WriteRegistry>, pool: web::Data<Po
 /// A block counts when a name is typed in it (the first member always counts).
 fn filled(form: &Form, i: usize) -> bool {
     i == 0 || !form.m(i, "given_name").trim().is_empty() || !form.m(i, "family_name").trim().is_empty()
+}
+
+/// Whether a block without a name holds something typed (beyond the form's defaults): it is
+/// refused rather than dropped.
+fn has_data(form: &Form, i: usize) -> bool {
+    let typed = [
+        "birth_year",
+        "birth_month",
+        "birth_day",
+        "birth_margin",
+        "place_of_birth",
+        "other_name",
+        "nationality",
+        "nationality_decision_date",
+        "facility_id",
+        "admitted_year",
+        "admitted_month",
+    ];
+    typed.iter().any(|f| !form.m(i, f).trim().is_empty())
+        || !matches!(form.m(i, "sex"), "" | "unknown")
+        || !matches!(form.m(i, "wish"), "" | "not_asked")
+        || FLAGS.iter().any(|f| form.mon(i, f))
 }
 
 /// What the form's blocks became: the intake, and which block each member and link came from.
@@ -172,6 +240,9 @@ fn read(form: &mut Form) -> Parsed {
     let mut block_of_link = Vec::new();
     for b in 0..BLOCKS {
         if !filled(form, b) {
+            if has_data(form, b) {
+                form.fail(&member(b, "given_name"), "err-block-needs-name");
+            }
             continue;
         }
         members.push(read_member(form, b));
@@ -245,7 +316,10 @@ pub async fn submit(
     }
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     match db(&pool, move |conn| service::intake(conn, &ctx, &scope, intake)).await {
-        Ok(saved) => Ok(see_other(&format!("/families/{}{}", saved.value.id, warnings::query(&saved.warnings)))),
+        Ok(saved) => {
+            let at = format!("/families/{}", saved.value.id);
+            Ok(see_other(&warnings::landing(&at, warnings::Saved::Intake, &saved.warnings)))
+        }
         Err(AppError::Validation { fields, .. }) => {
             form.absorb(&fields, |f| input_of(f, &block_of_member, &block_of_link));
             render(&req, &user, &pool, form, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -285,6 +359,22 @@ mod tests {
             Some("members[2].child_of_first")
         );
         assert_eq!(input_of("members[0].left_home", &parsed.block_of_member, &parsed.block_of_link), None);
+    }
+
+    #[test]
+    fn a_child_block_with_data_but_no_name_is_refused_not_dropped() {
+        let i18n = I18n::new(Lang::En);
+        let body = "label=F&members[0].given_name=A&members[0].family_name=B\
+                    &members[4].sex=male&members[4].birth_year=2021&members[4].child_of_first=true\
+                    &members[5].sex=unknown&members[5].nationality_status=claimed&members[5].child_of_first=true";
+        let mut form = Form::parse(&i18n, body);
+        let parsed = read(&mut form);
+        assert!(form.has_err("members[4].given_name"));
+        assert!(!form.has_err("members[5].given_name"), "the form's defaults are not data");
+        assert_eq!(parsed.intake.members.len(), 1);
+        let summary = problems(&i18n, &form);
+        assert_eq!(summary.len(), 1);
+        assert_eq!(summary[0].target, "m4-given");
     }
 
     #[test]

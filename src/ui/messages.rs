@@ -17,6 +17,7 @@ const MESSAGES: &[(&str, &str)] = &[
     ("is required when a claim is denied or revoked", "err-decision-date-required"),
     ("these two persons are already linked this way", "err-already-linked"),
     ("a person cannot be their own relative", "err-self-link"),
+    ("no such person in your organisation", "err-no-such-person"),
     ("this person already has a claim to this country: change its status instead", "err-claim-exists"),
     ("is already taken", "err-taken"),
     ("an authority is already recorded from this date", "err-authority-date-taken"),

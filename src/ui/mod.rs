@@ -11,6 +11,7 @@ pub mod forms;
 pub mod i18n;
 pub mod intake;
 pub mod messages;
+pub mod nav;
 pub mod pages;
 pub mod person_form;
 pub mod persons;
@@ -39,11 +40,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(persons::edit_form))
                 .route(web::post().to(persons::edit_submit)),
         )
-        .service(resource("/persons/{id}/names").route(web::post().to(persons::add_name)))
-        .service(resource("/persons/{id}/nationalities").route(web::post().to(persons::add_claim)))
-        .service(resource("/persons/{id}/custody").route(web::post().to(persons::add_custody)))
-        .service(resource("/persons/{id}/kinship").route(web::post().to(persons::link)))
-        .service(resource("/nationalities/{id}").route(web::post().to(persons::update_claim)))
         .service(
             resource("/facilities").route(web::get().to(facilities::list)).route(web::post().to(facilities::create)),
         )
@@ -56,14 +52,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/policies").route(web::get().to(policies::list)))
         .service(resource("/policies/{country}").route(web::get().to(policies::country)))
         .service(resource("/policies/{country}/drafts").route(web::post().to(policies::create_draft)))
-        .service(
-            resource("/policy-versions/{id}/edit")
-                .route(web::get().to(policies::edit_form))
-                .route(web::post().to(policies::edit_submit)),
-        )
-        .service(resource("/policy-versions/{id}/simulate").route(web::post().to(policies::simulate)))
-        .service(resource("/policy-versions/{id}/publish").route(web::post().to(policies::publish)))
-        .service(resource("/policy-versions/{id}/retire").route(web::post().to(policies::retire)))
         .service(resource("/aging-out").route(web::get().to(policies::aging)))
         .service(resource("/static/{path:.*}").route(web::get().to(assets::serve)));
 }

@@ -1,27 +1,27 @@
 //! Policy pages: every role reads the countries' timelines with the rules in plain language;
-//! stewards (a grant, not a role) edit a draft's rules (with validation messages), publish and
-//! retire versions; those allowed to simulate see how a draft would change outcomes (names of
-//! their own organisation only, when they may read persons). Registry readers get the
-//! aging-out list.
+//! stewards (a grant, not a role) start drafts here and reach the editor, the publication and
+//! the retirement (`ui::policy_editor`); those allowed to simulate open a draft's simulation
+//! from the timeline. Registry readers get the aging-out list.
 
 use super::forms::{page, see_other, Form, Nav, Words as _};
 use super::i18n::I18n;
-use crate::auth::permissions::{EditPolicies, ReadJobs, ReadRegistry, SimulatePolicy};
+use crate::auth::permissions::{EditPolicies, ReadJobs, ReadRegistry};
 use crate::auth::{Can, CurrentUser};
 use crate::db::repo::policies as repo;
 use crate::db::Pool;
 use crate::domain::country::CountryCode;
-use crate::domain::ids::{JobId, PolicyVersionId};
+use crate::domain::ids::JobId;
+use crate::domain::policy::PolicyStatus;
 use crate::error::{AppError, AppResult};
 use crate::http::db;
 use crate::services::eligibility::reads::{self as eligibility, AgingOut};
 use crate::services::jobs::{self, JobView};
-use crate::services::policy::simulate::{self as simulation, Simulation};
-use crate::services::policy::versions::{self, DraftEdit};
+use crate::services::policy::versions;
 use crate::services::policy::views::{view, PolicyVersionView};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// `GET /policies`: each country with its versions.
@@ -47,19 +47,37 @@ pub struct CountryPage {
     /// The re-evaluation a publication or retirement just queued (`?job=`), for those who may
     /// follow jobs.
     pub job: Option<JobView>,
+    pub today: NaiveDate,
 }
 
-/// `GET /policy-versions/{id}/edit`: the rule editor, the simulation, publication.
-#[derive(Template)]
-#[template(path = "policies/edit.html")]
-pub struct EditPage {
-    pub i18n: I18n,
-    pub path: String,
-    pub nav: Nav,
-    pub v: PolicyVersionView,
-    pub form: Form,
-    pub simulation: Option<Simulation>,
-    pub saved: bool,
+impl CountryPage {
+    /// A version's period in words.
+    pub fn period(&self, v: &PolicyVersionView) -> String {
+        super::policy_editor::period(&self.i18n, v.effective_from, v.effective_to)
+    }
+
+    /// Published and in force today.
+    pub fn in_force(&self, v: &PolicyVersionView) -> bool {
+        v.status == PolicyStatus::Published
+            && v.effective_from.is_some_and(|f| f <= self.today)
+            && v.effective_to.is_none_or(|t| self.today <= t)
+    }
+
+    /// Offered for retirement: a draft, or a published version in force or still to come
+    /// (a past version is history: retiring it changes no outcome of today).
+    pub fn retirable(&self, v: &PolicyVersionView) -> bool {
+        match v.status {
+            PolicyStatus::Draft => true,
+            PolicyStatus::Published => v.effective_to.is_none_or(|t| self.today <= t),
+            PolicyStatus::Retired => false,
+        }
+    }
+
+    /// "retired on 2026-11-26" (the date left-to-right).
+    pub fn retired_on(&self, v: &PolicyVersionView) -> String {
+        let on = v.retired_at.map(|t| t.date().to_string()).unwrap_or_default();
+        self.i18n.t_args("pe-retired-on", &[("date", self.i18n.ltr(on).into())])
+    }
 }
 
 /// `GET /aging-out`.
@@ -85,7 +103,10 @@ pub async fn list(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) ->
     for r in rows {
         by_country.entry(r.country_code.to_string()).or_default().push(view(r)?);
     }
-    let countries = by_country.into_iter().map(|(c, v)| (names.get(&c).cloned().unwrap_or_default(), c, v)).collect();
+    // By name: people look a country up by its name, not its code.
+    let mut countries: Vec<(String, String, Vec<PolicyVersionView>)> =
+        by_country.into_iter().map(|(c, v)| (names.get(&c).cloned().unwrap_or_default(), c, v)).collect();
+    countries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
     page(
         StatusCode::OK,
         &ListPage { i18n: I18n::of_request(&req), path: "/policies".into(), nav: Nav::of(&user), countries },
@@ -124,7 +145,8 @@ pub async fn country(
     .await?;
     let versions = rows.into_iter().rev().map(view).collect::<AppResult<Vec<_>>>()?;
     let path = format!("/policies/{code}");
-    page(StatusCode::OK, &CountryPage { i18n, path, nav: Nav::of(&user), code, name, versions, job })
+    let today = user.today();
+    page(StatusCode::OK, &CountryPage { i18n, path, nav: Nav::of(&user), code, name, versions, job, today })
 }
 
 /// `POST /policies/{country}/drafts` (stewards): a draft from the version in force.
@@ -136,167 +158,6 @@ pub async fn create_draft(
     let ctx = user.audit_ctx();
     let row = db(&pool, move |conn| versions::create_draft(conn, &ctx, &code)).await?;
     Ok(see_other(&format!("/policy-versions/{}/edit", row.id)))
-}
-
-fn form_of(i18n: &I18n, v: &PolicyVersionView) -> Form {
-    let mut f = Form::new(i18n);
-    f.set("summary", v.summary.clone());
-    f.set("source", v.source.clone());
-    f.set("source_url", v.source_url.clone());
-    f.set("note", v.note.clone());
-    f.set("rules", serde_json::to_string_pretty(&v.rules).unwrap_or_default());
-    f.set("version", v.version.to_string());
-    f
-}
-
-async fn load(pool: &web::Data<Pool>, id: PolicyVersionId) -> AppResult<PolicyVersionView> {
-    view(db(pool, move |conn| repo::find(conn, &id)?.ok_or(AppError::NotFound)).await?)
-}
-
-/// `GET /policy-versions/{id}/edit` (stewards).
-pub async fn edit_form(
-    req: HttpRequest,
-    user: Can<EditPolicies>,
-    pool: web::Data<Pool>,
-    id: web::Path<PolicyVersionId>,
-) -> AppResult<HttpResponse> {
-    let v = load(&pool, id.into_inner()).await?;
-    let i18n = I18n::of_request(&req);
-    let form = form_of(&i18n, &v);
-    let saved = req.query_string().contains("saved=1");
-    let path = format!("/policy-versions/{}/edit", v.id);
-    page(StatusCode::OK, &EditPage { i18n, path, nav: Nav::of(&user), v, form, simulation: None, saved })
-}
-
-/// `POST /policy-versions/{id}/edit` (stewards): saves, or shows what is wrong and where.
-pub async fn edit_submit(
-    req: HttpRequest,
-    user: Can<EditPolicies>,
-    pool: web::Data<Pool>,
-    id: web::Path<PolicyVersionId>,
-    body: web::Bytes,
-) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let i18n = I18n::of_request(&req);
-    let mut form = Form::body(&i18n, &body)?;
-    let version: i64 = form.text("version").parse().unwrap_or(0);
-    let rules = serde_json::from_str::<serde_json::Value>(form.get("rules"));
-    let outcome = match rules {
-        Err(e) => Err(AppError::field("rules", format!("not valid JSON: {e}"))),
-        Ok(rules) => {
-            let edit = DraftEdit {
-                summary: form.text("summary"),
-                source: form.text("source"),
-                source_url: form.text("source_url"),
-                note: form.text("note"),
-                rules,
-            };
-            let (ctx, i) = (user.audit_ctx(), id.clone());
-            db(&pool, move |conn| versions::edit_draft(conn, &ctx, &i, version, edit)).await
-        }
-    };
-    let v = load(&pool, id.clone()).await?;
-    match outcome {
-        Ok(_) => Ok(see_other(&format!("/policy-versions/{id}/edit?saved=1"))),
-        Err(AppError::Validation { fields, .. }) => {
-            // Rule paths (rules[1].when.years) are shown as they are: they say where to look.
-            form.absorb(&fields, |f| matches!(f, "summary" | "source" | "source_url" | "note").then(|| f.to_string()));
-            let path = format!("/policy-versions/{id}/edit");
-            page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &EditPage { i18n, path, nav: Nav::of(&user), v, form, simulation: None, saved: false },
-            )
-        }
-        Err(AppError::Conflict { .. }) => {
-            let mut current = form_of(&i18n, &v);
-            current.general.push(i18n.t("policy-conflict"));
-            let path = format!("/policy-versions/{id}/edit");
-            page(
-                StatusCode::CONFLICT,
-                &EditPage { i18n, path, nav: Nav::of(&user), v, form: current, simulation: None, saved: false },
-            )
-        }
-        Err(other) => Err(other),
-    }
-}
-
-/// `POST /policy-versions/{id}/simulate`: the draft against the version in force today. Counts
-/// cover everyone; names only the caller's organisation, and only for those who may read it.
-pub async fn simulate(
-    req: HttpRequest,
-    user: Can<SimulatePolicy>,
-    pool: web::Data<Pool>,
-    id: web::Path<PolicyVersionId>,
-) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let names_for = user.registry_scope();
-    let on = user.today();
-    let i = id.clone();
-    let sim = db(&pool, move |conn| simulation::simulate(conn, &i, on, names_for.as_ref())).await?;
-    let v = load(&pool, id.clone()).await?;
-    let i18n = I18n::of_request(&req);
-    let mut form = form_of(&i18n, &v);
-    form.set("effective_from", on.to_string());
-    let path = format!("/policy-versions/{id}/edit");
-    page(StatusCode::OK, &EditPage { i18n, path, nav: Nav::of(&user), v, form, simulation: Some(sim), saved: false })
-}
-
-/// `POST /policy-versions/{id}/publish` (stewards): the re-evaluation of everyone is queued as a
-/// job; the timeline says so.
-pub async fn publish(
-    req: HttpRequest,
-    user: Can<EditPolicies>,
-    pool: web::Data<Pool>,
-    id: web::Path<PolicyVersionId>,
-    body: web::Bytes,
-) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let i18n = I18n::of_request(&req);
-    let mut form = Form::body(&i18n, &body)?;
-    let version: i64 = form.text("version").parse().unwrap_or(0);
-    let from = form.date("effective_from");
-    let to = if form.text("effective_to").is_empty() { None } else { form.date("effective_to") };
-    let v = load(&pool, id.clone()).await?;
-    let outcome = match from {
-        None => Err(AppError::field("effective_from", "is required")),
-        Some(from) => {
-            let (ctx, i) = (user.audit_ctx(), id.clone());
-            db(&pool, move |conn| versions::publish(conn, &ctx, &i, version, from, to)).await
-        }
-    };
-    match outcome {
-        Ok((row, job)) => Ok(see_other(&format!("/policies/{}?job={}", row.country_code, job.id))),
-        Err(AppError::Validation { fields, .. }) => {
-            let mut shown = form_of(&i18n, &v);
-            shown.set("effective_from", form.text("effective_from"));
-            shown.set("effective_to", form.text("effective_to"));
-            shown.absorb(&fields, |f| matches!(f, "effective_from" | "effective_to").then(|| f.to_string()));
-            let path = format!("/policy-versions/{id}/edit");
-            page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &EditPage { i18n, path, nav: Nav::of(&user), v, form: shown, simulation: None, saved: false },
-            )
-        }
-        Err(other) => Err(other),
-    }
-}
-
-/// `POST /policy-versions/{id}/retire` (stewards): the version stops applying; back to the
-/// timeline.
-pub async fn retire(
-    req: HttpRequest,
-    user: Can<EditPolicies>,
-    pool: web::Data<Pool>,
-    id: web::Path<PolicyVersionId>,
-    body: web::Bytes,
-) -> AppResult<HttpResponse> {
-    let id = id.into_inner();
-    let form = Form::body(&I18n::of_request(&req), &body)?;
-    let version: i64 = form.text("version").parse().unwrap_or(0);
-    let ctx = user.audit_ctx();
-    let (row, job) = db(&pool, move |conn| versions::retire(conn, &ctx, &id, version)).await?;
-    let query = job.map(|j| format!("?job={}", j.id)).unwrap_or_default();
-    Ok(see_other(&format!("/policies/{}{query}", row.country_code)))
 }
 
 /// `GET /aging-out?days=`: the list coordinators act on first.

@@ -317,3 +317,38 @@ struct Count {
 pub fn count_in(conn: &mut DbConnection, from_where: &str) -> i64 {
     diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {from_where}")).get_result::<Count>(conn).expect("count").n
 }
+
+/// Posts a form as a browser on one of our pages would (urlencoded, same-origin).
+pub async fn form_post<T: serde::Serialize + ?Sized>(app: &TestApp, s: &Session, path: &str, fields: &T) -> Response {
+    app.client
+        .post(format!("{}{}", app.address, path))
+        .header("Cookie", format!("homeward_session={}", s.0))
+        .header("Sec-Fetch-Site", "same-origin")
+        .form(fields)
+        .send()
+        .await
+        .expect("sent")
+}
+
+/// A page's status and HTML.
+pub async fn html(app: &TestApp, s: &Session, path: &str) -> (u16, String) {
+    let res = app.get(path, s).await;
+    (res.status().as_u16(), res.text().await.unwrap_or_default())
+}
+
+/// A page's status and HTML in Arabic.
+pub async fn html_ar(app: &TestApp, s: &Session, path: &str) -> (u16, String) {
+    let res = app
+        .client
+        .get(format!("{}{}", app.address, path))
+        .header("Cookie", format!("homeward_session={}; homeward_lang=ar", s.0))
+        .send()
+        .await
+        .expect("sent");
+    (res.status().as_u16(), res.text().await.unwrap_or_default())
+}
+
+/// Where a redirect points.
+pub fn location(res: &Response) -> String {
+    res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+}

@@ -18,6 +18,7 @@ mod scale;
 mod scope;
 mod ui;
 mod ui_admin;
+mod ui_page_checks;
 mod ui_pages;
 mod ui_policies;
 mod ui_registry;

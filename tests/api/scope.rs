@@ -161,3 +161,44 @@ async fn an_admin_is_not_a_steward_until_granted_and_stewards_grant_and_end_stew
         assert!(actions.contains(&a), "{a} in the log every admin reads: {actions:?}");
     }
 }
+
+#[actix_web::test]
+async fn a_new_member_is_linked_across_families_at_once_or_not_saved_at_all() {
+    let app = spawn_app().await;
+    let (_, a) = app.signed_in(Role::Caseworker, "Org A").await;
+    let (_, b) = app.signed_in(Role::Caseworker, "Org B").await;
+    let home = json(app.post("/api/v1/families", &a, intake_body(&app, "Home")).await).await;
+    let other = json(app.post("/api/v1/families", &a, intake_body(&app, "Other")).await).await;
+    let theirs = json(app.post("/api/v1/families", &b, intake_body(&app, "Theirs")).await).await;
+    let fid = id_at(&home, &["id"]);
+    let mother = id_at(&home["members"][0], &["id"]);
+    let uncle = id_at(&other["members"][0], &["id"]);
+    let foreign = id_at(&theirs["members"][0], &["id"]);
+    let persons_before = app.count("persons");
+    let kin_before = app.count("kinships");
+    // One link to another organisation's person: nothing is saved, the link is named.
+    let refused = json!({"given_name": "Newborn", "family_name": "Home", "links": [
+        {"relative_id": mother, "kind": "parent_of", "reverse": true},
+        {"relative_id": foreign, "kind": "sibling_of"},
+    ]});
+    let res = app.post(&format!("/api/v1/families/{fid}/members"), &a, refused).await;
+    let err = assert_error(res, 422, "validation_failed").await;
+    assert!(err["error"]["fields"]["links[1].relative_id"].is_array(), "{err}");
+    assert_eq!((app.count("persons"), app.count("kinships")), (persons_before, kin_before), "nothing half-saved");
+    // Links to the mother (read the other way) and to a person in another family of the same organisation.
+    let ok = json!({"given_name": "Newborn", "family_name": "Home", "links": [
+        {"relative_id": mother, "kind": "parent_of", "reverse": true},
+        {"relative_id": uncle, "kind": "sibling_of"},
+    ]});
+    let res = app.post(&format!("/api/v1/families/{fid}/members"), &a, ok).await;
+    assert_eq!(res.status(), 201);
+    let born = json(res).await;
+    let relatives = born["relatives"].as_array().cloned().unwrap_or_default();
+    assert_eq!(relatives.len(), 2, "{born}");
+    assert_eq!(app.count("kinships"), kin_before + 2);
+    let mothers = app.count(&format!(
+        "kinships WHERE person_id = '{mother}' AND relative_id = '{}' AND kind = 'parent_of'",
+        id_at(&born, &["id"])
+    ));
+    assert_eq!(mothers, 1, "the mother is the newborn's parent");
+}

@@ -5,22 +5,6 @@ use crate::helpers::*;
 use crate::registry::intake_body;
 use homeward::domain::role::Role;
 
-async fn form_post(app: &TestApp, s: &Session, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    app.client
-        .post(format!("{}{}", app.address, path))
-        .header("Cookie", format!("homeward_session={}", s.0))
-        .header("Sec-Fetch-Site", "same-origin")
-        .form(fields)
-        .send()
-        .await
-        .expect("sent")
-}
-
-async fn html(app: &TestApp, s: &Session, path: &str) -> (u16, String) {
-    let res = app.get(path, s).await;
-    (res.status().as_u16(), res.text().await.unwrap_or_default())
-}
-
 #[actix_web::test]
 async fn another_organisations_family_page_answers_404() {
     let app = spawn_app().await;
@@ -143,7 +127,13 @@ async fn a_steward_retires_a_version_from_the_timeline() {
     let id = ru[1]["id"].as_str().unwrap_or_default().to_string();
     let (_, timeline) = html(&app, &admin, "/policies/RU").await;
     assert!(timeline.contains(&format!("/policy-versions/{id}/retire")));
-    let res = form_post(&app, &admin, &format!("/policy-versions/{id}/retire"), &[("version", "1")]).await;
+    // The button leads to a confirmation; only its own button retires.
+    let (status, confirm) = html(&app, &admin, &format!("/policy-versions/{id}/retire")).await;
+    assert_eq!(status, 200);
+    assert!(confirm.contains("data-testid=\"confirm-retire\""));
+    let res =
+        form_post(&app, &admin, &format!("/policy-versions/{id}/retire"), &[("version", "1"), ("confirm", "yes")])
+            .await;
     assert_eq!(res.status(), 303);
     assert_eq!(json(app.get(&format!("/api/v1/policy-versions/{id}"), &admin).await).await["status"], "retired");
     let (_, worker) = app.signed_in(Role::Caseworker, "Org A").await;

@@ -8,8 +8,9 @@ use crate::auth::OrgScope;
 use crate::db::models::PolicyVersionRow;
 use crate::db::repo::{facilities, lists, policies};
 use crate::db::DbConnection;
+use crate::domain::country::CountryCode;
 use crate::domain::ids::{FacilityId, PersonId, PolicyVersionId};
-use crate::domain::policy::{summarise, ClaimResult, Outcome, PolicyStatus};
+use crate::domain::policy::{summarise, ClaimResult, Outcome, PolicyStatus, PolicyVersion};
 use crate::error::{AppError, AppResult};
 use crate::services::eligibility::{domain_versions, evaluate, BATCH};
 use chrono::NaiveDate;
@@ -71,6 +72,19 @@ pub fn simulate(
         })
         .collect();
     proposed.extend(domain_versions(&[as_published])?);
+    compare(conn, &country, &current, &proposed, as_of, names_for)
+}
+
+/// Evaluates everyone with a claim to `country` on `as_of` under `before` and under `after`,
+/// organisation by organisation in batches, and counts the changed outcomes for that country.
+pub fn compare(
+    conn: &mut DbConnection,
+    country: &CountryCode,
+    before: &[PolicyVersion],
+    after: &[PolicyVersion],
+    as_of: NaiveDate,
+    names_for: Option<&OrgScope>,
+) -> AppResult<Simulation> {
     let facility_names: HashMap<FacilityId, String> =
         facilities::list(conn)?.into_iter().map(|f| (f.id, f.name)).collect();
     let mut sim = Simulation {
@@ -86,22 +100,19 @@ pub fn simulate(
     };
     for scope in each_organisation(conn)? {
         let show = names_for == Some(&scope);
-        let mut after: Option<PersonId> = None;
+        let mut last_id: Option<PersonId> = None;
         loop {
-            let batch = lists::claimants_after(conn, &scope, &country, after.as_ref(), BATCH)?;
+            let batch = lists::claimants_after(conn, &scope, country, last_id.as_ref(), BATCH)?;
             let Some(last) = batch.last() else { break };
-            after = Some(last.id.clone());
-            let before = evaluate(conn, &scope, &batch, &current, as_of)?;
-            let after_draft = evaluate(conn, &scope, &batch, &proposed, as_of)?;
-            let derived: HashMap<PersonId, Option<FacilityId>> = crate::db::repo::persons::derived_of(
-                conn,
-                &scope,
-                &batch.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
-            )?
-            .into_iter()
-            .map(|d| (d.person_id, d.current_facility_id))
-            .collect();
-            for ((p, b), (_, a)) in before.iter().zip(after_draft.iter()) {
+            last_id = Some(last.id.clone());
+            let old = evaluate(conn, &scope, &batch, before, as_of)?;
+            let new = evaluate(conn, &scope, &batch, after, as_of)?;
+            let ids: Vec<PersonId> = batch.iter().map(|p| p.id.clone()).collect();
+            let held: HashMap<PersonId, Option<FacilityId>> = crate::db::repo::persons::derived_of(conn, &scope, &ids)?
+                .into_iter()
+                .map(|d| (d.person_id, d.current_facility_id))
+                .collect();
+            for ((p, b), (_, a)) in old.iter().zip(new.iter()) {
                 sim.evaluated += 1;
                 let (from, to) = (pick(b), pick(a));
                 if from == to {
@@ -109,7 +120,7 @@ pub fn simulate(
                 }
                 sim.changed += 1;
                 *sim.transitions.entry(format!("{from} -> {to}")).or_default() += 1;
-                let facility = derived
+                let facility = held
                     .get(&p.id)
                     .cloned()
                     .flatten()

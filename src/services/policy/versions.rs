@@ -160,6 +160,27 @@ pub fn edit_draft(
     })
 }
 
+/// What publishing from `from` does to a country's versions: the published versions still
+/// running on `from` (they end the day before), and the first published version starting on or
+/// after `from`, which refuses the publication. The one rule `publish` applies and the
+/// confirmation page previews.
+pub fn publication_effect(
+    versions: Vec<PolicyVersionRow>,
+    from: NaiveDate,
+) -> (Vec<PolicyVersionRow>, Option<PolicyVersionRow>) {
+    let mut closes = Vec::new();
+    let mut refused_by = None;
+    for other in versions.into_iter().filter(|v| v.status == PolicyStatus::Published) {
+        let Some(start) = other.effective_from else { continue };
+        if start >= from {
+            refused_by = refused_by.or(Some(other));
+        } else if other.effective_to.is_none_or(|t| t >= from) {
+            closes.push(other);
+        }
+    }
+    (closes, refused_by)
+}
+
 /// Publishes a draft from `from` (to `to`, or open-ended); the version in force on `from` ends
 /// the day before. Refused if it would overlap a later published version. Answers with the
 /// re-evaluation job it queued.
@@ -185,35 +206,27 @@ pub fn publish(
         let rules: serde_json::Value =
             serde_json::from_str(&current.rules).map_err(|e| AppError::Internal(e.into()))?;
         parse_rules(&rules)?;
-        let published = policies::versions_of(conn, &current.country_code)?;
-        for other in published.into_iter().filter(|v| v.status == PolicyStatus::Published) {
-            let Some(start) = other.effective_from else { continue };
-            if start >= from {
-                return Err(AppError::field(
-                    "effective_from",
-                    format!(
-                        "overlaps published version {} (from {start}); retire it first or choose a later date",
-                        other.number
-                    ),
-                ));
-            }
-            if other.effective_to.is_none_or(|t| t >= from) {
-                let prev_end = from.pred_opt().unwrap_or(from);
-                let closed = PolicyVersionRow {
-                    effective_to: Some(prev_end),
-                    updated_at: ctx.now(),
-                    version: other.version + 1,
-                    ..other.clone()
-                };
-                policies::update(conn, &closed, other.version)?;
-                audit::record(
-                    conn,
-                    ctx,
-                    "policy.version.close",
-                    Some(("policy_version", other.id.as_str())),
-                    "success",
-                )?;
-            }
+        let (closes, refused_by) = publication_effect(policies::versions_of(conn, &current.country_code)?, from);
+        if let Some(later) = refused_by {
+            let start = later.effective_from.unwrap_or(from);
+            return Err(AppError::field(
+                "effective_from",
+                format!(
+                    "overlaps published version {} (from {start}); retire it first or choose a later date",
+                    later.number
+                ),
+            ));
+        }
+        for other in closes {
+            let prev_end = from.pred_opt().unwrap_or(from);
+            let closed = PolicyVersionRow {
+                effective_to: Some(prev_end),
+                updated_at: ctx.now(),
+                version: other.version + 1,
+                ..other.clone()
+            };
+            policies::update(conn, &closed, other.version)?;
+            audit::record(conn, ctx, "policy.version.close", Some(("policy_version", other.id.as_str())), "success")?;
         }
         let at = ctx.now();
         let next = PolicyVersionRow {

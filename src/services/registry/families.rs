@@ -7,7 +7,7 @@ use crate::auth::OrgScope;
 use crate::db::models::{FamilyRow, PersonRow};
 use crate::db::repo::families;
 use crate::db::DbConnection;
-use crate::domain::ids::FamilyId;
+use crate::domain::ids::{FamilyId, PersonId};
 use crate::domain::person::KinshipKind;
 use crate::domain::problems::Problems;
 use crate::domain::records::plausibility::Warning;
@@ -44,6 +44,21 @@ pub struct IntakeKinship {
     pub kind: KinshipKind,
     pub relative: usize,
 }
+
+/// A link from a new member to someone already in the organisation (any family):
+/// `new member <kind> relative`, or, with `reverse`, `relative <kind> new member` (the mother
+/// of a newborn is `parent_of` the newborn).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct MemberLink {
+    #[schema(value_type = String)]
+    pub relative_id: PersonId,
+    pub kind: KinshipKind,
+    #[serde(default)]
+    pub reverse: bool,
+}
+
+/// Most links one new member may bring.
+pub const MAX_LINKS: usize = 40;
 
 /// A whole family as logged at intake.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -189,16 +204,20 @@ pub fn intake(
     Ok(Saved { value: saved.0, warnings: saved.1, evaluated: flushed.evaluated })
 }
 
-/// Adds one person (with names, claims, custody) to an existing family, and optionally links
-/// them to members: `(member, kind, new person is the relative?)`.
+/// Adds one person (with names, claims, custody) to an existing family and links them to
+/// relatives already recorded, all in one unit of work: a refused link saves nothing.
 pub fn add_member(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
     scope: &OrgScope,
     family_id: &FamilyId,
     member: PersonIntake,
+    links: &[MemberLink],
 ) -> AppResult<Saved<PersonRow>> {
     let mut p = Problems::new();
+    if links.len() > MAX_LINKS {
+        p.add("links", format!("at most {MAX_LINKS} links at once"));
+    }
     let m = check_member(conn, &mut p, "", member, ctx.today())?;
     let Some(m) = m.filter(|_| p.is_empty()) else { return Err(p.into()) };
     let ((row, warnings), flushed) = unit::run_counted(conn, ctx, scope, |conn, u| {
@@ -206,6 +225,14 @@ pub fn add_member(
         let mut warnings = Vec::new();
         let row = insert_member(conn, u, &family.id, &m, 0, &mut warnings)?;
         history::note(conn, u, Change::family(&family), "member", None, Some(row.full_name()))?;
+        for (i, link) in links.iter().enumerate() {
+            let field = format!("links[{i}].relative_id");
+            let relative = crate::db::repo::persons::find(conn, scope, &link.relative_id)?
+                .ok_or_else(|| AppError::field(&field, "no such person in your organisation"))?;
+            let (a, b) = if link.reverse { (&relative, &row) } else { (&row, &relative) };
+            let (_, w) = persons::link_in(conn, u, a, b, link.kind, &field)?;
+            warnings.extend(w);
+        }
         Ok((row, warnings))
     })?;
     Ok(Saved { value: row, warnings, evaluated: flushed.evaluated })

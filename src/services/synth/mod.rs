@@ -9,6 +9,7 @@
 mod family;
 mod pools;
 mod write;
+mod writers;
 
 use crate::clock::Clock;
 use crate::db::{write_tx, DbConnection};

@@ -1,1 +1,141 @@
-# policy_editor pages (issue 8)
+# صفحات policy_editor (المسألة 8): محرر القواعد، وصفحة المحاكاة، وتأكيد النشر والإلغاء.
+
+## الفترات والخط الزمني
+pe-period-from-to = من { $from } إلى { $to }
+pe-period-from = من { $from }، دون تاريخ انتهاء
+pe-period-to = حتى { $to }
+pe-period-none = بلا تواريخ بعد (تُحدَّد للمسودة عند نشرها)
+pe-in-force = سارية اليوم
+pe-retired-on = أُلغيت في { $date }
+pe-simulate-draft = محاكاة هذه المسودة
+pe-set-aside = استبعاد هذه المسودة…
+
+## المحرر
+pe-about = عن هذه النسخة
+pe-rules-title = القواعد
+pe-rules-hint = أول قاعدة تنطبق على الشخص هي التي تقرر. القاعدة الأخيرة هي القاعدة الافتراضية («في كل الحالات الأخرى»). الأزرار أدناه تغيّر النموذج فقط: لا يُخزَّن شيء حتى تحفظ المسودة.
+pe-refresh = تطبيق التغييرات (لم تُحفظ بعد)
+pe-rule-title = القاعدة { $n }
+pe-rule-incomplete = هذه القاعدة غير مكتملة بعد: انظر الرسائل عليها.
+pe-condition = الشرط
+pe-sub-title = الشرط الفرعي { $pos }
+pe-type = نوع الشرط
+pe-show-fields = عرض حقوله
+pe-add-sub = إضافة شرط فرعي
+pe-remove-sub = حذف هذا الشرط الفرعي
+pe-years = السنوات
+pe-date = التاريخ
+pe-authorities = الجهات المسيطرة (واحدة في كل سطر)
+pe-authorities-hint = الأسماء كما هي مسجلة على المرافق تمامًا. المسجل الآن:
+pe-outcome = النتيجة
+pe-return-conditions = شروط العودة
+pe-return-conditions-hint = فقط للنتيجة «مؤهل بشروط»: اختر شرطًا واحدًا على الأقل.
+pe-explanation = الشرح
+pe-explanation-in = الشرح بـ{ $lang }
+pe-lang-en = الإنجليزية (إلزامي)
+pe-lang-ar = العربية (اختياري)
+pe-lang-ku = الكردية
+pe-lang-ru = الروسية
+pe-lang-fr = الفرنسية
+pe-move-up = نقل القاعدة { $n } إلى الأعلى
+pe-move-down = نقل القاعدة { $n } إلى الأسفل
+pe-remove-rule = حذف القاعدة { $n }
+pe-add-rule = إضافة قاعدة
+pe-unsaved = في النموذج تغييرات لم تُحفظ بعد.
+pe-json-title = متقدم: القواعد بصيغة JSON
+pe-json-hint = القواعد نفسها بصيغة ملفات البذور وواجهة البرمجة (انظر توثيق السياسات). حفظ JSON يستبدل القواعد أعلاه.
+pe-json-label = القواعد (JSON)
+pe-json-save = حفظ JSON
+pe-conflict-yours = قواعدك كما كانت لديك (JSON)
+pe-next-title = المحاكاة والنشر
+pe-save-first = احفظ المسودة أولًا: المحاكاة والنشر يستخدمان المسودة المحفوظة، لا التغييرات المعروضة على الشاشة.
+pe-as-of = بتاريخ
+pe-simulate = محاكاة المسودة المحفوظة
+pe-publish-start = نشر…
+pe-publish-hint = يطلب النشر تأكيدًا أولًا ويعرض كيف ستتغير النتائج.
+pe-read-only = لا تُحرَّر إلا المسودات. تسري هذه النسخة
+pe-field-years = السنوات
+pe-field-date = التاريخ
+pe-field-values = القيم المختارة
+pe-field-sub = الشروط الفرعية
+
+## أنواع الشروط
+pe-kind-always = في كل الحالات الأخرى (افتراضي)
+pe-kind-all = كل ما يلي
+pe-kind-any = أيٌّ مما يلي
+pe-kind-not = ليس ما يلي
+pe-kind-age_under = العمر أقل من
+pe-kind-age_at_least = العمر لا يقل عن
+pe-kind-left_home_age_under = العمر عند مغادرة البلد أقل من
+pe-kind-sex = الجنس
+pe-kind-has_child_under18_in_custody = له طفل دون 18 عامًا محتجز
+pe-kind-accompanied_by_parent_in_custody = محتجز مع أحد والديه
+pe-kind-orphan_or_unaccompanied = يتيم أو قاصر غير مصحوب
+pe-kind-claim_status_in = حالة مطالبة الجنسية
+pe-kind-holds_only_this_nationality = لا يحمل جنسية أخرى
+pe-kind-wish_in = رغبة الشخص
+pe-kind-left_home_before = غادر البلد قبل تاريخ
+pe-kind-left_home_after = غادر البلد بعد تاريخ
+pe-kind-in_facility = محتجز في مرفق
+pe-kind-facility_authority_in = محتجز حيث تسيطر جهة
+pe-pick-claim_status_in = حالات المطالبة
+pe-pick-wish_in = الرغبات
+pe-pick-in_facility = المرافق
+
+## الرسائل
+pe-err-years = يجب أن يكون بين 1 و120 سنة
+pe-err-of-empty = أضف شرطًا فرعيًا واحدًا على الأقل
+pe-err-not-empty = أضف الشرط المراد نفيه
+pe-err-statuses = اختر حالة واحدة على الأقل
+pe-err-wishes = اختر رغبة واحدة على الأقل
+pe-err-facilities = اختر مرفقًا واحدًا على الأقل
+pe-err-facility-codes = يجب أن تكون رموز مرافق مثل al-hol (لا أسماء العرض)
+pe-err-authorities = اكتب اسمًا واحدًا على الأقل
+pe-err-explanation = مطلوب: اشرح بكلمات بسيطة ما تعنيه القاعدة
+pe-err-english = اكتب النص الإنجليزي أيضًا: فهو يُعرض حيث لا توجد ترجمة
+pe-err-conditions-needed = اختر ما تتطلبه العودة
+pe-err-conditions-unexpected = للنتيجة «مؤهل بشروط» وحدها شروط عودة
+pe-err-no-route = «لا طريق» تأتي من مطالبة الجنسية، لا من قاعدة
+pe-err-last-default = يجب أن تكون القاعدة الأخيرة هي الافتراضية: اختر «في كل الحالات الأخرى»
+pe-err-no-rules = تحتاج النسخة إلى قاعدة واحدة على الأقل
+pe-err-json = تعذرت قراءة JSON: { $detail }
+pe-err-rule-list = هذه ليست قائمة قواعد: { $detail }
+pe-err-to-before-from = يجب ألا يسبق تاريخ البدء
+
+## المحاكاة
+pe-sim-page = المحاكاة
+pe-sim-intro = كيف ستتغير النتائج لو نُشرت هذه المسودة في التاريخ أدناه. الأعداد تشمل كل المنظمات؛ ولا تظهر الأسماء إلا لمنظمتك، ولمن يحق له الاطلاع على الأشخاص.
+pe-sim-title = الأثر بتاريخ
+pe-sim-none = لن تتغير أي نتيجة.
+pe-sim-transitions = تغيّرات النتيجة
+pe-sim-from = قبل
+pe-sim-to = بعد
+pe-sim-where = أماكن احتجاز الأشخاص المعنيين
+pe-sim-not-held = غير محتجز
+pe-sim-yours = أشخاص منظمتك الذين تتغير نتيجتهم
+pe-sim-none-yours = لا يعني ذلك أي شخص من منظمتك.
+pe-sim-no-names = لا تظهر الأسماء إلا للمستخدمين الذين يحق لهم الاطلاع على الأشخاص، ولمنظمتهم فقط.
+
+## النشر والإلغاء
+pe-publish-title = نشر النسخة { $n } من سياسة { $country }؟
+pe-publish-period = ستسري هذه النسخة { $period }.
+pe-publish-closes = النسخة { $n } ({ $period }) ستنتهي في { $end }.
+pe-publish-nothing-closes = لا توجد نسخة منشورة سارية في ذلك التاريخ: لا يتغير شيء آخر.
+pe-publish-refused = تبدأ النسخة { $n } في { $start }، في هذا التاريخ أو بعده، ولا يجوز أن تتداخل النسخ. ألغِ النسخة { $n } أولًا، أو اختر تاريخًا لاحقًا.
+pe-publish-reevaluation = تُعاد بعد ذلك تقييم أهلية الجميع في الخلفية؛ وتعرض صفحة الدولة مدى التقدم.
+pe-publish-dates-changed = تغيرت التواريخ منذ عرض الأثر: هذا هو الأثر للتواريخ الجديدة. انشر مرة أخرى للتأكيد.
+pe-publish-confirm = نشر
+pe-show-effect = عرض أثر هذه التواريخ
+pe-back-to-draft = العودة إلى المسودة
+pe-cancel = إلغاء الأمر
+pe-not-a-draft = لم تعد هذه النسخة مسودة.
+pe-changed-meanwhile = غيّر شخص آخر هذه النسخة في الأثناء: راجع الأثر مرة أخرى.
+pe-retire-title = إلغاء النسخة { $n } من سياسة { $country }؟
+pe-retire-draft-title = استبعاد المسودة { $n } من سياسة { $country }؟
+pe-retire-period = تسري هذه النسخة { $period }.
+pe-retire-gap = بعد إلغائها لا تعود سارية، ولا يُعاد فتح النسخة السابقة: في هذه التواريخ لا تسري أي سياسة لهذه الدولة، وتُقرَّر النتائج حالة بحالة.
+pe-retire-claimants = الأشخاص الذين يطالبون بهذه الجنسية (كل المنظمات): { $n }.
+pe-retire-draft = لم تسرِ هذه المسودة قط: استبعادها لا يغيّر نتيجة أحد.
+pe-retire-confirm = إلغاء هذه النسخة
+pe-retire-draft-confirm = استبعاد هذه المسودة
+pe-already-retired = هذه النسخة ملغاة بالفعل.
