@@ -253,6 +253,17 @@ fn last_day_of_month(y: i32, m: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(ny, nm, 1).and_then(|d| d.pred_opt())
 }
 
+/// A full day given as input (a death, a wish's date, a policy's start, a filter's bound): the
+/// same years as partial dates, so that every database stores it and no arithmetic on it
+/// overflows. chrono reads years far outside (`-5000-01-01`), which PostgreSQL refuses.
+pub fn check_day(d: NaiveDate) -> Result<NaiveDate, String> {
+    if (MIN_YEAR..=MAX_YEAR).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(format!("year must be between {MIN_YEAR} and {MAX_YEAR}"))
+    }
+}
+
 /// Whole years between `birth` and `on` (the birthday counts on the day; 29 February
 /// birthdays count on 1 March in common years).
 pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
