@@ -5,7 +5,7 @@
 CARGO ?= cargo
 BIN := $(CURDIR)/target/debug/homeward
 
-.PHONY: test test-deps build test-sqlite test-faketime test-postgres test-e2e run-demo
+.PHONY: test test-deps build test-sqlite test-faketime test-postgres test-e2e run-demo bench
 
 test: test-deps build test-sqlite test-faketime test-postgres test-e2e
 	@echo "== all test suites passed (unit, API on SQLite, API under faketime, API on PostgreSQL, browser) =="
@@ -42,3 +42,17 @@ test-e2e: build
 
 run-demo:
 	$(CARGO) run --release -- serve --demo
+
+# `make bench`: the scale benchmark (benches/scale.rs). Builds the release binary, installs wrk
+# (and PostgreSQL) if missing, then measures every path on synthetic registries of each size on
+# each database, against a baseline of the same run. Data is cached in target/bench-cache/.
+# Results: target/bench/results.{json,md}; charts: docs/performance/{sqlite,postgres}.svg.
+# Smaller runs: make bench SIZES=10000 BACKENDS=sqlite; more options: BENCH_ARGS=--help.
+SIZES ?= 10000,100000,500000
+BACKENDS ?= sqlite,postgres
+SEED ?= 7
+BENCH_ARGS ?=
+bench:
+	$(CARGO) build --release
+	bash scripts/bench-deps.sh
+	$(CARGO) bench --bench scale -- --sizes $(SIZES) --backends $(BACKENDS) --seed $(SEED) $(BENCH_ARGS)

@@ -12,26 +12,8 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 log() { printf '[test-deps] %s\n' "$*"; }
 
-# Run as root directly, otherwise through sudo.
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    else
-        sudo "$@"
-    fi
-}
-
-export DEBIAN_FRONTEND=noninteractive
-apt_updated=0
-apt_install() {
-    if [ "$apt_updated" -eq 0 ]; then
-        log "apt-get update"
-        as_root apt-get update
-        apt_updated=1
-    fi
-    log "apt-get install -y $*"
-    as_root apt-get install -y "$@"
-}
+# shellcheck source=scripts/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
 
 # 1. Chromium (Debian package) for the e2e tests.
 if [ -x /usr/bin/chromium ]; then

@@ -81,15 +81,24 @@ pub fn reevaluate(settings: &Settings) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let started = std::time::Instant::now();
     let clock = settings.clock();
-    let n = crate::services::eligibility::reevaluate_all(&mut conn, &clock, |_, done, total| {
-        if total > 0 && (done == total || done % 50_000 == 0) {
+    let mut reported = 0;
+    let w = crate::services::eligibility::reevaluate_all(&mut conn, &clock, |_, done, total| {
+        if total > 0 && (done == total || done >= reported + 100_000) {
+            reported = done;
             eprintln!("  {done} of {total} persons");
         }
         Ok(())
     })
     .map_err(explain)?;
     let secs = started.elapsed().as_secs_f64();
-    println!("re-evaluated {n} persons in {secs:.2} s ({:.0} persons/s)", n as f64 / secs.max(1e-9));
+    println!(
+        "re-evaluated {} persons ({} claims) in {secs:.2} s ({:.0} persons/s); {} results written, {} deleted",
+        w.persons,
+        w.results,
+        w.persons as f64 / secs.max(1e-9),
+        w.written,
+        w.deleted
+    );
     Ok(())
 }
 

@@ -51,6 +51,9 @@ pub struct Settings {
     pub clock_start: Option<chrono::NaiveDateTime>,
     /// How often the job runner looks for queued jobs, in milliseconds.
     pub job_poll_millis: u64,
+    /// Serve `GET /api/v1/bench/point/{person_id}` without a session: the bare pooled point
+    /// read the benchmark harness (`make bench`) measures every path against. Never in production.
+    pub bench_baseline: bool,
 }
 
 impl Default for Settings {
@@ -71,6 +74,7 @@ impl Default for Settings {
             trust_forwarded_for: false,
             clock_start: None,
             job_poll_millis: 1000,
+            bench_baseline: false,
         }
     }
 }
@@ -86,6 +90,7 @@ impl std::fmt::Debug for Settings {
             .field("session_idle_timeout_secs", &self.session_idle_timeout_secs)
             .field("session_absolute_timeout_secs", &self.session_absolute_timeout_secs)
             .field("clock_start", &self.clock_start)
+            .field("bench_baseline", &self.bench_baseline)
             .finish_non_exhaustive()
     }
 }

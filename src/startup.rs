@@ -4,7 +4,7 @@
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, Pool};
-use crate::http::{envelope, security, spans::RedactedRootSpan};
+use crate::http::{envelope, inputs, security, spans::RedactedRootSpan};
 use crate::{api, services, ui};
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
@@ -89,6 +89,8 @@ fn run(listener: TcpListener, pool: Pool, settings: Settings, clock: Clock) -> a
             .app_data(query)
             .app_data(path)
             .app_data(web::PayloadConfig::new(settings.max_body_bytes))
+            // Innermost: inputs are looked at only once the session and origin checks passed.
+            .wrap(from_fn(inputs::refuse_control_characters))
             .wrap(from_fn(crate::auth::guard::require_session))
             .wrap(from_fn(security::csrf))
             .wrap(from_fn(envelope::error_envelope))
@@ -96,6 +98,7 @@ fn run(listener: TcpListener, pool: Pool, settings: Settings, clock: Clock) -> a
             .wrap(Compress::default())
             .wrap(TracingLogger::<RedactedRootSpan>::new())
             .configure(api::configure)
+            .configure(api::bench::configure(settings.bench_baseline))
             .configure(api::openapi::configure)
             .service(api::openapi::docs_ui())
             .configure(ui::configure)

@@ -6,7 +6,8 @@ use crate::auth::Can;
 use crate::db::models::AuditRow;
 use crate::db::repo::audit::AuditFilter;
 use crate::db::Pool;
-use crate::error::{AppError, AppResult};
+use crate::domain::partial_date::check_day;
+use crate::error::{AppError, AppResult, FieldErrors};
 use crate::http::db;
 use crate::services::audit::{self as service, VerifyReport};
 use actix_web::{web, HttpResponse};
@@ -71,6 +72,16 @@ pub struct AuditQuery {
 pub async fn list(user: Can<ReadAudit>, pool: web::Data<Pool>, q: web::Query<AuditQuery>) -> AppResult<HttpResponse> {
     let q = q.into_inner();
     let page = super::extract::PageQuery { limit: q.limit, offset: q.offset }.page()?;
+    // The years every database stores: chrono reads `-5000-01-01T00:00:00`, PostgreSQL refuses it.
+    let mut fields = FieldErrors::new();
+    for (name, at) in [("from", q.from), ("to", q.to)] {
+        if let Some(Err(m)) = at.map(|t| check_day(t.date())) {
+            fields.entry(name.to_string()).or_default().push(m);
+        }
+    }
+    if !fields.is_empty() {
+        return Err(AppError::Validation { message: "some filters are not valid".into(), fields });
+    }
     if let (Some(from), Some(to)) = (q.from, q.to) {
         if from > to {
             return Err(AppError::field("from", "must not be after `to`"));

@@ -10,7 +10,7 @@ use crate::db::Pool;
 use crate::domain::ids::FacilityId;
 use crate::error::AppResult;
 use crate::http::db;
-use crate::services::facilities::{self as service, AuthorityInput, FacilityInput, FacilityView};
+use crate::services::facilities::{self as service, AuthorityInput, FacilityInput, FacilityPatch, FacilityView};
 use crate::services::registry::summaries::{self, PersonSummary};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
@@ -64,15 +64,17 @@ pub async fn create(
     Ok(HttpResponse::Created().json(v))
 }
 
-/// A facility update: all fields plus the version edited.
+/// The fields of a facility to change (only those sent change; `"notes": null` empties the
+/// notes) and the version edited.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct FacilityUpdate {
     #[serde(flatten)]
-    pub facility: FacilityInput,
+    pub facility: FacilityPatch,
     pub version: Option<i64>,
 }
 
-/// Changes a facility (admins); a stale version answers 409. The code cannot change.
+/// Changes the fields sent of a facility (admins); a stale version answers 409. The code cannot
+/// change.
 #[utoipa::path(patch, path = "/api/v1/facilities/{id}", tag = "facilities", params(("id" = String, Path)), request_body = FacilityUpdate, responses((status = 200, body = FacilityView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update(
     req: HttpRequest,
@@ -89,7 +91,7 @@ pub async fn update(
         service::view(conn, &id, today)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(v))
+    Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
 /// Records who controls a facility from a date on (admins); everyone's re-evaluation is queued.

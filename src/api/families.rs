@@ -8,6 +8,7 @@ use crate::auth::Can;
 use crate::db::repo::families as repo;
 use crate::db::Pool;
 use crate::domain::ids::FamilyId;
+use crate::domain::records::Patch;
 use crate::error::{AppError, AppResult};
 use crate::http::db;
 use crate::http::filters::ListQuery;
@@ -55,16 +56,18 @@ pub async fn get(user: Can<ReadRegistry>, pool: web::Data<Pool>, id: web::Path<F
     Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
-/// A family's label and notes, and the version edited.
+/// The fields of a family to change (only those sent change; `"notes": null` empties the
+/// notes) and the version edited.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct FamilyUpdate {
-    pub label: String,
+    pub label: Option<String>,
     #[serde(default)]
-    pub notes: String,
+    #[schema(value_type = Option<String>)]
+    pub notes: Patch<String>,
     pub version: Option<i64>,
 }
 
-/// Changes a family's label and notes; a stale version answers 409.
+/// Changes a family's label and notes, only those sent; a stale version answers 409.
 #[utoipa::path(patch, path = "/api/v1/families/{id}", tag = "families", params(("id" = String, Path)), request_body = FamilyUpdate, responses((status = 200, body = views::FamilyView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update(
     req: HttpRequest,
@@ -77,7 +80,7 @@ pub async fn update(
     let version = expected_version(&req, body.version)?;
     let (ctx, scope, today) = (user.audit_ctx(), user.scope(), user.today());
     let v = db(&pool, move |conn| {
-        service::update(conn, &ctx, &scope, &id, version, &body.label, &body.notes)?;
+        service::update(conn, &ctx, &scope, &id, version, body.label, body.notes)?;
         views::family(conn, &scope, &id, today)
     })
     .await?;

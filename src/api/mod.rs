@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bench;
 pub mod eligibility;
 pub mod extract;
 pub mod facilities;

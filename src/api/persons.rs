@@ -8,6 +8,7 @@ use crate::auth::Can;
 use crate::db::Pool;
 use crate::domain::ids::{ClaimId, KinshipId, NameId, PersonId};
 use crate::domain::person::KinshipKind;
+use crate::domain::records::claims::ClaimPatch;
 use crate::domain::records::{ClaimInput, CustodyInput, NameInput, PersonPatch};
 use crate::error::AppResult;
 use crate::http::db;
@@ -154,15 +155,17 @@ pub async fn add_claim(
     Ok(HttpResponse::Created().json(v))
 }
 
-/// A claim change and the version edited.
+/// The fields of a claim to change (only those sent change; `null` clears the basis, the
+/// decision date, the legal note or the source) and the version edited.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ClaimUpdate {
     #[serde(flatten)]
-    pub claim: ClaimInput,
+    pub claim: ClaimPatch,
     pub version: Option<i64>,
 }
 
-/// Verifies, denies or revokes a claim (with its decision date); never deletes it.
+/// Verifies, denies or revokes a claim (with its decision date), changing only the fields sent;
+/// never deletes it. A stale version answers 409.
 #[utoipa::path(patch, path = "/api/v1/nationalities/{id}", tag = "persons", params(("id" = String, Path)), request_body = ClaimUpdate, responses((status = 200, body = views::PersonView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn update_claim(
     req: HttpRequest,

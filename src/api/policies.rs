@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::http::db;
 use crate::services::jobs::JobView;
 use crate::services::policy::simulate::{self, Simulation};
-use crate::services::policy::versions::{self, DraftEdit};
+use crate::services::policy::versions::{self, DraftPatch};
 use crate::services::policy::views::{self, view, PolicyChange, PolicyVersionView};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
@@ -60,15 +60,17 @@ pub async fn create_draft(
     Ok(HttpResponse::Created().json(view(row)?))
 }
 
-/// A draft edit and the version edited.
+/// The fields of a draft to change (only those sent change; `null` empties the source, its
+/// address or the note) and the version edited.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DraftUpdate {
     #[serde(flatten)]
-    pub draft: DraftEdit,
+    pub draft: DraftPatch,
     pub version: Option<i64>,
 }
 
-/// Edits a draft's summary, source and rules (stewards); an invalid rule answers 422 naming it.
+/// Edits the fields sent of a draft: summary, source, note, rules (stewards); an invalid rule
+/// answers 422 naming it, a stale version 409.
 #[utoipa::path(patch, path = "/api/v1/policy-versions/{id}", tag = "policies", params(("id" = String, Path)), request_body = DraftUpdate, responses((status = 200, body = PolicyVersionView), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn edit(
     req: HttpRequest,
@@ -80,8 +82,9 @@ pub async fn edit(
     let body = body.into_inner();
     let version = expected_version(&req, body.version)?;
     let ctx = user.audit_ctx();
-    let row = db(&pool, move |conn| versions::edit_draft(conn, &ctx, &id, version, body.draft)).await?;
-    Ok(HttpResponse::Ok().json(view(row)?))
+    let row = db(&pool, move |conn| versions::patch_draft(conn, &ctx, &id, version, body.draft)).await?;
+    let v = view(row)?;
+    Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
 /// Publication dates and the version edited.
@@ -163,8 +166,9 @@ pub async fn simulate(
     Ok(HttpResponse::Ok().json(sim))
 }
 
-/// Who published, retired or drafted which version, and who granted stewardship: the whole
-/// deployment's log, newest first (policies are shared by every organisation).
+/// Who published, retired or drafted which version, who granted stewardship and who changed a
+/// facility or its controlling authority: the whole deployment's log, newest first (policies
+/// and facilities are shared by every organisation).
 #[utoipa::path(get, path = "/api/v1/policy-changes", tag = "policies", params(PageQuery), responses((status = 200, body = Vec<PolicyChange>), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn changes(
     _user: Can<ReadPolicyChanges>,

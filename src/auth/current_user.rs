@@ -30,7 +30,15 @@ pub struct CurrentUser {
     pub request_id: String,
     /// The server's clock: "now" for this user's requests.
     pub clock: Clock,
+    /// Only the authentication in `auth` makes a user (a struct literal elsewhere does not
+    /// compile), so the organisation a scope comes from is always the signed-in user's.
+    #[allow(dead_code, reason = "never read: it only forbids struct literals outside `auth`")]
+    pub(in crate::auth) sealed: Sealed,
 }
+
+/// The seal of [`CurrentUser`].
+#[derive(Debug, Clone, Copy)]
+pub(in crate::auth) struct Sealed;
 
 impl CurrentUser {
     /// The audit context of this user's actions.

@@ -123,6 +123,29 @@ pub fn has_control(s: &str) -> bool {
     s.chars().any(|c| is_forbidden_control(c, true) || c == '\0')
 }
 
+/// Every parameter of an urlencoded text (a query string or a posted form), percent-decoded,
+/// whose value holds a control character, by name; a name that itself holds one is reported as
+/// `unnamed` (it cannot be shown). Names come once each, in order. Like [`controls_in_json`], one
+/// check at the edge covers every handler, whatever it reads.
+pub fn controls_in_urlencoded(text: &str, unnamed: &str) -> Vec<String> {
+    // Decoding an urlencoded text into pairs of strings cannot fail (bad UTF-8 is replaced).
+    let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(text).unwrap_or_default();
+    let mut out: Vec<String> = Vec::new();
+    for (name, value) in pairs {
+        let field = if has_control(&name) {
+            unnamed.to_string()
+        } else if has_control(&value) {
+            name
+        } else {
+            continue;
+        };
+        if !out.contains(&field) {
+            out.push(field);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,5 +185,13 @@ mod tests {
         let v = serde_json::json!({"label": "ok", "members": [{"given_name": "ok"}, {"given_name": "bad\u{0}"}]});
         assert_eq!(controls_in_json(&v), vec!["members[1].given_name".to_string()]);
         assert!(controls_in_json(&serde_json::json!({"notes": "a\nb"})).is_empty());
+    }
+
+    #[test]
+    fn every_parameter_with_a_control_character_is_found_once_by_name_after_decoding() {
+        let found = controls_in_urlencoded("a=ok&b=x%00&c=%1B+&b=%07&bad%00name=1&d=line%0Abreak", "query");
+        assert_eq!(found, vec!["b".to_string(), "c".to_string(), "query".to_string()]);
+        assert!(controls_in_urlencoded("q=%C3%A9t%C3%A9&tab=a%09b&junk=%FF", "query").is_empty());
+        assert!(controls_in_urlencoded("", "query").is_empty());
     }
 }

@@ -7,7 +7,7 @@ use crate::db::repo::Page;
 use crate::domain::country::CountryCode;
 use crate::domain::ids::FacilityId;
 use crate::domain::names::search_key;
-use crate::domain::partial_date::birthday;
+use crate::domain::partial_date::{birthday, check_day};
 use crate::domain::person::{PersonFlag, Sex};
 use crate::error::{AppError, AppResult, FieldErrors};
 use chrono::NaiveDate;
@@ -110,6 +110,11 @@ impl ListQuery {
                 bad("age_min", "must not be above age_max");
             }
         }
+        // Ages are counted back from `as_of`: outside the years every database stores, the
+        // bounds computed from it would be refused by PostgreSQL (chrono reads `-5000-01-01`).
+        if let Some(Err(m)) = self.as_of.map(check_day) {
+            bad("as_of", &m);
+        }
         let sex = match self.sex.as_deref().filter(|s| !s.is_empty()) {
             Some(s) => s.parse::<Sex>().map(Some).unwrap_or_else(|_| {
                 bad("sex", "must be one of: female, male, unknown");
@@ -144,5 +149,24 @@ impl ListQuery {
             at_risk: self.at_risk,
         };
         Ok((filter, page))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_as_of_outside_1900_to_2100_is_refused_under_its_name() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
+        for as_of in [NaiveDate::from_ymd_opt(-5000, 1, 1), NaiveDate::from_ymd_opt(2101, 1, 1)] {
+            let q = ListQuery { as_of, age_min: Some(1), ..ListQuery::default() };
+            match q.parse(today) {
+                Err(AppError::Validation { fields, .. }) => assert!(fields.contains_key("as_of"), "{fields:?}"),
+                other => panic!("expected a 422, got {other:?}"),
+            }
+        }
+        let q = ListQuery { as_of: NaiveDate::from_ymd_opt(1950, 1, 1), age_min: Some(1), ..ListQuery::default() };
+        assert!(q.parse(today).is_ok());
     }
 }

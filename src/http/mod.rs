@@ -1,8 +1,10 @@
 //! HTTP plumbing shared by the API and the UI: request ids, client addresses, running database
-//! work off the actix workers, and the middlewares (security headers, CSRF, error envelope).
+//! work off the actix workers, and the middlewares (security headers, CSRF, error envelope,
+//! control characters in query strings and forms).
 
 pub mod envelope;
 pub mod filters;
+pub mod inputs;
 pub mod security;
 pub mod spans;
 

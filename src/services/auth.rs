@@ -8,6 +8,7 @@ use crate::db::models::{LoginFailureRow, UserRow};
 use crate::db::repo::{login_failures, new_id, sessions, users};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::account::normalise_email;
+use crate::domain::text::has_control;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditCtx};
 use chrono::{Duration, NaiveDateTime};
@@ -22,7 +23,12 @@ pub struct LoginAttempt {
 }
 
 /// Checks the credentials and opens a session. Returns the session token and the user.
+/// An email with a control character is refused before anything is looked up or counted: no
+/// account has one, and PostgreSQL cannot compare a NUL at all.
 pub fn login(conn: &mut DbConnection, settings: &Settings, attempt: LoginAttempt) -> AppResult<(String, UserRow)> {
+    if has_control(&attempt.email) {
+        return Err(AppError::field("email", "must not contain control characters"));
+    }
     let email = normalise_email(&attempt.email);
     let account_key = token::keyed_hash("login-account", &email);
     let client_key = token::keyed_hash("login-client", &attempt.client_addr);

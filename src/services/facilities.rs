@@ -4,15 +4,19 @@
 //! A facility's code never changes: policy rules name facilities by it, so renaming al-Hol
 //! changes nobody's outcome. A new authority period can change outcomes (rules may read who is in
 //! control), so it queues a re-evaluation of everyone instead of running it in the request.
+//!
+//! Facilities are deployment-wide: their changes are audited as `facility.*` events with the
+//! facility as the record, and every organisation's admins read them in the policy change log.
 
-use crate::auth::OrgScope;
-use crate::db::models::{FacilityAuthorityRow, FacilityRow, PersonRow};
-use crate::db::repo::{countries, custody, facilities as repo, new_id, persons};
+use crate::db::models::{FacilityAuthorityRow, FacilityRow};
+use crate::db::repo::{countries, facilities as repo, new_id};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::country::CountryCode;
 use crate::domain::facility::{authority_on, check_code, code_from_name, FacilityKind};
-use crate::domain::ids::{FacilityId, PersonId};
+use crate::domain::ids::FacilityId;
+use crate::domain::partial_date::check_day;
 use crate::domain::problems::Problems;
+use crate::domain::records::Patch;
 use crate::domain::text::{check_name, check_notes};
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditCtx};
@@ -22,7 +26,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-/// A facility as admins create or change it.
+mod population;
+pub use population::{population, population_page};
+
+/// A facility as admins create it (and as the edit form sends it: every field).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct FacilityInput {
     pub name: String,
@@ -35,6 +42,44 @@ pub struct FacilityInput {
     pub country_code: String,
     #[serde(default)]
     pub notes: String,
+}
+
+/// A partial change of a facility: only the fields sent change (`"notes": null` empties the
+/// notes), then the whole is checked again. `code` may be sent, but only as the facility's own.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct FacilityPatch {
+    pub name: Option<String>,
+    pub code: Option<String>,
+    /// camp, prison, rehabilitation_centre or other.
+    pub kind: Option<String>,
+    pub country_code: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub notes: Patch<String>,
+}
+
+impl FacilityPatch {
+    /// A patch that sets every field to the input's (the edit form sends them all).
+    pub fn replace_with(f: FacilityInput) -> FacilityPatch {
+        FacilityPatch {
+            name: Some(f.name),
+            code: f.code,
+            kind: Some(f.kind),
+            country_code: Some(f.country_code),
+            notes: Patch::Value(f.notes),
+        }
+    }
+
+    /// The facility after the patch, as an input to check.
+    fn apply(self, current: &FacilityRow) -> FacilityInput {
+        FacilityInput {
+            name: self.name.unwrap_or_else(|| current.name.clone()),
+            code: self.code,
+            kind: self.kind.unwrap_or_else(|| current.kind.as_str().to_string()),
+            country_code: self.country_code.unwrap_or_else(|| current.country_code.to_string()),
+            notes: self.notes.apply(Some(current.notes.clone())).unwrap_or_default(),
+        }
+    }
 }
 
 /// Who controls a facility from a date on.
@@ -165,18 +210,19 @@ pub fn create(conn: &mut DbConnection, ctx: &AuditCtx, f: FacilityInput) -> AppR
     })
 }
 
-/// Changes a facility's name, kind, country and notes if `expected_version` is current. The
-/// code cannot change (rules refer to it).
+/// Changes the fields of a facility that the patch sends (name, kind, country, notes) if
+/// `expected_version` is current. The code cannot change (rules refer to it).
 pub fn update(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
     id: &FacilityId,
     expected_version: i64,
-    f: FacilityInput,
+    patch: FacilityPatch,
 ) -> AppResult<FacilityRow> {
-    let c = check(conn, &f)?;
     write_tx(conn, |conn| {
         let current = repo::find(conn, id)?.ok_or(AppError::NotFound)?;
+        // Checked against the stored facility: what is not sent keeps its stored value.
+        let c = check(conn, &patch.apply(&current))?;
         if current.version != expected_version {
             return Err(AppError::stale("facility", current.version));
         }
@@ -216,8 +262,11 @@ pub fn add_authority(
     let mut p = Problems::new();
     let authority = p.take("authority", check_name(&a.authority));
     let note = p.take("note", crate::domain::text::check_short(&a.note));
-    if a.from_date > ctx.today() {
-        p.add("from_date", "must not be in the future");
+    // A lower bound too: chrono reads `-5000-01-01`, which PostgreSQL refuses to store.
+    match check_day(a.from_date) {
+        Err(e) => p.add("from_date", e),
+        Ok(d) if d > ctx.today() => p.add("from_date", "must not be in the future"),
+        Ok(_) => {}
     }
     let (authority, note) = p.or(|| Some((authority?, note?)))?;
     write_tx(conn, |conn| {
@@ -238,29 +287,4 @@ pub fn add_authority(
         jobs::queue_reevaluation(conn, ctx, &format!("facility.authority {}", facility.code))?;
         Ok(row)
     })
-}
-
-/// The organisation's persons held in the facility on `on`, derived from custody events: the
-/// persons ever recorded there and their events come in two queries, whatever the camp's size.
-pub fn population(
-    conn: &mut DbConnection,
-    scope: &OrgScope,
-    facility_id: &FacilityId,
-    on: NaiveDate,
-) -> AppResult<Vec<PersonRow>> {
-    repo::find(conn, facility_id)?.ok_or(AppError::NotFound)?;
-    let mut by_person: BTreeMap<PersonId, Vec<_>> = BTreeMap::new();
-    for e in custody::of_persons_ever_at(conn, scope, facility_id)? {
-        by_person.entry(e.person_id.clone()).or_default().push(e);
-    }
-    let mut held = std::collections::BTreeSet::new();
-    for (id, evs) in by_person {
-        if crate::services::registry::derived::whereabouts_on(&evs, on)?.facility_id.as_ref() == Some(facility_id) {
-            held.insert(id);
-        }
-    }
-    let mut rows: Vec<PersonRow> =
-        persons::ever_at(conn, scope, facility_id)?.into_iter().filter(|p| held.contains(&p.id)).collect();
-    rows.sort_by(|a, b| (&a.family_name, &a.given_name, &a.id).cmp(&(&b.family_name, &b.given_name, &b.id)));
-    Ok(rows)
 }

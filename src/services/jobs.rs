@@ -176,8 +176,8 @@ fn run_one(conn: &mut DbConnection, clock: &Clock, job: &JobRow) -> AppResult<()
         }),
     };
     match outcome {
-        Ok(n) => {
-            tracing::info!(job = %job.id, persons = n, "job done");
+        Ok(w) => {
+            tracing::info!(job = %job.id, persons = w.persons, written = w.written, "job done");
             repo::finish(conn, &job.id, JobStatus::Done, None, clock.now())?;
         }
         Err(e) => {

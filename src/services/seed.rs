@@ -90,8 +90,7 @@ pub fn apply(conn: &mut DbConnection, ctx: &AuditCtx) -> AppResult<SeedReport> {
         report.policy_drafts = policies.drafts;
         if !report.unchanged() {
             audit::record(conn, ctx, "seed.apply", Some(("seed", "countries")), "success")?;
-        }
-        if report.policies_published > 0 {
+            // New policies, facilities or authority periods can change anyone's outcome.
             crate::services::jobs::queue_reevaluation(conn, ctx, "seed")?;
         }
         Ok(report)

@@ -8,6 +8,7 @@ use crate::db::repo::{stewards, users};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::account::normalise_email;
 use crate::domain::ids::UserId;
+use crate::domain::text::has_control;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditCtx};
 use serde::Serialize;
@@ -22,8 +23,12 @@ pub struct StewardView {
     pub granted_at: chrono::NaiveDateTime,
 }
 
-/// Makes the user with this email a steward (idempotent).
+/// Makes the user with this email a steward (idempotent). An email with a control character
+/// names nobody and is refused before the look-up (PostgreSQL cannot compare a NUL).
 pub fn grant(conn: &mut DbConnection, ctx: &AuditCtx, email: &str) -> AppResult<UserId> {
+    if has_control(email) {
+        return Err(AppError::field("email", "must not contain control characters"));
+    }
     let email = normalise_email(email);
     let user = users::find_by_email(conn, &email)?.ok_or_else(|| AppError::field("email", "no user has this email"))?;
     write_tx(conn, |conn| {

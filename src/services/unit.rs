@@ -56,8 +56,9 @@ impl<'a> Unit<'a> {
         let touched: Vec<PersonId> = self.touched.into_iter().collect();
         let mut flushed = Flushed::default();
         if !touched.is_empty() {
-            flushed.refreshed =
-                crate::services::registry::derived::refresh(conn, self.scope, &touched, self.ctx.today())?;
+            flushed.refreshed = crate::services::derived::refresh(conn, self.scope, &touched, self.ctx.today())?;
+            // Waits for a chunk of a re-evaluation of everyone that may have read older facts.
+            crate::services::eligibility::walk::lock_evaluation(conn, false)?;
             flushed.evaluated =
                 crate::services::eligibility::reevaluate_with_kin(conn, self.scope, &touched, &self.ctx.clock)?;
         }

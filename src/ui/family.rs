@@ -16,6 +16,7 @@ use crate::auth::{Can, CurrentUser, OrgScope};
 use crate::db::repo::Page;
 use crate::db::Pool;
 use crate::domain::ids::{FamilyId, PersonId};
+use crate::domain::records::Patch;
 use crate::error::{AppError, AppResult};
 use crate::http::db;
 use crate::services::eligibility::reads::{self as eligibility, FamilyEligibility, MemberEligibility};
@@ -159,10 +160,11 @@ async fn edit(
         form.fail("version", "err-required");
     }
     let Some(version) = version else { return Ok(Answer::refused(Posted::new("family", "", form))) };
-    let (label, notes) = (form.get("label").to_string(), form.get("notes").to_string());
+    // The form sends both fields: an empty notes field empties the notes.
+    let (label, notes) = (Some(form.get("label").to_string()), Patch::Value(form.get("notes").to_string()));
     let (ctx, scope, fid) = (user.audit_ctx(), user.scope(), id.clone());
     let outcome =
-        db(pool, move |conn| service::update(conn, &ctx, &scope, &fid, i64::from(version), &label, &notes)).await;
+        db(pool, move |conn| service::update(conn, &ctx, &scope, &fid, i64::from(version), label, notes)).await;
     match outcome {
         Ok(_) => Ok(Answer::Saved(Saved::Family, Vec::new())),
         Err(AppError::Validation { fields, .. }) => {

@@ -4,7 +4,7 @@
 //! (whole numbers, dates, choices). Forms work without JavaScript.
 
 use super::i18n::I18n;
-use crate::domain::partial_date::RawPartialDate;
+use crate::domain::partial_date::{check_day, RawPartialDate};
 use crate::error::{AppError, AppResult, FieldErrors};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
@@ -247,6 +247,19 @@ impl Form {
         }
     }
 
+    /// A full day typed as YYYY-MM-DD within the years every database stores (1900–2100;
+    /// chrono reads `-5000-01-01` too, which PostgreSQL refuses): a filter's bound, say.
+    pub fn day(&mut self, name: &str) -> Option<NaiveDate> {
+        let d = self.date(name)?;
+        match check_day(d) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                self.fail_with(name, &m);
+                None
+            }
+        }
+    }
+
     /// A date known to the day, the month or the year, as typed (`YYYY-MM-DD`, `YYYY-MM` or
     /// `YYYY`, e.g. a decision date); the domain checks it with the rest of the record.
     pub fn partial_date(&self, name: &str) -> Option<RawPartialDate> {
@@ -339,6 +352,16 @@ mod tests {
         assert!(!f.has_errors());
         assert_eq!(f.int("members[0].birth_year", "members[0].birth", 1900, 2100), None);
         assert!(f.has_err("members[0].birth"));
+    }
+
+    #[test]
+    fn a_day_outside_1900_to_2100_gets_the_year_message() {
+        let i18n = I18n::new(Lang::En);
+        let mut f = Form::parse(&i18n, "a=-5000-01-01&b=2026-11-26&c=0001-01-01&d=2026-13-01");
+        assert_eq!((f.day("a"), f.day("c"), f.day("d")), (None, None, None));
+        assert_eq!(f.day("b"), NaiveDate::from_ymd_opt(2026, 11, 26));
+        assert_eq!(f.err("a"), i18n.t("err-year-range"));
+        assert_eq!(f.err("d"), i18n.t("err-date-format"));
     }
 
     #[test]

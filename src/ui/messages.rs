@@ -34,6 +34,10 @@ const MESSAGES: &[(&str, &str)] = &[
     ("must not contain bidirectional override characters", "err-bidi"),
     ("must contain visible characters", "err-invisible"),
     ("must be 2 to 40 lower-case letters, digits or dashes, starting with a letter (e.g. al-hol)", "err-facility-code"),
+    // The aging-out window (`domain::policy::aging_window`), and a window that is no number.
+    ("must be between 1 and 3650", "err-days-range"),
+    ("must be a whole number between 1 and 3650", "err-days-range"),
+    (crate::ui::policy_editor::editor::BAD_VERSION, "err-version"),
 ];
 
 /// A service's message in the user's language (the English text when it has no translation).
@@ -82,6 +86,9 @@ mod tests {
             "must be one of: camp, prison, rehabilitation_centre, other",
             "must not contain control characters",
             "`roj` is already taken: choose another code",
+            "year must be between 1900 and 2100",
+            "must be between 1 and 3650",
+            crate::ui::policy_editor::editor::BAD_VERSION,
         ] {
             let shown = translate(&ar, m);
             assert_ne!(shown, m);

@@ -1,6 +1,6 @@
 //! The login page, the per-role home page and logout.
 
-use super::forms::Nav;
+use super::forms::{page, translate, Nav};
 use super::i18n::I18n;
 use crate::auth::{cleared_session_cookie, session_cookie, CurrentUser};
 use crate::config::Settings;
@@ -10,6 +10,7 @@ use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::http::{client_addr, db, request_id};
 use crate::services::auth::{self as auth_service, LoginAttempt};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -77,19 +78,20 @@ pub async fn login_submit(
         }
         Err(AppError::InvalidCredentials) => "login-error-invalid",
         Err(AppError::TooManyRequests { .. }) => "login-error-throttled",
+        // An email no account can have (a control character): the form again, with the reason.
+        Err(AppError::Validation { fields, .. }) => {
+            let reasons: Vec<String> = fields.values().flatten().map(|m| translate(&i18n, m)).collect();
+            let error = format!("{}: {}", i18n.t("login-email"), reasons.join("; "));
+            // The typed email is not shown again: it holds what could not be stored anyway.
+            let shown = LoginPage { error: Some(error), i18n, path: "/login".into(), email: String::new() };
+            return page(StatusCode::UNPROCESSABLE_ENTITY, &shown);
+        }
         Err(other) => return Err(other),
     };
-    let page = LoginPage { error: Some(i18n.t(message_key)), i18n, path: "/login".into(), email };
-    let status = if message_key == "login-error-throttled" {
-        actix_web::http::StatusCode::TOO_MANY_REQUESTS
-    } else {
-        actix_web::http::StatusCode::UNAUTHORIZED
-    };
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(render(&page)?))
-}
-
-fn render(t: &impl Template) -> AppResult<String> {
-    t.render().map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
+    let shown = LoginPage { error: Some(i18n.t(message_key)), i18n, path: "/login".into(), email };
+    let status =
+        if message_key == "login-error-throttled" { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNAUTHORIZED };
+    page(status, &shown)
 }
 
 /// `GET /`: the signed-in user's home, by role.

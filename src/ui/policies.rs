@@ -11,7 +11,7 @@ use crate::db::repo::policies as repo;
 use crate::db::Pool;
 use crate::domain::country::CountryCode;
 use crate::domain::ids::JobId;
-use crate::domain::policy::PolicyStatus;
+use crate::domain::policy::{aging_window, PolicyStatus, AGING_WINDOW_MAX};
 use crate::error::{AppError, AppResult};
 use crate::http::db;
 use crate::services::eligibility::reads::{self as eligibility, AgingOut};
@@ -160,13 +160,41 @@ pub async fn create_draft(
     Ok(see_other(&format!("/policy-versions/{}/edit", row.id)))
 }
 
-/// `GET /aging-out?days=`: the list coordinators act on first.
+/// The look-ahead typed (blank: the default), checked by the rule the API uses too.
+fn aging_days(typed: &str) -> Result<i64, String> {
+    match typed {
+        "" => aging_window(None),
+        typed => typed
+            .parse::<i64>()
+            .map_err(|_| format!("must be a whole number between 1 and {AGING_WINDOW_MAX}"))
+            .and_then(|d| aging_window(Some(d))),
+    }
+}
+
+/// `GET /aging-out?days=`: the list coordinators act on first. A window that is not one answers
+/// 422 with its message (it used to be replaced silently by the default, showing another list
+/// than the one asked for).
 pub async fn aging(req: HttpRequest, user: Can<ReadRegistry>, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
     let today = user.today();
     let i18n = I18n::of_request(&req);
     let q = Form::parse(&i18n, req.query_string());
-    let days = q.text("days").parse::<i64>().ok().filter(|d| (1..=3650).contains(d)).unwrap_or(180);
+    let days = aging_days(&q.text("days")).map_err(|m| AppError::field("days", m))?;
     let scope = user.scope();
     let rows = db(&pool, move |conn| eligibility::aging_out(conn, &scope, days, today)).await?;
     page(StatusCode::OK, &AgingPage { i18n, path: "/aging-out".into(), nav: Nav::of(&user), days, rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_aging_window_is_the_apis_rule_and_a_bad_one_is_said_not_replaced() {
+        assert_eq!(aging_days(""), Ok(180));
+        assert_eq!(aging_days("30"), Ok(30));
+        assert_eq!(aging_days("3650"), Ok(3650));
+        for bad in ["0", "3651", "-1", "abc", "99999999999999999999"] {
+            assert!(aging_days(bad).is_err(), "{bad}");
+        }
+    }
 }

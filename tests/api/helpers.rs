@@ -101,7 +101,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let clock = app.clock();
     homeward::services::seed::apply(&mut pool.get().expect("conn"), &AuditCtx::cli("test seed", &clock)).expect("seed");
     actix_rt::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let client = client();
     TestApp { address, pool, settings, clock, client, _dir: dir }
 }
 
@@ -164,7 +164,7 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         let (pool, clock) = (app.pool(), app.clock());
         actix_rt::spawn(app.run_until_stopped());
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        let client = client();
         TestApp { address, pool, settings: self.settings.clone(), clock, client, _dir: dir }
     }
 
@@ -351,4 +351,14 @@ pub async fn html_ar(app: &TestApp, s: &Session, path: &str) -> (u16, String) {
 /// Where a redirect points.
 pub fn location(res: &Response) -> String {
     res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+}
+
+/// An HTTP client that drops idle connections before the server's keep-alive (5 s) does: a
+/// test that spends seconds setting up data never reuses a connection the server has closed.
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
+        .build()
+        .expect("client")
 }

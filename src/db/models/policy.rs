@@ -31,7 +31,7 @@ pub struct PolicyVersionRow {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = eligibility_results, treat_none_as_null = true)]
 pub struct EligibilityRow {
     pub person_id: PersonId,

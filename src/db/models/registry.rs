@@ -115,7 +115,7 @@ pub struct PersonDerivedRow {
     pub current_facility_id: Option<FacilityId>,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = person_flags)]
 pub struct PersonFlagRow {
     pub person_id: PersonId,
@@ -124,7 +124,7 @@ pub struct PersonFlagRow {
 }
 
 /// A wish as recorded on a day; the latest row is the person's wish now.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = person_wishes)]
 pub struct PersonWishRow {
     pub id: String,
@@ -148,7 +148,7 @@ pub struct PersonNameRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = kinships)]
 pub struct KinshipRow {
     pub id: KinshipId,
@@ -159,7 +159,7 @@ pub struct KinshipRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = nationality_claims, treat_none_as_null = true)]
 pub struct ClaimRow {
     pub id: ClaimId,

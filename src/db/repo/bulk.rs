@@ -16,14 +16,12 @@ const CELLS_PER_STATEMENT: usize = 30_000;
 pub enum Cell {
     Text(String),
     OptText(Option<String>),
-    Int(i32),
     OptInt(Option<i32>),
     BigInt(i64),
     Bool(bool),
     Date(NaiveDate),
     OptDate(Option<NaiveDate>),
     Stamp(NaiveDateTime),
-    OptStamp(Option<NaiveDateTime>),
 }
 
 impl From<&str> for Cell {
@@ -43,13 +41,21 @@ pub struct Bulk {
     table: &'static str,
     columns: &'static [&'static str],
     rows: Vec<Vec<Cell>>,
+    /// Appended to each statement (an `ON CONFLICT` clause), or empty.
+    suffix: &'static str,
     /// Rows written so far.
     pub written: usize,
 }
 
 impl Bulk {
     pub fn new(table: &'static str, columns: &'static [&'static str]) -> Bulk {
-        Bulk { table, columns, rows: Vec::new(), written: 0 }
+        Bulk { table, columns, rows: Vec::new(), suffix: "", written: 0 }
+    }
+
+    /// Rows whose statements end with `suffix`, e.g. `ON CONFLICT (...) DO UPDATE SET ...`
+    /// (the same syntax on both databases).
+    pub fn with_suffix(table: &'static str, columns: &'static [&'static str], suffix: &'static str) -> Bulk {
+        Bulk { table, columns, rows: Vec::new(), suffix, written: 0 }
     }
 
     /// Adds a row (its cells in the order of `columns`). The caller flushes (in the order the
@@ -97,20 +103,22 @@ impl Bulk {
             }
             sql.push(')');
         }
+        if !self.suffix.is_empty() {
+            sql.push(' ');
+            sql.push_str(self.suffix);
+        }
         let mut q = diesel::sql_query(sql).into_boxed::<MultiBackend>();
         for row in self.rows.drain(..) {
             for cell in row {
                 q = match cell {
                     Cell::Text(v) => q.bind::<Text, _>(v),
                     Cell::OptText(v) => q.bind::<Nullable<Text>, _>(v),
-                    Cell::Int(v) => q.bind::<Integer, _>(v),
                     Cell::OptInt(v) => q.bind::<Nullable<Integer>, _>(v),
                     Cell::BigInt(v) => q.bind::<BigInt, _>(v),
                     Cell::Bool(v) => q.bind::<Bool, _>(v),
                     Cell::Date(v) => q.bind::<Date, _>(v),
                     Cell::OptDate(v) => q.bind::<Nullable<Date>, _>(v),
                     Cell::Stamp(v) => q.bind::<Timestamp, _>(v),
-                    Cell::OptStamp(v) => q.bind::<Nullable<Timestamp>, _>(v),
                 };
             }
             self.written += 1;

@@ -7,6 +7,7 @@ use super::{OrgScope, Page};
 use crate::db::models::{FamilyRow, PersonRow};
 use crate::db::DbConnection;
 use crate::domain::country::CountryCode;
+use crate::domain::custody::CustodyKind;
 use crate::domain::ids::FacilityId;
 use crate::domain::nationality::ClaimStatus;
 use crate::domain::person::{PersonFlag, Sex};
@@ -161,27 +162,45 @@ pub fn members_of(
         .load(conn)
 }
 
-/// The next `limit` persons of the organisation with a claim (of any status) to `country`,
-/// after `after` by id: a keyset walk for work over a whole country's nationals.
-pub fn claimants_after(
+/// One page of the organisation's persons whose deciding custody event on `on` places them in
+/// the facility, and how many there are: an event there of a kind that holds, with no later
+/// one (by earliest day, then recording time, then id: the order `domain::custody::whereabouts`
+/// reads them in) that may have happened by `on`. Correlated `EXISTS`, no list of ids.
+pub fn held_on(
     conn: &mut DbConnection,
     scope: &OrgScope,
-    country: &CountryCode,
-    after: Option<&crate::domain::ids::PersonId>,
-    limit: i64,
-) -> QueryResult<Vec<PersonRow>> {
-    let mut sql = Sql::new(conn);
-    sql.push("SELECT p.* FROM persons p WHERE p.organisation_id = ")
-        .bind(scope.id().as_str())
-        .push(
-            " AND EXISTS (SELECT 1 FROM nationality_claims c WHERE c.person_id = p.id \
-             AND c.organisation_id = p.organisation_id AND c.country_code = ",
+    facility: &FacilityId,
+    on: NaiveDate,
+    page: Page,
+) -> QueryResult<(Vec<PersonRow>, i64)> {
+    let build = |conn: &DbConnection, select: &str| {
+        let mut sql = Sql::new(conn);
+        sql.push(select).push(" FROM persons p WHERE p.organisation_id = ").bind(scope.id().as_str());
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM custody_events e WHERE e.person_id = p.id \
+             AND e.organisation_id = p.organisation_id AND e.facility_id = ",
         )
-        .bind(country.as_str())
-        .push(")");
-    if let Some(a) = after {
-        sql.push(" AND p.id > ").bind(a.as_str());
-    }
-    sql.push(" ORDER BY p.id LIMIT ").bind(limit);
-    sql.load(conn)
+        .bind(facility.as_str())
+        .push(" AND e.kind IN (");
+        let holding: Vec<_> = CustodyKind::ALL.iter().filter(|k| k.needs_facility()).collect();
+        for (i, k) in holding.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(k.as_str());
+        }
+        sql.push(") AND e.event_earliest <= ").bind(on).push(
+            " AND NOT EXISTS (SELECT 1 FROM custody_events l WHERE l.person_id = e.person_id \
+             AND l.organisation_id = e.organisation_id AND l.event_earliest <= ",
+        );
+        sql.bind(on).push(
+            " AND (l.event_earliest > e.event_earliest OR (l.event_earliest = e.event_earliest \
+             AND (l.created_at > e.created_at OR (l.created_at = e.created_at AND l.id > e.id))))))",
+        );
+        sql
+    };
+    let total = build(conn, "SELECT COUNT(*) AS n").count(conn)?;
+    let mut rows = build(conn, "SELECT p.*");
+    rows.push(" ORDER BY p.family_name, p.given_name, p.id LIMIT ").bind(page.limit).push(" OFFSET ").bind(page.offset);
+    Ok((rows.load(conn)?, total))
 }

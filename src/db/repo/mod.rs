@@ -8,7 +8,8 @@
 //! making one up from input, does not compile.
 
 pub mod audit;
-pub mod bulk;
+pub(crate) mod bulk;
+pub mod chunks;
 pub mod claims;
 pub mod countries;
 pub mod custody;
@@ -24,7 +25,7 @@ pub mod organisations;
 pub mod persons;
 pub mod policies;
 pub mod sessions;
-pub mod sql;
+mod sql;
 pub mod stewards;
 pub mod users;
 

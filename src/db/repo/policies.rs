@@ -1,6 +1,7 @@
 //! Policy versions (shared by every organisation) and the stored evaluation results (each
 //! organisation's own).
 
+use super::bulk::{Bulk, Cell};
 use super::OrgScope;
 use crate::db::models::{EligibilityRow, PolicyVersionRow};
 use crate::db::schema::{eligibility_results as er, policy_versions as pv};
@@ -54,7 +55,60 @@ pub fn update(conn: &mut DbConnection, row: &PolicyVersionRow, expected: i64) ->
     Ok(n == 1)
 }
 
-/// Replaces the stored results of these persons (a batch) with `rows`.
+/// The columns of a stored result, in the order of [`result_cells`].
+const RESULT_COLUMNS: &[&str] = &[
+    "person_id",
+    "country_code",
+    "organisation_id",
+    "outcome",
+    "uncertain",
+    "policy_version_id",
+    "changes_on",
+    "changes_to",
+    "change_reason",
+    "result",
+    "evaluated_on",
+    "evaluated_at",
+];
+
+/// A new result replaces the stored one of the same person and country.
+const RESULT_UPSERT: &str = "ON CONFLICT (person_id, country_code) DO UPDATE SET outcome = excluded.outcome, \
+    uncertain = excluded.uncertain, policy_version_id = excluded.policy_version_id, \
+    changes_on = excluded.changes_on, changes_to = excluded.changes_to, change_reason = excluded.change_reason, \
+    result = excluded.result, evaluated_on = excluded.evaluated_on, evaluated_at = excluded.evaluated_at";
+
+fn result_cells(r: &EligibilityRow) -> Vec<Cell> {
+    vec![
+        r.person_id.as_str().into(),
+        r.country_code.as_str().into(),
+        r.organisation_id.as_str().into(),
+        r.outcome.as_str().into(),
+        Cell::Bool(r.uncertain),
+        Cell::OptText(r.policy_version_id.clone()),
+        Cell::OptDate(r.changes_on),
+        Cell::OptText(r.changes_to.map(|o| o.as_str().to_string())),
+        Cell::OptText(r.change_reason.map(|c| c.as_str().to_string())),
+        r.result.as_str().into(),
+        Cell::Date(r.evaluated_on),
+        Cell::Stamp(r.evaluated_at),
+    ]
+}
+
+/// Writes `rows` in multi-row statements, each replacing the stored result of its person and
+/// country if there is one; the number written.
+pub fn upsert_results(conn: &mut DbConnection, scope: &OrgScope, rows: &[EligibilityRow]) -> QueryResult<usize> {
+    if rows.iter().any(|r| &r.organisation_id != scope.id()) {
+        return Err(super::outside_scope());
+    }
+    let mut bulk = Bulk::with_suffix("eligibility_results", RESULT_COLUMNS, RESULT_UPSERT);
+    for r in rows {
+        bulk.push(result_cells(r));
+    }
+    bulk.flush(conn)?;
+    Ok(bulk.written)
+}
+
+/// Replaces the stored results of these persons (a bounded batch) with `rows`.
 pub fn replace_results(
     conn: &mut DbConnection,
     scope: &OrgScope,
@@ -63,14 +117,7 @@ pub fn replace_results(
 ) -> QueryResult<()> {
     diesel::delete(er::table.filter(er::organisation_id.eq(scope.id())).filter(er::person_id.eq_any(persons)))
         .execute(conn)?;
-    if rows.iter().any(|r| &r.organisation_id != scope.id()) {
-        return Err(super::outside_scope());
-    }
-    // One statement per row: the multi-backend connection has no batch insert.
-    for row in rows {
-        diesel::insert_into(er::table).values(row).execute(conn)?;
-    }
-    Ok(())
+    upsert_results(conn, scope, rows).map(|_| ())
 }
 
 pub fn results_for(

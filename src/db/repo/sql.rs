@@ -71,11 +71,6 @@ impl Sql {
         Sql { pg: backend(conn) == Backend::Postgres, text: String::new(), binds: Vec::new() }
     }
 
-    /// True on PostgreSQL (for the few places where the SQL itself differs).
-    pub fn is_pg(&self) -> bool {
-        self.pg
-    }
-
     /// Appends SQL text (never user input).
     pub fn push(&mut self, text: &str) -> &mut Sql {
         self.text.push_str(text);
@@ -91,11 +86,6 @@ impl Sql {
             self.text.push('?');
         }
         self
-    }
-
-    /// The text written so far (for tests and logs; binds are not in it).
-    pub fn text(&self) -> &str {
-        &self.text
     }
 
     fn query(self) -> BoxedSqlQuery<'static, MultiBackend, SqlQuery> {
@@ -120,13 +110,13 @@ impl Sql {
         self.query().load(conn)
     }
 
-    /// Runs `SELECT COUNT(*) AS n ...`.
-    pub fn count(self, conn: &mut DbConnection) -> QueryResult<i64> {
-        Ok(self.query().load::<Count>(conn)?.first().map(|c| c.n).unwrap_or(0))
-    }
-
     /// Runs a statement; the number of rows it changed.
     pub fn execute(self, conn: &mut DbConnection) -> QueryResult<usize> {
         self.query().execute(conn)
+    }
+
+    /// Runs `SELECT COUNT(*) AS n ...`.
+    pub fn count(self, conn: &mut DbConnection) -> QueryResult<i64> {
+        Ok(self.query().load::<Count>(conn)?.first().map(|c| c.n).unwrap_or(0))
     }
 }

@@ -1,6 +1,6 @@
 //! Other names, nationality claims and custody events, as sent and as checked.
 
-use super::field;
+use super::{field, Patch};
 use crate::domain::country::CountryCode;
 use crate::domain::custody::CustodyKind;
 use crate::domain::ids::FacilityId;
@@ -95,6 +95,58 @@ impl ClaimInput {
     }
 }
 
+/// A partial change of a claim: only the fields sent change (`null` clears the basis, the
+/// decision date, the legal note or the source), then the whole claim is checked again.
+/// `country` may be sent, but only as the claim's own: a claim's country never changes.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ClaimPatch {
+    pub country: Option<String>,
+    pub status: Option<ClaimStatus>,
+    /// `null` makes it `unknown`.
+    #[serde(default)]
+    #[schema(value_type = Option<ClaimBasis>)]
+    pub basis: Patch<ClaimBasis>,
+    #[serde(default)]
+    #[schema(value_type = Option<RawPartialDate>)]
+    pub decision_date: Patch<RawPartialDate>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub legal_note: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub source: Patch<String>,
+}
+
+impl ClaimPatch {
+    /// A patch from a form that sends every field: an empty field clears its value, except the
+    /// basis, which a form left unchosen keeps (as it always has).
+    pub fn replace_with(i: ClaimInput) -> ClaimPatch {
+        ClaimPatch {
+            country: Some(i.country),
+            status: Some(i.status),
+            basis: i.basis.map_or(Patch::Missing, Patch::Value),
+            decision_date: Patch::from(i.decision_date),
+            legal_note: Patch::Value(i.legal_note),
+            source: Patch::Value(i.source),
+        }
+    }
+
+    /// The claim after the patch, as an input to check; `current` is the stored claim.
+    pub fn apply(self, current: ClaimInput) -> ClaimInput {
+        ClaimInput {
+            country: self.country.unwrap_or(current.country),
+            status: self.status.unwrap_or(current.status),
+            basis: match self.basis {
+                Patch::Null => Some(ClaimBasis::Unknown),
+                other => other.apply(current.basis),
+            },
+            decision_date: self.decision_date.apply(current.decision_date),
+            legal_note: self.legal_note.apply(Some(current.legal_note)).unwrap_or_default(),
+            source: self.source.apply(Some(current.source)).unwrap_or_default(),
+        }
+    }
+}
+
 /// A custody event as sent.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CustodyInput {
@@ -158,6 +210,32 @@ mod tests {
         };
         let p = c.parse("", today()).expect_err("invalid");
         assert!(p.fields.contains_key("country") && p.fields.contains_key("decision_date"), "{p:?}");
+    }
+
+    #[test]
+    fn a_claim_patch_keeps_what_it_does_not_send_and_clears_what_it_sends_as_null() {
+        let current = ClaimInput {
+            country: "GB".into(),
+            status: ClaimStatus::Revoked,
+            basis: Some(ClaimBasis::Birth),
+            decision_date: Some(RawPartialDate::Text("2019-02-19".into())),
+            legal_note: "s.40(2) order (fictional)".into(),
+            source: "Home Office letter (fictional)".into(),
+        };
+        let keep: ClaimPatch = serde_json::from_str(r#"{"status": "denied"}"#).expect("json");
+        let next = keep.apply(current.clone()).parse("", today()).expect("valid");
+        assert_eq!((next.status, next.basis), (ClaimStatus::Denied, Some(ClaimBasis::Birth)));
+        assert_eq!(
+            (next.legal_note.as_str(), next.source.as_str()),
+            (current.legal_note.as_str(), current.source.as_str())
+        );
+        assert!(next.decision.is_some());
+        let clear: ClaimPatch =
+            serde_json::from_str(r#"{"status": "verified", "decision_date": null, "source": null, "basis": null}"#)
+                .expect("json");
+        let next = clear.apply(current).parse("", today()).expect("valid");
+        assert_eq!((next.decision, next.source.as_str(), next.basis), (None, "", Some(ClaimBasis::Unknown)));
+        assert_eq!(next.legal_note, "s.40(2) order (fictional)");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! A person's own facts: names, sex, birth, departure, wish, flags, death, notes.
 
 use super::{field, Patch};
-use crate::domain::partial_date::{PartialDate, RawPartialDate};
+use crate::domain::partial_date::{check_day, PartialDate, RawPartialDate};
 use crate::domain::person::{PersonFlag, Sex, Wish};
 use crate::domain::problems::Problems;
 use crate::domain::text::{check_name, check_notes, check_short};
@@ -39,8 +39,8 @@ pub struct PersonInput {
     pub notes: String,
 }
 
-/// A person's own facts, checked: names NFC-normalised and trimmed, no date in the future, no
-/// departure or death before birth, lengths within bounds. Only [`PersonInput::parse`] makes one.
+/// A person's own facts, checked: names NFC-normalised and trimmed, no date in the future or
+/// before 1900, no departure or death before birth, lengths within bounds. Only [`PersonInput::parse`] makes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonFacts {
     pub given_name: String,
@@ -86,7 +86,10 @@ impl PersonInput {
         }
         for (name, date) in [("wish_recorded_on", self.wish_recorded_on), ("date_of_death", self.date_of_death)] {
             if let Some(d) = date {
-                if d > today {
+                // First the years every database stores (chrono reads `-5000-01-01` too).
+                if let Err(m) = check_day(d) {
+                    p.add(f(name), m);
+                } else if d > today {
                     p.add(f(name), "must not be in the future");
                 } else if birth.flatten().is_some_and(|b| d < b.earliest()) {
                     p.add(f(name), "is before the birth date");
@@ -260,6 +263,19 @@ mod tests {
         for f in ["given_name", "family_name", "birth", "left_home_age", "date_of_death"] {
             assert!(p.fields.contains_key(&format!("members[1].{f}")), "{f}: {p:?}");
         }
+    }
+
+    #[test]
+    fn full_days_outside_1900_to_2100_are_refused_before_any_other_check() {
+        for day in [NaiveDate::from_ymd_opt(-5000, 1, 1), NaiveDate::from_ymd_opt(1899, 12, 31)] {
+            let input = PersonInput { birth: None, date_of_death: day, wish_recorded_on: day, ..amina() };
+            let p = input.parse("", today()).expect_err("out of range");
+            for f in ["date_of_death", "wish_recorded_on"] {
+                assert_eq!(p.fields.get(f), Some(&vec!["year must be between 1900 and 2100".to_string()]), "{f}");
+            }
+        }
+        let ok = PersonInput { date_of_death: NaiveDate::from_ymd_opt(2020, 5, 1), ..amina() };
+        assert!(ok.parse("", today()).is_ok());
     }
 
     #[test]

@@ -2,19 +2,20 @@
 //! a write touched (at the end of its unit of work), and for everyone (a background job after a
 //! policy or facility change, and daily as birthdays pass). Reading results back is in `reads`.
 //!
-//! Everyone is walked per organisation in batches of [`BATCH`] persons by id (keyset), one
-//! transaction per batch, so that neither the transaction nor any bound id list grows with the
-//! data.
+//! Everyone is walked set-wise, per organisation in chunks of ids (see [`walk`]): neither a
+//! transaction nor any bound list grows with the data.
 
 pub mod facts;
 pub mod reads;
+pub mod walk;
 
-use crate::auth::scope::each_organisation;
+pub use walk::{reevaluate_all, Walked};
+
 use crate::auth::OrgScope;
 use crate::clock::Clock;
 use crate::db::models::{EligibilityRow, PersonRow, PolicyVersionRow};
 use crate::db::repo::{kinships, persons, policies};
-use crate::db::{write_tx, DbConnection};
+use crate::db::DbConnection;
 use crate::domain::ids::PersonId;
 use crate::domain::policy::{evaluate_claim, ClaimResult, PolicyStatus, PolicyVersion, Rule};
 use crate::error::{AppError, AppResult};
@@ -79,6 +80,25 @@ pub fn evaluate(
         .collect()
 }
 
+/// A claim's result as stored.
+pub(crate) fn to_row(p: &PersonRow, r: &ClaimResult, on: NaiveDate, at: NaiveDateTime) -> AppResult<EligibilityRow> {
+    Ok(EligibilityRow {
+        person_id: p.id.clone(),
+        country_code: crate::domain::country::CountryCode::parse(&r.country)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?,
+        organisation_id: p.organisation_id.clone(),
+        outcome: r.outcome,
+        uncertain: r.uncertain.is_some(),
+        policy_version_id: r.version_id.clone(),
+        changes_on: r.changes_on,
+        changes_to: r.changes_to,
+        change_reason: r.change_reason,
+        result: serde_json::to_string(r).map_err(|e| AppError::Internal(e.into()))?,
+        evaluated_on: on,
+        evaluated_at: at,
+    })
+}
+
 fn store(
     conn: &mut DbConnection,
     scope: &OrgScope,
@@ -90,21 +110,7 @@ fn store(
     let mut rows = Vec::new();
     for (p, results) in evaluated {
         for r in results {
-            rows.push(EligibilityRow {
-                person_id: p.id.clone(),
-                country_code: crate::domain::country::CountryCode::parse(&r.country)
-                    .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?,
-                organisation_id: p.organisation_id.clone(),
-                outcome: r.outcome,
-                uncertain: r.uncertain.is_some(),
-                policy_version_id: r.version_id.clone(),
-                changes_on: r.changes_on,
-                changes_to: r.changes_to,
-                change_reason: r.change_reason,
-                result: serde_json::to_string(r).map_err(|e| AppError::Internal(e.into()))?,
-                evaluated_on: on,
-                evaluated_at: at,
-            });
+            rows.push(to_row(p, r, on, at)?);
         }
     }
     policies::replace_results(conn, scope, &ids, &rows)?;
@@ -137,37 +143,4 @@ pub fn reevaluate_with_kin(
     ids.sort();
     ids.dedup();
     reevaluate(conn, scope, &ids, clock)
-}
-
-/// Re-evaluates everyone, organisation by organisation, a batch per transaction; `progress`
-/// hears (done, total) after each batch. Returns how many persons were evaluated.
-pub fn reevaluate_all(
-    conn: &mut DbConnection,
-    clock: &Clock,
-    mut progress: impl FnMut(&mut DbConnection, i64, i64) -> AppResult<()>,
-) -> AppResult<i64> {
-    let versions = published(conn)?;
-    let on = clock.today();
-    let scopes = each_organisation(conn)?;
-    let mut total = 0;
-    for scope in &scopes {
-        total += persons::count(conn, scope)?;
-    }
-    let mut done = 0;
-    progress(conn, done, total)?;
-    for scope in &scopes {
-        let mut after: Option<PersonId> = None;
-        loop {
-            let batch = persons::batch_after(conn, scope, after.as_ref(), BATCH)?;
-            let Some(last) = batch.last() else { break };
-            after = Some(last.id.clone());
-            write_tx(conn, |conn| {
-                let evaluated = evaluate(conn, scope, &batch, &versions, on)?;
-                store(conn, scope, &evaluated, on, clock.now())
-            })?;
-            done += batch.len() as i64;
-            progress(conn, done, total.max(done))?;
-        }
-    }
-    Ok(done)
 }

@@ -6,13 +6,14 @@
 use crate::auth::scope::each_organisation;
 use crate::auth::OrgScope;
 use crate::db::models::PolicyVersionRow;
-use crate::db::repo::{facilities, lists, policies};
+use crate::db::repo::{facilities, policies};
 use crate::db::DbConnection;
 use crate::domain::country::CountryCode;
 use crate::domain::ids::{FacilityId, PersonId, PolicyVersionId};
-use crate::domain::policy::{summarise, ClaimResult, Outcome, PolicyStatus, PolicyVersion};
+use crate::domain::policy::{Outcome, PolicyStatus, PolicyVersion};
 use crate::error::{AppError, AppResult};
-use crate::services::eligibility::{domain_versions, evaluate, BATCH};
+use crate::services::eligibility::domain_versions;
+use crate::services::eligibility::walk::{evaluate_members, for_each_claimant_chunk};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -75,8 +76,12 @@ pub fn simulate(
     compare(conn, &country, &current, &proposed, as_of, names_for)
 }
 
+/// Most persons a simulation names (the counts cover everyone).
+pub const MAX_AFFECTED: usize = 500;
+
 /// Evaluates everyone with a claim to `country` on `as_of` under `before` and under `after`,
-/// organisation by organisation in batches, and counts the changed outcomes for that country.
+/// organisation by organisation in chunks of claimants loaded set-wise, and counts the changed
+/// outcomes for that country.
 pub fn compare(
     conn: &mut DbConnection,
     country: &CountryCode,
@@ -95,43 +100,31 @@ pub fn compare(
         by_facility: BTreeMap::new(),
         affected: vec![],
     };
-    let pick = |rs: &[ClaimResult]| {
-        rs.iter().find(|r| r.country == country.as_str()).map(|r| r.outcome).unwrap_or(summarise(rs))
-    };
     for scope in each_organisation(conn)? {
         let show = names_for == Some(&scope);
-        let mut last_id: Option<PersonId> = None;
-        loop {
-            let batch = lists::claimants_after(conn, &scope, country, last_id.as_ref(), BATCH)?;
-            let Some(last) = batch.last() else { break };
-            last_id = Some(last.id.clone());
-            let old = evaluate(conn, &scope, &batch, before, as_of)?;
-            let new = evaluate(conn, &scope, &batch, after, as_of)?;
-            let ids: Vec<PersonId> = batch.iter().map(|p| p.id.clone()).collect();
-            let held: HashMap<PersonId, Option<FacilityId>> = crate::db::repo::persons::derived_of(conn, &scope, &ids)?
-                .into_iter()
-                .map(|d| (d.person_id, d.current_facility_id))
-                .collect();
-            for ((p, b), (_, a)) in old.iter().zip(new.iter()) {
+        for_each_claimant_chunk(conn, &scope, *country, |_, batch, members| {
+            let old = evaluate_members(batch, members, before, as_of, Some(*country))?;
+            let new = evaluate_members(batch, members, after, as_of, Some(*country))?;
+            for ((i, b), (_, a)) in old.iter().zip(new.iter()) {
                 sim.evaluated += 1;
-                let (from, to) = (pick(b), pick(a));
+                let (from, to) = (b.outcome, a.outcome);
                 if from == to {
                     continue;
                 }
                 sim.changed += 1;
                 *sim.transitions.entry(format!("{from} -> {to}")).or_default() += 1;
-                let facility = held
-                    .get(&p.id)
-                    .cloned()
-                    .flatten()
+                let p = &members[*i];
+                let facility = batch
+                    .facility_on(&p.id, as_of)
                     .and_then(|f| facility_names.get(&f).cloned())
                     .unwrap_or_else(|| "not held".into());
                 *sim.by_facility.entry(facility).or_default() += 1;
-                if show {
+                if show && sim.affected.len() < MAX_AFFECTED {
                     sim.affected.push(AffectedPerson { person_id: p.id.clone(), name: p.full_name(), from, to });
                 }
             }
-        }
+            Ok(())
+        })?;
     }
     Ok(sim)
 }

@@ -8,9 +8,11 @@ use crate::db::repo::{countries, policies};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::country::CountryCode;
 use crate::domain::ids::PolicyVersionId;
+use crate::domain::partial_date::check_day;
 use crate::domain::policy::validate::check_rules;
 use crate::domain::policy::{PolicyStatus, Rule};
 use crate::domain::problems::Problems;
+use crate::domain::records::Patch;
 use crate::domain::text::{check_notes, check_short};
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditCtx};
@@ -100,7 +102,54 @@ pub struct DraftEdit {
     pub rules: serde_json::Value,
 }
 
-/// Saves a draft's fields and rules (422 with the rule paths at fault; 409 if stale).
+/// A partial change of a draft: only the fields sent change (`null` empties the source, its
+/// address or the note), then the whole draft is checked again.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct DraftPatch {
+    pub summary: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub source: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub source_url: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub note: Patch<String>,
+    /// The ordered rules (see `Rule`); the last must be `{"type": "always"}`.
+    #[schema(value_type = Option<Object>)]
+    pub rules: Option<serde_json::Value>,
+}
+
+impl DraftPatch {
+    /// A patch that sets every field to the edit's (the rule editor sends them all).
+    pub fn replace_with(e: DraftEdit) -> DraftPatch {
+        DraftPatch {
+            summary: Some(e.summary),
+            source: Patch::Value(e.source),
+            source_url: Patch::Value(e.source_url),
+            note: Patch::Value(e.note),
+            rules: Some(e.rules),
+        }
+    }
+
+    /// The draft after the patch, as an edit to check.
+    fn apply(self, current: &PolicyVersionRow) -> AppResult<DraftEdit> {
+        let keep = |p: Patch<String>, stored: &str| p.apply(Some(stored.to_string())).unwrap_or_default();
+        Ok(DraftEdit {
+            summary: self.summary.unwrap_or_else(|| current.summary.clone()),
+            source: keep(self.source, &current.source),
+            source_url: keep(self.source_url, &current.source_url),
+            note: keep(self.note, &current.note),
+            rules: match self.rules {
+                Some(r) => r,
+                None => serde_json::from_str(&current.rules).map_err(|e| AppError::Internal(e.into()))?,
+            },
+        })
+    }
+}
+
+/// Saves a draft's fields and rules, all of them (the rule editor's form).
 pub fn edit_draft(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
@@ -108,6 +157,11 @@ pub fn edit_draft(
     expected: i64,
     edit: DraftEdit,
 ) -> AppResult<PolicyVersionRow> {
+    patch_draft(conn, ctx, id, expected, DraftPatch::replace_with(edit))
+}
+
+/// The checked fields of a draft edit, or every problem (the rule paths at fault included).
+fn check_edit(conn: &mut DbConnection, edit: DraftEdit) -> AppResult<(String, String, String, String, Vec<Rule>)> {
     let mut p = Problems::new();
     let summary = p.take(
         "summary",
@@ -133,9 +187,22 @@ pub fn edit_draft(
     if let Some(r) = &rules {
         check_facility_codes(conn, r, &mut p)?;
     }
-    let (summary, source, source_url, note, rules) = p.or(|| Some((summary?, source?, source_url?, note?, rules?)))?;
+    Ok(p.or(|| Some((summary?, source?, source_url?, note?, rules?)))?)
+}
+
+/// Changes the fields of a draft that the patch sends (422 with the rule paths at fault; 409 if
+/// stale); the draft after the change is checked as a whole.
+pub fn patch_draft(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    id: &PolicyVersionId,
+    expected: i64,
+    patch: DraftPatch,
+) -> AppResult<PolicyVersionRow> {
     write_tx(conn, |conn| {
         let current = policies::find(conn, id)?.ok_or(AppError::NotFound)?;
+        // Checked against the stored draft: what is not sent keeps its stored value.
+        let (summary, source, source_url, note, rules) = check_edit(conn, patch.apply(&current)?)?;
         if current.status != PolicyStatus::Draft {
             return Err(AppError::field("status", "only a draft can be edited; create a new draft instead"));
         }
@@ -192,6 +259,14 @@ pub fn publish(
     from: NaiveDate,
     to: Option<NaiveDate>,
 ) -> AppResult<(PolicyVersionRow, JobRow)> {
+    // Full days have bounds: chrono reads `-5000-01-01`, which PostgreSQL refuses to store.
+    let mut p = Problems::new();
+    let from = p.take("effective_from", check_day(from));
+    let to = match to {
+        Some(t) => p.take("effective_to", check_day(t)).map(Some),
+        None => Some(None),
+    };
+    let (from, to) = p.or(|| Some((from?, to?)))?;
     if to.is_some_and(|t| t < from) {
         return Err(AppError::field("effective_to", "must not be before effective_from"));
     }
@@ -225,7 +300,10 @@ pub fn publish(
                 version: other.version + 1,
                 ..other.clone()
             };
-            policies::update(conn, &closed, other.version)?;
+            // Another request changed it since it was read: nothing of this publication stays.
+            if !policies::update(conn, &closed, other.version)? {
+                return Err(AppError::stale("policy version", current.version));
+            }
             audit::record(conn, ctx, "policy.version.close", Some(("policy_version", other.id.as_str())), "success")?;
         }
         let at = ctx.now();
@@ -272,7 +350,9 @@ pub fn retire(
             version: current.version + 1,
             ..current.clone()
         };
-        policies::update(conn, &next, expected)?;
+        if !policies::update(conn, &next, expected)? {
+            return Err(AppError::stale("policy version", current.version + 1));
+        }
         audit::record(conn, ctx, "policy.retire", Some(("policy_version", id.as_str())), "success")?;
         let job = if current.status == PolicyStatus::Published {
             let reason = format!("policy.retire {} v{}", next.country_code, next.number);

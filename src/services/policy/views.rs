@@ -1,10 +1,12 @@
 //! Read models of policies: a version with its rules (and the rules in plain English for API
 //! clients; the pages render them through the translations), and the deployment's change log,
 //! which every organisation's admins and coordinators read: policies are shared, so a change
-//! made by one organisation's steward must be visible to all.
+//! made by one organisation's steward must be visible to all. Facilities are shared too, and
+//! policy rules read where a person is held and who controls it, so a facility's changes (its
+//! `facility.*` events) are in the same log.
 
 use crate::db::models::PolicyVersionRow;
-use crate::db::repo::{audit, users, Page};
+use crate::db::repo::{audit, facilities, users, Page};
 use crate::db::DbConnection;
 use crate::domain::country::CountryCode;
 use crate::domain::ids::PolicyVersionId;
@@ -70,27 +72,42 @@ pub fn view(r: PolicyVersionRow) -> AppResult<PolicyVersionView> {
 pub struct PolicyChange {
     pub at: NaiveDateTime,
     /// `policy.publish`, `policy.retire`, `policy.draft.create`, `policy.draft.update`,
-    /// `policy.version.close`, `steward.grant`, `steward.revoke`.
+    /// `policy.version.close`, `steward.grant`, `steward.revoke`, `facility.create`,
+    /// `facility.update`, `facility.authority.create`.
     pub action: String,
     pub policy_version_id: Option<String>,
+    /// The facility a `facility.*` change is about, and its name now.
+    pub facility_id: Option<String>,
+    pub facility_name: Option<String>,
     pub actor_name: Option<String>,
     pub actor_organisation: Option<String>,
 }
 
+/// The audit actions of the log: the shared policies, who may change them, and the shared
+/// facilities.
+const LOGGED: &[&str] = &["policy.", "steward.", "facility."];
+
 /// The most recent policy changes of the whole deployment, newest first.
 pub fn changes(conn: &mut DbConnection, page: Page) -> AppResult<Vec<PolicyChange>> {
-    let events = audit::deployment_events(conn, &["policy.", "steward."], page)?;
+    let events = audit::deployment_events(conn, LOGGED, page)?;
     let actor_ids: Vec<String> = events.iter().filter_map(|e| e.actor_id.clone()).collect();
     let names: HashMap<String, (String, String)> =
         users::names_with_organisation(conn, &actor_ids)?.into_iter().map(|(id, n, o)| (id, (n, o))).collect();
+    // Every facility by id (reference data: a few dozen rows).
+    let facility_names: HashMap<String, String> =
+        facilities::list(conn)?.into_iter().map(|f| (f.id.to_string(), f.name)).collect();
     Ok(events
         .into_iter()
         .map(|e| {
             let who = e.actor_id.as_ref().and_then(|a| names.get(a)).cloned();
+            let entity = |kind: &str| e.entity_id.clone().filter(|_| e.entity_type.as_deref() == Some(kind));
+            let facility_id = entity("facility");
             PolicyChange {
                 at: e.occurred_at,
+                policy_version_id: entity("policy_version"),
+                facility_name: facility_id.as_ref().and_then(|f| facility_names.get(f)).cloned(),
+                facility_id,
                 action: e.action,
-                policy_version_id: e.entity_id.filter(|_| e.entity_type.as_deref() == Some("policy_version")),
                 actor_name: who.as_ref().map(|w| w.0.clone()),
                 actor_organisation: who.map(|w| w.1),
             }

@@ -8,6 +8,7 @@ use crate::db::DbConnection;
 use crate::domain::ids::{ClaimId, PersonId};
 use crate::domain::nationality::ClaimBasis;
 use crate::domain::problems::Problems;
+use crate::domain::records::claims::ClaimPatch;
 use crate::domain::records::{ClaimFacts, ClaimInput};
 use crate::error::{AppError, AppResult};
 use crate::services::audit::AuditCtx;
@@ -78,7 +79,20 @@ pub fn add(
     })
 }
 
-/// Changes a claim (status, basis, decision date, notes) if `expected_version` is current. The
+/// The stored claim as an input (to apply a patch to it and check the result).
+fn as_input(row: &ClaimRow) -> AppResult<ClaimInput> {
+    Ok(ClaimInput {
+        country: row.country_code.to_string(),
+        status: row.status,
+        basis: Some(row.basis),
+        decision_date: row.decision.get()?.map(Into::into),
+        legal_note: row.legal_note.clone(),
+        source: row.source.clone(),
+    })
+}
+
+/// Changes the fields of a claim that the patch sends (status, basis, decision date, notes) if
+/// `expected_version` is current; the claim after the change is checked as a whole. The
 /// country of a claim cannot change: add another claim instead.
 pub fn update(
     conn: &mut DbConnection,
@@ -86,12 +100,13 @@ pub fn update(
     scope: &OrgScope,
     id: &ClaimId,
     expected_version: i64,
-    c: ClaimInput,
+    patch: ClaimPatch,
 ) -> AppResult<ClaimRow> {
-    let c = c.parse("", ctx.today())?;
     unit::run(conn, ctx, scope, |conn, u| {
         let current = claims::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
         let person = persons::find(conn, scope, &current.person_id)?.ok_or(AppError::NotFound)?;
+        // Checked against the stored claim: what is not sent keeps its stored value.
+        let c = patch.apply(as_input(&current)?).parse("", ctx.today())?;
         if c.country != current.country_code {
             return Err(AppError::field("country", "cannot change: add a claim to the other country instead"));
         }

@@ -12,7 +12,7 @@ use crate::domain::person::KinshipKind;
 use crate::domain::problems::Problems;
 use crate::domain::records::plausibility::Warning;
 use crate::domain::records::{
-    ClaimFacts, ClaimInput, CustodyFacts, CustodyInput, NameFacts, NameInput, PersonFacts, PersonInput,
+    ClaimFacts, ClaimInput, CustodyFacts, CustodyInput, NameFacts, NameInput, Patch, PersonFacts, PersonInput,
 };
 use crate::domain::text::{check_name, check_notes};
 use crate::error::{AppError, AppResult};
@@ -238,22 +238,26 @@ pub fn add_member(
     Ok(Saved { value: row, warnings, evaluated: flushed.evaluated })
 }
 
-/// Changes a family's label and notes if `expected_version` is current.
+/// Changes a family's label (`Some`) and notes (a value sets them, `Null` empties them,
+/// `Missing` keeps them) if `expected_version` is current.
 pub fn update(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
     scope: &OrgScope,
     id: &FamilyId,
     expected_version: i64,
-    label: &str,
-    notes: &str,
+    label: Option<String>,
+    notes: Patch<String>,
 ) -> AppResult<FamilyRow> {
-    let mut p = Problems::new();
-    let label = p.take("label", check_name(label));
-    let notes = p.take("notes", check_notes(notes));
-    let (Some(label), Some(notes), true) = (label, notes, p.is_empty()) else { return Err(p.into()) };
     unit::run(conn, ctx, scope, |conn, u| {
         let current = families::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
+        // What is not sent keeps its stored value; the result is checked as a whole.
+        let label = label.unwrap_or_else(|| current.label.clone());
+        let notes = notes.apply(Some(current.notes.clone())).unwrap_or_default();
+        let mut p = Problems::new();
+        let label = p.take("label", check_name(&label));
+        let notes = p.take("notes", check_notes(&notes));
+        let (Some(label), Some(notes), true) = (label, notes, p.is_empty()) else { return Err(p.into()) };
         if current.version != expected_version {
             return Err(AppError::stale("family", current.version));
         }

@@ -4,7 +4,6 @@
 
 pub mod claims;
 pub mod custody;
-pub mod derived;
 pub mod families;
 pub mod history;
 pub mod persons;

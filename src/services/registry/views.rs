@@ -2,7 +2,6 @@
 //! custody timeline, whereabouts, wishes over time and relatives (who may be in another family
 //! or facility). Loaded in a fixed number of queries whatever the family's size.
 
-use super::derived::whereabouts_on;
 use crate::auth::OrgScope;
 use crate::db::models::*;
 use crate::db::repo::{claims, countries, custody, facilities, families, kinships, names, persons};
@@ -14,6 +13,7 @@ use crate::domain::nationality::{ClaimBasis, ClaimStatus, Standing};
 use crate::domain::partial_date::{age_range, PartialDate};
 use crate::domain::person::{KinshipKind, NameKind, PersonFlag, Script, Sex, Wish};
 use crate::error::{AppError, AppResult};
+use crate::services::derived::whereabouts_on;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;

@@ -78,10 +78,11 @@ impl AuditPage {
     }
 }
 
-/// The filters of the query; a date that is not one, or an end before the start, gets a message.
+/// The filters of the query; a date that is not one (or not within 1900–2100), or an end before
+/// the start, gets a message.
 fn filter_of(form: &mut Form) -> AuditFilter {
-    let from = form.date("from");
-    let to = form.date("to");
+    let from = form.day("from");
+    let to = form.day("to");
     if let (Some(f), Some(t)) = (from, to) {
         if t < f {
             form.fail("to", "admin-err-to-before-from");

@@ -6,6 +6,7 @@
 //! After acting, the country's timeline follows the re-evaluation job (`?job=`).
 
 use super::body::Body;
+use super::editor::lock_version;
 use super::simulation::as_of;
 use super::{load, period, SimView};
 use crate::auth::permissions::EditPolicies;
@@ -193,7 +194,11 @@ pub async fn publish_submit(
     let (Some(from), Some(to)) = (day(dates.0), to) else {
         return show_publish(&req, &user, &pool, v, dates, FieldErrors::new(), vec![]).await;
     };
-    let (ctx, i, lock) = (user.audit_ctx(), id.clone(), b.get("version").parse::<i64>().unwrap_or(0));
+    // A missing or garbled version is the form's fault (422 with its message), not a conflict.
+    let Ok(lock) = lock_version(b.get("version")) else {
+        return show_publish(&req, &user, &pool, v, dates, FieldErrors::new(), vec![i18n.t("err-version")]).await;
+    };
+    let (ctx, i) = (user.audit_ctx(), id.clone());
     match db(&pool, move |conn| versions::publish(conn, &ctx, &i, lock, from, to)).await {
         Ok((row, job)) => Ok(see_other(&format!("/policies/{}?job={}", row.country_code, job.id))),
         Err(AppError::Validation { fields, .. }) => {
@@ -286,7 +291,10 @@ pub async fn retire_submit(
         return show_retire(&req, &user, &pool, v, b.get("as_of"), vec![]).await;
     }
     let i18n = I18n::of_request(&req);
-    let (ctx, i, lock) = (user.audit_ctx(), id.clone(), b.get("version").parse::<i64>().unwrap_or(0));
+    let Ok(lock) = lock_version(b.get("version")) else {
+        return show_retire(&req, &user, &pool, v, b.get("as_of"), vec![i18n.t("err-version")]).await;
+    };
+    let (ctx, i) = (user.audit_ctx(), id.clone());
     match db(&pool, move |conn| versions::retire(conn, &ctx, &i, lock)).await {
         Ok((row, job)) => {
             let query = job.map(|j| format!("?job={}", j.id)).unwrap_or_default();

@@ -212,7 +212,15 @@ pub async fn submit(
         note: ed.note.clone(),
         rules: serde_json::to_value(&rules).map_err(|e| AppError::Internal(e.into()))?,
     };
-    let (ctx, i, lock) = (user.audit_ctx(), id.clone(), ed.lock());
+    // A missing or garbled version is the form's fault (422 with its message), not a conflict.
+    let lock = match ed.checked_lock() {
+        Ok(lock) => lock,
+        Err(m) => {
+            shown.errors.insert("version".into(), vec![m]);
+            return render(reader, &pool, v, ed, shown, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let (ctx, i) = (user.audit_ctx(), id.clone());
     match db(&pool, move |conn| versions::edit_draft(conn, &ctx, &i, lock, edit)).await {
         Ok(_) => Ok(see_other(&format!("/policy-versions/{id}/edit?saved=1"))),
         Err(AppError::Validation { fields, .. }) => {

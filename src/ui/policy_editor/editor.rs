@@ -56,6 +56,18 @@ impl Action {
     }
 }
 
+/// The message for a lock version that is missing or not one (only a hand-made or truncated
+/// post has that): the form's fault, so 422, not a conflict with someone else's change (409).
+pub const BAD_VERSION: &str = "must be the version number the form was loaded at: reload the page";
+
+/// A posted lock version: a whole number from 1 (versions start at 1), or [`BAD_VERSION`].
+pub fn lock_version(raw: &str) -> Result<i64, String> {
+    match raw.trim().parse::<i64>() {
+        Ok(v) if v >= 1 => Ok(v),
+        _ => Err(BAD_VERSION.to_string()),
+    }
+}
+
 /// Pretty JSON of rules, as the advanced view shows it.
 pub fn rules_json(rules: &[Rule]) -> String {
     serde_json::to_string_pretty(rules).unwrap_or_default()
@@ -88,9 +100,10 @@ impl Editor {
         }
     }
 
-    /// The lock version as a number (0, which never matches, when missing).
-    pub fn lock(&self) -> i64 {
-        self.version.parse().unwrap_or(0)
+    /// The lock version as posted, or the field's message when it is missing or not a number
+    /// (save with this one, so that such a post answers 422 rather than a conflict).
+    pub fn checked_lock(&self) -> Result<i64, String> {
+        lock_version(&self.version)
     }
 
     /// Applies a button's change to the typed rules. Saving is not done here.
@@ -105,8 +118,9 @@ impl Editor {
             Action::RemoveRule(i) if *i < n && n > 1 => {
                 self.rules.remove(*i);
             }
+            // Indices come from the post: checked so that no value (usize::MAX, say) overflows.
             Action::MoveUp(i) if *i > 0 && *i < n => self.rules.swap(*i, i - 1),
-            Action::MoveDown(i) if i + 1 < n => self.rules.swap(*i, i + 1),
+            Action::MoveDown(i) if i.checked_add(1).is_some_and(|next| next < n) => self.rules.swap(*i, i + 1),
             Action::AddCondition(path) => {
                 if let Some((depth, group)) = self.node_mut(path) {
                     let room = group.kind != super::model::Kind::Not || group.of.is_empty();
@@ -180,4 +194,46 @@ fn same_rule(a: &Rule, b: &Rule) -> bool {
         && a.conditions == b.conditions
         && a.explanation.texts().iter().filter(|(_, t)| !t.trim().is_empty()).collect::<Vec<_>>()
             == b.explanation.texts().iter().filter(|(_, t)| !t.trim().is_empty()).collect::<Vec<_>>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn editor(rules: usize) -> Editor {
+        Editor {
+            summary: String::new(),
+            source: String::new(),
+            source_url: String::new(),
+            note: String::new(),
+            version: "1".into(),
+            rules: (0..rules).map(|_| RuleForm::starter()).collect(),
+            json: String::new(),
+        }
+    }
+
+    #[test]
+    fn index_buttons_out_of_range_change_nothing_and_never_overflow() {
+        for rules in [0, 1, 2] {
+            for action in ["move-down", "move-up", "remove-rule"] {
+                for i in [usize::MAX, usize::MAX - 1, rules, rules + 1] {
+                    let mut ed = editor(rules);
+                    ed.apply(&Action::parse(&format!("{action}:{i}")));
+                    assert_eq!(ed, editor(rules), "{action}:{i} on {rules} rules");
+                }
+            }
+        }
+        assert_eq!(Action::parse("move-down:18446744073709551616"), Action::Refresh, "beyond usize");
+    }
+
+    #[test]
+    fn a_missing_or_garbled_version_is_a_message_not_a_conflict() {
+        assert_eq!(lock_version(" 3 "), Ok(3));
+        for raw in ["", "x", "1.0", "0", "-2", "99999999999999999999"] {
+            assert_eq!(lock_version(raw), Err(BAD_VERSION.to_string()), "{raw:?}");
+        }
+        let mut ed = editor(0);
+        ed.version = "abc".into();
+        assert!(ed.checked_lock().is_err());
+    }
 }

@@ -15,6 +15,7 @@ use crate::domain::custody::CustodyKind;
 use crate::domain::ids::{ClaimId, PersonId};
 use crate::domain::nationality::{ClaimBasis, ClaimStatus};
 use crate::domain::person::{NameKind, Script};
+use crate::domain::records::claims::ClaimPatch;
 use crate::domain::records::plausibility::Warning;
 use crate::domain::records::{ClaimInput, CustodyInput, NameInput};
 use crate::error::{AppError, AppResult};
@@ -144,7 +145,8 @@ pub async fn handle(
                 // Only a claim of this person, from this page.
                 let claim = claim_rows::find(conn, &scope, &cid)?.filter(|c| c.person_id == pid);
                 claim.ok_or(AppError::NotFound)?;
-                claims::update(conn, &ctx, &scope, &cid, version, c).map(|_| Vec::new())
+                // The form sends every field: it replaces them all, as it always has.
+                claims::update(conn, &ctx, &scope, &cid, version, ClaimPatch::replace_with(c)).map(|_| Vec::new())
             }
             Write::Custody(c) => {
                 custody::add(conn, &ctx, &scope, std::slice::from_ref(&pid), c).map(|(_, warnings)| warnings)

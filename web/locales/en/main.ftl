@@ -126,6 +126,10 @@ facility-authority-add = Record a change of control
 facility-held = Your organisation's persons held here
 facility-held-count = Persons
 facility-code-hint = Optional: a short, stable code (such as al-hol) that policy rules use. Made from the name when left empty; it cannot change later.
+saved-facility-created = The facility is created.
+saved-facility = The facility is saved.
+saved-authority = The change of control is recorded. Everyone's eligibility is being re-evaluated in the background.
+field-version = Version of the record
 # Field names (forms and change history)
 field-label = Family label
 field-notes = Notes
@@ -275,3 +279,6 @@ err-partial-date-format = must be a date: YYYY, YYYY-MM or YYYY-MM-DD
 err-estimate-range = the estimate must stay between 1900 and 2100
 err-facility-code = must be 2 to 40 lower-case letters, digits or dashes, starting with a letter (e.g. al-hol)
 err-code-taken = is already taken: choose another code
+err-version = the form has no valid version number: reload the page, then make your change again
+err-days-range = must be a whole number of days between 1 and 3650
+error-invalid-input = Some of what was sent is not valid:

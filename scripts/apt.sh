@@ -1,0 +1,23 @@
+# apt.sh — sourced by test-deps.sh and bench-deps.sh: `as_root` and an `apt_install` that runs
+# `apt-get update` once per script. The caller defines `log`.
+
+# Run as root directly, otherwise through sudo.
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    else
+        sudo "$@"
+    fi
+}
+
+export DEBIAN_FRONTEND=noninteractive
+apt_updated=0
+apt_install() {
+    if [ "$apt_updated" -eq 0 ]; then
+        log "apt-get update"
+        as_root apt-get update
+        apt_updated=1
+    fi
+    log "apt-get install -y $*"
+    as_root apt-get install -y "$@"
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# bench-deps.sh — install what `make bench` needs that this machine may lack:
+#   * Debian's wrk, for the throughput runs at 64 connections,
+#   * PostgreSQL server binaries (initdb/pg_ctl), for the harness's own cluster in
+#     target/bench-cache/pg (the PostgreSQL runs).
+# Idempotent: each step is skipped when its result is already there (like scripts/test-deps.sh).
+# Usage: scripts/bench-deps.sh   (from anywhere)
+set -euo pipefail
+
+log() { printf '[bench-deps] %s\n' "$*"; }
+
+# shellcheck source=scripts/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
+
+# 1. wrk (Debian package).
+if command -v wrk >/dev/null 2>&1; then
+    log "wrk present: $( { wrk --version 2>&1 || true; } | head -n 1)"
+else
+    apt_install wrk
+    log "installed: $( { wrk --version 2>&1 || true; } | head -n 1)"
+fi
+
+# 2. PostgreSQL server binaries.
+have_initdb=0
+if command -v initdb >/dev/null 2>&1; then
+    have_initdb=1
+else
+    for d in /usr/lib/postgresql/*/bin; do
+        if [ -x "$d/initdb" ]; then have_initdb=1; fi
+    done
+fi
+if [ "$have_initdb" -eq 1 ]; then
+    log "postgresql server binaries present"
+else
+    apt_install postgresql
+fi
+
+log "done"
