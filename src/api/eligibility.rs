@@ -29,7 +29,7 @@ pub async fn person(
     id: web::Path<PersonId>,
     q: web::Query<AsOf>,
 ) -> AppResult<HttpResponse> {
-    let (scope, on) = (user.scope(), q.as_of.unwrap_or(user.today()));
+    let (scope, on) = (user.scope(), crate::http::filters::as_of(q.as_of, user.today())?);
     let e = db(&pool, move |conn| reads::person(conn, &scope, &id, on)).await?;
     Ok(HttpResponse::Ok().json(e))
 }
@@ -42,7 +42,7 @@ pub async fn family(
     id: web::Path<FamilyId>,
     q: web::Query<AsOf>,
 ) -> AppResult<HttpResponse> {
-    let (scope, on) = (user.scope(), q.as_of.unwrap_or(user.today()));
+    let (scope, on) = (user.scope(), crate::http::filters::as_of(q.as_of, user.today())?);
     let f = db(&pool, move |conn| reads::family(conn, &scope, &id, on)).await?;
     Ok(HttpResponse::Ok().json(f))
 }

@@ -127,7 +127,7 @@ pub async fn population(
     id: web::Path<FacilityId>,
     q: web::Query<AsOf>,
 ) -> AppResult<HttpResponse> {
-    let on = q.as_of.unwrap_or(user.today());
+    let on = crate::http::filters::as_of(q.as_of, user.today())?;
     let scope = user.scope();
     let rows = db(&pool, move |conn| {
         let rows = service::population(conn, &scope, &id, on)?;

@@ -84,7 +84,7 @@ pub async fn whereabouts(
     id: web::Path<PersonId>,
     q: web::Query<AsOfQuery>,
 ) -> AppResult<HttpResponse> {
-    let on = q.as_of.unwrap_or(user.today());
+    let on = crate::http::filters::as_of(q.as_of, user.today())?;
     let scope = user.scope();
     let w = db(&pool, move |conn| views::whereabouts(conn, &scope, &id, on)).await?;
     Ok(HttpResponse::Ok().json(w))

@@ -160,7 +160,7 @@ pub async fn simulate(
     id: web::Path<PolicyVersionId>,
     q: web::Query<AsOf>,
 ) -> AppResult<HttpResponse> {
-    let on = q.as_of.unwrap_or(user.today());
+    let on = crate::http::filters::as_of(q.as_of, user.today())?;
     let names_for = user.registry_scope();
     let sim = db(&pool, move |conn| simulate::simulate(conn, &id, on, names_for.as_ref())).await?;
     Ok(HttpResponse::Ok().json(sim))

@@ -19,6 +19,15 @@ pub const DEFAULT_LIMIT: i64 = 50;
 /// Largest page size of every list.
 pub const MAX_LIMIT: i64 = 500;
 
+/// The day a read is "as of": the one sent, within the years every database stores, or today.
+pub fn as_of(sent: Option<NaiveDate>, today: NaiveDate) -> AppResult<NaiveDate> {
+    match sent.map(check_day) {
+        None => Ok(today),
+        Some(Ok(d)) => Ok(d),
+        Some(Err(m)) => Err(AppError::field("as_of", m)),
+    }
+}
+
 /// `?limit=&offset=` of every list.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

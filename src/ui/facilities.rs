@@ -190,6 +190,8 @@ pub struct ShowPage {
     /// Who is held there on `as_of` (those who may read the registry).
     pub held: Option<Held>,
     pub as_of: String,
+    /// Why the `as_of` asked for was refused (the population is then shown for today).
+    pub as_of_error: String,
 }
 
 impl ShowPage {
@@ -230,6 +232,8 @@ async fn render_show(
     let i18n = I18n::of_request(req);
     let mut query = Form::parse(&i18n, req.query_string());
     let on: NaiveDate = query.date("as_of").unwrap_or(today);
+    let as_of_error = query.err("as_of");
+    let status = if as_of_error.is_empty() { status } else { StatusCode::UNPROCESSABLE_ENTITY };
     let offset = query.int("offset", "offset", 0, i32::MAX).map(i64::from).unwrap_or(0);
     let at = Page { limit: HELD_PAGE, offset };
     // The population only for those who may read the organisation's persons.
@@ -304,6 +308,7 @@ async fn render_show(
         notices: Vec::new(),
         held,
         as_of,
+        as_of_error,
         i18n,
     };
     page(status, &show)

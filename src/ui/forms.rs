@@ -239,7 +239,11 @@ impl Form {
             return None;
         }
         match NaiveDate::parse_from_str(&raw, "%Y-%m-%d") {
-            Ok(d) => Some(d),
+            Ok(d) if crate::domain::partial_date::check_day(d).is_ok() => Some(d),
+            Ok(_) => {
+                self.fail(name, "err-year-range");
+                None
+            }
             Err(_) => {
                 self.fail(name, "err-date-format");
                 None

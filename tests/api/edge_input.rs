@@ -154,7 +154,22 @@ async fn date_filters_outside_1900_to_2100_answer_422_on_the_api_and_the_pages()
     let app = spawn_app().await;
     let (_, admin) = app.signed_in(Role::Admin, "Org A").await;
     let (_, worker) = app.signed_in(Role::Caseworker, "Org A").await;
-    json(app.post("/api/v1/families", &worker, intake_body(&app, "Filter")).await).await;
+    let family = json(app.post("/api/v1/families", &worker, intake_body(&app, "Filter")).await).await;
+    let (fid, pid) = (family["id"].as_str().expect("id"), family["members"][0]["id"].as_str().expect("id"));
+    // Every read "as of" a day refuses a day no database stores, rather than answering 500.
+    let al_hol = app.facility("al-Hol");
+    for path in [
+        format!("/api/v1/persons/{pid}/whereabouts?as_of=2101-01-01"),
+        format!("/api/v1/persons/{pid}/eligibility?as_of=-0044-03-15"),
+        format!("/api/v1/families/{fid}/eligibility?as_of=9999-12-31"),
+        format!("/api/v1/facilities/{al_hol}/population?as_of=1899-12-31"),
+    ] {
+        let err = assert_error(app.get(&path, &worker).await, 422, "validation_failed").await;
+        assert_eq!(err["error"]["fields"]["as_of"][0], "year must be between 1900 and 2100", "{path}: {err}");
+    }
+    let (status, page) = html(&app, &worker, &format!("/facilities/{al_hol}?as_of=1899-12-31")).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("the year must be between 1900 and 2100"));
     for (name, value) in [("from", "-5000-01-01T00:00:00"), ("to", "2101-01-01T00:00:00")] {
         let path = format!("/api/v1/audit?{name}={value}");
         let err = assert_error(app.get(&path, &admin).await, 422, "validation_failed").await;
