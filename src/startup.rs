@@ -59,11 +59,12 @@ impl Application {
     }
 }
 
-/// Connects and migrates.
+/// Connects, migrates and lets SQLite refresh the statistics it lacks.
 pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
     let pool = db::connect(&settings.database_url, settings.pool_size)?;
     let mut conn = pool.get()?;
     db::migrate(&mut conn)?;
+    db::optimize(&mut conn, true)?;
     Ok(pool)
 }
 
@@ -111,7 +112,8 @@ fn run(listener: TcpListener, pool: Pool, settings: Settings, clock: Clock) -> a
     Ok(server.shutdown_timeout(10).run())
 }
 
-/// Removes expired sessions and old login failures every few minutes.
+/// Removes expired sessions and old login failures every few minutes, and lets SQLite refresh
+/// its statistics (`PRAGMA optimize`, as its documentation advises for long-lived connections).
 async fn sweep_forever(pool: Pool, settings: Settings, clock: Clock) {
     let mut interval = actix_rt::time::interval(Duration::from_secs(300));
     loop {
@@ -119,7 +121,10 @@ async fn sweep_forever(pool: Pool, settings: Settings, clock: Clock) {
         let (pool, settings, at) = (pool.clone(), settings.clone(), clock.now());
         let done = web::block(move || {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            services::sessions::sweep(&mut conn, &settings, at).map_err(|e| e.to_string())
+            services::sessions::sweep(&mut conn, &settings, at).map_err(|e| e.to_string())?;
+            // Keeps the planner's statistics current as the registry grows (cheap when nothing
+            // changed much: SQLite re-analyses only tables that grew tenfold or lack statistics).
+            crate::db::optimize(&mut conn, false).map_err(|e| e.to_string())
         })
         .await;
         if let Ok(Err(e)) = done {

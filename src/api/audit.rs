@@ -99,7 +99,7 @@ pub async fn list(user: Can<ReadAudit>, pool: web::Data<Pool>, q: web::Query<Aud
     let scope = user.scope();
     let (rows, total) = db(&pool, move |conn| service::list(conn, &scope, &filter, page)).await?;
     let items = rows.into_iter().map(AuditEventView::from).collect();
-    Ok(HttpResponse::Ok().json(Paginated { items, total, limit: page.limit, offset: page.offset }))
+    Ok(HttpResponse::Ok().json(Paginated::exact(items, total, page)))
 }
 
 /// Checks the whole hash chain; reports the first altered, deleted or reordered event.

@@ -1,6 +1,7 @@
 //! `/api/v1/persons/{id}/eligibility`, `/api/v1/families/{id}/eligibility` and the aging-out
 //! watch: for the roles that see persons, own organisation only.
 
+use super::extract::{PageQuery, Paginated};
 use crate::auth::permissions::ReadRegistry;
 use crate::auth::Can;
 use crate::db::Pool;
@@ -53,13 +54,19 @@ pub async fn family(
 pub struct Days {
     /// Look-ahead in days, 1 to 3650 (default 180).
     pub days: Option<i64>,
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<i64>,
+    /// Items to skip (default 0).
+    pub offset: Option<i64>,
 }
 
-/// Persons whose outcome gets worse within N days because of age, soonest first.
-#[utoipa::path(get, path = "/api/v1/eligibility/aging-out", tag = "eligibility", params(Days), responses((status = 200, body = Vec<AgingOut>), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+/// Persons whose outcome gets worse within N days because of age, soonest first, a page at a
+/// time (the total is exact up to 1,000).
+#[utoipa::path(get, path = "/api/v1/eligibility/aging-out", tag = "eligibility", params(Days), responses((status = 200, body = Paginated<AgingOut>), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn aging_out(user: Can<ReadRegistry>, pool: web::Data<Pool>, q: web::Query<Days>) -> AppResult<HttpResponse> {
     let days = aging_window(q.days).map_err(|e| AppError::field("days", e))?;
     let (scope, today) = (user.scope(), user.today());
-    let list = db(&pool, move |conn| reads::aging_out(conn, &scope, days, today)).await?;
-    Ok(HttpResponse::Ok().json(list))
+    let page = PageQuery { limit: q.limit, offset: q.offset }.page()?;
+    let (items, total) = db(&pool, move |conn| reads::aging_out(conn, &scope, days, today, page)).await?;
+    Ok(HttpResponse::Ok().json(Paginated::of(items, total, page)))
 }

@@ -48,9 +48,24 @@ pub fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Paginated<T> {
     pub items: Vec<T>,
+    /// How many items match: exactly, or at least this many when `total_exact` is false (a
+    /// broad filter over a large registry is counted up to 1,000; see docs/performance.md).
     pub total: i64,
+    pub total_exact: bool,
     pub limit: i64,
     pub offset: i64,
+}
+
+impl<T> Paginated<T> {
+    /// A page of a list counted exactly.
+    pub fn exact(items: Vec<T>, total: i64, page: crate::db::repo::Page) -> Paginated<T> {
+        Paginated { items, total, total_exact: true, limit: page.limit, offset: page.offset }
+    }
+
+    /// A page of a registry list, whose total may be a lower bound.
+    pub fn of(items: Vec<T>, total: crate::db::repo::lists::Total, page: crate::db::repo::Page) -> Paginated<T> {
+        Paginated { items, total: total.n, total_exact: total.exact, limit: page.limit, offset: page.offset }
+    }
 }
 
 /// A saved record with what looked implausible about it (never a refusal: see

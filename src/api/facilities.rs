@@ -2,7 +2,7 @@
 //! admins manage facilities and who controls them; the registry roles see who of their
 //! organisation is held in one.
 
-use super::extract::{etag, expected_version, Body};
+use super::extract::{etag, expected_version, Body, PageQuery, Paginated};
 use crate::auth::permissions::{ManageFacilities, ReadRegistry};
 use crate::auth::{Can, CurrentUser};
 use crate::db::repo::countries;
@@ -111,28 +111,34 @@ pub async fn add_authority(
     Ok(HttpResponse::Created().json(v))
 }
 
-/// `?as_of=` of the population query.
+/// `?as_of=&limit=&offset=` of the population query.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct AsOf {
+pub struct PopulationQuery {
     /// Default: today.
     pub as_of: Option<NaiveDate>,
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<i64>,
+    /// Items to skip (default 0).
+    pub offset: Option<i64>,
 }
 
-/// The caller's organisation's persons held in the facility on a date.
-#[utoipa::path(get, path = "/api/v1/facilities/{id}/population", tag = "facilities", params(("id" = String, Path), AsOf), responses((status = 200, body = Vec<PersonSummary>), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+/// The caller's organisation's persons held in the facility on a date, a page at a time (by
+/// family name, given name and id), with how many there are.
+#[utoipa::path(get, path = "/api/v1/facilities/{id}/population", tag = "facilities", params(("id" = String, Path), PopulationQuery), responses((status = 200, body = Paginated<PersonSummary>), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn population(
     user: Can<ReadRegistry>,
     pool: web::Data<Pool>,
     id: web::Path<FacilityId>,
-    q: web::Query<AsOf>,
+    q: web::Query<PopulationQuery>,
 ) -> AppResult<HttpResponse> {
-    let on = crate::http::filters::as_of(q.as_of, user.today())?;
-    let scope = user.scope();
-    let rows = db(&pool, move |conn| {
-        let rows = service::population(conn, &scope, &id, on)?;
-        summaries::of_persons(conn, &scope, rows, on)
+    let (today, scope) = (user.today(), user.scope());
+    let on = crate::http::filters::as_of(q.as_of, today)?;
+    let page = PageQuery { limit: q.limit, offset: q.offset }.page()?;
+    let (items, total) = db(&pool, move |conn| {
+        let (rows, total) = service::population_page(conn, &scope, &id, on, today, page)?;
+        Ok((summaries::of_persons(conn, &scope, rows, on)?, total))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(rows))
+    Ok(HttpResponse::Ok().json(Paginated::of(items, total, page)))
 }

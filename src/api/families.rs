@@ -28,7 +28,7 @@ pub async fn list(user: Can<ReadRegistry>, pool: web::Data<Pool>, q: web::Query<
     let (filter, page) = q.parse(today)?;
     let scope = user.scope();
     let (items, total) = db(&pool, move |conn| summaries::families_page(conn, &scope, &filter, page, on)).await?;
-    Ok(HttpResponse::Ok().json(Paginated { items, total, limit: page.limit, offset: page.offset }))
+    Ok(HttpResponse::Ok().json(Paginated::of(items, total, page)))
 }
 
 /// Logs a whole family in one go: members with names, claims, custody, and kinship by position.

@@ -29,7 +29,7 @@ pub async fn list(user: Can<ReadRegistry>, pool: web::Data<Pool>, q: web::Query<
     let (filter, page) = q.parse(today)?;
     let scope = user.scope();
     let (items, total) = db(&pool, move |conn| summaries::persons_page(conn, &scope, &filter, page, on)).await?;
-    Ok(HttpResponse::Ok().json(Paginated { items, total, limit: page.limit, offset: page.offset }))
+    Ok(HttpResponse::Ok().json(Paginated::of(items, total, page)))
 }
 
 /// One person with names, claims, custody, whereabouts, wishes and relatives.

@@ -97,7 +97,7 @@ pub async fn list(user: Can<ManageUsers>, pool: web::Data<Pool>, q: web::Query<P
     let scope = user.scope();
     let (rows, total) = db(&pool, move |conn| Ok(repo::list(conn, &scope, page)?)).await?;
     let items = rows.into_iter().map(UserView::try_from).collect::<AppResult<Vec<_>>>()?;
-    Ok(HttpResponse::Ok().json(Paginated { items, total, limit: page.limit, offset: page.offset }))
+    Ok(HttpResponse::Ok().json(Paginated::exact(items, total, page)))
 }
 
 /// Creates an account in the admin's organisation.

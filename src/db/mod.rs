@@ -82,9 +82,10 @@ impl ManageConnection for Manager {
                 // makes a second writer wait instead of failing.
                 // busy_timeout first: switching to WAL itself needs a lock that another
                 // connection opening at the same moment may hold.
+                // The analysis limit bounds `PRAGMA optimize` (see `optimize`).
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA analysis_limit = 1000;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
@@ -116,8 +117,13 @@ pub fn migrate(conn: &mut DbConnection) -> anyhow::Result<usize> {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
         DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
     }
-    .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
-    Ok(applied.len())
+    .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?
+    .len();
+    // New indexes plan badly without statistics; refresh them once after a schema change.
+    if applied > 0 {
+        analyse(conn)?;
+    }
+    Ok(applied)
 }
 
 /// Applies the next pending migration only, if any, and names it (for tests that upgrade a
@@ -183,12 +189,41 @@ pub fn backend(conn: &DbConnection) -> Backend {
     }
 }
 
+/// Switches a SQLite connection to writing disposable bulk data (`homeward synth`) and back: a
+/// 512 MiB page cache, so that an index page is written once per transaction rather than each
+/// time the default 2 MiB cache spills it, and no fsync (a crash loses the run, which is run
+/// again). Off again, the connection is back to the settings every connection opens with.
+/// PostgreSQL needs neither.
+pub fn bulk_mode(conn: &mut DbConnection, on: bool) -> diesel::QueryResult<()> {
+    match (conn, on) {
+        (DbConnection::Sqlite(c), true) => c.batch_execute("PRAGMA cache_size = -524288; PRAGMA synchronous = OFF;"),
+        (DbConnection::Sqlite(c), false) => {
+            c.batch_execute("PRAGMA cache_size = -2000; PRAGMA synchronous = FULL; PRAGMA wal_checkpoint(TRUNCATE);")
+        }
+        (DbConnection::Pg(_), _) => Ok(()),
+    }
+}
+
 /// Refreshes the query planner's statistics after bulk loads (synthetic data, imports): SQLite
 /// plans without statistics until `ANALYZE` runs, and then picks poor indexes at scale.
 pub fn analyse(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     match conn {
         DbConnection::Sqlite(_) => conn.batch_execute("ANALYZE; PRAGMA optimize;"),
         DbConnection::Pg(_) => conn.batch_execute("ANALYZE"),
+    }
+}
+
+/// The statistics refresh SQLite's documentation gives for long-lived connections: `PRAGMA
+/// optimize` (bounded by the connection's `analysis_limit`) at start-up with `0x10002`, which
+/// also covers tables never analysed, then periodically. It is a write, so the server runs it
+/// from one place (start-up, then its sweeper), never as each pooled connection opens: two
+/// connections opening together would fight for the write lock. PostgreSQL's autovacuum
+/// daemon analyses by itself.
+pub fn optimize(conn: &mut DbConnection, at_start: bool) -> diesel::QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(c) if at_start => c.batch_execute("PRAGMA optimize = 0x10002;"),
+        DbConnection::Sqlite(c) => c.batch_execute("PRAGMA optimize;"),
+        DbConnection::Pg(_) => Ok(()),
     }
 }
 

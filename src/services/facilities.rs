@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 mod population;
-pub use population::{population, population_page};
+pub use population::population_page;
 
 /// A facility as admins create it (and as the edit form sends it: every field).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

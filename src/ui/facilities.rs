@@ -158,7 +158,8 @@ pub struct HeldItem {
 /// One page of who is held there on a date.
 pub struct Held {
     pub items: Vec<HeldItem>,
-    pub total: i64,
+    /// "51", or "1000+" when counted only that far.
+    pub total: String,
     /// "Page 2 of 3".
     pub page_of: String,
     pub prev: Option<String>,
@@ -262,14 +263,15 @@ async fn render_show(
     let as_of = on.to_string();
     let held = held.map(|(items, total)| {
         let shown = items.len() as i64;
-        let pages = ((total + at.limit - 1) / at.limit).max(1);
         let n = (at.offset / at.limit + 1) as usize;
         Held {
             items,
-            total,
-            page_of: i18n.t_args("list-page", &[("n", Arg::from(n)), ("total", Arg::from(pages as usize))]),
+            total: total.label(),
+            page_of: i18n
+                .t_args("list-page", &[("n", Arg::from(n)), ("total", Arg::from(total.pages_label(at.limit)))]),
             prev: (at.offset > 0).then(|| held_link(&facility.id, &as_of, (at.offset - at.limit).max(0))),
-            next: (at.offset + shown < total).then(|| held_link(&facility.id, &as_of, at.offset + at.limit)),
+            next: (shown == at.limit && total.more_after(at.offset + shown))
+                .then(|| held_link(&facility.id, &as_of, at.offset + at.limit)),
         }
     });
     let inputs = match &back {

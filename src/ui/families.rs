@@ -8,6 +8,7 @@ use super::forms::{ages, countries_and_facilities, page, Choices, Form, Nav, Opt
 use super::i18n::I18n;
 use crate::auth::permissions::ReadRegistry;
 use crate::auth::Can;
+use crate::db::repo::lists::Total;
 use crate::db::repo::{claims, policies, Page};
 use crate::db::Pool;
 use crate::domain::custody::CustodyStatus;
@@ -64,14 +65,16 @@ pub struct ListPage {
     pub countries: Vec<Opt>,
     pub facilities: Vec<Opt>,
     pub rows: Vec<FamilyItem>,
-    pub total: i64,
+    /// "120", or "1000+" when a broad filter was counted only that far.
+    pub total: String,
+    pub any: bool,
     pub first: i64,
     pub last: i64,
     pub prev: Option<String>,
     pub next: Option<String>,
     /// "page 2 of 3".
     pub page_number: i64,
-    pub pages: i64,
+    pub pages: String,
     pub choices: Choices,
 }
 
@@ -81,7 +84,7 @@ impl ListPage {
         use crate::ui::i18n::Arg;
         self.i18n.t_args(
             "list-page",
-            &[("n", Arg::from(self.page_number as usize)), ("total", Arg::from(self.pages as usize))],
+            &[("n", Arg::from(self.page_number as usize)), ("total", Arg::from(self.pages.clone()))],
         )
     }
 
@@ -210,8 +213,9 @@ pub async fn list(req: HttpRequest, user: Can<ReadRegistry>, pool: web::Data<Poo
     .await?;
     let place: HashMap<&str, &str> = facilities.iter().map(|f| (f.value.as_str(), f.label.as_str())).collect();
     let status = if found.is_some() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let (items, total, at, nationalities, outcomes) =
-        found.unwrap_or_else(|| (Vec::new(), 0, Page { limit: PAGE_SIZE, offset: 0 }, HashMap::new(), HashMap::new()));
+    let (items, total, at, nationalities, outcomes) = found.unwrap_or_else(|| {
+        (Vec::new(), Total { n: 0, exact: true }, Page { limit: PAGE_SIZE, offset: 0 }, HashMap::new(), HashMap::new())
+    });
     let rows = items
         .into_iter()
         .map(|f| {
@@ -255,7 +259,7 @@ pub async fn list(req: HttpRequest, user: Can<ReadRegistry>, pool: web::Data<Poo
         .collect::<Vec<_>>();
     let shown = rows.len() as i64;
     let prev = (at.offset > 0).then(|| page_link(&qs, (at.offset - at.limit).max(0)));
-    let next = (at.offset + shown < total).then(|| page_link(&qs, at.offset + at.limit));
+    let next = (shown == at.limit && total.more_after(at.offset + shown)).then(|| page_link(&qs, at.offset + at.limit));
     let path = if qs.is_empty() { "/families".to_string() } else { format!("/families?{qs}") };
     let list = ListPage {
         i18n,
@@ -265,13 +269,14 @@ pub async fn list(req: HttpRequest, user: Can<ReadRegistry>, pool: web::Data<Poo
         countries,
         facilities,
         rows,
-        total,
+        total: total.label(),
+        any: total.n > 0,
         first: if shown > 0 { at.offset + 1 } else { 0 },
         last: at.offset + shown,
         prev,
         next,
         page_number: at.offset / at.limit.max(1) + 1,
-        pages: ((total + at.limit - 1) / at.limit.max(1)).max(1),
+        pages: total.pages_label(at.limit),
         choices: Choices::default(),
     };
     page(status, &list)

@@ -4,10 +4,11 @@
 //! from the timeline. Registry readers get the aging-out list.
 
 use super::forms::{page, see_other, Form, Nav, Words as _};
-use super::i18n::I18n;
+use super::i18n::{Arg, I18n};
 use crate::auth::permissions::{EditPolicies, ReadJobs, ReadRegistry};
 use crate::auth::{Can, CurrentUser};
 use crate::db::repo::policies as repo;
+use crate::db::repo::Page;
 use crate::db::Pool;
 use crate::domain::country::CountryCode;
 use crate::domain::ids::JobId;
@@ -89,6 +90,11 @@ pub struct AgingPage {
     pub nav: Nav,
     pub days: i64,
     pub rows: Vec<AgingOut>,
+    /// "12", or "1000+".
+    pub total: String,
+    pub page_of: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
 }
 
 /// `GET /policies`.
@@ -171,7 +177,10 @@ fn aging_days(typed: &str) -> Result<i64, String> {
     }
 }
 
-/// `GET /aging-out?days=`: the list coordinators act on first. A window that is not one answers
+/// Rows per page of the aging-out watch.
+const AGING_PAGE: i64 = 100;
+
+/// `GET /aging-out?days=&offset=`: the list coordinators act on first. A window that is not one answers
 /// 422 with its message (it used to be replaced silently by the default, showing another list
 /// than the one asked for).
 pub async fn aging(req: HttpRequest, user: Can<ReadRegistry>, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
@@ -179,9 +188,29 @@ pub async fn aging(req: HttpRequest, user: Can<ReadRegistry>, pool: web::Data<Po
     let i18n = I18n::of_request(&req);
     let q = Form::parse(&i18n, req.query_string());
     let days = aging_days(&q.text("days")).map_err(|m| AppError::field("days", m))?;
+    let mut q = q;
+    let offset = q.int("offset", "offset", 0, i32::MAX).map(i64::from).unwrap_or(0);
+    let at = Page { limit: AGING_PAGE, offset };
     let scope = user.scope();
-    let rows = db(&pool, move |conn| eligibility::aging_out(conn, &scope, days, today)).await?;
-    page(StatusCode::OK, &AgingPage { i18n, path: "/aging-out".into(), nav: Nav::of(&user), days, rows })
+    let (rows, total) = db(&pool, move |conn| eligibility::aging_out(conn, &scope, days, today, at)).await?;
+    let shown = rows.len() as i64;
+    let link = |offset: i64| format!("/aging-out?days={days}&offset={offset}");
+    let page_of = i18n.t_args(
+        "list-page",
+        &[("n", Arg::from((offset / AGING_PAGE + 1) as usize)), ("total", Arg::from(total.pages_label(AGING_PAGE)))],
+    );
+    let aging = AgingPage {
+        path: "/aging-out".into(),
+        nav: Nav::of(&user),
+        days,
+        rows,
+        total: total.label(),
+        page_of,
+        prev: (offset > 0).then(|| link((offset - AGING_PAGE).max(0))),
+        next: (shown == AGING_PAGE && total.more_after(offset + shown)).then(|| link(offset + AGING_PAGE)),
+        i18n,
+    };
+    page(StatusCode::OK, &aging)
 }
 
 #[cfg(test)]

@@ -146,7 +146,10 @@ async fn another_organisations_families_and_persons_answer_404() {
     assert_eq!(json(app.get("/api/v1/persons?q=scoped", &b).await).await["total"], 0);
     let hol = app.facility("al-Hol");
     let pop = json(app.get(&format!("/api/v1/facilities/{hol}/population?as_of=2020-01-01"), &b).await).await;
-    assert!(pop.as_array().is_some_and(|p| !p.is_empty() && p.iter().all(|x| x["family_name"] == "Mine")), "{pop}");
+    assert!(
+        pop["items"].as_array().is_some_and(|p| !p.is_empty() && p.iter().all(|x| x["family_name"] == "Mine")),
+        "{pop}"
+    );
     // Org A's record is untouched.
     assert_eq!(json(app.get(&format!("/api/v1/families/{fid}"), &a).await).await["version"], 1);
 }

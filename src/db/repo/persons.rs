@@ -6,7 +6,7 @@ use super::{outside_scope, OrgScope};
 use crate::db::models::{PersonDerivedRow, PersonFlagRow, PersonRow, PersonWishRow};
 use crate::db::schema::{person_derived as d, person_flags as fl, person_wishes as w, persons as p};
 use crate::db::DbConnection;
-use crate::domain::ids::{FacilityId, FamilyId, PersonId};
+use crate::domain::ids::{FamilyId, PersonId};
 use crate::domain::person::PersonFlag;
 use diesel::prelude::*;
 
@@ -51,17 +51,6 @@ pub fn batch_after(
         q = q.filter(p::id.gt(a.clone()));
     }
     q.order(p::id.asc()).limit(limit).select(PersonRow::as_select()).load(conn)
-}
-
-/// The organisation's persons ever recorded at a facility (one query, no id list).
-pub fn ever_at(conn: &mut DbConnection, scope: &OrgScope, facility: &FacilityId) -> QueryResult<Vec<PersonRow>> {
-    let mut sql = super::sql::Sql::new(conn);
-    sql.push("SELECT p.* FROM persons p WHERE p.organisation_id = ")
-        .bind(scope.id().as_str())
-        .push(" AND EXISTS (SELECT 1 FROM custody_events e WHERE e.person_id = p.id AND e.facility_id = ")
-        .bind(facility.as_str())
-        .push(")");
-    sql.load(conn)
 }
 
 /// How many persons the organisation has.

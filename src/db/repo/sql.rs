@@ -71,6 +71,17 @@ impl Sql {
         Sql { pg: backend(conn) == Backend::Postgres, text: String::new(), binds: Vec::new() }
     }
 
+    /// True on PostgreSQL (for the few shapes that differ, such as the name-search index).
+    pub fn is_pg(&self) -> bool {
+        self.pg
+    }
+
+    /// Puts SQL text (never user input) in front of the statement, e.g. to make it a subquery.
+    pub fn wrap(mut self, prefix: &str) -> Sql {
+        self.text.insert_str(0, prefix);
+        self
+    }
+
     /// Appends SQL text (never user input).
     pub fn push(&mut self, text: &str) -> &mut Sql {
         self.text.push_str(text);

@@ -4,7 +4,8 @@
 use super::{evaluate, published};
 use crate::auth::OrgScope;
 use crate::db::models::{EligibilityRow, PersonRow};
-use crate::db::repo::{families, persons};
+use crate::db::repo::lists::{Total, COUNT_CAP};
+use crate::db::repo::{families, persons, Page};
 use crate::db::schema::{eligibility_results as er, persons as p};
 use crate::db::DbConnection;
 use crate::domain::ids::{FamilyId, PersonId};
@@ -154,28 +155,48 @@ pub struct AgingOut {
     pub explanation_text: String,
 }
 
-/// The organisation's persons whose outcome gets worse within `days` of `today` because of
-/// age, soonest first: the stored results joined to their persons in one query.
-pub fn aging_out(conn: &mut DbConnection, scope: &OrgScope, days: i64, today: NaiveDate) -> AppResult<Vec<AgingOut>> {
+/// A page of the persons whose outcome gets worse within `days` because of age (soonest
+/// first), with how many there are (up to `lists::COUNT_CAP`). Read from the stored results
+/// through the watch index, the "worse" comparison in SQL (by `Outcome`'s order), so that a
+/// page reads only its rows.
+pub fn aging_out(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    days: i64,
+    today: NaiveDate,
+    page: Page,
+) -> AppResult<(Vec<AgingOut>, Total)> {
     let until = today + chrono::Duration::days(days);
-    let rows: Vec<(EligibilityRow, PersonRow)> = er::table
-        .inner_join(p::table)
-        .filter(er::organisation_id.eq(scope.id()))
-        .filter(p::organisation_id.eq(scope.id()))
-        .filter(er::change_reason.eq(crate::domain::policy::ChangeReason::Age))
-        .filter(er::changes_on.le(until))
-        .filter(p::date_of_death.is_null())
-        .order((er::changes_on.asc(), er::person_id.asc()))
+    let rank = |column: &str| {
+        let arms: String =
+            Outcome::ALL.iter().enumerate().map(|(i, o)| format!(" WHEN '{}' THEN {i}", o.as_str())).collect();
+        format!("(CASE {column}{arms} END)")
+    };
+    let worse = format!("{} > {}", rank("eligibility_results.changes_to"), rank("eligibility_results.outcome"));
+    let watch = || {
+        er::table
+            .inner_join(p::table)
+            .filter(er::organisation_id.eq(scope.id()))
+            .filter(p::organisation_id.eq(scope.id()))
+            .filter(er::change_reason.eq(crate::domain::policy::ChangeReason::Age))
+            .filter(er::changes_on.le(until))
+            .filter(p::date_of_death.is_null())
+            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&worse))
+    };
+    let counted: Vec<PersonId> = watch().select(er::person_id).limit(COUNT_CAP + 1).load(conn)?;
+    let n = counted.len() as i64;
+    let total = if n > COUNT_CAP { Total { n: COUNT_CAP, exact: false } } else { Total { n, exact: true } };
+    let rows: Vec<(EligibilityRow, PersonRow)> = watch()
+        .order((er::changes_on.asc(), er::person_id.asc(), er::country_code.asc()))
+        .limit(page.limit)
+        .offset(page.offset)
         .select((EligibilityRow::as_select(), PersonRow::as_select()))
         .load(conn)?;
+    let english = crate::i18n::I18n::new(crate::i18n::Lang::En);
     let mut out = Vec::new();
     for (r, p) in rows {
         let (Some(on), Some(to)) = (r.changes_on, r.changes_to) else { continue };
-        if to <= r.outcome {
-            continue;
-        }
         let result: ClaimResult = serde_json::from_str(&r.result).map_err(|e| AppError::Internal(e.into()))?;
-        let english = crate::i18n::I18n::new(crate::i18n::Lang::En);
         out.push(AgingOut {
             explanation_text: english.explain(&result.explanation),
             name: p.full_name(),
@@ -188,5 +209,5 @@ pub fn aging_out(conn: &mut DbConnection, scope: &OrgScope, days: i64, today: Na
             explanation: result.explanation,
         });
     }
-    Ok(out)
+    Ok((out, total))
 }

@@ -3,7 +3,7 @@
 
 use crate::auth::OrgScope;
 use crate::db::models::{FamilyRow, PersonRow};
-use crate::db::repo::lists::{self, PersonFilter};
+use crate::db::repo::lists::{self, PersonFilter, Total};
 use crate::db::repo::{persons, Page};
 use crate::db::DbConnection;
 use crate::domain::custody::CustodyStatus;
@@ -98,7 +98,7 @@ pub fn persons_page(
     filter: &PersonFilter,
     page: Page,
     on: NaiveDate,
-) -> AppResult<(Vec<PersonSummary>, i64)> {
+) -> AppResult<(Vec<PersonSummary>, Total)> {
     let (rows, total) = lists::persons(conn, scope, filter, page)?;
     Ok((of_persons(conn, scope, rows, on)?, total))
 }
@@ -137,7 +137,7 @@ pub fn families_page(
     filter: &PersonFilter,
     page: Page,
     on: NaiveDate,
-) -> AppResult<(Vec<FamilySummary>, i64)> {
+) -> AppResult<(Vec<FamilySummary>, Total)> {
     let (rows, total) = lists::families(conn, scope, filter, page)?;
     Ok((of_families(conn, scope, rows, on)?, total))
 }

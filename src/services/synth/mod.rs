@@ -58,17 +58,25 @@ pub fn run(conn: &mut DbConnection, clock: &Clock, opts: &Options) -> AppResult<
         .map_err(|e| AppError::Internal(anyhow::anyhow!("country weights: {e}")))?;
     let this_year = chrono::Datelike::year(&clock.today());
     let mut report = Report::default();
-    while report.persons < opts.persons {
-        let mut batch = Vec::new();
-        let mut planned = report.persons;
-        while batch.len() < HOUSEHOLDS_PER_TX && planned < opts.persons {
-            let h = family::household(&mut rng, &weights, this_year);
-            planned += h.family.members.len() + h.father.as_ref().map_or(0, |f| f.members.len());
-            batch.push(h);
+    // The synthetic rows are disposable (a failed run is run again), so they are written
+    // with the connection's bulk settings; the server's connections keep synchronous=FULL.
+    crate::db::bulk_mode(conn, true)?;
+    let written = (|| -> AppResult<()> {
+        while report.persons < opts.persons {
+            let mut batch = Vec::new();
+            let mut planned = report.persons;
+            while batch.len() < HOUSEHOLDS_PER_TX && planned < opts.persons {
+                let h = family::household(&mut rng, &weights, this_year);
+                planned += h.family.members.len() + h.father.as_ref().map_or(0, |f| f.members.len());
+                batch.push(h);
+            }
+            write_tx(conn, |conn| write::households(conn, &ctx, &scope, &facilities, &mut rng, &batch, &mut report))?;
+            tracing::info!(persons = report.persons, of = opts.persons, "synthesised");
         }
-        write_tx(conn, |conn| write::households(conn, &ctx, &scope, &facilities, &mut rng, &batch, &mut report))?;
-        tracing::info!(persons = report.persons, of = opts.persons, "synthesised");
-    }
+        Ok(())
+    })();
+    crate::db::bulk_mode(conn, false)?;
+    written?;
     crate::db::analyse(conn)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)

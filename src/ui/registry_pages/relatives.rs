@@ -8,7 +8,7 @@
 use super::posted::{Forms, Input, Posted, Problem};
 use crate::auth::permissions::{ReadRegistry, WriteRegistry};
 use crate::auth::{Can, CurrentUser};
-use crate::db::repo::lists::{self, PersonFilter};
+use crate::db::repo::lists::{self, PersonFilter, Total};
 use crate::db::repo::{facilities, families, Page};
 use crate::db::Pool;
 use crate::domain::ids::{FamilyId, PersonId};
@@ -66,7 +66,7 @@ pub struct RelativesPage {
     /// Without a search: the person's own family.
     pub suggested: bool,
     pub candidates: Vec<Candidate>,
-    pub total: i64,
+    pub total: Total,
     pub links: &'static [&'static str],
     pub forms: Forms,
     pub problems: Vec<Problem>,
@@ -139,9 +139,9 @@ async fn render(
             (Some(_), Some(family)) => {
                 let rows = lists::members_of(conn, &scope, std::slice::from_ref(family))?;
                 let n = rows.len() as i64;
-                (summaries::of_persons(conn, &scope, rows, today)?, n)
+                (summaries::of_persons(conn, &scope, rows, today)?, Total { n, exact: true })
             }
-            _ => (Vec::new(), 0),
+            _ => (Vec::new(), Total { n: 0, exact: true }),
         };
         let mut labels = HashMap::new();
         for f in found.iter().filter_map(|c| c.family_id.clone()) {

@@ -37,6 +37,7 @@ outcome-no_route = لا طريق للعودة
 aging-title = تجاوز السن
 aging-days = خلال أيام
 aging-show = عرض
+aging-count = الأشخاص في قائمة المراقبة
 aging-none = لا تسوء نتيجة أحد بسبب العمر في هذه الفترة.
 aging-date = يتغير في
 aging-now = الآن

@@ -37,6 +37,7 @@ outcome-no_route = no route
 aging-title = Aging out
 aging-days = Within days
 aging-show = Show
+aging-count = Persons in the watch
 aging-none = Nobody's outcome gets worse because of age in this period.
 aging-date = Changes on
 aging-now = Now

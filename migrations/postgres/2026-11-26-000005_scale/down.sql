@@ -1,0 +1,17 @@
+DROP INDEX families_organisation;
+CREATE INDEX families_organisation ON families (organisation_id, label);
+DROP INDEX persons_organisation;
+CREATE INDEX persons_organisation ON persons (organisation_id, family_name, given_name);
+DROP INDEX kinships_relative;
+CREATE INDEX kinships_relative ON kinships (relative_id);
+DROP INDEX nationality_claims_country;
+CREATE INDEX nationality_claims_country ON nationality_claims (country_code, status);
+DROP INDEX custody_events_facility;
+CREATE INDEX custody_events_facility ON custody_events (facility_id, event_earliest);
+DROP INDEX custody_events_person;
+CREATE INDEX custody_events_person ON custody_events (person_id);
+DROP INDEX person_derived_facility;
+CREATE INDEX person_derived_facility ON person_derived (organisation_id, current_facility_id);
+DROP INDEX kinships_organisation;
+DROP INDEX facilities_country;
+DROP INDEX person_derived_search;

@@ -1,0 +1,193 @@
+//! The filters of the person and family lists, as SQL conditions on `persons p` joined with its
+//! `person_derived d`, and the estimate that picks a query's shape (see the parent module).
+
+use super::super::sql::Sql;
+use super::super::OrgScope;
+use super::SELECTIVE;
+use crate::db::DbConnection;
+use crate::domain::country::CountryCode;
+use crate::domain::ids::FacilityId;
+use crate::domain::nationality::ClaimStatus;
+use crate::domain::person::{PersonFlag, Sex};
+use chrono::NaiveDate;
+use diesel::QueryResult;
+
+/// Filters of the person and family lists; `None` means any.
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// A folded search key (see `domain::names::search_key`), matched in the names.
+    pub q: Option<String>,
+    /// Persons with a live claim to this country.
+    pub nationality: Option<CountryCode>,
+    /// Persons held there now.
+    pub facility_id: Option<FacilityId>,
+    /// Persons who may have been born on or before this day (a minimum age).
+    pub born_on_or_before: Option<NaiveDate>,
+    /// Persons who may have been born after this day (a maximum age).
+    pub born_after: Option<NaiveDate>,
+    pub sex: Option<Sex>,
+    /// Each flag the person must have (`true`) or must not have (`false`).
+    pub flags: Vec<(PersonFlag, bool)>,
+    pub stateless: Option<bool>,
+    pub at_risk: Option<bool>,
+}
+
+impl PersonFilter {
+    /// True when nothing is filtered.
+    pub fn is_empty(&self) -> bool {
+        self.key().is_none()
+            && self.nationality.is_none()
+            && self.facility_id.is_none()
+            && self.born_on_or_before.is_none()
+            && self.born_after.is_none()
+            && self.sex.is_none()
+            && self.flags.is_empty()
+            && self.stateless.is_none()
+            && self.at_risk.is_none()
+    }
+
+    fn key(&self) -> Option<&str> {
+        self.q.as_deref().filter(|k| !k.is_empty())
+    }
+
+    /// Whether some filter can drive a query from its index (the name search, the
+    /// nationality, the facility).
+    pub(super) fn has_index(&self, conn: &DbConnection) -> bool {
+        self.indexed_key(conn).is_some() || self.nationality.is_some() || self.facility_id.is_some()
+    }
+
+    /// The name search when an index can find it: one letter has no trigram in SQLite's.
+    fn indexed_key(&self, conn: &DbConnection) -> Option<&str> {
+        self.key().filter(|k| backend_is_pg(conn) || needle(k).chars().count() >= 3)
+    }
+
+    /// Whether some indexed filter leaves at most `SELECTIVE` candidates: a page is then
+    /// driven from that index. Each count stops at `SELECTIVE + 1`. The name search is counted
+    /// over the whole deployment (its index has no organisation): an upper bound, which at
+    /// worst picks the other, still correct, shape.
+    pub(super) fn is_selective(&self, conn: &mut DbConnection, scope: &OrgScope) -> QueryResult<bool> {
+        let capped = |sql: &mut Sql| {
+            sql.push(" LIMIT ").bind(SELECTIVE + 1).push(") c");
+        };
+        let mut counts = Vec::new();
+        if let Some(key) = self.indexed_key(conn) {
+            let mut sql = Sql::new(conn);
+            sql.push("SELECT COUNT(*) AS n FROM (SELECT 1 FROM ");
+            if sql.is_pg() {
+                sql.push("person_derived d WHERE TRUE");
+                push_like(&mut sql, key);
+            } else {
+                sql.push("person_search WHERE person_search MATCH ").bind(fts_phrase(key));
+            }
+            capped(&mut sql);
+            counts.push(sql);
+        }
+        if let Some(code) = self.nationality {
+            let mut sql = Sql::new(conn);
+            sql.push("SELECT COUNT(*) AS n FROM (SELECT 1 FROM nationality_claims c WHERE TRUE");
+            push_claimants(&mut sql, scope, code);
+            capped(&mut sql);
+            counts.push(sql);
+        }
+        if let Some(f) = &self.facility_id {
+            let mut sql = Sql::new(conn);
+            sql.push("SELECT COUNT(*) AS n FROM (SELECT 1 FROM person_derived d WHERE d.current_facility_id = ")
+                .bind(f.as_str())
+                .push(" AND d.organisation_id = ")
+                .bind(scope.id().as_str());
+            capped(&mut sql);
+            counts.push(sql);
+        }
+        for sql in counts {
+            if sql.count(conn)? <= SELECTIVE {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Appends ` AND ...` for each filter. `indexed`: the name search reads SQLite's FTS index
+    /// (a set built once: right when it is small); otherwise each row's key is compared (right
+    /// when rows are read in list order and most of them match).
+    pub(super) fn push_conditions(&self, sql: &mut Sql, scope: &OrgScope, indexed: bool) {
+        if let Some(key) = self.key() {
+            if indexed && !sql.is_pg() && needle(key).chars().count() >= 3 {
+                sql.push(" AND d.search_id IN (SELECT rowid FROM person_search WHERE person_search MATCH ")
+                    .bind(fts_phrase(key))
+                    .push(")");
+            } else {
+                push_like(sql, key);
+            }
+        }
+        if let Some(code) = self.nationality {
+            sql.push(" AND p.id IN (SELECT c.person_id FROM nationality_claims c WHERE TRUE");
+            push_claimants(sql, scope, code);
+            sql.push(")");
+        }
+        if let Some(f) = &self.facility_id {
+            sql.push(" AND d.current_facility_id = ").bind(f.as_str());
+        }
+        if let Some(d) = self.born_on_or_before {
+            sql.push(" AND p.birth_earliest <= ").bind(d);
+        }
+        if let Some(d) = self.born_after {
+            sql.push(" AND p.birth_latest > ").bind(d);
+        }
+        if let Some(s) = self.sex {
+            sql.push(" AND p.sex = ").bind(s.as_str());
+        }
+        for (flag, present) in &self.flags {
+            sql.push(if *present { " AND EXISTS" } else { " AND NOT EXISTS" })
+                .push(" (SELECT 1 FROM person_flags f WHERE f.person_id = p.id AND f.flag = ")
+                .bind(flag.as_str())
+                .push(")");
+        }
+        if let Some(v) = self.stateless {
+            sql.push(" AND d.stateless = ").bind(v);
+        }
+        if let Some(v) = self.at_risk {
+            sql.push(" AND d.at_risk = ").bind(v);
+        }
+    }
+}
+
+fn backend_is_pg(conn: &DbConnection) -> bool {
+    crate::db::backend(conn) == crate::db::Backend::Postgres
+}
+
+/// ` AND` the claim `c` is a live claim to `code` in the organisation.
+fn push_claimants(sql: &mut Sql, scope: &OrgScope, code: CountryCode) {
+    sql.push(" AND c.country_code = ").bind(code.as_str()).push(" AND c.status IN (");
+    for (i, s) in ClaimStatus::LIVE.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(s.as_str());
+    }
+    sql.push(") AND c.organisation_id = ").bind(scope.id().as_str());
+}
+
+/// What is looked for in `' ' || search_key`: the key itself when it has three letters or more
+/// (anywhere in the names), else a space and the key (the start of a word: " al" finds
+/// "al-Hassan" and "Salim al", not "Khalid"). Both indexes hold the key with a leading space
+/// (SQLite's FTS5 trigram table `person_search`, PostgreSQL's pg_trgm index; see migration
+/// 2026-11-26-000005_scale).
+fn needle(key: &str) -> String {
+    if key.chars().count() < 3 {
+        format!(" {key}")
+    } else {
+        key.to_string()
+    }
+}
+
+/// The FTS5 string of the needle: its trigrams in order, a substring match.
+fn fts_phrase(key: &str) -> String {
+    format!("\"{}\"", needle(key).replace('"', "\"\""))
+}
+
+/// ` AND` the key is in the names, compared row by row (PostgreSQL reads its trigram index for
+/// this too, when its planner finds that cheaper).
+fn push_like(sql: &mut Sql, key: &str) {
+    let escaped = needle(key).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    sql.push(" AND (' ' || d.search_key) LIKE ").bind(format!("%{escaped}%")).push(" ESCAPE '\\'");
+}

@@ -1,0 +1,211 @@
+//! The person and family lists with their filters, and who was held in a facility on a day.
+//! Whatever the organisation's size, no list of ids is ever bound (SQLite refuses more than
+//! 32,766 variables, and PostgreSQL plans long lists badly), and the first page comes back
+//! fast at 500,000 persons because a page takes one of two shapes:
+//!
+//! * **driven**: some indexed filter (a name, a nationality, a facility) leaves at most
+//!   `SELECTIVE` candidates; the query starts from that index and sorts the few matches;
+//! * **scan**: every filter matches many; rows are read in list order through the index on
+//!   names (or labels) and checked one by one until the page is full, which takes few reads
+//!   precisely because many rows match.
+//!
+//! A filtered list's total is counted up to `COUNT_CAP` and said to be "at least" beyond
+//! (`Total::exact` false): an exact count of a broad filter reads every match, which at this
+//! size takes longer than the page itself (the count starts from an index when a filter has
+//! one, so it stops after `COUNT_CAP` matches). An unfiltered list is counted exactly.
+
+mod filter;
+mod held;
+
+pub use filter::PersonFilter;
+pub use held::{held_on, held_on_as};
+
+use super::sql::Sql;
+use super::{OrgScope, Page};
+use crate::db::models::{FamilyRow, PersonRow};
+use crate::db::DbConnection;
+use diesel::QueryResult;
+use serde::Serialize;
+
+/// Candidates up to which a page is driven from the index of its most selective filter.
+pub const SELECTIVE: i64 = 3_000;
+/// How far a scan-shaped list counts its matches.
+pub const COUNT_CAP: i64 = 1_000;
+
+/// How many rows a list has: exactly, or at least `n` (`exact` false; see the module).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Total {
+    pub n: i64,
+    pub exact: bool,
+}
+
+impl Total {
+    /// Whether rows may follow the `seen` first ones.
+    pub fn more_after(&self, seen: i64) -> bool {
+        seen < self.n || !self.exact
+    }
+
+    /// The number as people read it: "1000", or "1000+" for a lower bound.
+    pub fn label(&self) -> String {
+        if self.exact {
+            self.n.to_string()
+        } else {
+            format!("{}+", self.n)
+        }
+    }
+
+    /// How many pages of `limit` rows, as people read it ("3", or "20+").
+    pub fn pages_label(&self, limit: i64) -> String {
+        let pages = ((self.n + limit - 1) / limit.max(1)).max(1);
+        if self.exact {
+            pages.to_string()
+        } else {
+            format!("{pages}+")
+        }
+    }
+
+    /// Counts `SELECT COUNT(*) ...`, or with `cap` reads at most `cap + 1` rows of the
+    /// subquery `inner` (`SELECT 1 FROM ...`).
+    fn of(conn: &mut DbConnection, inner: Sql, cap: Option<i64>) -> QueryResult<Total> {
+        match cap {
+            None => Ok(Total { n: inner.count(conn)?, exact: true }),
+            Some(cap) => {
+                let mut sql = inner.wrap("SELECT COUNT(*) AS n FROM (");
+                sql.push(" LIMIT ").bind(cap + 1).push(") c");
+                let n = sql.count(conn)?;
+                Ok(if n > cap { Total { n: cap, exact: false } } else { Total { n, exact: true } })
+            }
+        }
+    }
+}
+
+/// The shape a filtered list takes (see the module). Chosen by the list functions; the `_as`
+/// variants take it as given, so that tests can check both shapes give the same rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Driven,
+    Scan,
+}
+
+fn shape(conn: &mut DbConnection, scope: &OrgScope, filter: &PersonFilter) -> QueryResult<Shape> {
+    Ok(if filter.is_selective(conn, scope)? { Shape::Driven } else { Shape::Scan })
+}
+
+fn persons_from(conn: &DbConnection, scope: &OrgScope, filter: &PersonFilter, select: &str, shape: Shape) -> Sql {
+    let mut sql = Sql::new(conn);
+    sql.push(select)
+        .push(" FROM persons p JOIN person_derived d ON d.person_id = p.id WHERE p.organisation_id = ")
+        .bind(scope.id().as_str());
+    filter.push_conditions(&mut sql, scope, shape == Shape::Driven);
+    sql
+}
+
+/// One page of matching persons by family name, given name and id, with the total.
+pub fn persons(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    filter: &PersonFilter,
+    page: Page,
+) -> QueryResult<(Vec<PersonRow>, Total)> {
+    let shape = shape(conn, scope, filter)?;
+    persons_as(conn, scope, filter, page, shape)
+}
+
+/// `persons` in the given shape.
+pub fn persons_as(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    filter: &PersonFilter,
+    page: Page,
+    shape: Shape,
+) -> QueryResult<(Vec<PersonRow>, Total)> {
+    let total = if filter.is_empty() {
+        Total::of(conn, persons_from(conn, scope, filter, "SELECT COUNT(*) AS n", shape), None)?
+    } else {
+        let counting = if filter.has_index(conn) { Shape::Driven } else { Shape::Scan };
+        Total::of(conn, persons_from(conn, scope, filter, "SELECT 1", counting), Some(COUNT_CAP))?
+    };
+    let mut sql = persons_from(conn, scope, filter, "SELECT p.*", shape);
+    sql.push(" ORDER BY p.family_name, p.given_name, p.id LIMIT ").bind(page.limit).push(" OFFSET ").bind(page.offset);
+    Ok((sql.load(conn)?, total))
+}
+
+fn families_from(conn: &DbConnection, scope: &OrgScope, filter: &PersonFilter, select: &str, shape: Shape) -> Sql {
+    let mut sql = Sql::new(conn);
+    sql.push(select).push(" FROM families fa WHERE fa.organisation_id = ").bind(scope.id().as_str());
+    if !filter.is_empty() {
+        // Driven: the families of the few matching persons, as a set; scan: each family in
+        // label order, checked through its members.
+        sql.push(match shape {
+            // Not correlated (no reference to `fa`), so that it is built once.
+            Shape::Driven => {
+                " AND fa.id IN (SELECT p.family_id FROM persons p JOIN person_derived d \
+                              ON d.person_id = p.id WHERE p.organisation_id = "
+            }
+            Shape::Scan => {
+                " AND EXISTS (SELECT 1 FROM persons p JOIN person_derived d ON d.person_id = p.id \
+                            WHERE p.family_id = fa.id AND p.organisation_id = "
+            }
+        });
+        sql.bind(scope.id().as_str());
+        filter.push_conditions(&mut sql, scope, shape == Shape::Driven);
+        sql.push(")");
+    }
+    sql
+}
+
+/// One page of families with at least one matching member (all families when the filter is
+/// empty), by label and id, with the total.
+pub fn families(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    filter: &PersonFilter,
+    page: Page,
+) -> QueryResult<(Vec<FamilyRow>, Total)> {
+    let shape = shape(conn, scope, filter)?;
+    families_as(conn, scope, filter, page, shape)
+}
+
+/// `families` in the given shape.
+pub fn families_as(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    filter: &PersonFilter,
+    page: Page,
+    shape: Shape,
+) -> QueryResult<(Vec<FamilyRow>, Total)> {
+    let total = if filter.is_empty() {
+        Total::of(conn, families_from(conn, scope, filter, "SELECT COUNT(*) AS n", shape), None)?
+    } else if filter.has_index(conn) {
+        // The distinct families of the matches, from the index, until there are enough.
+        let mut sql = Sql::new(conn);
+        sql.push(
+            "SELECT DISTINCT p.family_id FROM persons p JOIN person_derived d \
+             ON d.person_id = p.id WHERE p.organisation_id = ",
+        )
+        .bind(scope.id().as_str());
+        filter.push_conditions(&mut sql, scope, true);
+        Total::of(conn, sql, Some(COUNT_CAP))?
+    } else {
+        Total::of(conn, families_from(conn, scope, filter, "SELECT 1", Shape::Scan), Some(COUNT_CAP))?
+    };
+    let mut sql = families_from(conn, scope, filter, "SELECT fa.*", shape);
+    sql.push(" ORDER BY fa.label, fa.id LIMIT ").bind(page.limit).push(" OFFSET ").bind(page.offset);
+    Ok((sql.load(conn)?, total))
+}
+
+/// The members of these families (a page of them), by family and birth.
+pub fn members_of(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    families: &[crate::domain::ids::FamilyId],
+) -> QueryResult<Vec<PersonRow>> {
+    use crate::db::schema::persons as p;
+    use diesel::prelude::*;
+    p::table
+        .filter(p::organisation_id.eq(scope.id()))
+        .filter(p::family_id.eq_any(families))
+        .order((p::family_id, p::birth_earliest.asc(), p::given_name.asc(), p::id.asc()))
+        .select(PersonRow::as_select())
+        .load(conn)
+}

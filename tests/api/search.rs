@@ -1,0 +1,66 @@
+//! Name search reads an index (SQLite FTS5 trigrams, PostgreSQL pg_trgm) that follows every
+//! change of a person's names: three letters or more match anywhere in any name, one or two
+//! letters match the start of a word.
+
+use crate::helpers::*;
+use crate::registry::urlencode;
+use homeward::domain::role::Role;
+use serde_json::{json, Value};
+
+async fn total(app: &TestApp, s: &Session, q: &str) -> i64 {
+    let res = app.get(&format!("/api/v1/persons?q={}", urlencode(q)), s).await;
+    assert_eq!(res.status(), 200, "{q}");
+    json(res).await["total"].as_i64().expect("total")
+}
+
+fn family(given: &str, family: &str, other: &str) -> Value {
+    json!({"label": format!("Family of {given} {family} (fictional)"), "members": [
+        {"given_name": given, "family_name": family, "sex": "female", "birth": {"year": 1990},
+         "other_names": [{"kind": "other_script", "name": other}]}]})
+}
+
+#[actix_web::test]
+async fn short_queries_match_word_starts_and_longer_ones_match_anywhere() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    for body in [family("Salima", "al-Qadi", "سليمة القاضي"), family("Khalida", "Nasser", "Халида Насер")]
+    {
+        assert_eq!(app.post("/api/v1/families", &s, body).await.status(), 201);
+    }
+    // "al" starts "al-Qadi" (a word of its own after folding), not the "al" inside "Salima"
+    // or "Khalida".
+    assert_eq!(total(&app, &s, "al").await, 1);
+    assert_eq!(total(&app, &s, "Sa").await, 1);
+    assert_eq!(total(&app, &s, "s").await, 1, "one letter: a word start too");
+    assert_eq!(total(&app, &s, "ali").await, 2, "Salima and Khalida");
+    assert_eq!(total(&app, &s, "qadi").await, 1);
+    assert_eq!(total(&app, &s, "سليم").await, 1);
+    assert_eq!(total(&app, &s, "насер").await, 1);
+    assert_eq!(total(&app, &s, "lida nas").await, 1, "across the space between two names");
+    assert_eq!(total(&app, &s, "zzz").await, 0);
+}
+
+#[actix_web::test]
+async fn the_search_index_follows_renames_and_new_names_and_stays_in_the_organisation() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let (_, other) = app.signed_in(Role::Caseworker, "Org B").await;
+    let res = app.post("/api/v1/families", &s, family("Rukhsana", "Bello", "رخسانة")).await;
+    let created = json(res).await;
+    let id = created["members"][0]["id"].as_str().expect("id").to_string();
+    assert_eq!(total(&app, &s, "rukhsana").await, 1);
+    assert_eq!(total(&app, &other, "rukhsana").await, 0, "another organisation's persons are not found");
+
+    let version = created["members"][0]["version"].clone();
+    let res =
+        app.patch(&format!("/api/v1/persons/{id}"), &s, json!({"given_name": "Roxana", "version": version})).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(total(&app, &s, "rukhsana").await, 0, "the old name is gone from the index");
+    assert_eq!(total(&app, &s, "roxana").await, 1);
+    assert_eq!(total(&app, &s, "رخسانة").await, 1, "other names stay");
+
+    let res = app.post(&format!("/api/v1/persons/{id}/names"), &s, json!({"kind": "alias", "name": "Umm Idris"})).await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(total(&app, &s, "idris").await, 1, "a new name is found at once");
+    assert_eq!(total(&app, &s, "um").await, 1);
+}
