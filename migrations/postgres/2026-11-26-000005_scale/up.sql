@@ -20,7 +20,7 @@ CREATE INDEX custody_events_person ON custody_events (person_id, event_earliest,
 DROP INDEX custody_events_facility;
 CREATE INDEX custody_events_facility ON custody_events (facility_id, event_earliest, person_id);
 DROP INDEX nationality_claims_country;
-CREATE INDEX nationality_claims_country ON nationality_claims (country_code, status, organisation_id, person_id);
+CREATE INDEX nationality_claims_country ON nationality_claims (country_code, organisation_id, person_id, status);
 DROP INDEX kinships_relative;
 CREATE INDEX kinships_relative ON kinships (relative_id, kind, person_id);
 

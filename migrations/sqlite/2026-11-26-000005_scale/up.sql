@@ -43,9 +43,10 @@ CREATE INDEX custody_events_person ON custody_events (person_id, event_earliest,
 -- Who was at a facility: candidates by facility and day, with the person.
 DROP INDEX custody_events_facility;
 CREATE INDEX custody_events_facility ON custody_events (facility_id, event_earliest, person_id);
--- Claimants of a country in an organisation (nationality filter, simulation).
+-- Claimants of a country in an organisation, in person order (the nationality filter, and the
+-- simulation walking them in chunks), with the status to check without the table.
 DROP INDEX nationality_claims_country;
-CREATE INDEX nationality_claims_country ON nationality_claims (country_code, status, organisation_id, person_id);
+CREATE INDEX nationality_claims_country ON nationality_claims (country_code, organisation_id, person_id, status);
 -- A person's relatives seen from the other end.
 DROP INDEX kinships_relative;
 CREATE INDEX kinships_relative ON kinships (relative_id, kind, person_id);

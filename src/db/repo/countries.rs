@@ -9,6 +9,14 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<CountryRow>> {
     c::countries.order(c::code.asc()).select(CountryRow::as_select()).load(conn)
 }
 
+/// The names of these countries (the claims of a page of persons: a bounded list), by code.
+pub fn names_of(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<(String, String)>> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    c::countries.filter(c::code.eq_any(codes)).select((c::code, c::name)).load(conn)
+}
+
 /// Whether the code is in the reference list.
 pub fn exists(conn: &mut DbConnection, code: &crate::domain::country::CountryCode) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(c::countries.filter(c::code.eq(code)))).get_result(conn)

@@ -183,7 +183,8 @@ fn map_file(conn: &mut DbConnection, on: bool) -> AppResult<()> {
     Ok(())
 }
 
-/// Walks the claimants of `country` in one organisation, a loaded chunk at a time.
+/// Walks the claimants of `country` in one organisation, a loaded chunk at a time (through
+/// the memory map on SQLite, like `reevaluate_all`).
 pub fn for_each_claimant_chunk(
     conn: &mut DbConnection,
     scope: &OrgScope,
@@ -191,11 +192,16 @@ pub fn for_each_claimant_chunk(
     mut f: impl FnMut(&mut DbConnection, &Batch, &[PersonRow]) -> AppResult<()>,
 ) -> AppResult<()> {
     let places = Places::load(conn)?;
-    let mut after = None;
-    while let Some((chunk, members)) = Chunk::next(conn, scope, after.as_ref(), Some(country), CHUNK)? {
-        let batch = facts::load_chunk(conn, scope, &chunk, &members, places.clone())?;
-        f(conn, &batch, &members)?;
-        after = Some(chunk.last().clone());
-    }
-    Ok(())
+    map_file(conn, true)?;
+    let walked = (|| {
+        let mut after = None;
+        while let Some((chunk, members)) = Chunk::next(conn, scope, after.as_ref(), Some(country), CHUNK)? {
+            let batch = facts::load_chunk(conn, scope, &chunk, &members, places.clone())?;
+            f(conn, &batch, &members)?;
+            after = Some(chunk.last().clone());
+        }
+        Ok(())
+    })();
+    map_file(conn, false)?;
+    walked
 }

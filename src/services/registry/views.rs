@@ -152,8 +152,12 @@ pub fn persons(
 ) -> AppResult<Vec<PersonView>> {
     let ids: Vec<PersonId> = rows.iter().map(|r| r.id.clone()).collect();
     let mut names = group(names::of(conn, scope, &ids)?, |n| n.person_id.clone());
-    let country_names: HashMap<String, String> = countries::list(conn)?.into_iter().map(|c| (c.code, c.name)).collect();
-    let mut claims = group(claims::of(conn, scope, &ids)?, |c| c.person_id.clone());
+    let claim_rows = claims::of(conn, scope, &ids)?;
+    let mut codes: Vec<String> = claim_rows.iter().map(|c| c.country_code.to_string()).collect();
+    codes.sort();
+    codes.dedup();
+    let country_names: HashMap<String, String> = countries::names_of(conn, &codes)?.into_iter().collect();
+    let mut claims = group(claim_rows, |c| c.person_id.clone());
     let mut flags = group(persons::flags_of(conn, scope, &ids)?, |f| f.person_id.clone());
     let mut wishes = group(persons::wishes_of(conn, scope, &ids)?, |w| w.person_id.clone());
     let kin = kinships::of(conn, scope, &ids)?;
