@@ -64,7 +64,10 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
     let pool = db::connect(&settings.database_url, settings.pool_size)?;
     let mut conn = pool.get()?;
     db::migrate(&mut conn)?;
-    db::optimize(&mut conn, true)?;
+    // Only an optimisation: a database busy or read-only at this moment still opens.
+    if let Err(e) = db::optimize(&mut conn) {
+        tracing::warn!(error = %e, "PRAGMA optimize failed at start-up");
+    }
     Ok(pool)
 }
 
@@ -121,14 +124,24 @@ async fn sweep_forever(pool: Pool, settings: Settings, clock: Clock) {
         let (pool, settings, at) = (pool.clone(), settings.clone(), clock.now());
         let done = web::block(move || {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            services::sessions::sweep(&mut conn, &settings, at).map_err(|e| e.to_string())?;
-            // Keeps the planner's statistics current as the registry grows (cheap when nothing
-            // changed much: SQLite re-analyses only tables that grew tenfold or lack statistics).
-            crate::db::optimize(&mut conn, false).map_err(|e| e.to_string())
+            let swept = services::sessions::sweep(&mut conn, &settings, at).map_err(|e| e.to_string());
+            // Keeps the planner's statistics current as the registry grows (cheap when little
+            // changed: SQLite re-analyses a table only when it lacks statistics or grew much).
+            let optimized = crate::db::optimize(&mut conn).map_err(|e| e.to_string());
+            Ok::<_, String>((swept, optimized))
         })
         .await;
-        if let Ok(Err(e)) = done {
-            tracing::warn!(error = %e, "session sweep failed");
+        match done {
+            Ok(Ok((swept, optimized))) => {
+                if let Err(e) = swept {
+                    tracing::warn!(error = %e, "session sweep failed");
+                }
+                if let Err(e) = optimized {
+                    tracing::warn!(error = %e, "PRAGMA optimize failed");
+                }
+            }
+            Ok(Err(e)) => tracing::warn!(error = %e, "session sweep failed"),
+            Err(e) => tracing::warn!(error = %e, "session sweep failed"),
         }
     }
 }

@@ -40,18 +40,16 @@ where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
 {
-    let gate = DB_GATE.get_or_init(|| tokio::sync::Semaphore::new(pool.max_size() as usize));
-    let _permit = gate.acquire().await.map_err(|e| AppError::Internal(e.into()))?;
+    let permit = pool.gate().acquire_owned().await.map_err(|e| AppError::Internal(e.into()))?;
     let pool = pool.clone();
     web::block(move || {
+        // Held until the closure ends, even if the request that waits for it is dropped.
+        let _permit = permit;
         let mut conn = pool.get()?;
         f(&mut conn)
     })
     .await?
 }
-
-/// The gate of `db` (sized by the first pool: one pool per server process).
-static DB_GATE: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
 
 /// Reads the pool from the app data (present in every app built by `startup`).
 pub fn pool_of(req: &HttpRequest) -> AppResult<web::Data<Pool>> {

@@ -44,7 +44,10 @@ async fn the_population_on_a_date_is_who_the_whereabouts_rule_places_there() {
     let (_, scope) = operator_scope(&mut conn, &app.cli_ctx(), ORG).expect("scope");
     let everyone = persons::batch_after(&mut conn, &scope, None, 100_000).expect("persons");
     let ids: Vec<PersonId> = everyone.iter().map(|p| p.id.clone()).collect();
-    let events = homeward::db::repo::custody::of(&mut conn, &scope, &ids).expect("custody");
+    let mut events: std::collections::HashMap<PersonId, Vec<_>> = std::collections::HashMap::new();
+    for e in homeward::db::repo::custody::of(&mut conn, &scope, &ids).expect("custody") {
+        events.entry(e.person_id.clone()).or_default().push(e);
+    }
     let mut checked = 0;
     for day in ["2018-06-30", "2020-01-01", "2022-03-15", "2024-12-31"] {
         let on: NaiveDate = day.parse().expect("date");
@@ -52,8 +55,8 @@ async fn the_population_on_a_date_is_who_the_whereabouts_rule_places_there() {
             let expected: BTreeSet<PersonId> = ids
                 .iter()
                 .filter(|id| {
-                    let mine: Vec<_> = events.iter().filter(|e| &e.person_id == *id).cloned().collect();
-                    whereabouts_on(&mine, on).expect("whereabouts").facility_id.as_ref() == Some(&facility.id)
+                    let mine = events.get(*id).map(Vec::as_slice).unwrap_or(&[]);
+                    whereabouts_on(mine, on).expect("whereabouts").facility_id.as_ref() == Some(&facility.id)
                 })
                 .cloned()
                 .collect();

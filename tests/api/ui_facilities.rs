@@ -143,7 +143,8 @@ async fn held_names(app: &TestApp, s: &Session, facility: &str, as_of: &str, pag
     names
 }
 
-/// The same population from the API (the domain's derivation over every event).
+/// The same population from the API (the page and the API share `lists::held_on`; its rule is
+/// checked against the whereabouts in population.rs).
 async fn api_names(app: &TestApp, s: &Session, facility: &str, as_of: &str) -> BTreeSet<String> {
     // The whole population in one page of the API's largest size.
     let path = format!("/api/v1/facilities/{facility}/population?as_of={as_of}&limit=500");

@@ -209,5 +209,6 @@ pub fn aging_out(
             explanation: result.explanation,
         });
     }
+    let total = total.seen(page, out.len() as i64);
     Ok((out, total))
 }

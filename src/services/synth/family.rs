@@ -192,9 +192,11 @@ pub fn household(rng: &mut StdRng, weights: &WeightedIndex<u32>, this_year: i32)
                 date(rng, y)
             }));
         } else if roll < 32 {
-            m.custody.push((CustodyKind::Escaped, None, date(rng, 2026)));
+            // Last year, never after today: the stored whereabouts hold for any later day only
+            // when no event is dated after today (as the intake refuses).
+            m.custody.push((CustodyKind::Escaped, None, date(rng, this_year - 1)));
             if rng.gen_bool(0.4) {
-                m.custody.push((CustodyKind::Recaptured, Some(*pick(rng, &PRISONS)), exact(rng, 2026)));
+                m.custody.push((CustodyKind::Recaptured, Some(*pick(rng, &PRISONS)), exact(rng, this_year - 1)));
             }
         } else if roll < 33 {
             m.custody.push((CustodyKind::Repatriated, None, {

@@ -75,8 +75,10 @@ pub fn run(conn: &mut DbConnection, clock: &Clock, opts: &Options) -> AppResult<
         }
         Ok(())
     })();
-    crate::db::bulk_mode(conn, false)?;
+    // The run's own error first; then whether the connection got its settings back.
+    let reset = crate::db::bulk_mode(conn, false);
     written?;
+    reset?;
     crate::db::analyse(conn)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)

@@ -67,7 +67,9 @@ pub fn held_on_as(
     push_deciding(&mut rows, facility, on);
     rows.push(")");
     rows.push(" ORDER BY p.family_name, p.given_name, p.id LIMIT ").bind(page.limit).push(" OFFSET ").bind(page.offset);
-    Ok((rows.load(conn)?, total))
+    let rows: Vec<_> = rows.load(conn)?;
+    let total = total.seen(page, rows.len() as i64);
+    Ok((rows, total))
 }
 
 /// ` AND` the event `e` is at the facility, of a kind that holds, and the last of its person's

@@ -40,6 +40,17 @@ pub struct Total {
 }
 
 impl Total {
+    /// Corrected by the page just read, when the count stopped at the cap: a page shorter than
+    /// its limit ends the list, so the total is then exact; a page beyond the cap raises the
+    /// lower bound to what was seen.
+    pub fn seen(self, page: Page, shown: i64) -> Total {
+        match (self.exact, shown) {
+            (true, _) | (false, 0) => self,
+            (false, s) if s < page.limit => Total { n: page.offset + s, exact: true },
+            (false, s) => Total { n: self.n.max(page.offset + s), exact: false },
+        }
+    }
+
     /// Whether rows may follow the `seen` first ones.
     pub fn more_after(&self, seen: i64) -> bool {
         seen < self.n || !self.exact
@@ -127,7 +138,9 @@ pub fn persons_as(
     };
     let mut sql = persons_from(conn, scope, filter, "SELECT p.*", shape);
     sql.push(" ORDER BY p.family_name, p.given_name, p.id LIMIT ").bind(page.limit).push(" OFFSET ").bind(page.offset);
-    Ok((sql.load(conn)?, total))
+    let rows: Vec<_> = sql.load(conn)?;
+    let total = total.seen(page, rows.len() as i64);
+    Ok((rows, total))
 }
 
 fn families_from(conn: &DbConnection, scope: &OrgScope, filter: &PersonFilter, select: &str, shape: Shape) -> Sql {
@@ -181,7 +194,7 @@ pub fn families_as(
         let mut sql = Sql::new(conn);
         sql.push(
             "SELECT DISTINCT p.family_id FROM persons p JOIN person_derived d \
-             ON d.person_id = p.id WHERE p.organisation_id = ",
+             ON d.person_id = p.id WHERE p.family_id IS NOT NULL AND p.organisation_id = ",
         )
         .bind(scope.id().as_str());
         filter.push_conditions(&mut sql, scope, true);
@@ -191,7 +204,9 @@ pub fn families_as(
     };
     let mut sql = families_from(conn, scope, filter, "SELECT fa.*", shape);
     sql.push(" ORDER BY fa.label, fa.id LIMIT ").bind(page.limit).push(" OFFSET ").bind(page.offset);
-    Ok((sql.load(conn)?, total))
+    let rows: Vec<_> = sql.load(conn)?;
+    let total = total.seen(page, rows.len() as i64);
+    Ok((rows, total))
 }
 
 /// The members of these families (a page of them), by family and birth.
@@ -208,4 +223,28 @@ pub fn members_of(
         .order((p::family_id, p::birth_earliest.asc(), p::given_name.asc(), p::id.asc()))
         .select(PersonRow::as_select())
         .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_capped_total_is_corrected_by_the_page_that_was_read() {
+        let capped = Total { n: COUNT_CAP, exact: false };
+        let page = |offset| Page { limit: 50, offset };
+        // A full page: more may follow; the bound rises past the cap with the pages read.
+        assert_eq!(capped.seen(page(0), 50), capped);
+        assert_eq!(capped.seen(page(2000), 50), Total { n: 2050, exact: false });
+        // A short page ends the list: the total is known.
+        assert_eq!(capped.seen(page(1200), 7), Total { n: 1207, exact: true });
+        // Past the end: nothing learnt.
+        assert_eq!(capped.seen(page(5000), 0), capped);
+        let exact = Total { n: 12, exact: true };
+        assert_eq!(exact.seen(page(0), 12), exact);
+        assert!(capped.more_after(50) && capped.more_after(5000));
+        assert!(!exact.more_after(12) && exact.more_after(11));
+        assert_eq!((capped.label(), capped.pages_label(50)), ("1000+".to_string(), "20+".to_string()));
+        assert_eq!((exact.label(), exact.pages_label(50)), ("12".to_string(), "1".to_string()));
+    }
 }
