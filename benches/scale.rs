@@ -255,7 +255,10 @@ fn reevaluate(ctx: &Ctx, url: &str, args: &Args) -> Reevaluation {
     let mut cmd = ctx.homeward(url);
     cmd.arg("reevaluate");
     match proc::run_to_end(cmd, None, Some(Duration::from_secs(args.reevaluate_timeout_secs))) {
-        Ok(ran) => (r.finished, r.secs) = (ran.finished, ran.secs),
+        Ok(ran) => {
+            (r.finished, r.secs) = (ran.finished, ran.secs);
+            r.said = ran.stdout.lines().rev().find(|l| l.starts_with("re-evaluated")).unwrap_or_default().to_string();
+        }
         Err(e) => {
             r.error = Some(format!("{e:#}"));
             return r;

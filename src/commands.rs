@@ -91,6 +91,10 @@ pub fn reevaluate(settings: &Settings) -> anyhow::Result<()> {
     })
     .map_err(explain)?;
     let secs = started.elapsed().as_secs_f64();
+    // A first evaluation fills the results table: give the planner its statistics.
+    if w.written + w.deleted > 0 {
+        crate::db::optimize(&mut conn)?;
+    }
     println!(
         "re-evaluated {} persons ({} claims) in {secs:.2} s ({:.0} persons/s); {} results written, {} deleted",
         w.persons,

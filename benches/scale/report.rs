@@ -24,6 +24,9 @@ pub struct Reevaluation {
     pub raw_insert: RawInsert,
     /// Result rows per second over raw rows per second.
     pub ratio_to_raw: f64,
+    /// The command's own summary ("re-evaluated N persons ...; W results written, D deleted"):
+    /// an unchanged registry writes nothing, so its time is all reading and evaluating.
+    pub said: String,
     pub error: Option<String>,
 }
 
@@ -163,6 +166,9 @@ pub fn summary_lines(run: &Run) -> Vec<String> {
                 r.raw_insert.rows_per_sec,
                 r.ratio_to_raw
             )),
+        }
+        if !r.said.is_empty() {
+            out.push(format!("reevaluate said: {}", r.said));
         }
     }
     if let Some(m) = &run.memory {

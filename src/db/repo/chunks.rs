@@ -33,7 +33,7 @@ impl Chunk {
     ) -> QueryResult<Option<(Chunk, Vec<PersonRow>)>> {
         let after = after.map(|a| a.as_str().to_string()).unwrap_or_default();
         let mut sql = Sql::new(conn);
-        sql.push("SELECT p.* FROM persons p WHERE p.organisation_id = ").bind(scope.id().as_str());
+        sql.push(&format!("SELECT p.* FROM persons p WHERE {}", org_check(conn, "p"))).bind(scope.id().as_str());
         match claimants_of {
             // The claimants, walked in the claims' own (organisation, country, person) order.
             Some(c) => sql
@@ -61,7 +61,7 @@ impl Chunk {
     /// the person id column `col`.
     fn select(&self, conn: &DbConnection, scope: &OrgScope, table: &str, alias: &str, col: &str) -> Sql {
         let mut sql = Sql::new(conn);
-        sql.push(&format!("SELECT {alias}.* FROM {table} {alias} WHERE {alias}.organisation_id = "))
+        sql.push(&format!("SELECT {alias}.* FROM {table} {alias} WHERE {}", org_check(conn, alias)))
             .bind(scope.id().as_str());
         self.narrow(&mut sql, scope, &format!("{alias}.{col}"));
         sql
@@ -87,10 +87,22 @@ impl Chunk {
     /// `SELECT <what> FROM kinships WHERE` parent links of the chunk, by `by` (`person_id`: the
     /// chunk's persons are the parents; `relative_id`: they are the children).
     fn parent_links(&self, sql: &mut Sql, scope: &OrgScope, what: &str, by: &str) {
-        sql.push(&format!("SELECT {what} FROM kinships k WHERE k.organisation_id = "))
+        let check = if sql.is_pg() { "k.organisation_id = " } else { "+k.organisation_id = " };
+        sql.push(&format!("SELECT {what} FROM kinships k WHERE {check}"))
             .bind(scope.id().as_str())
             .push(" AND k.kind = 'parent_of'");
         self.narrow(sql, scope, &format!("k.{by}"));
+    }
+}
+
+/// `<alias>.organisation_id = ` written so that SQLite never reads it from an index (a unary
+/// `+`): every row of a one-organisation registry matches it, and the person range is the way
+/// in, whatever the statistics say. PostgreSQL's planner weighs them itself.
+fn org_check(conn: &DbConnection, alias: &str) -> String {
+    if crate::db::backend(conn) == crate::db::Backend::Postgres {
+        format!("{alias}.organisation_id = ")
+    } else {
+        format!("+{alias}.organisation_id = ")
     }
 }
 
@@ -170,7 +182,8 @@ pub fn results(conn: &mut DbConnection, scope: &OrgScope, c: &Chunk) -> QueryRes
 /// Deletes the chunk's stored results whose claim is gone; the number deleted.
 pub fn delete_orphan_results(conn: &mut DbConnection, scope: &OrgScope, c: &Chunk) -> QueryResult<usize> {
     let mut sql = Sql::new(conn);
-    sql.push("DELETE FROM eligibility_results WHERE organisation_id = ").bind(scope.id().as_str());
+    sql.push(&format!("DELETE FROM eligibility_results WHERE {}", org_check(conn, "eligibility_results")))
+        .bind(scope.id().as_str());
     c.narrow(&mut sql, scope, "person_id");
     sql.push(
         " AND NOT EXISTS (SELECT 1 FROM nationality_claims c WHERE c.person_id = eligibility_results.person_id \
