@@ -21,3 +21,19 @@ apt_install() {
     log "apt-get install -y $*"
     as_root apt-get install -y "$@"
 }
+
+# The PostgreSQL server binaries (initdb, pg_ctl), from Debian's postgresql package if missing.
+ensure_postgres_server() {
+    local d
+    if command -v initdb >/dev/null 2>&1; then
+        log "postgresql server binaries present"
+        return
+    fi
+    for d in /usr/lib/postgresql/*/bin; do
+        if [ -x "$d/initdb" ]; then
+            log "postgresql server binaries present"
+            return
+        fi
+    done
+    apt_install postgresql
+}

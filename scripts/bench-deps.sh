@@ -21,18 +21,6 @@ else
 fi
 
 # 2. PostgreSQL server binaries.
-have_initdb=0
-if command -v initdb >/dev/null 2>&1; then
-    have_initdb=1
-else
-    for d in /usr/lib/postgresql/*/bin; do
-        if [ -x "$d/initdb" ]; then have_initdb=1; fi
-    done
-fi
-if [ "$have_initdb" -eq 1 ]; then
-    log "postgresql server binaries present"
-else
-    apt_install postgresql
-fi
+ensure_postgres_server
 
 log "done"

@@ -191,8 +191,7 @@ pub struct ShowPage {
     /// Who is held there on `as_of` (those who may read the registry).
     pub held: Option<Held>,
     pub as_of: String,
-    /// Why the `as_of` asked for was refused (the population is then shown for today).
-    pub as_of_error: String,
+    pub as_of_error: String, // why the `as_of` asked for was refused (then today is shown)
 }
 
 impl ShowPage {
