@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit_chain;
+pub mod case;
 pub mod country;
 pub mod custody;
 pub mod facility;
