@@ -33,6 +33,18 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("{message}")]
     Conflict { message: String, current_version: Option<i64> },
+    /// A case step that may not be taken now: 409 (no such step from the current status, or
+    /// someone else moved the case first), 403 (not this role's step) or 422 (something the
+    /// step needs is missing), with the case's current status and the steps the user may take.
+    #[error("{message}")]
+    StepRefused {
+        status: u16,
+        message: String,
+        fields: FieldErrors,
+        current_status: String,
+        current_version: i64,
+        allowed: Vec<String>,
+    },
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("unsupported content type: send application/json")]
@@ -59,6 +71,9 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Conflict { .. } => "conflict",
+            AppError::StepRefused { status: 403, .. } => "forbidden",
+            AppError::StepRefused { status: 422, .. } => "validation_failed",
+            AppError::StepRefused { .. } => "conflict",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "too_many_requests",
@@ -85,6 +100,15 @@ impl AppError {
         let (fields, current_version) = match self {
             AppError::Validation { fields, .. } => (Some(fields.clone()), None),
             AppError::Conflict { current_version, .. } => (None, *current_version),
+            AppError::StepRefused { fields, current_version, .. } => {
+                (Some(fields.clone()).filter(|f| !f.is_empty()), Some(*current_version))
+            }
+            _ => (None, None),
+        };
+        let (current_status, allowed_steps) = match self {
+            AppError::StepRefused { current_status, allowed, .. } => {
+                (Some(current_status.clone()), Some(allowed.clone()))
+            }
             _ => (None, None),
         };
         ErrorBody {
@@ -93,6 +117,8 @@ impl AppError {
                 message,
                 fields,
                 current_version,
+                current_status,
+                allowed_steps,
                 request_id: request_id.to_string(),
             },
         }
@@ -118,6 +144,12 @@ pub struct ErrorDetail {
     /// The record's current version (409 only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// A refused case step: the case's status now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<String>,
+    /// A refused case step: the statuses the user may move the case to from here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_steps: Option<Vec<String>>,
     /// Quote this when reporting a problem: it finds the request in the logs.
     pub request_id: String,
 }
@@ -132,6 +164,9 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::StepRefused { status: 403, .. } => StatusCode::FORBIDDEN,
+            AppError::StepRefused { status: 422, .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::StepRefused { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

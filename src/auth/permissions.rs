@@ -33,6 +33,13 @@ pub enum Action {
     ReadJobs,
     /// See the deployment's log of policy changes (who published or retired what).
     ReadPolicyChanges,
+    /// Read the organisation's cases and work lists.
+    ReadCases,
+    /// Open cases, take the steps of the workflow the role allows, record consent and the next
+    /// action (the workflow in `domain::case` says which steps each role may take).
+    WorkCases,
+    /// Assign and reassign cases, override a member's wish with a reason, see the backlogs.
+    ManageCases,
 }
 
 impl Action {
@@ -50,6 +57,9 @@ impl Action {
             Action::ManageStewards => "steward.manage",
             Action::ReadJobs => "job.read",
             Action::ReadPolicyChanges => "policy.changes.read",
+            Action::ReadCases => "case.read",
+            Action::WorkCases => "case.work",
+            Action::ManageCases => "case.manage",
         }
     }
 }
@@ -67,6 +77,9 @@ const TABLE: &[(Action, &[Role], bool)] = &[
     (Action::ManageStewards, &[], true),
     (Action::ReadJobs, &[Role::Coordinator, Role::Admin], true),
     (Action::ReadPolicyChanges, &[Role::Coordinator, Role::Admin], true),
+    (Action::ReadCases, &[Role::Caseworker, Role::Coordinator], false),
+    (Action::WorkCases, &[Role::Caseworker, Role::Coordinator], false),
+    (Action::ManageCases, &[Role::Coordinator], false),
 ];
 
 /// Deny by default: true only when the table lists the role (or stewardship) for the action.
@@ -119,6 +132,12 @@ permissions! {
     ReadJobs => ReadJobs;
     /// Read the deployment's policy change log.
     ReadPolicyChanges => ReadPolicyChanges;
+    /// Read the organisation's cases.
+    ReadCases => ReadCases, OrgRecords;
+    /// Work on the organisation's cases.
+    WorkCases => WorkCases, OrgRecords;
+    /// Assign cases, override wishes, read backlogs.
+    ManageCases => ManageCases, OrgRecords;
 }
 
 #[cfg(test)]
@@ -150,6 +169,9 @@ mod tests {
             Action::ManageStewards,
             Action::ReadJobs,
             Action::ReadPolicyChanges,
+            Action::ReadCases,
+            Action::WorkCases,
+            Action::ManageCases,
         ];
         for a in all {
             assert_eq!(TABLE.iter().filter(|(x, _, _)| *x == a).count(), 1, "{a:?}");

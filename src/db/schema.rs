@@ -67,6 +67,74 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        organisation_id -> Text,
+        family_id -> Text,
+        destination -> Text,
+        status -> Text,
+        held_from -> Nullable<Text>,
+        status_reason -> Nullable<Text>,
+        status_since -> Timestamp,
+        assignee_id -> Nullable<Text>,
+        opened_on -> Date,
+        next_action -> Text,
+        next_action_due -> Nullable<Date>,
+        handover_on -> Nullable<Date>,
+        submitted_on -> Nullable<Date>,
+        wish_override -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_members (case_id, person_id) {
+        case_id -> Text,
+        person_id -> Text,
+        organisation_id -> Text,
+        destination -> Text,
+        is_open -> Bool,
+        submitted_outcome -> Nullable<Text>,
+        submitted_policy_version_id -> Nullable<Text>,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> Text,
+        case_id -> Text,
+        organisation_id -> Text,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        note -> Text,
+        on_date -> Nullable<Date>,
+        actor_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_consents (id) {
+        id -> Text,
+        case_id -> Text,
+        person_id -> Text,
+        organisation_id -> Text,
+        given_by -> Text,
+        given_by_name -> Text,
+        given_on -> Date,
+        to_case -> Bool,
+        to_sharing -> Bool,
+        recorded_at -> Timestamp,
+        actor_id -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(sessions -> users (user_id));
 
@@ -301,6 +369,11 @@ diesel::table! {
 
 diesel::joinable!(persons -> families (family_id));
 diesel::joinable!(person_derived -> persons (person_id));
+diesel::joinable!(case_members -> cases (case_id));
+diesel::joinable!(case_members -> persons (person_id));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(case_consents -> cases (case_id));
+diesel::joinable!(cases -> families (family_id));
 diesel::joinable!(kinships -> persons (person_id));
 diesel::joinable!(eligibility_results -> persons (person_id));
 diesel::joinable!(policy_stewards -> users (user_id));
@@ -332,4 +405,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     eligibility_results,
     policy_stewards,
     jobs,
+    cases,
+    case_members,
+    case_events,
+    case_consents,
 );

@@ -101,6 +101,7 @@ macro_rules! text_mapped {
     )+};
 }
 
+use crate::domain::case::{CaseEventKind, CaseStatus, ConsentBy};
 use crate::domain::country::CountryCode;
 use crate::domain::custody::{CustodyKind, CustodyStatus};
 use crate::domain::facility::FacilityKind;
@@ -123,6 +124,10 @@ text_mapped!(
     FacilityId,
     PolicyVersionId,
     JobId,
+    CaseId,
+    CaseStatus,
+    CaseEventKind,
+    ConsentBy,
     CountryCode,
     Sex,
     Wish,

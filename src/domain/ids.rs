@@ -88,6 +88,8 @@ id_type! {
     PolicyVersionId;
     /// A background job.
     JobId;
+    /// A case (a family's repatriation towards one country).
+    CaseId;
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod demo;
 pub mod demo_families;
 pub mod derived;

@@ -3,10 +3,12 @@
 //! instead of disappearing. A row that holds a secret (`UserRow::password_hash`) never derives
 //! `Serialize`: API views are separate types.
 
+pub mod cases;
 pub mod jobs;
 pub mod policy;
 pub mod registry;
 
+pub use cases::*;
 pub use jobs::*;
 pub use policy::*;
 pub use registry::*;

@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub(crate) mod bulk;
+pub mod cases;
 pub mod chunks;
 pub mod claims;
 pub mod countries;

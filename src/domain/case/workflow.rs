@@ -209,6 +209,9 @@ pub fn check(
         },
         Needs::Date => match req.date {
             Some(d) if d < today => fields.push(("date", "a handover is scheduled for today or later".into())),
+            Some(d) if crate::domain::partial_date::check_day(d).is_err() => {
+                fields.push(("date", "year must be between 1900 and 2100".into()))
+            }
             Some(_) => {}
             None => fields.push(("date", "a handover needs a date".into())),
         },

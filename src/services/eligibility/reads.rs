@@ -35,7 +35,7 @@ impl std::ops::Deref for ResultView {
 }
 
 impl ResultView {
-    fn of(result: ClaimResult) -> ResultView {
+    pub fn of(result: ClaimResult) -> ResultView {
         let en = crate::i18n::I18n::new(crate::i18n::Lang::En);
         ResultView {
             explanation_text: en.explain(&result.explanation),

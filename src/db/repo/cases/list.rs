@@ -1,0 +1,230 @@
+//! Case lists with their filters and the priority flags derived from the registry, in one
+//! statement per page: each flag is an `EXISTS` over the case's members (a page holds at most
+//! a hundred cases, so the flags cost a few index probes per row), and the same expressions
+//! filter the list when a flag is asked for.
+
+use super::super::sql::Sql;
+use super::super::{OrgScope, Page};
+use crate::db::models::CaseRow;
+use crate::db::DbConnection;
+use crate::domain::case::{CaseStatus, PriorityFlag, AGES_OUT_WITHIN_DAYS};
+use crate::domain::country::CountryCode;
+use crate::domain::ids::{FacilityId, UserId};
+use chrono::{Datelike, Months, NaiveDate};
+use diesel::sql_types::{BigInt, Bool, Nullable, Text};
+use diesel::{QueryResult, QueryableByName};
+
+/// What a case list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    /// One case (its page reads its flags through the list's statement).
+    pub id: Option<crate::domain::ids::CaseId>,
+    pub status: Option<CaseStatus>,
+    /// Only open cases (the default of lists): not repatriated, withdrawn or closed.
+    pub open_only: bool,
+    pub destination: Option<CountryCode>,
+    pub assignee: Option<UserId>,
+    /// Cases with nobody assigned.
+    pub unassigned: bool,
+    pub flag: Option<PriorityFlag>,
+    /// Cases whose next action is due before today.
+    pub overdue: bool,
+    /// Cases in which a member's outcome changed since submission.
+    pub eligibility_changed: bool,
+    /// Cases with a member held in this facility.
+    pub facility: Option<FacilityId>,
+    /// Open cases without a step for at least this many days.
+    pub stuck_days: Option<i64>,
+}
+
+/// A case in a list, with its family's label, size, assignee and flags.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct CaseListRow {
+    #[diesel(embed)]
+    pub case: CaseRow,
+    #[diesel(sql_type = Text)]
+    pub family_label: String,
+    #[diesel(sql_type = BigInt)]
+    pub member_count: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub assignee_name: Option<String>,
+    #[diesel(sql_type = Bool)]
+    pub ages_out_soon: bool,
+    #[diesel(sql_type = Bool)]
+    pub unaccompanied_minor: bool,
+    #[diesel(sql_type = Bool)]
+    pub medical_need: bool,
+    #[diesel(sql_type = Bool)]
+    pub separation_risk: bool,
+    #[diesel(sql_type = Bool)]
+    pub stateless_or_at_risk: bool,
+    #[diesel(sql_type = Bool)]
+    pub eligibility_changed: bool,
+}
+
+impl CaseListRow {
+    /// The flags that are set.
+    pub fn flags(&self) -> Vec<PriorityFlag> {
+        [
+            (self.ages_out_soon, PriorityFlag::AgesOutSoon),
+            (self.unaccompanied_minor, PriorityFlag::UnaccompaniedMinor),
+            (self.medical_need, PriorityFlag::MedicalNeed),
+            (self.separation_risk, PriorityFlag::SeparationRisk),
+            (self.stateless_or_at_risk, PriorityFlag::StatelessOrAtRisk),
+        ]
+        .into_iter()
+        .filter_map(|(on, f)| on.then_some(f))
+        .collect()
+    }
+}
+
+/// The date `years` before `d` (29 February becomes 28 February in a common year).
+pub fn years_before(d: NaiveDate, years: u32) -> NaiveDate {
+    d.checked_sub_months(Months::new(12 * years)).unwrap_or(d.with_day(1).unwrap_or(d))
+}
+
+/// Appends the SQL condition of a flag for the case aliased `c`, binding the dates it needs.
+fn flag_sql(q: &mut Sql, flag: PriorityFlag, today: NaiveDate) {
+    let members = "EXISTS (SELECT 1 FROM case_members m ";
+    match flag {
+        PriorityFlag::AgesOutSoon => {
+            // Possibly still a minor today, and possibly 18 within the window.
+            let soon = today + chrono::Duration::days(AGES_OUT_WITHIN_DAYS);
+            q.push(members)
+                .push("JOIN persons p ON p.id = m.person_id WHERE m.case_id = c.id AND p.date_of_death IS NULL ")
+                .push("AND p.birth_latest > ")
+                .bind(years_before(today, 18))
+                .push(" AND p.birth_earliest <= ")
+                .bind(years_before(soon, 18))
+                .push(")");
+        }
+        PriorityFlag::UnaccompaniedMinor | PriorityFlag::MedicalNeed => {
+            let name = if flag == PriorityFlag::UnaccompaniedMinor { "unaccompanied_minor" } else { "medical_need" };
+            q.push(members)
+                .push("JOIN person_flags pf ON pf.person_id = m.person_id WHERE m.case_id = c.id AND pf.flag = ")
+                .bind(name)
+                .push(")");
+        }
+        PriorityFlag::StatelessOrAtRisk => {
+            q.push(members).push(
+                "JOIN person_derived d ON d.person_id = m.person_id \
+                 WHERE m.case_id = c.id AND (d.stateless OR d.at_risk))",
+            );
+        }
+        PriorityFlag::SeparationRisk => {
+            // A parent or guardian, or a child or ward, alive and not known to be out of custody,
+            // who is not in this case.
+            for (member_side, other_side) in [("relative_id", "person_id"), ("person_id", "relative_id")] {
+                if member_side == "person_id" {
+                    q.push(" OR ");
+                } else {
+                    q.push("(");
+                }
+                q.push(members).push(&format!(
+                    "JOIN kinships k ON k.{member_side} = m.person_id AND k.kind IN ('parent_of', 'guardian_of') \
+                     JOIN persons o ON o.id = k.{other_side} AND o.date_of_death IS NULL \
+                     JOIN person_derived od ON od.person_id = o.id AND od.custody_status IN ('held', 'unknown') \
+                     WHERE m.case_id = c.id AND NOT EXISTS (SELECT 1 FROM case_members m2 \
+                        WHERE m2.case_id = c.id AND m2.person_id = k.{other_side}))"
+                ));
+            }
+            q.push(")");
+        }
+    }
+}
+
+/// The condition "a member's stored outcome differs from the one kept at submission".
+fn changed_sql(q: &mut Sql) {
+    q.push(
+        "EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.submitted_outcome IS NOT NULL \
+         AND COALESCE((SELECT er.outcome FROM eligibility_results er \
+            WHERE er.person_id = m.person_id AND er.country_code = m.destination), 'no_route') <> m.submitted_outcome)",
+    );
+}
+
+/// `FROM ... WHERE ...` of a filtered list (for the page and its count).
+fn from_where(q: &mut Sql, scope: &OrgScope, f: &CaseFilter, today: NaiveDate) {
+    q.push(" FROM cases c JOIN families fam ON fam.id = c.family_id LEFT JOIN users u ON u.id = c.assignee_id")
+        .push(" WHERE c.organisation_id = ")
+        .bind(scope.id().as_str());
+    if let Some(id) = &f.id {
+        q.push(" AND c.id = ").bind(id.as_str());
+    }
+    if let Some(s) = f.status {
+        q.push(" AND c.status = ").bind(s.as_str());
+    } else if f.open_only {
+        q.push(" AND c.status NOT IN ('repatriated', 'withdrawn', 'closed')");
+    }
+    if let Some(d) = &f.destination {
+        q.push(" AND c.destination = ").bind(d.as_str());
+    }
+    if let Some(a) = &f.assignee {
+        q.push(" AND c.assignee_id = ").bind(a.as_str());
+    }
+    if f.unassigned {
+        q.push(" AND c.assignee_id IS NULL");
+    }
+    if let Some(flag) = f.flag {
+        q.push(" AND ");
+        flag_sql(q, flag, today);
+    }
+    if f.overdue {
+        q.push(" AND c.next_action_due < ").bind(today);
+    }
+    if f.eligibility_changed {
+        q.push(" AND ");
+        changed_sql(q);
+    }
+    if let Some(fac) = &f.facility {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM case_members m JOIN person_derived d ON d.person_id = m.person_id \
+             WHERE m.case_id = c.id AND d.current_facility_id = ",
+        )
+        .bind(fac.as_str())
+        .push(")");
+    }
+    if let Some(days) = f.stuck_days {
+        let before = today - chrono::Duration::days(days);
+        q.push(" AND c.status NOT IN ('repatriated', 'withdrawn', 'closed') AND c.status_since < ").bind(before);
+    }
+}
+
+/// One page of the organisation's cases (soonest due first, then oldest), with the total.
+pub fn page(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    f: &CaseFilter,
+    page: Page,
+    today: NaiveDate,
+) -> QueryResult<(Vec<CaseListRow>, i64)> {
+    let mut count = Sql::new(conn);
+    count.push("SELECT COUNT(*) AS n");
+    from_where(&mut count, scope, f, today);
+    let total = count.count(conn)?;
+    let mut q = Sql::new(conn);
+    q.push(
+        "SELECT c.*, fam.label AS family_label, u.display_name AS assignee_name, \
+         (SELECT COUNT(*) FROM case_members m WHERE m.case_id = c.id) AS member_count",
+    );
+    for (flag, name) in [
+        (PriorityFlag::AgesOutSoon, "ages_out_soon"),
+        (PriorityFlag::UnaccompaniedMinor, "unaccompanied_minor"),
+        (PriorityFlag::MedicalNeed, "medical_need"),
+        (PriorityFlag::SeparationRisk, "separation_risk"),
+        (PriorityFlag::StatelessOrAtRisk, "stateless_or_at_risk"),
+    ] {
+        q.push(", ");
+        flag_sql(&mut q, flag, today);
+        q.push(&format!(" AS {name}"));
+    }
+    q.push(", ");
+    changed_sql(&mut q);
+    q.push(" AS eligibility_changed");
+    from_where(&mut q, scope, f, today);
+    q.push(" ORDER BY CASE WHEN c.next_action_due IS NULL THEN 1 ELSE 0 END, c.next_action_due, c.opened_on, c.id")
+        .push(" LIMIT ")
+        .bind(page.limit)
+        .push(" OFFSET ")
+        .bind(page.offset);
+    Ok((q.load(conn)?, total))
+}
