@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod bench;
+pub mod cases;
 pub mod eligibility;
 pub mod extract;
 pub mod facilities;
@@ -94,5 +95,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/jobs/{id}").route(web::get().to(jobs::get)))
         .service(resource("/api/v1/persons/{id}/eligibility").route(web::get().to(eligibility::person)))
         .service(resource("/api/v1/families/{id}/eligibility").route(web::get().to(eligibility::family)))
-        .service(resource("/api/v1/eligibility/aging-out").route(web::get().to(eligibility::aging_out)));
+        .service(resource("/api/v1/eligibility/aging-out").route(web::get().to(eligibility::aging_out)))
+        .service(resource("/api/v1/cases").route(web::get().to(cases::list)).route(web::post().to(cases::create)))
+        .service(resource("/api/v1/cases/{id}").route(web::get().to(cases::get)).route(web::patch().to(cases::update)))
+        .service(resource("/api/v1/cases/{id}/transitions").route(web::post().to(cases::transition)))
+        .service(resource("/api/v1/cases/{id}/consents").route(web::post().to(cases::consent)))
+        .service(resource("/api/v1/cases/{id}/wish-override").route(web::post().to(cases::wish_override)))
+        .service(resource("/api/v1/families/{id}/case-proposals").route(web::get().to(cases::proposals)))
+        .service(resource("/api/v1/work-list").route(web::get().to(cases::work_list)));
 }

@@ -29,6 +29,8 @@ use utoipa::{Modify, OpenApi};
         super::policies::changes, super::stewards::list, super::stewards::grant, super::stewards::revoke,
         super::jobs::list, super::jobs::get,
         super::eligibility::person, super::eligibility::family, super::eligibility::aging_out,
+        super::cases::list, super::cases::create, super::cases::get, super::cases::update, super::cases::transition,
+        super::cases::consent, super::cases::wish_override, super::cases::proposals, super::cases::work_list,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&SessionCookie),

@@ -6,6 +6,7 @@ mod access;
 mod audit;
 mod auth;
 mod bench_endpoint;
+mod cases;
 mod cli;
 mod edge_input;
 mod errors;

@@ -124,7 +124,7 @@ fn submission_needs_consent_and_respects_wishes_unless_overridden() {
     let amira = MemberReadiness { name: "Amira".into(), consented: true, wishes_to_stay: false };
     let yusuf = MemberReadiness { name: "Yusuf".into(), consented: false, wishes_to_stay: false };
     let huda = MemberReadiness { name: "Huda".into(), consented: true, wishes_to_stay: true };
-    assert!(SubmissionGate::problems(&[amira.clone()], false).is_empty());
+    assert!(SubmissionGate::problems(std::slice::from_ref(&amira), false).is_empty());
     assert_eq!(SubmissionGate::problems(&[amira.clone(), yusuf], false).len(), 1);
     assert_eq!(SubmissionGate::problems(&[amira.clone(), huda.clone()], false).len(), 1);
     assert!(SubmissionGate::problems(&[amira, huda], true).is_empty());

@@ -6,7 +6,7 @@
 pub mod views;
 mod writes;
 
-pub use writes::{assign, override_wishes, record_consent, set_next_action};
+pub use writes::{override_wishes, record_consent, update, CaseChange, ConsentInput};
 
 use crate::auth::OrgScope;
 use crate::db::models::{CaseEventRow, CaseMemberRow, CaseRow};
@@ -132,7 +132,7 @@ pub fn open(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, role: Rol
             id: CaseId::new_random(),
             organisation_id: scope.id().clone(),
             family_id: family.id.clone(),
-            destination: destination.clone(),
+            destination,
             status: CaseStatus::Intake,
             held_from: None,
             status_reason: None,
@@ -154,7 +154,7 @@ pub fn open(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, role: Rol
                 case_id: row.id.clone(),
                 person_id: m.clone(),
                 organisation_id: scope.id().clone(),
-                destination: destination.clone(),
+                destination,
                 is_open: true,
                 submitted_outcome: None,
                 submitted_policy_version_id: None,

@@ -147,6 +147,9 @@ pub struct CaseView {
     pub submission_blockers: Vec<String>,
 }
 
+/// A member's name, birth, age range and result under the destination's policy.
+type Evaluated = (String, Option<String>, Option<(i32, i32)>, Option<ResultView>);
+
 /// A case as its page shows it to a user of this role, on `today`.
 pub fn case(
     conn: &mut DbConnection,
@@ -189,8 +192,7 @@ pub fn case(
         .collect();
     let versions = crate::services::eligibility::published(conn)?;
     let live = crate::services::eligibility::evaluate(conn, scope, &person_rows, &versions, today)?;
-    let mut by_person: HashMap<PersonId, (String, Option<String>, Option<(i32, i32)>, Option<ResultView>)> =
-        HashMap::new();
+    let mut by_person: HashMap<PersonId, Evaluated> = HashMap::new();
     for (p, results) in live {
         let birth = p.birth.get()?;
         let mine = results.into_iter().find(|r| r.country == c.destination.as_str()).map(ResultView::of);

@@ -10,6 +10,7 @@ use crate::db::DbConnection;
 use crate::domain::case::{CaseEventKind, ConsentBy};
 use crate::domain::ids::{CaseId, PersonId, UserId};
 use crate::domain::problems::Problems;
+use crate::domain::records::Patch;
 use crate::domain::role::Role;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::AuditCtx;
@@ -51,14 +52,25 @@ fn save(conn: &mut DbConnection, scope: &OrgScope, ctx: &AuditCtx, row: CaseRow,
     Ok(next)
 }
 
-/// Assigns the case to a caseworker or coordinator of the organisation (`None` unassigns).
-pub fn assign(
+/// A change of a case's next action and assignee; what is `Missing` keeps its value.
+#[derive(Debug, Clone, Default)]
+pub struct CaseChange {
+    /// What happens next (empty clears it).
+    pub next_action: Option<String>,
+    pub next_action_due: Patch<NaiveDate>,
+    /// Who works on the case (`Null` unassigns). Only coordinators: the handler checks.
+    pub assignee: Patch<UserId>,
+}
+
+/// Changes the next action and the assignee of an open case at `expected` version, at once:
+/// a refused assignee saves nothing.
+pub fn update(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
     scope: &OrgScope,
     id: &CaseId,
     expected: i64,
-    assignee: Option<UserId>,
+    change: CaseChange,
 ) -> AppResult<CaseRow> {
     unit::run(conn, ctx, scope, |conn, u| {
         let row = current(conn, scope, id, expected)?;
@@ -69,47 +81,36 @@ pub fn assign(
             });
         }
         let mut p = Problems::new();
-        if let Some(a) = &assignee {
+        let action_changes = change.next_action.is_some() || !matches!(change.next_action_due, Patch::Missing);
+        let text = change.next_action.clone().unwrap_or_else(|| row.next_action.clone());
+        let due = change.next_action_due.apply(row.next_action_due);
+        let text = check_next_action(&mut p, &text, due);
+        let assignee = change.assignee.clone().apply(row.assignee_id.clone());
+        let assignee_changes = !matches!(change.assignee, Patch::Missing) && assignee != row.assignee_id;
+        if let (true, Some(a)) = (assignee_changes, &assignee) {
             check_assignee(conn, scope, a, &mut p)?;
         }
         if !p.is_empty() {
             return Err(p.into());
         }
-        let name = match &assignee {
-            Some(a) => users::find(conn, scope, a)?.map(|u| u.display_name).unwrap_or_default(),
-            None => String::new(),
-        };
-        let next = save(conn, scope, ctx, CaseRow { assignee_id: assignee, ..row }, expected)?;
-        event(conn, u, id, CaseEventKind::Assigned, None, None, None, name, None)?;
-        u.audit("case.assign", "case", id.as_str());
-        Ok(next)
-    })
-}
-
-/// Sets what happens next and by when (an empty text clears it).
-pub fn set_next_action(
-    conn: &mut DbConnection,
-    ctx: &AuditCtx,
-    scope: &OrgScope,
-    id: &CaseId,
-    expected: i64,
-    text: &str,
-    due: Option<NaiveDate>,
-) -> AppResult<CaseRow> {
-    let mut p = Problems::new();
-    let text = check_next_action(&mut p, text, due);
-    if !p.is_empty() {
-        return Err(p.into());
-    }
-    unit::run(conn, ctx, scope, |conn, u| {
-        let row = current(conn, scope, id, expected)?;
-        let note = match due {
-            Some(d) => format!("{text} (due {d})"),
-            None => text.clone(),
-        };
-        let next = save(conn, scope, ctx, CaseRow { next_action: text, next_action_due: due, ..row }, expected)?;
-        event(conn, u, id, CaseEventKind::NextAction, None, None, None, note, None)?;
-        u.audit("case.next_action", "case", id.as_str());
+        let next = CaseRow { next_action: text.clone(), next_action_due: due, assignee_id: assignee.clone(), ..row };
+        let next = save(conn, scope, ctx, next, expected)?;
+        if action_changes {
+            let note = match due {
+                Some(d) => format!("{text} (due {d})"),
+                None => text.clone(),
+            };
+            event(conn, u, id, CaseEventKind::NextAction, None, None, None, note, None)?;
+            u.audit("case.next_action", "case", id.as_str());
+        }
+        if assignee_changes {
+            let name = match &assignee {
+                Some(a) => users::find(conn, scope, a)?.map(|u| u.display_name).unwrap_or_default(),
+                None => String::new(),
+            };
+            event(conn, u, id, CaseEventKind::Assigned, None, None, None, name, None)?;
+            u.audit("case.assign", "case", id.as_str());
+        }
         Ok(next)
     })
 }
