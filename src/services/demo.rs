@@ -32,7 +32,9 @@ pub fn load(conn: &mut DbConnection, clock: &Clock) -> AppResult<Vec<DemoLogin>>
     ];
     // A second organisation, so the demo shows that records stay within their organisation.
     organisations::find_or_create(conn, &ctx, "Partner Aid Collective (fictional)")?;
-    crate::services::demo_families::load(conn, &ctx, &scope)?;
+    if crate::services::demo_families::load(conn, &ctx, &scope)? > 0 {
+        crate::services::demo_cases::load(conn, &ctx, &scope)?;
+    }
     let mut logins = Vec::new();
     for (role, email, name) in people {
         let password = crate::auth::password::generate();

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod demo;
+pub mod demo_cases;
 pub mod demo_families;
 pub mod derived;
 pub mod eligibility;

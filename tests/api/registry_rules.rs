@@ -256,8 +256,13 @@ fn the_demo_data_is_large_varied_and_valid() {
     assert!(count_in(&mut conn, "custody_events WHERE kind = 'escaped'") >= 1);
     assert!(count_in(&mut conn, "custody_events WHERE kind = 'transferred'") >= 1);
     assert!(count_in(&mut conn, "kinships k JOIN person_derived a ON a.person_id = k.person_id JOIN person_derived b ON b.person_id = k.relative_id WHERE a.current_facility_id <> b.current_facility_id") >= 1, "split families");
+    // Cases in every status, moved through the workflow's services.
+    assert_eq!(count_in(&mut conn, "(SELECT DISTINCT status FROM cases) s"), 12, "every case status");
+    assert!(count_in(&mut conn, "case_events WHERE kind = 'transition'") >= 30);
+    assert!(count_in(&mut conn, "custody_events WHERE kind = 'repatriated'") >= 1);
     // Loading again adds nothing.
     let (families, persons) = (count_in(&mut conn, "families"), count_in(&mut conn, "persons"));
     homeward::services::demo::load(&mut conn, &clock).expect("second load");
     assert_eq!((count_in(&mut conn, "families"), count_in(&mut conn, "persons")), (families, persons));
+    assert_eq!(count_in(&mut conn, "cases"), 16);
 }

@@ -37,3 +37,14 @@ pub fn update(conn: &mut DbConnection, scope: &OrgScope, row: &FamilyRow, expect
 pub fn any(conn: &mut DbConnection, scope: &OrgScope) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(f::table.filter(f::organisation_id.eq(scope.id())))).get_result(conn)
 }
+
+/// The organisation's first family with this label (the demo loader finds its families so).
+pub fn find_by_label(conn: &mut DbConnection, scope: &OrgScope, label: &str) -> QueryResult<Option<FamilyRow>> {
+    f::table
+        .filter(f::organisation_id.eq(scope.id()))
+        .filter(f::label.eq(label))
+        .order(f::id)
+        .select(FamilyRow::as_select())
+        .first(conn)
+        .optional()
+}
