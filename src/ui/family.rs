@@ -55,6 +55,12 @@ pub struct FamilyPage {
     pub choices: Choices,
     /// The kinds of link a new member may have to each member.
     pub links: &'static [&'static str],
+    /// The destinations a case could be opened towards (empty for those who may not open one).
+    pub proposals: Vec<crate::services::cases::views::Proposal>,
+    /// The family's cases, newest first.
+    pub cases: Vec<crate::db::models::CaseRow>,
+    /// May open cases.
+    pub may_open_case: bool,
 }
 
 impl FamilyPage {
@@ -65,6 +71,16 @@ impl FamilyPage {
     /// A member's eligibility (none for the dead, who are not evaluated).
     pub fn outcome_of(&self, id: &PersonId) -> Option<&MemberEligibility> {
         self.eligibility.members.iter().find(|m| &m.person_id == id)
+    }
+
+    /// A member's name, for the open-a-case form.
+    pub fn name_of(&self, id: &PersonId) -> String {
+        self.family
+            .members
+            .iter()
+            .find(|m| &m.id == id)
+            .map(|m| format!("{} {}", m.given_name, m.family_name))
+            .unwrap_or_default()
     }
 
     /// The select that says how a new member relates to this one.
@@ -100,11 +116,15 @@ pub async fn render_family(
 ) -> AppResult<HttpResponse> {
     let today = user.today();
     let i18n = I18n::of_request(req);
-    let (family, changes, (countries, facilities), eligibility) = db(pool, move |conn| {
+    let may_open_case = user.may::<crate::auth::permissions::WorkCases>();
+    let (family, changes, (countries, facilities), eligibility, (proposals, cases)) = db(pool, move |conn| {
         let family = views::family(conn, &scope, &id, today)?;
         let eligibility = eligibility::family(conn, &scope, &id, today)?;
         let changes = history::changes(conn, &scope, Some(&id), None, Page { limit: 200, offset: 0 })?;
-        Ok((family, changes, countries_and_facilities(conn)?, eligibility))
+        let proposals =
+            if may_open_case { crate::services::cases::views::proposals(conn, &scope, &id)? } else { Vec::new() };
+        let cases = crate::services::cases::views::of_family(conn, &scope, &id)?;
+        Ok((family, changes, countries_and_facilities(conn)?, eligibility, (proposals, cases)))
     })
     .await?;
     let mut whose: HashMap<String, String> =
@@ -131,6 +151,9 @@ pub async fn render_family(
         notices,
         choices: Choices::default(),
         links: relatives::LINKS,
+        proposals,
+        cases,
+        may_open_case,
         i18n,
     };
     page(status, &family_page)

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod cases;
 pub mod facilities;
 pub mod families;
 pub mod family;
@@ -53,5 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/policies/{country}").route(web::get().to(policies::country)))
         .service(resource("/policies/{country}/drafts").route(web::post().to(policies::create_draft)))
         .service(resource("/aging-out").route(web::get().to(policies::aging)))
+        .service(resource("/cases").route(web::get().to(cases::list)).route(web::post().to(cases::open)))
+        .service(resource("/cases/{id}").route(web::get().to(cases::show)).route(web::post().to(cases::post)))
         .service(resource("/static/{path:.*}").route(web::get().to(assets::serve)));
 }

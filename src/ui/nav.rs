@@ -25,6 +25,7 @@ pub struct Nav {
     stewards: bool,
     policy_changes: bool,
     jobs: bool,
+    cases: bool,
 }
 
 impl Nav {
@@ -42,7 +43,13 @@ impl Nav {
             stewards: user.may::<ManageStewards>(),
             policy_changes: user.may::<ReadPolicyChanges>(),
             jobs: user.may::<ReadJobs>(),
+            cases: user.may::<crate::auth::permissions::ReadCases>(),
         }
+    }
+
+    /// May see the organisation's cases and work list.
+    pub fn cases(&self) -> bool {
+        self.cases
     }
 
     /// May see families and persons (and the aging-out list).

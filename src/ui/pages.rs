@@ -1,6 +1,6 @@
 //! The login page, the per-role home page and logout.
 
-use super::forms::{page, translate, Nav};
+use super::forms::{page, translate, Nav, Words as _};
 use super::i18n::I18n;
 use crate::auth::{cleared_session_cookie, session_cookie, CurrentUser};
 use crate::config::Settings;
@@ -36,6 +36,23 @@ pub struct HomePage {
     pub display_name: String,
     pub role: Role,
     pub organisation_name: String,
+    /// What needs the user now (caseworkers and coordinators).
+    pub work: Option<crate::services::cases::views::WorkList>,
+}
+
+impl HomePage {
+    /// The work list's sections with their titles and the list each links to.
+    pub fn sections(&self) -> Vec<(&'static str, &'static str, &crate::services::cases::views::Section)> {
+        match &self.work {
+            None => Vec::new(),
+            Some(w) => vec![
+                ("work-overdue", "/cases?overdue=true", &w.overdue),
+                ("work-ageing", "/cases?flag=ages_out_soon", &w.ageing_out),
+                ("work-changed", "/cases?eligibility_changed=true", &w.eligibility_changed),
+                ("work-approval", "/cases?status=ready_for_submission", &w.awaiting_approval),
+            ],
+        }
+    }
 }
 
 /// `GET /login`.
@@ -97,7 +114,18 @@ pub async fn login_submit(
 /// `GET /`: the signed-in user's home, by role.
 pub async fn home(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) -> AppResult<HomePage> {
     let org_id = user.organisation_id.clone();
-    let org = db(&pool, move |conn| organisations::find_by_id(conn, &org_id)?.ok_or(AppError::NotFound)).await?;
+    let scope = user.registry_scope().filter(|_| user.may::<crate::auth::permissions::ReadCases>());
+    let me = crate::domain::ids::UserId::parse(user.id.as_str()).map_err(|m| AppError::Internal(anyhow::anyhow!(m)))?;
+    let (role, today) = (user.role, user.today());
+    let (org, work) = db(&pool, move |conn| {
+        let org = organisations::find_by_id(conn, &org_id)?.ok_or(AppError::NotFound)?;
+        let work = match scope {
+            Some(scope) => Some(crate::services::cases::views::work_list(conn, &scope, &me, role, today)?),
+            None => None,
+        };
+        Ok((org, work))
+    })
+    .await?;
     Ok(HomePage {
         i18n: I18n::of_request(&req),
         path: "/".into(),
@@ -105,6 +133,7 @@ pub async fn home(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) ->
         display_name: user.display_name,
         role: user.role,
         organisation_name: org.name,
+        work,
     })
 }
 

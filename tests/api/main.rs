@@ -27,6 +27,7 @@ mod search;
 mod shared_changes;
 mod ui;
 mod ui_admin;
+mod ui_cases;
 mod ui_facilities;
 mod ui_page_checks;
 mod ui_pages;
