@@ -3,9 +3,11 @@
 
 pub mod audit;
 pub mod auth;
+pub mod backlog;
 pub mod bench;
 pub mod cases;
 pub mod eligibility;
+pub mod exports;
 pub mod extract;
 pub mod facilities;
 pub mod families;
@@ -102,5 +104,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/cases/{id}/consents").route(web::post().to(cases::consent)))
         .service(resource("/api/v1/cases/{id}/wish-override").route(web::post().to(cases::wish_override)))
         .service(resource("/api/v1/families/{id}/case-proposals").route(web::get().to(cases::proposals)))
-        .service(resource("/api/v1/work-list").route(web::get().to(cases::work_list)));
+        .service(resource("/api/v1/work-list").route(web::get().to(cases::work_list)))
+        .service(resource("/api/v1/exports").route(web::post().to(exports::create)))
+        .service(resource("/api/v1/backlog").route(web::get().to(backlog::all)))
+        .service(resource("/api/v1/backlog/{country}").route(web::get().to(backlog::one)));
 }

@@ -135,6 +135,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    exports (id) {
+        id -> Text,
+        organisation_id -> Text,
+        actor_id -> Nullable<Text>,
+        kind -> Text,
+        format -> Text,
+        filters -> Text,
+        column_list -> Text,
+        purpose -> Text,
+        row_count -> BigInt,
+        encrypted -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(sessions -> users (user_id));
 
@@ -409,4 +425,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_members,
     case_events,
     case_consents,
+    exports,
 );

@@ -2,6 +2,7 @@
 //! work off the actix workers, and the middlewares (security headers, CSRF, error envelope,
 //! control characters in query strings and forms).
 
+pub mod download;
 pub mod envelope;
 pub mod filters;
 pub mod inputs;

@@ -11,6 +11,7 @@ pub mod demo_cases;
 pub mod demo_families;
 pub mod derived;
 pub mod eligibility;
+pub mod exports;
 pub mod facilities;
 pub mod jobs;
 pub mod organisations;

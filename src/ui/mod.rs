@@ -55,6 +55,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/policies/{country}/drafts").route(web::post().to(policies::create_draft)))
         .service(resource("/aging-out").route(web::get().to(policies::aging)))
         .service(resource("/cases").route(web::get().to(cases::list)).route(web::post().to(cases::open)))
+        // Before `/cases/{id}`, which would take "export" for an id.
+        .service(resource("/cases/export").route(web::post().to(cases::export)))
+        .service(resource("/cases/{id}/summary").route(web::get().to(cases::summary)))
         .service(resource("/cases/{id}").route(web::get().to(cases::show)).route(web::post().to(cases::post)))
         .service(resource("/static/{path:.*}").route(web::get().to(assets::serve)));
 }

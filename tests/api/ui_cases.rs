@@ -89,3 +89,47 @@ async fn the_home_page_lists_what_needs_the_user_now() {
     let (_, home) = html(&app, &admin, "/").await;
     assert!(!home.contains("data-testid=\"work-list\"") && !home.contains("nav-cases"));
 }
+
+#[actix_web::test]
+async fn the_case_list_exports_what_it_shows_with_a_purpose() {
+    let app = spawn_app().await;
+    let (_, co) = app.signed_in(Role::Coordinator, "Org A").await;
+    let fam = family(&app, &co).await;
+    let body = serde_json::json!({"family_id": fam["id"], "destination": "FR", "members": [fam["members"][0]["id"]]});
+    assert_eq!(app.post("/api/v1/cases", &co, body).await.status(), 201);
+    let (_, list) = html(&app, &co, "/cases").await;
+    assert!(list.contains("data-testid=\"export-form\""));
+    let res =
+        form_post(&app, &co, "/cases/export", &[("status", "intake"), ("purpose", "weekly review"), ("format", "csv")])
+            .await;
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap_or_default();
+    assert!(text.starts_with('\u{feff}') && text.contains("Family of Amira Pages"), "{text}");
+    let refused = form_post(&app, &co, "/cases/export", &[("purpose", "")]).await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(app.count("exports"), 1);
+}
+
+#[actix_web::test]
+async fn the_printable_summary_lists_names_in_every_script_claims_consent_and_the_timeline() {
+    let app = spawn_app().await;
+    let (_, co) = app.signed_in(Role::Coordinator, "Org A").await;
+    let fam = family(&app, &co).await;
+    let body = serde_json::json!({"family_id": fam["id"], "destination": "FR", "members": [fam["members"][0]["id"]]});
+    let case = json(app.post("/api/v1/cases", &co, body).await).await;
+    let (status, page) = html(&app, &co, &format!("/cases/{}/summary", case["id"].as_str().unwrap_or_default())).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("أميرة") && page.contains("Umm Yusuf"), "names in every script");
+    assert!(page.contains("data-testid=\"summary-member\"") && page.contains("FR</span> verified"));
+    assert!(page.contains("class=\"timeline\""));
+    let css = app
+        .client
+        .get(format!("{}/static/app.css", app.address))
+        .send()
+        .await
+        .expect("css")
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(css.contains("@media print"), "a print stylesheet");
+}

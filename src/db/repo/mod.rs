@@ -14,6 +14,7 @@ pub mod chunks;
 pub mod claims;
 pub mod countries;
 pub mod custody;
+pub mod exports;
 pub mod facilities;
 pub mod families;
 pub mod history;
@@ -26,7 +27,7 @@ pub mod organisations;
 pub mod persons;
 pub mod policies;
 pub mod sessions;
-mod sql;
+pub(crate) mod sql;
 pub mod stewards;
 pub mod users;
 

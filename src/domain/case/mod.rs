@@ -1,8 +1,10 @@
 //! Cases: the repatriation of a family, or some of its members, towards one destination
 //! country. The vocabulary (statuses, reasons, consent) lives here; the state machine in
 //! [`workflow`]; the priority flags a case carries are derived from the registry (see
-//! [`PriorityFlag`]), never typed in.
+//! [`PriorityFlag`]), never typed in; when a case is stuck and how long cases wait, for the
+//! per-country backlog, in [`backlog`].
 
+pub mod backlog;
 pub mod workflow;
 
 use serde::{Deserialize, Serialize};

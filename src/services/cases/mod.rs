@@ -3,6 +3,7 @@
 //! gates need and writes), recording consent, the next action and assignments. Every change is
 //! one unit of work: the case, its timeline entry and the audit event commit together.
 
+pub mod backlog;
 pub mod views;
 mod writes;
 

@@ -367,3 +367,48 @@ pub fn work_list(
         },
     })
 }
+
+/// A member as the printable summary lists them: every name in every script, and every claim.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MemberRecord {
+    #[schema(value_type = String)]
+    pub person_id: PersonId,
+    /// (name, script, kind) of each other name.
+    pub names: Vec<(String, String, String)>,
+    /// (country, status, basis) of each nationality claim.
+    pub claims: Vec<(String, String, String)>,
+}
+
+/// The printable summary for a submission: the case as its page shows it, plus each member's
+/// names and claims.
+pub fn summary(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    id: &CaseId,
+    role: Role,
+    today: NaiveDate,
+) -> AppResult<(CaseView, Vec<MemberRecord>)> {
+    let view = case(conn, scope, id, role, today)?;
+    let ids: Vec<PersonId> = view.members_detail.iter().map(|m| m.person_id.clone()).collect();
+    let names = crate::db::repo::names::of(conn, scope, &ids)?;
+    let claims = claims::of(conn, scope, &ids)?;
+    let records = ids
+        .iter()
+        .map(|p| MemberRecord {
+            person_id: p.clone(),
+            names: names
+                .iter()
+                .filter(|n| &n.person_id == p)
+                .map(|n| (n.name.clone(), n.script.as_str().to_string(), n.kind.as_str().to_string()))
+                .collect(),
+            claims: claims
+                .iter()
+                .filter(|c| &c.person_id == p)
+                .map(|c| {
+                    (c.country_code.as_str().to_string(), c.status.as_str().to_string(), c.basis.as_str().to_string())
+                })
+                .collect(),
+        })
+        .collect();
+    Ok((view, records))
+}

@@ -6,6 +6,7 @@
 //! chain) per record created, as an intake would. Stored eligibility is not written: run the
 //! re-evaluation (as a job, or `homeward reevaluate`) afterwards.
 
+mod cases;
 mod family;
 mod pools;
 mod write;
@@ -41,6 +42,8 @@ pub struct Report {
     pub kinships: usize,
     pub history_rows: usize,
     pub audit_events: usize,
+    /// Cases (about one family in eight), every status present.
+    pub cases: usize,
     pub seconds: f64,
 }
 
@@ -73,6 +76,8 @@ pub fn run(conn: &mut DbConnection, clock: &Clock, opts: &Options) -> AppResult<
             write_tx(conn, |conn| write::households(conn, &ctx, &scope, &facilities, &mut rng, &batch, &mut report))?;
             tracing::info!(persons = report.persons, of = opts.persons, "synthesised");
         }
+        let (today, at) = (clock.today(), clock.now());
+        report.cases = write_tx(conn, |conn| cases::write(conn, &scope, today, at))?;
         Ok(())
     })();
     // The run's own error first; then whether the connection got its settings back.

@@ -83,20 +83,37 @@ pub fn years_before(d: NaiveDate, years: u32) -> NaiveDate {
     d.checked_sub_months(Months::new(12 * years)).unwrap_or(d.with_day(1).unwrap_or(d))
 }
 
+/// Appends the condition "the person aliased `p` ages out soon": possibly still a minor on
+/// `today`, and possibly 18 within `AGES_OUT_WITHIN_DAYS` (the case flag, and the backlog's
+/// count, say the same).
+pub(crate) fn push_ages_out(q: &mut Sql, p: &str, today: NaiveDate) {
+    let soon = today + chrono::Duration::days(AGES_OUT_WITHIN_DAYS);
+    q.push(&format!("{p}.birth_latest > "))
+        .bind(years_before(today, 18))
+        .push(&format!(" AND {p}.birth_earliest <= "))
+        .bind(years_before(soon, 18));
+}
+
+/// Appends the condition "a member of the case aliased `c` is held in the facility now" (the
+/// list's filter, and the backlog's, say the same).
+pub(crate) fn push_in_facility(q: &mut Sql, c: &str, facility: &FacilityId) {
+    q.push(&format!(
+        "EXISTS (SELECT 1 FROM case_members m JOIN person_derived d ON d.person_id = m.person_id \
+         WHERE m.case_id = {c}.id AND d.current_facility_id = "
+    ))
+    .bind(facility.as_str())
+    .push(")");
+}
+
 /// Appends the SQL condition of a flag for the case aliased `c`, binding the dates it needs.
 fn flag_sql(q: &mut Sql, flag: PriorityFlag, today: NaiveDate) {
     let members = "EXISTS (SELECT 1 FROM case_members m ";
     match flag {
         PriorityFlag::AgesOutSoon => {
-            // Possibly still a minor today, and possibly 18 within the window.
-            let soon = today + chrono::Duration::days(AGES_OUT_WITHIN_DAYS);
             q.push(members)
-                .push("JOIN persons p ON p.id = m.person_id WHERE m.case_id = c.id AND p.date_of_death IS NULL ")
-                .push("AND p.birth_latest > ")
-                .bind(years_before(today, 18))
-                .push(" AND p.birth_earliest <= ")
-                .bind(years_before(soon, 18))
-                .push(")");
+                .push("JOIN persons p ON p.id = m.person_id WHERE m.case_id = c.id AND p.date_of_death IS NULL AND ");
+            push_ages_out(q, "p", today);
+            q.push(")");
         }
         PriorityFlag::UnaccompaniedMinor | PriorityFlag::MedicalNeed => {
             let name = if flag == PriorityFlag::UnaccompaniedMinor { "unaccompanied_minor" } else { "medical_need" };
@@ -176,12 +193,8 @@ fn from_where(q: &mut Sql, scope: &OrgScope, f: &CaseFilter, today: NaiveDate) {
         changed_sql(q);
     }
     if let Some(fac) = &f.facility {
-        q.push(
-            " AND EXISTS (SELECT 1 FROM case_members m JOIN person_derived d ON d.person_id = m.person_id \
-             WHERE m.case_id = c.id AND d.current_facility_id = ",
-        )
-        .bind(fac.as_str())
-        .push(")");
+        q.push(" AND ");
+        push_in_facility(q, "c", fac);
     }
     if let Some(days) = f.stuck_days {
         let before = today - chrono::Duration::days(days);

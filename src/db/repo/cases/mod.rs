@@ -2,6 +2,7 @@
 //! their derived priority flags are in [`list`]; the per-country backlog's aggregates in
 //! [`backlog`].
 
+pub mod backlog;
 pub mod list;
 
 use super::{outside_scope, OrgScope};
