@@ -4,6 +4,8 @@
 
 pub mod admin;
 pub mod assets;
+pub mod backlog;
+pub mod backlog_chart;
 pub mod cases;
 pub mod facilities;
 pub mod families;
@@ -58,6 +60,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // Before `/cases/{id}`, which would take "export" for an id.
         .service(resource("/cases/export").route(web::post().to(cases::export)))
         .service(resource("/cases/{id}/summary").route(web::get().to(cases::summary)))
+        .service(resource("/backlog").route(web::get().to(backlog::index)))
+        .service(resource("/backlog/{country}").route(web::get().to(backlog::country)))
         .service(resource("/cases/{id}").route(web::get().to(cases::show)).route(web::post().to(cases::post)))
         .service(resource("/static/{path:.*}").route(web::get().to(assets::serve)));
 }

@@ -26,6 +26,7 @@ pub struct Nav {
     policy_changes: bool,
     jobs: bool,
     cases: bool,
+    backlog: bool,
 }
 
 impl Nav {
@@ -44,7 +45,13 @@ impl Nav {
             policy_changes: user.may::<ReadPolicyChanges>(),
             jobs: user.may::<ReadJobs>(),
             cases: user.may::<crate::auth::permissions::ReadCases>(),
+            backlog: user.may::<crate::auth::permissions::ManageCases>(),
         }
+    }
+
+    /// May see the per-country backlog (coordinators).
+    pub fn backlog(&self) -> bool {
+        self.backlog
     }
 
     /// May see the organisation's cases and work list.

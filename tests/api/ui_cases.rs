@@ -133,3 +133,26 @@ async fn the_printable_summary_lists_names_in_every_script_claims_consent_and_th
         .unwrap_or_default();
     assert!(css.contains("@media print"), "a print stylesheet");
 }
+
+#[actix_web::test]
+async fn the_dashboard_shows_each_destination_with_a_chart_and_every_number_drills_down() {
+    let app = spawn_app().await;
+    let (_, co) = app.signed_in(Role::Coordinator, "Org A").await;
+    let fam = family(&app, &co).await;
+    let body = serde_json::json!({"family_id": fam["id"], "destination": "FR", "members": [fam["members"][0]["id"]]});
+    assert_eq!(app.post("/api/v1/cases", &co, body).await.status(), 201);
+    let (status, page) = html(&app, &co, "/backlog").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("data-testid=\"backlog-chart\"") && page.contains("<svg"), "a server-drawn chart");
+    assert!(page.contains("data-country=\"FR\""));
+    assert!(page.contains("href=\"/cases?destination=FR"), "open cases drill into the case list");
+    assert!(!page.contains("/api/v1/"), "links go to pages, not to the API");
+    let (status, fr) = html(&app, &co, "/backlog/FR").await;
+    assert_eq!(status, 200);
+    assert!(fr.contains("data-testid=\"backlog-statuses\"") && fr.contains("data-testid=\"backlog-facilities\""));
+    let (_, ar) = html_ar(&app, &co, "/backlog").await;
+    assert!(ar.contains("text-anchor=\"end\""), "the chart reads from the right in Arabic");
+    assert_eq!(html(&app, &co, "/backlog?as_of=1800-01-01").await.0, 422);
+    let (_, cw) = app.signed_in(Role::Caseworker, "Org A").await;
+    assert_eq!(html(&app, &cw, "/backlog").await.0, 403);
+}
