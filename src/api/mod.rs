@@ -6,6 +6,7 @@ pub mod auth;
 pub mod backlog;
 pub mod bench;
 pub mod cases;
+pub mod deployment;
 pub mod eligibility;
 pub mod exports;
 pub mod extract;
@@ -106,6 +107,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/families/{id}/case-proposals").route(web::get().to(cases::proposals)))
         .service(resource("/api/v1/work-list").route(web::get().to(cases::work_list)))
         .service(resource("/api/v1/exports").route(web::post().to(exports::create)))
+        .service(resource("/api/v1/deployment/backlog").route(web::get().to(deployment::backlog)))
         .service(resource("/api/v1/backlog").route(web::get().to(backlog::all)))
         .service(resource("/api/v1/backlog/{country}").route(web::get().to(backlog::one)));
 }

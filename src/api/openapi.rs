@@ -30,7 +30,7 @@ use utoipa::{Modify, OpenApi};
         super::jobs::list, super::jobs::get,
         super::eligibility::person, super::eligibility::family, super::eligibility::aging_out,
         super::cases::list, super::cases::create, super::cases::get, super::cases::update, super::cases::transition,
-        super::cases::consent, super::cases::wish_override, super::cases::proposals, super::cases::work_list, super::exports::create,
+        super::cases::consent, super::cases::wish_override, super::cases::proposals, super::cases::work_list, super::exports::create, super::deployment::backlog,
         super::backlog::all, super::backlog::one,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),

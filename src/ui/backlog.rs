@@ -147,3 +147,33 @@ pub async fn country(
     };
     page(StatusCode::OK, &p)
 }
+
+/// `GET /deployment/backlog`.
+#[derive(Template)]
+#[template(path = "backlog/deployment.html")]
+pub struct DeploymentPage {
+    pub i18n: I18n,
+    pub path: String,
+    pub nav: Nav,
+    pub backlog: crate::services::cases::deployment::DeploymentBacklog,
+}
+
+impl DeploymentPage {
+    /// A published count as read: the number, or "fewer than 5" in the reader's language.
+    pub fn count(&self, c: Option<&crate::domain::case::disclosure::Count>) -> String {
+        match c.and_then(|c| c.shown()) {
+            Some(n) => n.to_string(),
+            None if c.is_some() => self.i18n.t("count-fewer-than-5"),
+            None => "—".into(),
+        }
+    }
+}
+
+/// `GET /deployment/backlog`: every organisation's counts together, suppressed below 5.
+pub async fn deployment(req: HttpRequest, user: Can<ManageCases>, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
+    let i18n = I18n::of_request(&req);
+    let (r, _, _) = request(&req, user.today())?;
+    let backlog = db(&pool, move |conn| crate::services::cases::deployment::deployment(conn, &r)).await?;
+    let p = DeploymentPage { path: "/backlog".into(), nav: Nav::of(&user), backlog, i18n };
+    page(StatusCode::OK, &p)
+}

@@ -61,6 +61,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/cases/export").route(web::post().to(cases::export)))
         .service(resource("/cases/{id}/summary").route(web::get().to(cases::summary)))
         .service(resource("/backlog").route(web::get().to(backlog::index)))
+        .service(resource("/deployment/backlog").route(web::get().to(backlog::deployment)))
         .service(resource("/backlog/{country}").route(web::get().to(backlog::country)))
         .service(resource("/cases/{id}").route(web::get().to(cases::show)).route(web::post().to(cases::post)))
         .service(resource("/static/{path:.*}").route(web::get().to(assets::serve)));

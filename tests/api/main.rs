@@ -9,6 +9,7 @@ mod backlog;
 mod bench_endpoint;
 mod cases;
 mod cli;
+mod deployment;
 mod edge_input;
 mod errors;
 mod exports;

@@ -5,6 +5,7 @@
 //! per-country backlog, in [`backlog`].
 
 pub mod backlog;
+pub mod disclosure;
 pub mod workflow;
 
 use serde::{Deserialize, Serialize};

@@ -17,7 +17,6 @@ use crate::domain::case::backlog::{waiting, StuckThresholds, Waiting};
 use crate::domain::case::CaseStatus;
 use crate::domain::country::CountryCode;
 use crate::domain::ids::FacilityId;
-use crate::domain::person::PersonFlag;
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
 use diesel::connection::{Connection, SimpleConnection};
@@ -255,15 +254,12 @@ impl Drill {
 /// Every aggregate, read once for all the countries asked for, by country code.
 struct Parts {
     held: HashMap<String, HeldRow>,
-    unaccompanied: HashMap<String, i64>,
-    declining: HashMap<String, i64>,
     statuses: HashMap<String, HashMap<CaseStatus, (i64, i64)>>,
     opened: HashMap<String, Vec<(NaiveDate, i64)>>,
 }
 
 impl Parts {
     fn load(conn: &mut DbConnection, scope: &OrgScope, f: &BacklogFilter, req: &BacklogRequest) -> AppResult<Parts> {
-        let counts = |rows: Vec<repo::CountryCount>| rows.into_iter().map(|r| (r.country, r.n)).collect();
         let mut statuses: HashMap<String, HashMap<CaseStatus, (i64, i64)>> = HashMap::new();
         for r in repo::by_status(conn, scope, f, &req.thresholds.cutoffs(req.as_of))? {
             statuses.entry(r.country).or_default().insert(r.status, (r.n, r.stuck));
@@ -274,8 +270,6 @@ impl Parts {
         }
         Ok(Parts {
             held: repo::held(conn, scope, f)?.into_iter().map(|r| (r.country.clone(), r)).collect(),
-            unaccompanied: counts(repo::flagged(conn, scope, f, PersonFlag::UnaccompaniedMinor)?),
-            declining: counts(repo::declining(conn, scope, f)?),
             statuses,
             opened,
         })
@@ -302,12 +296,9 @@ impl Parts {
             },
             children_under_12: none(h.under_12),
             children_under_18: none(h.under_18),
-            unaccompanied_minors: Figure::new(
-                self.unaccompanied.remove(key).unwrap_or(0),
-                drill.registry("persons", "&unaccompanied_minor=true"),
-            ),
+            unaccompanied_minors: Figure::new(h.unaccompanied, drill.registry("persons", "&unaccompanied_minor=true")),
             ageing_out: none(h.ageing_out),
-            declining: none(self.declining.remove(key).unwrap_or(0)),
+            declining: none(h.declining),
             cases: self.cases(key, &drill, req),
         }
     }

@@ -4,6 +4,7 @@
 //! one unit of work: the case, its timeline entry and the audit event commit together.
 
 pub mod backlog;
+pub mod deployment;
 pub mod views;
 mod writes;
 
