@@ -15,6 +15,8 @@
 mod args;
 #[path = "scale/cache.rs"]
 mod cache;
+#[path = "scale/cases.rs"]
+mod cases;
 #[path = "scale/db.rs"]
 mod db;
 #[path = "scale/http.rs"]
@@ -230,6 +232,14 @@ fn measure(
     run.paths.extend(sims);
     let intake = phases.time("intake", || paths::measure_intake(http, plan, &srv.base, &picks, &sessions, b));
     run.paths.push(intake);
+    let rss = || srv.memory().rss_kib;
+    match phases.time("cases", || cases::measure_cases(http, plan, &srv.base, &picks, &sessions, b, &url, &rss)) {
+        Ok(c) => {
+            run.paths.extend(c.paths.clone());
+            run.cases = Some(c);
+        }
+        Err(e) => run.errors.push(format!("case paths: {e:#}")),
+    }
     let (c, secs) = (args.wrk_connections, args.wrk_secs);
     let person = format!("{}/api/v1/persons/{}", srv.base, picks.person_id);
     let point = format!("{}/api/v1/bench/point/{}", srv.base, picks.person_id);

@@ -44,6 +44,8 @@ pub struct Run {
     pub load_ratio: Option<f64>,
     pub memory: Option<Memory>,
     pub reevaluation: Option<Reevaluation>,
+    /// The case paths' comparisons and the export's memory (issue 10).
+    pub cases: Option<super::cases::CaseBench>,
     pub db: Option<DbSize>,
     pub phases: Vec<(String, f64)>,
     /// What failed in this run (the run goes on without it).
@@ -170,6 +172,15 @@ pub fn summary_lines(run: &Run) -> Vec<String> {
         if !r.said.is_empty() {
             out.push(format!("reevaluate said: {}", r.said));
         }
+    }
+    if let Some(c) = &run.cases {
+        out.extend(c.comparisons.iter().map(|x| x.line()));
+        out.push(format!(
+            "server memory during the export of {} persons: VmRSS {:.1} MB before, at most {:.1} MB while it streamed",
+            c.export_rows,
+            mb(c.export_rss_before_kib),
+            mb(c.export_rss_max_kib)
+        ));
     }
     if let Some(m) = &run.memory {
         out.push(format!("server memory after the runs: VmRSS {:.1} MB, VmHWM {:.1} MB", mb(m.rss_kib), mb(m.hwm_kib)));

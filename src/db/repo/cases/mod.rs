@@ -58,7 +58,8 @@ pub fn members(conn: &mut DbConnection, scope: &OrgScope, id: &CaseId) -> QueryR
     cm::table
         .filter(cm::organisation_id.eq(scope.id()))
         .filter(cm::case_id.eq(id))
-        .order(cm::added_at)
+        // Members added together share `added_at`: the id keeps the order stable.
+        .order((cm::added_at, cm::person_id))
         .select(CaseMemberRow::as_select())
         .load(conn)
 }
