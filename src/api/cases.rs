@@ -16,7 +16,8 @@ use crate::domain::problems::Problems;
 use crate::domain::records::Patch;
 use crate::error::AppResult;
 use crate::http::db;
-use crate::services::cases::views::{self, CaseSummary, CaseView, Proposal, WorkList};
+use crate::services::cases::views::{self, CaseSummary, CaseView, Proposal};
+use crate::services::cases::work::{self, WorkList};
 use crate::services::cases::{self as service, CaseChange, ConsentInput, NewCase};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
@@ -278,6 +279,6 @@ pub async fn proposals(
 pub async fn work_list(user: Can<ReadCases>, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
     let me = user_id(&user)?;
     let (scope, today, role) = (user.scope(), user.today(), user.role);
-    let v = db(&pool, move |conn| views::work_list(conn, &scope, &me, role, today)).await?;
+    let v = db(&pool, move |conn| work::work_list(conn, &scope, &me, role, today)).await?;
     Ok(HttpResponse::Ok().json(v))
 }

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod assets;
 pub mod backlog;
 pub mod backlog_chart;
+pub mod case_files;
 pub mod cases;
 pub mod facilities;
 pub mod families;
@@ -58,8 +59,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/aging-out").route(web::get().to(policies::aging)))
         .service(resource("/cases").route(web::get().to(cases::list)).route(web::post().to(cases::open)))
         // Before `/cases/{id}`, which would take "export" for an id.
-        .service(resource("/cases/export").route(web::post().to(cases::export)))
-        .service(resource("/cases/{id}/summary").route(web::get().to(cases::summary)))
+        .service(resource("/cases/export").route(web::post().to(case_files::export)))
+        .service(resource("/cases/{id}/summary").route(web::get().to(case_files::summary)))
         .service(resource("/backlog").route(web::get().to(backlog::index)))
         .service(resource("/deployment/backlog").route(web::get().to(backlog::deployment)))
         .service(resource("/backlog/{country}").route(web::get().to(backlog::country)))

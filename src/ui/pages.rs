@@ -37,12 +37,12 @@ pub struct HomePage {
     pub role: Role,
     pub organisation_name: String,
     /// What needs the user now (caseworkers and coordinators).
-    pub work: Option<crate::services::cases::views::WorkList>,
+    pub work: Option<crate::services::cases::work::WorkList>,
 }
 
 impl HomePage {
     /// The work list's sections with their titles and the list each links to.
-    pub fn sections(&self) -> Vec<(&'static str, &'static str, &crate::services::cases::views::Section)> {
+    pub fn sections(&self) -> Vec<(&'static str, &'static str, &crate::services::cases::work::Section)> {
         match &self.work {
             None => Vec::new(),
             Some(w) => vec![
@@ -120,7 +120,7 @@ pub async fn home(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) ->
     let (org, work) = db(&pool, move |conn| {
         let org = organisations::find_by_id(conn, &org_id)?.ok_or(AppError::NotFound)?;
         let work = match scope {
-            Some(scope) => Some(crate::services::cases::views::work_list(conn, &scope, &me, role, today)?),
+            Some(scope) => Some(crate::services::cases::work::work_list(conn, &scope, &me, role, today)?),
             None => None,
         };
         Ok((org, work))

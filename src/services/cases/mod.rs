@@ -6,6 +6,7 @@
 pub mod backlog;
 pub mod deployment;
 pub mod views;
+pub mod work;
 mod writes;
 
 pub use writes::{override_wishes, record_consent, update, CaseChange, ConsentInput};
