@@ -104,8 +104,12 @@ fn shape(conn: &mut DbConnection, scope: &OrgScope, filter: &PersonFilter) -> Qu
 
 fn persons_from(conn: &DbConnection, scope: &OrgScope, filter: &PersonFilter, select: &str, shape: Shape) -> Sql {
     let mut sql = Sql::new(conn);
+    // A scan walks persons in list order: on SQLite, `CROSS JOIN` keeps `persons` the outer
+    // loop. Without it, SQLite 3.50 (bundled) drives a broad facility filter from the facility
+    // index and sorts 200,000 rows for a page of 50: 700 ms instead of 2 ms at 500,000 persons.
+    let join = if shape == Shape::Scan && !sql.is_pg() { "CROSS JOIN" } else { "JOIN" };
     sql.push(select)
-        .push(" FROM persons p JOIN person_derived d ON d.person_id = p.id WHERE p.organisation_id = ")
+        .push(&format!(" FROM persons p {join} person_derived d ON d.person_id = p.id WHERE p.organisation_id = "))
         .bind(scope.id().as_str());
     filter.push_conditions(&mut sql, scope, shape == Shape::Driven);
     sql
