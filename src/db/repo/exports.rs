@@ -93,7 +93,10 @@ pub fn count_persons(conn: &mut DbConnection, scope: &OrgScope, f: &PersonExport
     q.count(conn)
 }
 
-/// The next `limit` persons after `after` (by id).
+/// The next `limit` persons after `after` (by id). With a nationality, the claims index
+/// `(country_code, organisation_id, person_id, status)` drives the pages, so each one is a range
+/// read (PostgreSQL otherwise hashed every claimant again for every page: 33 s for 135,000
+/// persons); without, the persons' own key does.
 pub fn persons_after(
     conn: &mut DbConnection,
     scope: &OrgScope,
@@ -110,11 +113,57 @@ pub fn persons_after(
     q.push(&format!(
         "SELECT p.id, p.given_name, p.family_name, p.sex, p.birth_earliest, p.birth_latest, d.custody_status, \
          fac.name AS facility, fam.label AS family, \
-         (SELECT {agg} FROM nationality_claims c WHERE c.person_id = p.id) AS nationalities \
-         FROM persons p JOIN person_derived d ON d.person_id = p.id \
-         LEFT JOIN facilities fac ON fac.id = d.current_facility_id LEFT JOIN families fam ON fam.id = p.family_id"
+         (SELECT {agg} FROM nationality_claims c WHERE c.person_id = p.id) AS nationalities"
     ));
-    person_where(&mut q, scope, f);
-    q.push(" AND p.id > ").bind(after).push(" ORDER BY p.id LIMIT ").bind(limit);
+    let key = match &f.nationality {
+        Some(code) => {
+            q.push(" FROM nationality_claims k JOIN persons p ON p.id = k.person_id")
+                .push(" JOIN person_derived d ON d.person_id = p.id")
+                .push(" LEFT JOIN facilities fac ON fac.id = d.current_facility_id")
+                .push(" LEFT JOIN families fam ON fam.id = p.family_id")
+                .push(" WHERE k.country_code = ")
+                .bind(code.as_str())
+                .push(" AND k.organisation_id = ")
+                .bind(scope.id().as_str())
+                .push(" AND k.status IN ('claimed', 'unverified', 'verified')");
+            "k.person_id"
+        }
+        None => {
+            q.push(
+                " FROM persons p JOIN person_derived d ON d.person_id = p.id \
+                 LEFT JOIN facilities fac ON fac.id = d.current_facility_id LEFT JOIN families fam ON fam.id = p.family_id",
+            )
+            .push(" WHERE p.organisation_id = ")
+            .bind(scope.id().as_str());
+            "p.id"
+        }
+    };
+    if let Some(fac) = &f.facility {
+        q.push(" AND d.current_facility_id = ").bind(fac.as_str());
+    }
+    q.push(&format!(" AND {key} > ")).bind(after).push(&format!(" ORDER BY {key} LIMIT ")).bind(limit);
     q.load(conn)
+}
+
+/// PostgreSQL: opens a cursor over every person of the export, in id order (call inside a
+/// transaction). One query read a page at a time, as `psql \copy` reads it: keyset pages let
+/// the planner hash every claimant again for each page.
+pub fn open_person_cursor(conn: &mut DbConnection, scope: &OrgScope, f: &PersonExportFilter) -> QueryResult<()> {
+    let mut q = Sql::new(conn);
+    q.push(
+        "DECLARE homeward_export NO SCROLL CURSOR FOR \
+         SELECT p.id, p.given_name, p.family_name, p.sex, p.birth_earliest, p.birth_latest, d.custody_status, \
+         fac.name AS facility, fam.label AS family, \
+         (SELECT string_agg(c.country_code || ':' || c.status, ' ') FROM nationality_claims c WHERE c.person_id = p.id) \
+         AS nationalities FROM persons p JOIN person_derived d ON d.person_id = p.id \
+         LEFT JOIN facilities fac ON fac.id = d.current_facility_id LEFT JOIN families fam ON fam.id = p.family_id",
+    );
+    person_where(&mut q, scope, f);
+    q.push(" ORDER BY p.id");
+    q.execute(conn).map(|_| ())
+}
+
+/// PostgreSQL: the next `n` rows of the cursor.
+pub fn fetch_persons(conn: &mut DbConnection, n: i64) -> QueryResult<Vec<PersonExportRow>> {
+    diesel::sql_query(format!("FETCH {n} FROM homeward_export")).load(conn)
 }

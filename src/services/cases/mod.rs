@@ -306,7 +306,13 @@ pub fn step(
             ..current.clone()
         };
         if !cases::update(conn, scope, &next, expected_version)? {
-            return Err(AppError::stale("case", current.version + 1));
+            // Someone moved the case between our read and our write (PostgreSQL lets both
+            // read): answer with where it is now.
+            let now = cases::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
+            let allowed: Vec<CaseStatus> =
+                workflow::next_steps(now.status, now.held_from, role).into_iter().map(|s| s.to).collect();
+            let msg = format!("someone else changed the case first: it is now {}", now.status.as_str());
+            return Err(refused(&now, 409, msg, vec![], &allowed));
         }
         if !step.to.is_open() {
             cases::set_members_open(conn, scope, id, false)?;

@@ -201,6 +201,21 @@ pub fn write(
                 offset += PAGE;
             }
         }
+        Source::Persons(f) if crate::db::backend(conn) == crate::db::Backend::Postgres => {
+            // One cursor in a read-only transaction (see `repo::open_person_cursor`).
+            diesel::Connection::transaction(conn, |conn| -> AppResult<()> {
+                repo::open_person_cursor(conn, scope, f)?;
+                loop {
+                    let rows = repo::fetch_persons(conn, PAGE)?;
+                    for r in &rows {
+                        table.row(&export.columns.iter().map(|c| person_cell(r, c)).collect::<Vec<_>>()).map_err(io)?;
+                    }
+                    if (rows.len() as i64) < PAGE {
+                        return Ok(());
+                    }
+                }
+            })?;
+        }
         Source::Persons(f) => {
             let mut after = String::new();
             loop {

@@ -202,6 +202,10 @@ fn from_where(q: &mut Sql, scope: &OrgScope, f: &CaseFilter, today: NaiveDate) {
     }
 }
 
+/// The list's order: soonest due first, then the oldest.
+const ORDER: &str =
+    " ORDER BY CASE WHEN c.next_action_due IS NULL THEN 1 ELSE 0 END, c.next_action_due, c.opened_on, c.id";
+
 /// One page of the organisation's cases (soonest due first, then oldest), with the total.
 pub fn page(
     conn: &mut DbConnection,
@@ -233,11 +237,16 @@ pub fn page(
     q.push(", ");
     changed_sql(&mut q);
     q.push(" AS eligibility_changed");
+    // The page's ids first, its flags after: asked for every matching case before the sort,
+    // PostgreSQL computes the flags for all of them (hashed subplans over every member and
+    // person: 0.9 s at 500,000 persons); for the fifty rows of a page, a few index probes each.
+    q.push(" FROM (SELECT c.id AS page_id");
     from_where(&mut q, scope, f, today);
-    q.push(" ORDER BY CASE WHEN c.next_action_due IS NULL THEN 1 ELSE 0 END, c.next_action_due, c.opened_on, c.id")
-        .push(" LIMIT ")
-        .bind(page.limit)
-        .push(" OFFSET ")
-        .bind(page.offset);
+    q.push(ORDER).push(" LIMIT ").bind(page.limit).push(" OFFSET ").bind(page.offset);
+    q.push(
+        ") pg JOIN cases c ON c.id = pg.page_id JOIN families fam ON fam.id = c.family_id \
+         LEFT JOIN users u ON u.id = c.assignee_id",
+    );
+    q.push(ORDER);
     Ok((q.load(conn)?, total))
 }
