@@ -54,6 +54,8 @@ pub struct Settings {
     /// Serve `GET /api/v1/bench/point/{person_id}` without a session: the bare pooled point
     /// read the benchmark harness (`make bench`) measures every path against. Never in production.
     pub bench_baseline: bool,
+    /// Days after which an open case counts as stuck at each status (the backlog's figure).
+    pub case_stuck_days: crate::domain::case::backlog::StuckThresholds,
 }
 
 impl Default for Settings {
@@ -75,6 +77,7 @@ impl Default for Settings {
             clock_start: None,
             job_poll_millis: 1000,
             bench_baseline: false,
+            case_stuck_days: crate::domain::case::backlog::StuckThresholds::default(),
         }
     }
 }
@@ -106,7 +109,16 @@ impl Settings {
         Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(config_file))
             .merge(Env::prefixed("HOMEWARD_"))
-            .extract()
+            .extract::<Settings>()
             .map_err(Box::new)
+            .and_then(|s| {
+                if s.case_stuck_days.is_valid() {
+                    Ok(s)
+                } else {
+                    Err(Box::new(figment::Error::from(
+                        "case_stuck_days: each status's days must be 1 to 3650".to_string(),
+                    )))
+                }
+            })
     }
 }

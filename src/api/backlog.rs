@@ -30,16 +30,14 @@ pub struct BacklogQuery {
 
 impl BacklogQuery {
     /// The request, each parameter checked under its own name (422).
-    fn parse(&self, today: NaiveDate) -> AppResult<BacklogRequest> {
+    pub fn parse(&self, today: NaiveDate, thresholds: &StuckThresholds) -> AppResult<BacklogRequest> {
         let as_of = crate::http::filters::as_of(self.as_of, today);
         let facility = match self.facility.as_deref().filter(|f| !f.is_empty()) {
             Some(f) => FacilityId::parse(f).map(Some).map_err(|_| "is not a known facility".to_string()),
             None => Ok(None),
         };
         match (as_of, facility) {
-            (Ok(as_of), Ok(facility)) => {
-                Ok(BacklogRequest { as_of, facility, today, thresholds: StuckThresholds::default() })
-            }
+            (Ok(as_of), Ok(facility)) => Ok(BacklogRequest { as_of, facility, today, thresholds: thresholds.clone() }),
             (as_of, facility) => {
                 let mut fields = crate::error::FieldErrors::new();
                 if let Err(AppError::Validation { fields: f, .. }) = as_of {
@@ -61,9 +59,10 @@ impl BacklogQuery {
 pub async fn all(
     user: Can<ManageCases>,
     pool: web::Data<Pool>,
+    settings: web::Data<crate::config::Settings>,
     q: web::Query<BacklogQuery>,
 ) -> AppResult<HttpResponse> {
-    let req = q.parse(user.today())?;
+    let req = q.parse(user.today(), &settings.case_stuck_days)?;
     let scope = user.scope();
     let v = db(&pool, move |conn| service::all(conn, &scope, &req)).await?;
     Ok(HttpResponse::Ok().json(v))
@@ -76,10 +75,11 @@ pub async fn one(
     user: Can<ManageCases>,
     pool: web::Data<Pool>,
     code: web::Path<String>,
+    settings: web::Data<crate::config::Settings>,
     q: web::Query<BacklogQuery>,
 ) -> AppResult<HttpResponse> {
     let code = country(&code)?;
-    let req = q.parse(user.today())?;
+    let req = q.parse(user.today(), &settings.case_stuck_days)?;
     let scope = user.scope();
     let v = db(&pool, move |conn| service::country(conn, &scope, code, &req)).await?;
     Ok(HttpResponse::Ok().json(v))

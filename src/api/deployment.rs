@@ -28,13 +28,13 @@ pub struct DeploymentQuery {
 
 impl DeploymentQuery {
     /// The request, each parameter checked under its name.
-    pub fn parse(&self, today: NaiveDate) -> AppResult<BacklogRequest> {
+    pub fn parse(&self, today: NaiveDate, thresholds: &StuckThresholds) -> AppResult<BacklogRequest> {
         let as_of = crate::http::filters::as_of(self.as_of, today)?;
         let facility = match self.facility.as_deref().filter(|f| !f.is_empty()) {
             Some(f) => Some(FacilityId::parse(f).map_err(|_| AppError::field("facility", "is not a known facility"))?),
             None => None,
         };
-        Ok(BacklogRequest { as_of, facility, today, thresholds: StuckThresholds::default() })
+        Ok(BacklogRequest { as_of, facility, today, thresholds: thresholds.clone() })
     }
 }
 
@@ -43,9 +43,10 @@ impl DeploymentQuery {
 pub async fn backlog(
     user: Can<ManageCases>,
     pool: web::Data<Pool>,
+    settings: web::Data<crate::config::Settings>,
     q: web::Query<DeploymentQuery>,
 ) -> AppResult<HttpResponse> {
-    let req = q.parse(user.today())?;
+    let req = q.parse(user.today(), &settings.case_stuck_days)?;
     let v = db(&pool, move |conn| service::deployment(conn, &req)).await?;
     Ok(HttpResponse::Ok().json(v))
 }

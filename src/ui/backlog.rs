@@ -9,7 +9,6 @@ use super::i18n::I18n;
 use crate::auth::permissions::ManageCases;
 use crate::auth::Can;
 use crate::db::Pool;
-use crate::domain::case::backlog::StuckThresholds;
 use crate::domain::ids::FacilityId;
 use crate::error::{AppError, AppResult};
 use crate::http::db;
@@ -43,7 +42,8 @@ fn request(req: &HttpRequest, today: NaiveDate) -> AppResult<(BacklogRequest, St
         "" => None,
         f => Some(FacilityId::parse(f).map_err(|_| AppError::field("facility", "is not a known facility"))?),
     };
-    Ok((BacklogRequest { as_of, facility, today, thresholds: StuckThresholds::default() }, facility_text, as_of_text))
+    let thresholds = crate::http::settings_of(req)?.case_stuck_days.clone();
+    Ok((BacklogRequest { as_of, facility, today, thresholds }, facility_text, as_of_text))
 }
 
 /// The page that shows an API list: cases on `/cases`, persons and families on `/families`.

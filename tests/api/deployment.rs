@@ -80,3 +80,18 @@ async fn the_deployment_page_reads_fewer_than_5() {
     let (_, ar) = html_ar(&app, &a, "/deployment/backlog").await;
     assert!(ar.contains("أقل من 5"));
 }
+
+#[actix_web::test]
+async fn the_stuck_thresholds_come_from_the_configuration() {
+    let app = spawn_app_with(|s| s.case_stuck_days.intake = 1).await;
+    let (_, a) = app.signed_in(Role::Coordinator, "Org A").await;
+    let fam = json(app.post("/api/v1/families", &a, intake_body(&app, "Stuck")).await).await;
+    let body = serde_json::json!({"family_id": fam["id"], "destination": "FR", "members": [fam["members"][0]["id"]]});
+    assert_eq!(app.post("/api/v1/cases", &a, body).await.status(), 201);
+    let v = json(app.get("/api/v1/backlog", &a).await).await;
+    assert_eq!(v["stuck_after_days"]["intake"], 1, "{}", v["stuck_after_days"]);
+    app.clock.advance(chrono::Duration::days(3));
+    let (_, a) = app.signed_in(Role::Coordinator, "Org A").await; // the old session timed out
+    let v = json(app.get("/api/v1/backlog/FR", &a).await).await;
+    assert_eq!(v["backlog"]["cases"]["stuck"]["n"], 1, "{}", v["backlog"]["cases"]);
+}

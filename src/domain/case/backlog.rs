@@ -4,7 +4,7 @@
 
 use super::CaseStatus;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// How many days an open case may stay at one status before the backlog calls it stuck (its
@@ -16,7 +16,10 @@ use utoipa::ToSchema;
 /// for a coordinator's approval, so two weeks is already long; a submitted file sits with the
 /// destination's government, which commonly takes half a year to answer; a hold is reviewed
 /// every quarter. Ended cases are never stuck.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+/// Set per deployment in the configuration (`[case_stuck_days]`, e.g. `submitted = 120`);
+/// each 1 to 3650 days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct StuckThresholds {
     pub intake: i64,
     pub documentation: i64,
@@ -46,6 +49,11 @@ impl Default for StuckThresholds {
 }
 
 impl StuckThresholds {
+    /// True when every threshold is 1 to 3650 days (checked when the configuration is loaded).
+    pub fn is_valid(&self) -> bool {
+        CaseStatus::open().filter_map(|s| self.days(s)).all(|d| (1..=3650).contains(&d))
+    }
+
     /// The days after which a case at `status` is stuck; `None` for an ended status.
     pub fn days(&self, status: CaseStatus) -> Option<i64> {
         Some(match status {
@@ -151,5 +159,17 @@ mod tests {
         let cutoffs = t.cutoffs(day(2026, 11, 26));
         assert_eq!(cutoffs.len(), CaseStatus::open().count());
         assert!(cutoffs.contains(&(CaseStatus::ReadyForSubmission, day(2026, 11, 12))));
+    }
+}
+
+#[cfg(test)]
+mod threshold_tests {
+    use super::StuckThresholds;
+
+    #[test]
+    fn thresholds_are_one_to_3650_days() {
+        assert!(StuckThresholds::default().is_valid());
+        assert!(!StuckThresholds { submitted: 0, ..StuckThresholds::default() }.is_valid());
+        assert!(!StuckThresholds { on_hold: 3651, ..StuckThresholds::default() }.is_valid());
     }
 }
