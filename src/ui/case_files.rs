@@ -1,7 +1,7 @@
 //! The files a case list and a case give out: the list as a CSV or XLSX export (purpose asked,
 //! password optional, streamed) and a case's printable summary for a submission.
 
-use super::forms::{page, Nav, Words as _};
+use super::forms::{page, Form, Nav, Words as _};
 use super::i18n::I18n;
 use crate::auth::permissions::ReadCases;
 use crate::auth::Can;
@@ -22,9 +22,8 @@ pub async fn export(
     pool: web::Data<Pool>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let text = std::str::from_utf8(&body).map_err(|_| AppError::BadRequest("the form is not UTF-8".into()))?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(text).unwrap_or_default();
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let form = Form::body(&I18n::of_request(&req), &body)?;
+    let get = |k: &str| form.text(k);
     let mut filters = serde_json::Map::new();
     for k in ["status", "destination", "assignee", "flag", "facility"] {
         let v = get(k);

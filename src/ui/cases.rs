@@ -302,13 +302,12 @@ pub async fn open(
     pool: web::Data<Pool>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let text = std::str::from_utf8(&body).map_err(|_| AppError::BadRequest("the form is not UTF-8".into()))?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(text).unwrap_or_default();
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let form = Form::body(&I18n::of_request(&req), &body)?;
+    let get = |k: &str| form.text(k);
     let family_id = FamilyId::parse(&get("family_id")).map_err(|m| AppError::field("family_id", m))?;
-    let members = pairs
+    let members = form
+        .names_after("member-")
         .iter()
-        .filter_map(|(k, _)| k.strip_prefix("member-"))
         .map(|m| PersonId::parse(m).map_err(|e| AppError::field("members", e)))
         .collect::<AppResult<Vec<_>>>()?;
     let new = NewCase {
@@ -319,7 +318,6 @@ pub async fn open(
         next_action: get("next_action"),
         next_action_due: None,
     };
-    let _ = req;
     let (ctx, scope, role) = (user.audit_ctx(), user.scope(), user.role);
     let row = db(&pool, move |conn| service::open(conn, &ctx, &scope, role, new)).await?;
     Ok(see_other(&format!("/cases/{}?saved=1", row.id)))

@@ -134,6 +134,14 @@ impl Form {
         self.get(name).trim().to_string()
     }
 
+    /// The names sent that start with `prefix`, without it (ticked boxes named `member-<id>`).
+    pub fn names_after(&self, prefix: &str) -> Vec<String> {
+        let mut names: Vec<String> =
+            self.values.keys().filter_map(|k| k.strip_prefix(prefix)).map(String::from).collect();
+        names.sort();
+        names
+    }
+
     pub fn contains(&self, name: &str) -> bool {
         self.values.contains_key(name)
     }
