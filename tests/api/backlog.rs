@@ -9,7 +9,9 @@ mod fixture;
 use crate::helpers::*;
 use chrono::{Datelike, Duration};
 use fixture::{spec, Fixture, Spec};
+use homeward::db::repo::backlog_facts;
 use homeward::domain::role::Role;
+use homeward::services::organisations::operator_scope;
 use serde_json::{json, Value};
 
 /// The value without its `list` links and country name (what the fixture counts).
@@ -190,4 +192,37 @@ async fn the_backlog_is_for_coordinators_of_their_own_organisation_and_checks_it
     for code in ["XX", "fr", "FRA"] {
         assert_error(app.get(&format!("/api/v1/backlog/{code}"), &co).await, 404, "not_found").await;
     }
+}
+
+/// True when the prepared counts the backlog reads equal a rebuild from the registry.
+fn prepared_counts_agree(app: &TestApp) -> bool {
+    let mut conn = app.conn();
+    let (_, scope) = operator_scope(&mut conn, &app.cli_ctx(), "Org A").expect("scope");
+    backlog_facts::consistent(&mut conn, &scope).expect("reading the prepared counts")
+}
+
+#[actix_web::test]
+async fn the_prepared_counts_follow_every_write_and_a_reevaluation_and_equal_a_rebuild() {
+    let app = spawn_app().await;
+    let (_, co) = app.signed_in(Role::Coordinator, "Org A").await;
+    let f = build(&app, &co).await;
+    assert!(prepared_counts_agree(&app), "after intakes, a wish, a denied claim and cases");
+    let held = |v: &Value| v["backlog"]["held"]["n"].as_i64().unwrap_or(-1);
+    let fr = json(app.get("/api/v1/backlog/FR", &co).await).await;
+    // Yusuf Benali escapes from al-Hol; Amira Haddad dies.
+    let escape = json!({"kind": "escaped", "date": {"year": 2026, "month": 1, "day": 22}});
+    let res = app.post(&format!("/api/v1/persons/{}/custody", f.people[1].id), &co, escape).await;
+    assert_eq!(res.status(), 201);
+    let amira = json(app.get(&format!("/api/v1/persons/{}", f.people[2].id), &co).await).await;
+    let body = json!({"date_of_death": "2026-02-01", "version": amira["version"]});
+    assert_eq!(app.patch(&format!("/api/v1/persons/{}", f.people[2].id), &co, body).await.status(), 200);
+    let after = json(app.get("/api/v1/backlog/FR", &co).await).await;
+    assert_eq!(held(&after), held(&fr) - 2, "{after}");
+    assert!(prepared_counts_agree(&app), "after an escape and a death");
+    // A year on, everyone re-evaluated: Timur is an adult, and the chunks that changed refresh.
+    let later = homeward::clock::Clock::starting_at(app.clock.now() + Duration::days(400));
+    let walked = homeward::services::eligibility::reevaluate_all(&mut app.conn(), &later, |_, _, _| Ok(()))
+        .expect("re-evaluation");
+    assert!(walked.written > 0, "some outcome changed: {walked:?}");
+    assert!(prepared_counts_agree(&app), "after a re-evaluation of everyone");
 }

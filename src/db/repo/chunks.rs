@@ -57,6 +57,11 @@ impl Chunk {
         &self.last
     }
 
+    /// The chunk's person ids as `(after, last]`.
+    pub fn bounds(&self) -> (&str, &str) {
+        (&self.after, self.last.as_str())
+    }
+
     /// `SELECT <alias>.* FROM <table> <alias> WHERE` the organisation's rows of the chunk, by
     /// the person id column `col`.
     fn select(&self, conn: &DbConnection, scope: &OrgScope, table: &str, alias: &str, col: &str) -> Sql {

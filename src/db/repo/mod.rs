@@ -8,6 +8,7 @@
 //! making one up from input, does not compile.
 
 pub mod audit;
+pub mod backlog_facts;
 pub(crate) mod bulk;
 pub mod cases;
 pub mod chunks;

@@ -114,6 +114,8 @@ fn store(
         }
     }
     policies::replace_results(conn, scope, &ids, &rows)?;
+    // The backlog's prepared counts follow the results (and the facts the unit refreshed).
+    crate::db::repo::backlog_facts::refresh(conn, scope, crate::db::repo::backlog_facts::Persons::Ids(&ids))?;
     Ok(())
 }
 

@@ -13,7 +13,7 @@ use crate::auth::OrgScope;
 use crate::clock::Clock;
 use crate::db::models::{EligibilityRow, PersonRow};
 use crate::db::repo::chunks::{self, Chunk};
-use crate::db::repo::policies;
+use crate::db::repo::{backlog_facts, policies};
 use crate::db::{backend, write_tx, Backend, DbConnection};
 use crate::domain::country::CountryCode;
 use crate::domain::policy::{evaluate_claim, ClaimResult, PolicyVersion};
@@ -130,6 +130,10 @@ fn reevaluate_chunk(
         walked.written = policies::upsert_results(conn, scope, &changed)? as i64;
         if orphans > 0 {
             walked.deleted = chunks::delete_orphan_results(conn, scope, &chunk)? as i64;
+        }
+        if walked.written + walked.deleted > 0 {
+            let (after, last) = chunk.bounds();
+            backlog_facts::refresh(conn, scope, backlog_facts::Persons::Range { after, last })?;
         }
         Ok(Some((chunk.last().clone(), walked)))
     })

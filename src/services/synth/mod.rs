@@ -78,6 +78,9 @@ pub fn run(conn: &mut DbConnection, clock: &Clock, opts: &Options) -> AppResult<
         }
         let (today, at) = (clock.today(), clock.now());
         report.cases = write_tx(conn, |conn| cases::write(conn, &scope, today, at))?;
+        // The backlog's prepared counts, from the rows written above in one pass (the first
+        // re-evaluation then adds the outcomes chunk by chunk).
+        write_tx(conn, |conn| AppResult::Ok(crate::db::repo::backlog_facts::rebuild(conn, &scope)?))?;
         Ok(())
     })();
     // The run's own error first; then whether the connection got its settings back.
