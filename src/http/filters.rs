@@ -2,6 +2,7 @@
 //! filters, checked into a `PersonFilter` with field-level messages; and `?limit=&offset=` of
 //! every list.
 
+use crate::db::repo::cases::list::years_before;
 use crate::db::repo::lists::PersonFilter;
 use crate::db::repo::Page;
 use crate::domain::country::CountryCode;
@@ -9,6 +10,7 @@ use crate::domain::ids::FacilityId;
 use crate::domain::names::search_key;
 use crate::domain::partial_date::{birthday, check_day};
 use crate::domain::person::{PersonFlag, Sex};
+use crate::domain::policy::Outcome;
 use crate::error::{AppError, AppResult, FieldErrors};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -76,6 +78,18 @@ pub struct ListQuery {
     pub disability: Option<bool>,
     pub stateless: Option<bool>,
     pub at_risk: Option<bool>,
+    /// Living and held now (`true`), or not.
+    pub held: Option<bool>,
+    /// The stored eligibility outcome for the `nationality` filter's country (which it needs):
+    /// eligible, eligible_with_conditions, case_by_case, not_eligible, no_route, or
+    /// not_evaluated (no stored result yet).
+    pub outcome: Option<String>,
+    /// Persons certainly younger than this on `as_of`, even at the earliest possible birth date.
+    pub under_age: Option<i32>,
+    /// Persons who may still be minors on `as_of` and may turn 18 within 180 days of it.
+    pub ages_out: Option<bool>,
+    /// Persons whose latest wish is to stay in Syria or in the region.
+    pub declining: Option<bool>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -109,7 +123,19 @@ impl ListQuery {
             }),
             None => None,
         };
-        for (name, v) in [("age_min", self.age_min), ("age_max", self.age_max)] {
+        let outcome = match self.outcome.as_deref().filter(|o| !o.is_empty()) {
+            Some("not_evaluated") => Some(None),
+            Some(o) => o.parse::<Outcome>().map(|o| Some(Some(o))).unwrap_or_else(|_| {
+                let all: Vec<&str> = Outcome::ALL.iter().map(|o| o.as_str()).chain(["not_evaluated"]).collect();
+                bad("outcome", &format!("must be one of: {}", all.join(", ")));
+                None
+            }),
+            None => None,
+        };
+        if outcome.is_some() && self.nationality.as_deref().is_none_or(str::is_empty) {
+            bad("outcome", "needs a nationality: the outcome is the one for that country");
+        }
+        for (name, v) in [("age_min", self.age_min), ("age_max", self.age_max), ("under_age", self.under_age)] {
             if v.is_some_and(|a| !(0..=120).contains(&a)) {
                 bad(name, "must be between 0 and 120");
             }
@@ -156,6 +182,12 @@ impl ListQuery {
             flags,
             stateless: self.stateless,
             at_risk: self.at_risk,
+            held: self.held,
+            outcome,
+            // The backlog's own date arithmetic, so that its figures and these lists agree.
+            surely_born_after: self.under_age.map(|n| years_before(on, n.unsigned_abs())),
+            ages_out_on: self.ages_out.map(|v| (on, v)),
+            declining: self.declining,
         };
         Ok((filter, page))
     }

@@ -36,7 +36,8 @@ fn esc(s: &str) -> String {
 }
 
 /// The chart, as SVG markup. `label` names a segment for its tooltip (outcome key -> words);
-/// `link` turns an API list into the page that shows it.
+/// `link` turns an API list into the page that shows it. The chart is a labelled group, not an
+/// image: its bars are links to their lists, each named by its outcome and count.
 pub fn svg(
     countries: &[CountryBacklog],
     rtl: bool,
@@ -51,7 +52,7 @@ pub fn svg(
     let max = countries.iter().map(|c| c.held.n).max().unwrap_or(0).max(1);
     let height = ROW * countries.len() as u32 + 10;
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"chart-title\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"group\" aria-labelledby=\"chart-title\" \
          viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" data-testid=\"backlog-chart\">\
          <title id=\"chart-title\">{}</title>",
         esc(title)
@@ -81,7 +82,12 @@ pub fn svg(
                 fig.n
             );
             match &fig.list {
-                Some(l) => out.push_str(&format!("<a href=\"{}\">{rect}</a>", esc(&link(l)))),
+                Some(l) => out.push_str(&format!(
+                    "<a href=\"{}\" aria-label=\"{}: {}\">{rect}</a>",
+                    esc(&link(l)),
+                    esc(&label(key)),
+                    fig.n
+                )),
                 None => out.push_str(&rect),
             }
             at += w;

@@ -27,7 +27,10 @@ use std::collections::HashMap;
 const PAGE_SIZE: i64 = 20;
 
 /// The list's inputs that can carry a message.
-const FILTER_INPUTS: &[&str] = &["q", "nationality", "facility_id", "age_min", "age_max", "as_of", "sex"];
+const FILTER_INPUTS: &[&str] =
+    &["q", "nationality", "facility_id", "age_min", "age_max", "as_of", "sex", "outcome", "under_age"];
+/// The situation checkboxes (the backlog's drill-downs set them).
+const SITUATIONS: &[&str] = &["held", "ages_out", "declining"];
 
 /// A member in the list.
 pub struct MemberItem {
@@ -94,6 +97,7 @@ impl ListPage {
             .iter()
             .chain(super::person_form::FLAGS)
             .chain(&["stateless", "at_risk"])
+            .chain(SITUATIONS)
             .any(|f| *f != "q" && !self.form.get(f).trim().is_empty())
     }
 }
@@ -163,6 +167,11 @@ fn list_query(form: &mut Form) -> ListQuery {
         disability: flag(form, "disability"),
         stateless: flag(form, "stateless"),
         at_risk: flag(form, "at_risk"),
+        held: flag(form, "held"),
+        outcome: opt(form, "outcome"),
+        under_age: form.int("under_age", "under_age", i32::MIN, i32::MAX),
+        ages_out: flag(form, "ages_out"),
+        declining: flag(form, "declining"),
         limit: Some(form.int("limit", "limit", i32::MIN, i32::MAX).map(i64::from).unwrap_or(PAGE_SIZE)),
         offset: form.int("offset", "offset", i32::MIN, i32::MAX).map(i64::from),
     }

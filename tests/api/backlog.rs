@@ -137,14 +137,19 @@ async fn every_backlog_number_matches_a_count_made_from_the_fixture_and_its_list
             followed += follow(&app, &co, &one).await;
         }
     }
-    assert!(followed > 200, "drill-down links followed: {followed}");
+    assert!(followed > 350, "drill-down links followed: {followed}");
     // The facility breakdown: Russian claimants held at Roj (Aliya, Timur, Musa) and al-Hol.
     let ru = json(app.get("/api/v1/backlog/RU", &co).await).await;
     let facilities = ru["facilities"].as_array().cloned().unwrap_or_default();
     let at = |name: &str| facilities.iter().find(|x| x["facility_name"] == name).map(|x| x["held"]["n"].clone());
     assert_eq!((at("Roj"), at("al-Hol")), (Some(json!(3)), Some(json!(3))), "{facilities:?}");
-    // Without a facility the person lists cannot say "held"; the case lists can.
-    assert!(ru["backlog"]["held"]["list"].is_null() && ru["backlog"]["cases"]["open"]["list"].is_string());
+    // Every figure of the registry has its list, facility or not.
+    for figure in ["held", "families", "children_under_12", "children_under_18", "ageing_out", "declining"] {
+        assert!(ru["backlog"][figure]["list"].is_string(), "{figure}: {ru}");
+    }
+    assert!(
+        ru["backlog"]["outcomes"]["eligible"]["list"].is_string() && ru["backlog"]["cases"]["open"]["list"].is_string()
+    );
     // Timur turns 18 within the month: a child today, an adult on the later day.
     let after = json(app.get(&format!("/api/v1/backlog/RU?as_of={later}"), &co).await).await;
     let under_18 = |v: &Value| v["children_under_18"]["n"].as_i64();

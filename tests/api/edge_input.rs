@@ -188,6 +188,27 @@ async fn date_filters_outside_1900_to_2100_answer_422_on_the_api_and_the_pages()
     let (status, page) = html(&app, &worker, "/families?as_of=2999-01-01&age_min=1").await;
     assert_eq!(status, 422);
     assert!(page.contains("the year must be between 1900 and 2100"));
+    // The backlog's drill-down filters: an outcome is for a nationality, and is one of six.
+    let choices =
+        "must be one of: eligible, eligible_with_conditions, case_by_case, not_eligible, no_route, not_evaluated";
+    for (query, field, message, on_page) in [
+        ("outcome=eligible", "outcome", "needs a nationality: the outcome is the one for that country", None),
+        ("nationality=FR&outcome=maybe", "outcome", choices, Some("is not one of the choices")),
+        ("under_age=121", "under_age", "must be between 0 and 120", None),
+        ("under_age=-1", "under_age", "must be between 0 and 120", None),
+    ] {
+        for list in ["families", "persons"] {
+            let path = format!("/api/v1/{list}?{query}");
+            let err = assert_error(app.get(&path, &worker).await, 422, "validation_failed").await;
+            assert_eq!(err["error"]["fields"][field][0], message, "{query}: {err}");
+        }
+        let (status, page) = html(&app, &worker, &format!("/families?{query}")).await;
+        assert_eq!(status, 422, "{query}");
+        assert!(page.contains(on_page.unwrap_or(message)), "{query}: {page}");
+    }
+    for query in ["held=maybe", "declining=2", "ages_out=yes"] {
+        assert_eq!(app.get(&format!("/api/v1/persons?{query}"), &worker).await.status(), 422, "{query}");
+    }
 }
 
 /// A new RU draft made by the steward: its id.

@@ -69,6 +69,21 @@ async fn both_query_shapes_list_the_same_rows_with_honest_totals() {
         ("female, q=a", PersonFilter { sex: Some(Sex::Female), ..q("a") }),
         ("orphans", PersonFilter { flags: vec![(PersonFlag::Orphan, true)], ..Default::default() }),
         ("stateless", PersonFilter { stateless: Some(true), ..Default::default() }),
+        ("held", PersonFilter { held: Some(true), ..Default::default() }),
+        ("not held, declining", PersonFilter { held: Some(false), declining: Some(true), ..Default::default() }),
+        (
+            "under 12",
+            PersonFilter { surely_born_after: Some(today() - chrono::Months::new(144)), ..Default::default() },
+        ),
+        ("ages out", PersonFilter { ages_out_on: Some((today(), true)), ..Default::default() }),
+        (
+            "RU, not evaluated",
+            PersonFilter {
+                nationality: Some(CountryCode::parse("RU").expect("RU")),
+                outcome: Some(None),
+                ..Default::default()
+            },
+        ),
         ("nothing", PersonFilter::default()),
     ];
     let mut nonempty = 0;

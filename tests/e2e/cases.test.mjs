@@ -41,6 +41,18 @@ describe('cases and backlogs', { timeout: 300_000 }, () => {
         // Drill into France, then into its open cases.
         await page.click('[data-testid="backlog-row"][data-country="FR"] [data-testid="backlog-country"]');
         await page.locator('[data-testid="backlog-country-page"][data-country="FR"]').waitFor();
+        // Every figure drills down: the eligible French claimants held now, as a filtered list.
+        const eligible = page.locator('[data-testid="backlog-outcomes"] li[data-outcome="eligible"] a');
+        const shown = Number.parseInt(await eligible.innerText(), 10);
+        assert.ok(shown > 0, 'the demo data has eligible French claimants');
+        await eligible.click();
+        await page.waitForURL((url) => url.pathname === '/families' && url.search.includes('outcome=eligible'));
+        assert.equal(await page.inputValue('#f-outcome'), 'eligible');
+        assert.equal(await page.inputValue('#f-nationality'), 'FR');
+        assert.ok(await page.isChecked('input[name="held"]'));
+        await noSeriousViolations(page, 'a drill-down list');
+        await page.goBack();
+        await page.locator('[data-testid="backlog-country-page"][data-country="FR"]').waitFor();
         await page.locator('[data-testid="backlog-statuses"] tr', { hasText: 'Ready for submission' }).locator('a').first().click();
         await page.waitForURL((url) => url.pathname === '/cases' && url.search.includes('status=ready_for_submission'));
         await noSeriousViolations(page, 'the case list');

@@ -181,10 +181,13 @@ pub fn country(
         let mut facilities: Vec<FacilityFigures> = repo::by_facility(conn, scope, &f)?
             .into_iter()
             .map(|r| {
-                let drill = Drill { facility: r.facility_id.clone(), ..Drill::new(code, req) };
+                // Held where no facility is recorded: no list filter says that.
+                let drill =
+                    r.facility_id.as_ref().map(|f| Drill { facility: Some(f.clone()), ..Drill::new(code, req) });
+                let list = |kind: &str| drill.as_ref().and_then(|d| d.registry(kind, ""));
                 FacilityFigures {
-                    held: Figure::new(r.held, drill.registry("persons", "")),
-                    families: Figure::new(r.families, drill.registry("families", "")),
+                    held: Figure::new(r.held, list("persons")),
+                    families: Figure::new(r.families, list("families")),
                     facility_id: r.facility_id,
                     facility_name: r.facility_name,
                 }
@@ -213,28 +216,34 @@ fn facility(conn: &mut DbConnection, req: &BacklogRequest) -> AppResult<Option<F
     Ok(Some(FacilityRef { id: row.id, name: row.name }))
 }
 
-/// The lists behind a country's figures. The case list takes the same destination, status and
-/// facility filters; its `stuck_days` counts back from the user's today, so the backlog's
-/// threshold is shifted by the days between today and `as_of`. The person and family lists
-/// have no custody filter: their facility filter (held there now) stands in for "held", so
-/// they are exact only for one facility.
+/// The lists behind a country's figures. The person and family lists take the same
+/// nationality, `held` (living and held now), facility, outcome, age, ageing-out and wish
+/// filters as the backlog counts with; the case list the same destination, status and facility
+/// filters; its `stuck_days` counts back from the user's today, so the backlog's threshold is
+/// shifted by the days between today and `as_of`.
 #[derive(Debug, Clone)]
 struct Drill {
     country: CountryCode,
     facility: Option<FacilityId>,
+    as_of: NaiveDate,
     /// Days from `as_of` to today.
     shift: i64,
 }
 
 impl Drill {
     fn new(country: CountryCode, req: &BacklogRequest) -> Drill {
-        Drill { country, facility: req.facility.clone(), shift: (req.today - req.as_of).num_days() }
+        Drill { country, facility: req.facility.clone(), as_of: req.as_of, shift: (req.today - req.as_of).num_days() }
     }
 
-    /// `/api/v1/{persons|families}?nationality=..&facility_id=..{extra}`, for one facility.
+    /// `/api/v1/{persons|families}?nationality=..&held=true&facility_id=..{extra}`.
     fn registry(&self, list: &str, extra: &str) -> Option<String> {
-        let fac = self.facility.as_ref()?;
-        Some(format!("/api/v1/{list}?nationality={}&facility_id={fac}{extra}", self.country.as_str()))
+        let fac = self.facility.as_ref().map(|f| format!("&facility_id={f}")).unwrap_or_default();
+        Some(format!("/api/v1/{list}?nationality={}&held=true{fac}{extra}", self.country.as_str()))
+    }
+
+    /// The persons list with a filter that counts ages on `as_of`.
+    fn aged(&self, extra: &str) -> Option<String> {
+        self.registry("persons", &format!("{extra}&as_of={}", self.as_of))
     }
 
     /// `/api/v1/cases?destination=..{extra}&facility=..`.
@@ -280,25 +289,25 @@ impl Parts {
         let key = code.as_str();
         let drill = Drill::new(code, req);
         let h = self.held.remove(key).unwrap_or_default();
-        let none = |n| Figure::new(n, None);
+        let persons = |n, extra: &str| Figure::new(n, drill.registry("persons", extra));
         CountryBacklog {
             country: key.to_string(),
             country_name: name,
-            held: Figure::new(h.held, drill.registry("persons", "")),
+            held: persons(h.held, ""),
             families: Figure::new(h.families, drill.registry("families", "")),
             outcomes: Outcomes {
-                eligible: none(h.eligible),
-                eligible_with_conditions: none(h.eligible_with_conditions),
-                case_by_case: none(h.case_by_case),
-                not_eligible: none(h.not_eligible),
-                no_route: none(h.no_route),
-                not_evaluated: none(h.not_evaluated),
+                eligible: persons(h.eligible, "&outcome=eligible"),
+                eligible_with_conditions: persons(h.eligible_with_conditions, "&outcome=eligible_with_conditions"),
+                case_by_case: persons(h.case_by_case, "&outcome=case_by_case"),
+                not_eligible: persons(h.not_eligible, "&outcome=not_eligible"),
+                no_route: persons(h.no_route, "&outcome=no_route"),
+                not_evaluated: persons(h.not_evaluated, "&outcome=not_evaluated"),
             },
-            children_under_12: none(h.under_12),
-            children_under_18: none(h.under_18),
-            unaccompanied_minors: Figure::new(h.unaccompanied, drill.registry("persons", "&unaccompanied_minor=true")),
-            ageing_out: none(h.ageing_out),
-            declining: none(h.declining),
+            children_under_12: Figure::new(h.under_12, drill.aged("&under_age=12")),
+            children_under_18: Figure::new(h.under_18, drill.aged("&under_age=18")),
+            unaccompanied_minors: persons(h.unaccompanied, "&unaccompanied_minor=true"),
+            ageing_out: Figure::new(h.ageing_out, drill.aged("&ages_out=true")),
+            declining: persons(h.declining, "&declining=true"),
             cases: self.cases(key, &drill, req),
         }
     }

@@ -34,6 +34,7 @@ outcome-eligible_with_conditions = مؤهل بشروط
 outcome-case_by_case = كل حالة على حدة
 outcome-not_eligible = غير مؤهل
 outcome-no_route = لا طريق للعودة
+outcome-not_evaluated = لم يُقيَّم بعد
 aging-title = تجاوز السن
 aging-days = خلال أيام
 aging-show = عرض

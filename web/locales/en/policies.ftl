@@ -34,6 +34,7 @@ outcome-eligible_with_conditions = eligible with conditions
 outcome-case_by_case = case by case
 outcome-not_eligible = not eligible
 outcome-no_route = no route
+outcome-not_evaluated = not evaluated yet
 aging-title = Aging out
 aging-days = Within days
 aging-show = Show

@@ -4,11 +4,13 @@
 use super::super::sql::Sql;
 use super::super::OrgScope;
 use super::SELECTIVE;
+use crate::db::repo::cases::list::push_ages_out;
 use crate::db::DbConnection;
 use crate::domain::country::CountryCode;
 use crate::domain::ids::FacilityId;
 use crate::domain::nationality::ClaimStatus;
-use crate::domain::person::{PersonFlag, Sex};
+use crate::domain::person::{PersonFlag, Sex, Wish};
+use crate::domain::policy::Outcome;
 use chrono::NaiveDate;
 use diesel::QueryResult;
 
@@ -30,6 +32,18 @@ pub struct PersonFilter {
     pub flags: Vec<(PersonFlag, bool)>,
     pub stateless: Option<bool>,
     pub at_risk: Option<bool>,
+    /// Living and held now (`true`), or not (`false`).
+    pub held: Option<bool>,
+    /// The stored outcome for the `nationality` filter's country (`None` inside: no result yet).
+    pub outcome: Option<Option<Outcome>>,
+    /// Persons certainly born after this day, even at the earliest possible birth date (the
+    /// backlog's "under 12": born after the day 12 years before).
+    pub surely_born_after: Option<NaiveDate>,
+    /// Persons who may still be minors on this day and may turn 18 within 180 days of it (the
+    /// backlog's and the case flag's "ages out"; `false`: the others).
+    pub ages_out_on: Option<(NaiveDate, bool)>,
+    /// Whose latest wish is to stay in Syria or in the region (`true`), or not.
+    pub declining: Option<bool>,
 }
 
 impl PersonFilter {
@@ -44,6 +58,11 @@ impl PersonFilter {
             && self.flags.is_empty()
             && self.stateless.is_none()
             && self.at_risk.is_none()
+            && self.held.is_none()
+            && self.outcome.is_none()
+            && self.surely_born_after.is_none()
+            && self.ages_out_on.is_none()
+            && self.declining.is_none()
     }
 
     fn key(&self) -> Option<&str> {
@@ -147,6 +166,39 @@ impl PersonFilter {
         }
         if let Some(v) = self.at_risk {
             sql.push(" AND d.at_risk = ").bind(v);
+        }
+        if let Some(v) = self.held {
+            sql.push(if v { " AND " } else { " AND NOT " })
+                .push("(d.custody_status = 'held' AND p.date_of_death IS NULL)");
+        }
+        if let (Some(outcome), Some(code)) = (self.outcome, self.nationality) {
+            sql.push(if outcome.is_some() { " AND EXISTS" } else { " AND NOT EXISTS" })
+                .push(" (SELECT 1 FROM eligibility_results er WHERE er.person_id = p.id AND er.country_code = ")
+                .bind(code.as_str());
+            if let Some(o) = outcome {
+                sql.push(" AND er.outcome = ").bind(o.as_str());
+            }
+            sql.push(")");
+        }
+        if let Some(d) = self.surely_born_after {
+            sql.push(" AND p.birth_earliest > ").bind(d);
+        }
+        if let Some((on, v)) = self.ages_out_on {
+            sql.push(if v { " AND (" } else { " AND NOT (" });
+            push_ages_out(sql, "p", on);
+            sql.push(")");
+        }
+        if let Some(v) = self.declining {
+            // The latest wish by recording time, then id (as the backlog counts it).
+            sql.push(" AND COALESCE((SELECT w.wish IN (")
+                .bind(Wish::StayInSyria.as_str())
+                .push(", ")
+                .bind(Wish::StayInRegion.as_str())
+                .push(
+                    ") FROM person_wishes w WHERE w.person_id = p.id ORDER BY w.recorded_at DESC, w.id DESC LIMIT 1), \
+                     FALSE) = ",
+                )
+                .bind(v);
         }
     }
 }
