@@ -8,6 +8,7 @@ pub mod custody;
 pub mod facility;
 pub mod ids;
 pub mod job;
+pub mod matching;
 pub mod names;
 pub mod nationality;
 pub mod partial_date;

@@ -1,0 +1,102 @@
+//! The dictionary of name variants (`seeds/names/variants.json`, extensible): which written
+//! forms are the same name, and how common each name is. Two words that the dictionary files
+//! under different names are different names, even when their consonants agree (Hasan and
+//! Husayn, حسن and حسين).
+
+use super::phonetic::Word;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// One name and its variants, as the seed file writes them.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NameEntry {
+    /// The name as usually written in Latin script.
+    pub name: String,
+    /// The chance that two unrelated persons both bear it (0 to 1).
+    pub frequency: f64,
+    #[serde(default)]
+    pub variants: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct SeedFile {
+    names: Vec<NameEntry>,
+}
+
+/// The default dictionary, built into the binary.
+pub const DEFAULT_JSON: &str = include_str!("../../../seeds/names/variants.json");
+
+/// The variants indexed by their folded and phonetic forms.
+#[derive(Debug, Clone, Default)]
+pub struct Dictionary {
+    entries: Vec<NameEntry>,
+    /// Folded or phonetic form -> entry; `None` where two entries share the form.
+    index: HashMap<String, Option<usize>>,
+}
+
+impl Dictionary {
+    /// Reads a seed file's JSON.
+    pub fn from_json(json: &str) -> Result<Dictionary, String> {
+        let file: SeedFile = serde_json::from_str(json).map_err(|e| format!("the name variants: {e}"))?;
+        let mut d = Dictionary::default();
+        for e in file.names {
+            d.add(e)?;
+        }
+        Ok(d)
+    }
+
+    /// The dictionary built into the binary.
+    pub fn builtin() -> Dictionary {
+        Dictionary::from_json(DEFAULT_JSON).unwrap_or_default()
+    }
+
+    /// Adds an entry (an admin's, say); its forms that another entry already has become
+    /// ambiguous and name nothing.
+    pub fn add(&mut self, entry: NameEntry) -> Result<(), String> {
+        if !(0.0..=1.0).contains(&entry.frequency) {
+            return Err(format!("{}: the frequency must be between 0 and 1", entry.name));
+        }
+        let id = self.entries.len();
+        let mut forms = Vec::new();
+        for written in std::iter::once(&entry.name).chain(&entry.variants) {
+            for w in super::phonetic::words(written).iter().flat_map(|w| super::phonetic::forms(w)) {
+                let word = Word::new(&w);
+                forms.push(word.folded.clone());
+                if !word.vowelless() {
+                    forms.push(format!("~{}", word.phonetic));
+                }
+            }
+        }
+        forms.sort();
+        forms.dedup();
+        for f in forms {
+            // Each form once per entry (sorted and deduplicated above): one already there is another's.
+            self.index.entry(f).and_modify(|v| *v = None).or_insert(Some(id));
+        }
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    /// The entry a word is a variant of: by its folded form, or by its phonetic form (Latin and
+    /// Cyrillic words).
+    pub fn lookup(&self, w: &Word) -> Option<&NameEntry> {
+        let by_folded = self.index.get(&w.folded).copied().flatten();
+        let by_sound = || {
+            if w.vowelless() {
+                None
+            } else {
+                self.index.get(&format!("~{}", w.phonetic)).copied().flatten()
+            }
+        };
+        by_folded.or_else(by_sound).map(|i| &self.entries[i])
+    }
+
+    /// How many names it holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
