@@ -1,7 +1,7 @@
 //! The data cache in `target/bench-cache/`: each size is synthesised once (`homeward synth`,
 //! then `homeward reevaluate` so stored results exist) and kept, keyed by size, seed and a
 //! data version: the hash of `migrations/lock.txt` (the schema) with the synthesiser's sources
-//! and the seeds (what it writes). SQLite: one file per key, copied for each run. PostgreSQL: one
+//! and the seeds it reads (what it writes). SQLite: one file per key, copied for each run. PostgreSQL: one
 //! template database per key in the harness's cluster; each run creates its working database
 //! from it. Entries of the same size and seed under another key are deleted.
 
@@ -29,6 +29,8 @@ pub fn data_version(root: &Path) -> anyhow::Result<String> {
     files.extend(synth);
     let mut seeds = Vec::new();
     walk(&root.join("seeds"), &mut seeds)?;
+    // The name variants serve matching, not the synthesiser: editing them keeps the cache.
+    seeds.retain(|p| !p.starts_with(root.join("seeds/names")));
     seeds.sort();
     files.extend(seeds);
     let mut hash = Sha256::new();

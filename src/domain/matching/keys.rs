@@ -34,7 +34,8 @@ pub fn blocking_keys(r: &Record, dict: &Dictionary) -> Vec<String> {
             let (x, y) = if g <= f { (g, f) } else { (f, g) };
             keys.push(format!("{x}|{y}"));
         }
-        if let Some((earliest, latest)) = r.birth {
+        // A birth range of a few years at most: a wider one says little and makes big blocks.
+        if let Some((earliest, latest)) = r.birth.filter(|(e, l)| l.year() - e.year() <= 2) {
             // The years around the birth range: a year off is common between two hands.
             for year in earliest.year() - 1..=latest.year() + 1 {
                 keys.push(format!("{g}|y{year}"));

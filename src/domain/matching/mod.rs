@@ -209,6 +209,13 @@ pub fn compare(a: &Record, b: &Record, dict: &Dictionary) -> Comparison {
     // Names that differ (given or family, straight or swapped) leave a pair "possible" at most,
     // whatever else agrees: twins share a family name and a birthday.
     let names_differ = reasons.iter().any(|r| r.verdict == "differs" && r.field != "birth" && r.field != "nationality");
+    // A name written on both sides of which nothing comparable is left counts as differing.
+    let unreadable = |x: &str, y: &str, wx: &[Word], wy: &[Word]| {
+        !x.trim().is_empty() && !y.trim().is_empty() && (wx.is_empty() || wy.is_empty())
+    };
+    let names_differ = names_differ
+        || unreadable(&a.given_name, &b.given_name, &ga, &gb)
+        || unreadable(&a.family_name, &b.family_name, &fa, &fb);
     let band = if total >= score::LIKELY && !names_differ {
         Band::Likely
     } else if total >= score::POSSIBLE {

@@ -60,8 +60,19 @@ pub fn words(name: &str) -> Vec<String> {
             continue;
         }
         if let Some(kunya) = kunya(w) {
+            while parts.peek().is_some_and(|n| is_particle(n)) {
+                parts.next();
+            }
             if let Some(next) = parts.next() {
-                out.push(format!("{kunya} {next}"));
+                // The marker in the name's own script, so that it transliterates with it.
+                let marker = match (kunya, detect_script(next)) {
+                    ("umm", Script::Arabic) => "ام",
+                    ("abu", Script::Arabic) => "ابو",
+                    ("umm", Script::Cyrillic) => "умм",
+                    ("abu", Script::Cyrillic) => "абу",
+                    (k, _) => k,
+                };
+                out.push(format!("{marker} {next}"));
                 continue;
             }
         }
@@ -82,6 +93,10 @@ pub fn words(name: &str) -> Vec<String> {
             }
         }
         out.push(w.to_string());
+    }
+    // A name that is nothing but a particle ("Ben") is still a name.
+    if out.is_empty() {
+        out.extend(folded.split(' ').filter(|w| !w.is_empty()).map(str::to_string));
     }
     out
 }
@@ -147,7 +162,14 @@ pub fn forms(w: &str) -> Vec<String> {
             out.push(rest.to_string());
         }
     }
-    out.into_iter().map(|f| without_suffix(&f).unwrap_or(f)).collect()
+    // The stem comes first (it finds the name in the dictionary); the word itself stays, since
+    // an Arabic ending `وف`/`يف` may be the name's own (`معروف`, `لطيف`).
+    let mut all = Vec::new();
+    for f in out {
+        all.extend(without_suffix(&f));
+        all.push(f);
+    }
+    all
 }
 
 /// A surname without `-ov`, `-ova`, `-ev`, `-eva` (in Latin, German or Polish spelling,

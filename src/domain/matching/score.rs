@@ -51,6 +51,10 @@ pub fn words(a: &Word, b: &Word, dict: &Dictionary, family: bool) -> WordMatch {
     if a.folded.contains(' ') != b.folded.contains(' ') {
         return differ;
     }
+    // Letters no transliteration knows leave nothing to compare.
+    if a.phonetic.is_empty() || b.phonetic.is_empty() {
+        return if a.folded == b.folded { WordMatch { level: Level::Same, weight: agree(0.0) } } else { differ };
+    }
     if a.folded == b.folded {
         return WordMatch { level: Level::Same, weight: agree(0.0) };
     }

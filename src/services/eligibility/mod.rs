@@ -113,6 +113,11 @@ fn store(
             rows.push(to_row(p, r, on, at)?);
         }
     }
+    // Two registry writes evaluate each other's kin at the same time on PostgreSQL (each holds
+    // the evaluation lock shared): their replacements of stored results and of the backlog's
+    // prepared counts would interleave and count a person twice. One organisation's writes
+    // take turns from here to their commit; SQLite's single writer already does.
+    walk::lock_organisation(conn, scope)?;
     policies::replace_results(conn, scope, &ids, &rows)?;
     // The backlog's prepared counts follow the results (and the facts the unit refreshed).
     crate::db::repo::backlog_facts::refresh(conn, scope, crate::db::repo::backlog_facts::Persons::Ids(&ids))?;

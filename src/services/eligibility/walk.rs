@@ -42,6 +42,19 @@ pub fn lock_evaluation(conn: &mut DbConnection, exclusive: bool) -> AppResult<()
     Ok(())
 }
 
+/// Takes, on PostgreSQL, the organisation's lock for the rest of the transaction: registry
+/// writes of one organisation replace stored results and prepared counts one at a time.
+pub fn lock_organisation(conn: &mut DbConnection, scope: &OrgScope) -> AppResult<()> {
+    if backend(conn) == Backend::Postgres {
+        let mut q = crate::db::repo::sql::Sql::new(conn);
+        q.push("SELECT pg_advisory_xact_lock(hashtext(")
+            .bind(format!("homeward-evaluate:{}", scope.id().as_str()))
+            .push("))");
+        q.execute(conn)?;
+    }
+    Ok(())
+}
+
 /// What a walk did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Walked {

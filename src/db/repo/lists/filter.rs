@@ -184,9 +184,10 @@ impl PersonFilter {
             sql.push(" AND p.birth_earliest > ").bind(d);
         }
         if let Some((on, v)) = self.ages_out_on {
-            sql.push(if v { " AND (" } else { " AND NOT (" });
+            // Without a birth range the condition is NULL: such persons are among "the others".
+            sql.push(" AND COALESCE((");
             push_ages_out(sql, "p", on);
-            sql.push(")");
+            sql.push("), FALSE) = ").bind(v);
         }
         if let Some(v) = self.declining {
             // The latest wish by recording time, then id (as the backlog counts it).
