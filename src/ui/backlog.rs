@@ -46,9 +46,10 @@ fn request(req: &HttpRequest, today: NaiveDate) -> AppResult<(BacklogRequest, St
     Ok((BacklogRequest { as_of, facility, today, thresholds }, facility_text, as_of_text))
 }
 
-/// The page that shows an API list: cases on `/cases`, persons and families on `/families`.
+/// The page that shows an API list: cases on `/cases`, families on `/families`, persons on
+/// `/families?view=persons` (the same filters, one row per matching person).
 pub fn page_of(api: &str) -> String {
-    api.replacen("/api/v1/cases", "/cases", 1).replacen("/api/v1/persons", "/families", 1).replacen(
+    api.replacen("/api/v1/cases", "/cases", 1).replacen("/api/v1/persons?", "/families?view=persons&", 1).replacen(
         "/api/v1/families",
         "/families",
         1,

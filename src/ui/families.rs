@@ -17,7 +17,7 @@ use crate::domain::policy::{ClaimResult, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::http::db;
 use crate::http::filters::ListQuery;
-use crate::services::registry::summaries::families_page;
+use crate::services::registry::summaries::{families_page, persons_page};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -31,6 +31,16 @@ const FILTER_INPUTS: &[&str] =
     &["q", "nationality", "facility_id", "age_min", "age_max", "as_of", "sex", "outcome", "under_age"];
 /// The situation checkboxes (the backlog's drill-downs set them).
 const SITUATIONS: &[&str] = &["held", "ages_out", "declining"];
+
+/// A person in the persons view.
+pub struct PersonItem {
+    pub id: PersonId,
+    pub name: String,
+    pub family_id: Option<FamilyId>,
+    pub ages: String,
+    pub place: Option<String>,
+    pub nationalities: Vec<String>,
+}
 
 /// A member in the list.
 pub struct MemberItem {
@@ -68,6 +78,10 @@ pub struct ListPage {
     pub countries: Vec<Opt>,
     pub facilities: Vec<Opt>,
     pub rows: Vec<FamilyItem>,
+    /// `view=persons`: the matching persons themselves (the backlog's drill-downs), not their
+    /// families.
+    pub by_person: bool,
+    pub people: Vec<PersonItem>,
     /// "120", or "1000+" when a broad filter was counted only that far.
     pub total: String,
     pub any: bool,
@@ -89,6 +103,11 @@ impl ListPage {
             "list-page",
             &[("n", Arg::from(self.page_number as usize)), ("total", Arg::from(self.pages.clone()))],
         )
+    }
+
+    /// The same filters, one row per family (from the persons view).
+    pub fn families_link(&self) -> String {
+        self.path.replacen("view=persons&", "", 1).replacen("?view=persons", "", 1)
     }
 
     /// Whether any filter (beyond the search box) is set: the filter panel then opens.
@@ -206,9 +225,18 @@ pub async fn list(req: HttpRequest, user: Can<ReadRegistry>, pool: web::Data<Poo
     }
     .filter(|_| !form.has_errors());
     let scope = user.scope();
-    let (countries, facilities, found) = db(&pool, move |conn| {
+    let by_person = form.get("view") == "persons";
+    let (countries, facilities, found, people) = db(&pool, move |conn| {
         let (countries, facilities) = countries_and_facilities(conn)?;
+        let mut people = None;
         let found = match parsed {
+            Some((filter, page)) if by_person => {
+                let (persons, total) = persons_page(conn, &scope, &filter, page, today)?;
+                let ids: Vec<PersonId> = persons.iter().map(|p| p.id.clone()).collect();
+                let (nationalities, _) = claims_and_standings(conn, &scope, &ids, today)?;
+                people = Some(persons);
+                Some((Vec::new(), total, page, nationalities, HashMap::new()))
+            }
             Some((filter, page)) => {
                 let (families, total) = families_page(conn, &scope, &filter, page, today)?;
                 let ids: Vec<PersonId> = families.iter().flat_map(|f| f.members.iter().map(|m| m.id.clone())).collect();
@@ -217,7 +245,7 @@ pub async fn list(req: HttpRequest, user: Can<ReadRegistry>, pool: web::Data<Poo
             }
             None => None,
         };
-        Ok((countries, facilities, found))
+        Ok((countries, facilities, found, people))
     })
     .await?;
     let place: HashMap<&str, &str> = facilities.iter().map(|f| (f.value.as_str(), f.label.as_str())).collect();
@@ -266,7 +294,19 @@ pub async fn list(req: HttpRequest, user: Can<ReadRegistry>, pool: web::Data<Poo
             FamilyItem { id: f.id, label: f.label, members, nationalities: codes, outcomes, separation_risk }
         })
         .collect::<Vec<_>>();
-    let shown = rows.len() as i64;
+    let people: Vec<PersonItem> = people
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| PersonItem {
+            place: m.current_facility_id.as_ref().and_then(|id| place.get(id.as_str())).map(|p| p.to_string()),
+            name: format!("{} {}", m.given_name, m.family_name),
+            ages: ages(&m.age_range),
+            nationalities: nationalities.get(&m.id).cloned().unwrap_or_default(),
+            family_id: m.family_id,
+            id: m.id,
+        })
+        .collect();
+    let shown = if by_person { people.len() } else { rows.len() } as i64;
     let prev = (at.offset > 0).then(|| page_link(&qs, (at.offset - at.limit).max(0)));
     let next = (shown == at.limit && total.more_after(at.offset + shown)).then(|| page_link(&qs, at.offset + at.limit));
     let path = if qs.is_empty() { "/families".to_string() } else { format!("/families?{qs}") };
@@ -278,6 +318,8 @@ pub async fn list(req: HttpRequest, user: Can<ReadRegistry>, pool: web::Data<Poo
         countries,
         facilities,
         rows,
+        by_person,
+        people,
         total: total.label(),
         any: total.n > 0,
         first: if shown > 0 { at.offset + 1 } else { 0 },

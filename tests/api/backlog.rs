@@ -47,6 +47,15 @@ async fn follow(app: &TestApp, s: &Session, v: &Value) -> usize {
     for (n, list) in &all {
         let page = json(app.get(list, s).await).await;
         assert_eq!((page["total"].as_i64(), page["total_exact"].as_bool()), (Some(*n), Some(true)), "{list}: {page}");
+        // The page the dashboard links to shows the same rows: one per person, or per family.
+        let row = if list.starts_with("/api/v1/persons") { "person-row" } else { "family-row" };
+        if !list.starts_with("/api/v1/cases") {
+            let path = homeward::ui::backlog::page_of(list);
+            let (status, html) = html(app, s, &path).await;
+            assert_eq!(status, 200, "{path}");
+            let shown = html.matches(&format!("data-testid=\"{row}\"")).count() as i64;
+            assert_eq!(shown, *n, "{path}");
+        }
     }
     all.len()
 }

@@ -46,7 +46,9 @@ describe('cases and backlogs', { timeout: 300_000 }, () => {
         const shown = Number.parseInt(await eligible.innerText(), 10);
         assert.ok(shown > 0, 'the demo data has eligible French claimants');
         await eligible.click();
-        await page.waitForURL((url) => url.pathname === '/families' && url.search.includes('outcome=eligible'));
+        await page.waitForURL((url) => url.pathname === '/families' && url.search.includes('view=persons')
+          && url.search.includes('outcome=eligible'));
+        assert.equal(await page.locator('[data-testid="person-row"]').count(), Math.min(shown, 50), 'one row per person');
         assert.equal(await page.inputValue('#f-outcome'), 'eligible');
         assert.equal(await page.inputValue('#f-nationality'), 'FR');
         assert.ok(await page.isChecked('input[name="held"]'));
