@@ -78,22 +78,36 @@ fn backlog_sql(org: &str) -> String {
 }
 
 /// The same counts by hand-written SQL over the prepared aggregates the backlog reads
-/// (`backlog_cells`, `backlog_families`, `backlog_births`; migration 000008), all countries at
-/// once: the like-for-like baseline of the backlog's own statements.
+/// (`backlog_cells`, `backlog_families`, `backlog_births`; migration 000008) and the cases, all
+/// countries at once, each measure the backlog shows: the countries with a claimant or a case,
+/// held, flags and outcomes per country, families, the three age counts on today, cases per
+/// status, and open cases per opening day. The like-for-like baseline of the backlog's own
+/// statements.
 fn backlog_prepared_sql(org: &str) -> String {
     let o = quote(org);
-    let minors = chrono::Utc::now().date_naive() - chrono::Months::new(12 * 18);
+    let today = chrono::Utc::now().date_naive();
+    let years = |n: u32| today - chrono::Months::new(12 * n);
+    let (u12, u18, soon) = (years(12), years(18), (today + chrono::Duration::days(180)) - chrono::Months::new(12 * 18));
     format!(
-        "SELECT country_code AS k, CAST(SUM(n) AS BIGINT) AS n FROM backlog_cells WHERE organisation_id = {o} \
-           GROUP BY country_code \
-         UNION ALL SELECT country_code || outcome AS k, CAST(SUM(n) AS BIGINT) AS n FROM backlog_cells \
-           WHERE organisation_id = {o} GROUP BY country_code, outcome \
+        "SELECT 'c' || k.code AS k, CAST(1 AS BIGINT) AS n FROM countries k WHERE EXISTS (SELECT 1 FROM \
+           nationality_claims nc WHERE nc.country_code = k.code AND nc.organisation_id = {o}) \
+           OR EXISTS (SELECT 1 FROM cases c WHERE c.destination = k.code AND c.organisation_id = {o}) \
+         UNION ALL SELECT country_code || outcome || CAST(unaccompanied AS TEXT) || CAST(declining AS TEXT) AS k, \
+           CAST(SUM(n) AS BIGINT) AS n FROM backlog_cells WHERE organisation_id = {o} \
+           GROUP BY country_code, outcome, unaccompanied, declining \
          UNION ALL SELECT 'f' || country_code AS k, CAST(COUNT(*) AS BIGINT) AS n FROM backlog_families \
            WHERE organisation_id = {o} AND facility_id = '*' AND n > 0 GROUP BY country_code \
-         UNION ALL SELECT 'b' || country_code AS k, CAST(SUM(n) AS BIGINT) AS n FROM backlog_births \
-           WHERE organisation_id = {o} AND facility_id = '*' AND birth_latest > '{minors}' GROUP BY country_code \
+         UNION ALL SELECT 'b' || country_code AS k, \
+           CAST(SUM(CASE WHEN birth_earliest > '{u12}' THEN n ELSE 0 END) \
+             + SUM(CASE WHEN birth_earliest > '{u18}' THEN n ELSE 0 END) \
+             + SUM(CASE WHEN birth_earliest <= '{soon}' THEN n ELSE 0 END) AS BIGINT) AS n \
+           FROM backlog_births WHERE organisation_id = {o} AND facility_id = '*' AND birth_latest > '{u18}' \
+           GROUP BY country_code \
          UNION ALL SELECT destination || status AS k, CAST(COUNT(*) AS BIGINT) AS n FROM cases \
-           WHERE organisation_id = {o} GROUP BY destination, status"
+           WHERE organisation_id = {o} GROUP BY destination, status \
+         UNION ALL SELECT destination || CAST(opened_on AS TEXT) AS k, CAST(COUNT(*) AS BIGINT) AS n FROM cases \
+           WHERE organisation_id = {o} AND status NOT IN ('repatriated', 'withdrawn', 'closed') \
+           GROUP BY destination, opened_on"
     )
 }
 
