@@ -11,6 +11,7 @@ pub mod dictionary;
 pub mod keys;
 pub mod phonetic;
 pub mod score;
+pub mod similarity;
 
 #[cfg(test)]
 mod tests;

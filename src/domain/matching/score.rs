@@ -4,7 +4,8 @@
 //! `log2((1 - m) / (1 - u))` when it disagrees; a field that one side lacks adds nothing.
 
 use super::dictionary::Dictionary;
-use super::phonetic::{jaro_winkler, Word};
+use super::phonetic::Word;
+use super::similarity::jaro_winkler;
 
 /// How often one person's records agree on a name (spelling aside).
 const M_NAME: f64 = 0.95;

@@ -1,4 +1,5 @@
-use super::phonetic::{jaro_winkler, words, Word};
+use super::phonetic::{words, Word};
+use super::similarity::jaro_winkler;
 use super::*;
 
 fn phonetic(s: &str) -> String {
