@@ -172,8 +172,10 @@ impl ListQuery {
         .into_iter()
         .filter_map(|(f, v)| v.map(|v| (f, v)))
         .collect();
+        let q = self.q.as_deref().map(search_key).filter(|k| !k.is_empty());
         let filter = PersonFilter {
-            q: self.q.as_deref().map(search_key).filter(|k| !k.is_empty()),
+            q_variants: q.as_deref().map(spellings).unwrap_or_default(),
+            q,
             nationality,
             facility_id,
             born_on_or_before: self.age_min.map(|min| birthday(on, -min)),
@@ -191,6 +193,16 @@ impl ListQuery {
         };
         Ok((filter, page))
     }
+}
+
+/// The other spellings of a one-word name the dictionary knows (`khadija`: `khadidja`,
+/// `хадиджа`, `خديجه`, ...), so that a search crosses scripts; none for other queries.
+fn spellings(key: &str) -> Vec<String> {
+    use crate::domain::matching::{phonetic::Word, Dictionary};
+    if key.contains(' ') {
+        return Vec::new();
+    }
+    Dictionary::shared().spellings(&Word::new(key)).into_iter().filter(|s| s != key).collect()
 }
 
 #[cfg(test)]

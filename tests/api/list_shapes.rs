@@ -58,6 +58,11 @@ async fn both_query_shapes_list_the_same_rows_with_honest_totals() {
         ("q=a", q("a")),
         ("q=umm", q("umm")),
         ("q=mmad", q("mmad")),
+        ("q=fatima in every spelling", {
+            let dict = homeward::domain::matching::Dictionary::shared();
+            let word = homeward::domain::matching::phonetic::Word::new("fatima");
+            PersonFilter { q_variants: dict.spellings(&word), ..q("fatima") }
+        }),
         (
             "nationality=RU",
             PersonFilter { nationality: Some(CountryCode::parse("RU").expect("RU")), ..Default::default() },

@@ -64,3 +64,29 @@ async fn the_search_index_follows_renames_and_new_names_and_stays_in_the_organis
     assert_eq!(total(&app, &s, "idris").await, 1, "a new name is found at once");
     assert_eq!(total(&app, &s, "um").await, 1);
 }
+
+#[actix_web::test]
+async fn a_name_the_dictionary_knows_is_found_in_every_spelling_and_script() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let plain = |given: &str, family: &str| {
+        json!({"label": format!("Family of {given} {family} (fictional)"), "members": [
+            {"given_name": given, "family_name": family, "sex": "female", "birth": {"year": 1990}}]})
+    };
+    for (given, family) in [
+        ("Khadija", "Benali"),
+        ("Khadidja", "Haddad"),
+        ("Хадиджа", "Петрова"),
+        ("خديجة", "حداد"),
+        ("Khalida", "Nasser"),
+    ] {
+        assert_eq!(app.post("/api/v1/families", &s, plain(given, family)).await.status(), 201);
+    }
+    for q in ["khadija", "Khadidja", "Хадиджа", "خديجة", "Hatice"] {
+        assert_eq!(total(&app, &s, q).await, 4, "{q} finds the four Khadijas, not Khalida");
+    }
+    // A name the dictionary does not know is searched as written.
+    assert_eq!(total(&app, &s, "Khalida").await, 1);
+    let (_, other) = app.signed_in(Role::Caseworker, "Org B").await;
+    assert_eq!(total(&app, &other, "khadija").await, 0, "still one organisation's");
+}

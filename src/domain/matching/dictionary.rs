@@ -50,6 +50,12 @@ impl Dictionary {
         Dictionary::from_json(DEFAULT_JSON).unwrap_or_default()
     }
 
+    /// The built-in dictionary, read once per process.
+    pub fn shared() -> &'static Dictionary {
+        static SHARED: std::sync::OnceLock<Dictionary> = std::sync::OnceLock::new();
+        SHARED.get_or_init(Dictionary::builtin)
+    }
+
     /// Adds an entry (an admin's, say); its forms that another entry already has become
     /// ambiguous and name nothing.
     pub fn add(&mut self, entry: NameEntry) -> Result<(), String> {
@@ -89,6 +95,21 @@ impl Dictionary {
             }
         };
         by_folded.or_else(by_sound).map(|i| &self.entries[i])
+    }
+
+    /// Every spelling of the name a word is a variant of, folded for search (`search_key`):
+    /// `khadija` gives `khadidja`, `хадиджа`, `خديجه`, ...; empty when the dictionary does not
+    /// know the word.
+    pub fn spellings(&self, w: &Word) -> Vec<String> {
+        let Some(entry) = self.lookup(w) else { return Vec::new() };
+        let mut out: Vec<String> = std::iter::once(&entry.name)
+            .chain(&entry.variants)
+            .map(|v| crate::domain::names::search_key(v))
+            .filter(|v| !v.is_empty())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// How many names it holds.

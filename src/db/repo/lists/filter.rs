@@ -19,6 +19,9 @@ use diesel::QueryResult;
 pub struct PersonFilter {
     /// A folded search key (see `domain::names::search_key`), matched in the names.
     pub q: Option<String>,
+    /// Other spellings of the same name, folded (from the name dictionary: `khadija` also
+    /// finds `khadidja`, `хадиджа`, `خديجه`); a name matching any of them matches.
+    pub q_variants: Vec<String>,
     /// Persons with a live claim to this country.
     pub nationality: Option<CountryCode>,
     /// Persons held there now.
@@ -69,6 +72,11 @@ impl PersonFilter {
         self.q.as_deref().filter(|k| !k.is_empty())
     }
 
+    /// The key and its other spellings.
+    fn keys(&self) -> Vec<&str> {
+        self.key().into_iter().chain(self.q_variants.iter().map(String::as_str).filter(|k| !k.is_empty())).collect()
+    }
+
     /// Whether some filter can drive a query from its index (the name search, the
     /// nationality, the facility).
     pub(super) fn has_index(&self, conn: &DbConnection) -> bool {
@@ -89,14 +97,15 @@ impl PersonFilter {
             sql.push(" LIMIT ").bind(SELECTIVE + 1).push(") c");
         };
         let mut counts = Vec::new();
-        if let Some(key) = self.indexed_key(conn) {
+        let readable = backend_is_pg(conn) || self.keys().iter().all(|k| needle(k).chars().count() >= 3);
+        if self.indexed_key(conn).is_some() && readable {
             let mut sql = Sql::new(conn);
             sql.push("SELECT COUNT(*) AS n FROM (SELECT 1 FROM ");
             if sql.is_pg() {
                 sql.push("person_derived d WHERE TRUE");
-                push_like(&mut sql, key);
+                push_likes(&mut sql, &self.keys());
             } else {
-                sql.push("person_search WHERE person_search MATCH ").bind(fts_phrase(key));
+                sql.push("person_search WHERE person_search MATCH ").bind(fts_query(&self.keys()));
             }
             capped(&mut sql);
             counts.push(sql);
@@ -130,12 +139,14 @@ impl PersonFilter {
     /// when rows are read in list order and most of them match).
     pub(super) fn push_conditions(&self, sql: &mut Sql, scope: &OrgScope, indexed: bool) {
         if let Some(key) = self.key() {
-            if indexed && !sql.is_pg() && needle(key).chars().count() >= 3 {
+            let keys = self.keys();
+            let short = keys.iter().any(|k| needle(k).chars().count() < 3);
+            if indexed && !sql.is_pg() && needle(key).chars().count() >= 3 && !short {
                 sql.push(" AND d.search_id IN (SELECT rowid FROM person_search WHERE person_search MATCH ")
-                    .bind(fts_phrase(key))
+                    .bind(fts_query(&keys))
                     .push(")");
             } else {
-                push_like(sql, key);
+                push_likes(sql, &keys);
             }
         }
         if let Some(code) = self.nationality {
@@ -238,9 +249,36 @@ fn fts_phrase(key: &str) -> String {
     format!("\"{}\"", needle(key).replace('"', "\"\""))
 }
 
+/// The FTS5 query of several needles: any of them.
+fn fts_query(keys: &[&str]) -> String {
+    keys.iter().map(|k| fts_phrase(k)).collect::<Vec<_>>().join(" OR ")
+}
+
+/// ` AND` any of the keys is in the names.
+fn push_likes(sql: &mut Sql, keys: &[&str]) {
+    match keys {
+        [] => {}
+        [one] => push_like(sql, one),
+        many => {
+            sql.push(" AND (FALSE");
+            for k in many {
+                sql.push(" OR");
+                push_like_condition(sql, k);
+            }
+            sql.push(")");
+        }
+    }
+}
+
 /// ` AND` the key is in the names, compared row by row (PostgreSQL reads its trigram index for
 /// this too, when its planner finds that cheaper).
 fn push_like(sql: &mut Sql, key: &str) {
+    sql.push(" AND");
+    push_like_condition(sql, key);
+}
+
+/// ` (' ' || d.search_key) LIKE '%needle%'`.
+fn push_like_condition(sql: &mut Sql, key: &str) {
     let escaped = needle(key).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    sql.push(" AND (' ' || d.search_key) LIKE ").bind(format!("%{escaped}%")).push(" ESCAPE '\\'");
+    sql.push(" (' ' || d.search_key) LIKE ").bind(format!("%{escaped}%")).push(" ESCAPE '\\'");
 }
