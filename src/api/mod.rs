@@ -69,6 +69,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             resource("/api/v1/persons/{id}").route(web::get().to(persons::get)).route(web::patch().to(persons::update)),
         )
         .service(resource("/api/v1/persons/{id}/whereabouts").route(web::get().to(persons::whereabouts)))
+        .service(resource("/api/v1/persons/{id}/duplicates").route(web::get().to(persons::duplicates)))
         .service(resource("/api/v1/persons/{id}/history").route(web::get().to(persons::history)))
         .service(resource("/api/v1/persons/{id}/names").route(web::post().to(persons::add_name)))
         .service(resource("/api/v1/persons/{id}/names/{name_id}").route(web::delete().to(persons::remove_name)))

@@ -21,6 +21,7 @@ use utoipa::{Modify, OpenApi};
         super::families::list, super::families::create, super::families::get, super::families::update,
         super::families::add_member, super::families::history,
         super::persons::list, super::persons::get, super::persons::update, super::persons::whereabouts,
+        super::persons::duplicates,
         super::persons::history, super::persons::add_name, super::persons::remove_name, super::persons::add_claim,
         super::persons::update_claim, super::persons::add_custody, super::persons::add_group_custody,
         super::persons::link, super::persons::unlink,

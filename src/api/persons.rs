@@ -40,6 +40,19 @@ pub async fn get(user: Can<ReadRegistry>, pool: web::Data<Pool>, id: web::Path<P
     Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 
+/// The person's likely and possible duplicates in the organisation, best first, with the
+/// reasons of each pair.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/duplicates", tag = "persons", params(("id" = String, Path)), responses((status = 200, body = Vec<crate::services::registry::duplicates::Duplicate>), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn duplicates(
+    user: Can<ReadRegistry>,
+    pool: web::Data<Pool>,
+    id: web::Path<PersonId>,
+) -> AppResult<HttpResponse> {
+    let scope = user.scope();
+    let found = db(&pool, move |conn| crate::services::registry::duplicates::of(conn, &scope, &id)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
 /// The fields of a person to change (only those sent change; `null` clears one) and the
 /// version edited.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -90,3 +90,36 @@ async fn a_name_the_dictionary_knows_is_found_in_every_spelling_and_script() {
     let (_, other) = app.signed_in(Role::Caseworker, "Org B").await;
     assert_eq!(total(&app, &other, "khadija").await, 0, "still one organisation's");
 }
+
+#[actix_web::test]
+async fn a_persons_duplicates_are_found_across_scripts_with_their_reasons_and_stay_in_the_organisation() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let one = |given: &str, family: &str, birth: Value| {
+        json!({"label": format!("Family of {given} {family} (fictional)"), "members": [
+            {"given_name": given, "family_name": family, "sex": "female", "birth": birth}]})
+    };
+    let mut ids = Vec::new();
+    for (given, family, birth) in [
+        ("Aisha", "Makhmudova", json!({"year": 1990, "month": 3, "day": 14})),
+        ("عائشة", "محمود", json!({"year": 1990})),
+        ("Ayşe", "Mahmud", json!({"year": 1991})),
+        ("Fatima", "Hassan", json!({"year": 1990})),
+        ("Aisha", "Makhmudova", json!({"year": 1968})),
+    ] {
+        let family = json(app.post("/api/v1/families", &s, one(given, family, birth)).await).await;
+        ids.push(family["members"][0]["id"].as_str().unwrap_or_default().to_string());
+    }
+    let found = json(app.get(&format!("/api/v1/persons/{}/duplicates", ids[0]), &s).await).await;
+    let list = found.as_array().cloned().unwrap_or_default();
+    let of = |id: &str| list.iter().find(|d| d["person_id"] == id).cloned();
+    let arabic = of(&ids[1]).expect("the Arabic record is found");
+    assert_eq!(arabic["band"], "likely", "{arabic}");
+    let texts: Vec<&str> =
+        arabic["reasons"].as_array().into_iter().flatten().filter_map(|r| r["text"].as_str()).collect();
+    assert!(texts.iter().any(|t| t.contains("عائشة") && t.contains("Aisha")), "{texts:?}");
+    assert!(of(&ids[2]).is_some_and(|d| d["band"] == "likely"), "Ayşe Mahmud, a year off: {found}");
+    assert!(of(&ids[3]).is_none() && of(&ids[4]).is_none(), "not Fatima, not a namesake 22 years older: {found}");
+    let (_, other) = app.signed_in(Role::Caseworker, "Org B").await;
+    assert_error(app.get(&format!("/api/v1/persons/{}/duplicates", ids[0]), &other).await, 404, "not_found").await;
+}

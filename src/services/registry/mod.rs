@@ -4,6 +4,7 @@
 
 pub mod claims;
 pub mod custody;
+pub mod duplicates;
 pub mod families;
 pub mod history;
 pub mod persons;
