@@ -279,6 +279,13 @@ pub fn age_range(birth: &PartialDate, on: NaiveDate) -> (i32, i32) {
     (age_on(birth.latest(), on), age_on(birth.earliest(), on))
 }
 
+/// The date `years` before `d` (29 February becomes 28 February in a common year): the day
+/// from which a person born after it is certainly younger than `years` on `d` (the backlog's
+/// ages, the "ages out" flag and the list filters all count with it).
+pub fn years_before(d: NaiveDate, years: u32) -> NaiveDate {
+    d.checked_sub_months(chrono::Months::new(12 * years)).unwrap_or(d.with_day(1).unwrap_or(d))
+}
+
 /// The date a person born on `birth` turns `years` old.
 pub fn birthday(birth: NaiveDate, years: i32) -> NaiveDate {
     let y = birth.year() + years;

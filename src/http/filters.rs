@@ -2,13 +2,12 @@
 //! filters, checked into a `PersonFilter` with field-level messages; and `?limit=&offset=` of
 //! every list.
 
-use crate::db::repo::cases::list::years_before;
 use crate::db::repo::lists::PersonFilter;
 use crate::db::repo::Page;
 use crate::domain::country::CountryCode;
 use crate::domain::ids::FacilityId;
 use crate::domain::names::search_key;
-use crate::domain::partial_date::{birthday, check_day};
+use crate::domain::partial_date::{birthday, check_day, years_before};
 use crate::domain::person::{PersonFlag, Sex};
 use crate::domain::policy::Outcome;
 use crate::error::{AppError, AppResult, FieldErrors};

@@ -10,7 +10,7 @@ use crate::db::DbConnection;
 use crate::domain::case::{CaseStatus, PriorityFlag, AGES_OUT_WITHIN_DAYS};
 use crate::domain::country::CountryCode;
 use crate::domain::ids::{FacilityId, UserId};
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::NaiveDate;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 use diesel::{QueryResult, QueryableByName};
 
@@ -78,10 +78,8 @@ impl CaseListRow {
     }
 }
 
-/// The date `years` before `d` (29 February becomes 28 February in a common year).
-pub fn years_before(d: NaiveDate, years: u32) -> NaiveDate {
-    d.checked_sub_months(Months::new(12 * years)).unwrap_or(d.with_day(1).unwrap_or(d))
-}
+/// Ages are counted back with the domain's rule, so that lists, flags and the backlog agree.
+pub use crate::domain::partial_date::years_before;
 
 /// Appends the condition "the person aliased `p` ages out soon": possibly still a minor on
 /// `today`, and possibly 18 within `AGES_OUT_WITHIN_DAYS` (the case flag, and the backlog's
