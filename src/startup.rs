@@ -177,9 +177,13 @@ async fn reevaluate_daily(pool: Pool, clock: Clock) {
 /// new one, polling the queue every `poll_millis`.
 async fn run_jobs_forever(pool: Pool, clock: Clock, poll_millis: u64) {
     let recovering = pool.clone();
+    let clock_at_start = clock.clone();
     let recovered = web::block(move || {
         let mut conn = recovering.get().map_err(|e| e.to_string())?;
-        services::jobs::recover_after_restart(&mut conn).map_err(|e| e.to_string())
+        let n = services::jobs::recover_after_restart(&mut conn).map_err(|e| e.to_string())?;
+        // Keys filed by older rules or another dictionary are filed again, in the background.
+        services::registry::match_keys::queue_if_stale(&mut conn, &clock_at_start).map_err(|e| e.to_string())?;
+        Ok::<usize, String>(n)
     })
     .await;
     if let Ok(Ok(n)) = recovered {

@@ -4,7 +4,7 @@
 //! scripts, printed; the test fails when the first is under 0.99 or the second under 0.95.
 //! Run `cargo test --test matching_quality -- --nocapture` to see the figures.
 
-use homeward::domain::matching::{compare, Band, Dictionary, Record};
+use homeward::domain::matching::{compare, keys, Band, Dictionary, Record};
 use homeward::domain::partial_date::PartialDate;
 use homeward::domain::person::Sex;
 use std::collections::BTreeMap;
@@ -85,11 +85,28 @@ fn likely_is_precise_and_likely_or_possible_finds_the_duplicates_across_scripts(
     let dict = Dictionary::builtin();
     let (mut all, mut by_scripts) = (Tally::default(), BTreeMap::<String, Tally>::new());
     let mut misses = Vec::new();
+    // Same-person pairs, and those that share a blocking key (found as candidates at all).
+    let (mut same_pairs, mut blocked, mut found, mut filed) = (0usize, 0usize, 0usize, 0usize);
     for row in reader.records() {
         let row = row.expect("a CSV row");
         let same = &row[2] == "1";
         let (a, b) = (record(&row, 3), record(&row, 9));
         let c = compare(&a, &b, &dict);
+        if same {
+            same_pairs += 1;
+            let shared = keys::share_a_key(&a, &b, &dict);
+            blocked += usize::from(shared);
+            found += usize::from(shared && c.band >= Band::Possible);
+            filed += keys::filed_keys(&a, &dict).len() + keys::filed_keys(&b, &dict).len();
+            if !shared && std::env::var("SHOW_UNBLOCKED").is_ok() {
+                println!(
+                    "unblocked {}: {:?} / {:?}",
+                    &row[0],
+                    keys::probe_keys(&a, &dict),
+                    keys::filed_keys(&b, &dict)
+                );
+            }
+        }
         all.add(same, c.band);
         by_scripts.entry(row[1].to_string()).or_default().add(same, c.band);
         let wrong = (same && c.band == Band::Unlikely) || (!same && c.band == Band::Likely);
@@ -120,10 +137,19 @@ fn likely_is_precise_and_likely_or_possible_finds_the_duplicates_across_scripts(
             t.recall()
         );
     }
+    let block_recall = blocked as f64 / same_pairs.max(1) as f64;
+    println!("same-person pairs sharing a blocking key: {blocked} of {same_pairs} ({block_recall:.3})");
+    println!(
+        "same-person pairs found as duplicates (a shared key, then likely or possible): {found} ({:.3}); \
+         {:.1} keys filed per record",
+        found as f64 / same_pairs.max(1) as f64,
+        filed as f64 / (2 * same_pairs.max(1)) as f64
+    );
     for m in misses.iter().take(40) {
         println!("  {m}");
     }
     assert!(all.pairs >= 1000 && all.same >= 400, "the fixture holds enough pairs: {all:?}");
     assert!(all.precision() >= 0.99, "precision of likely {:.3} under 0.99", all.precision());
+    assert!(block_recall >= 0.95, "blocking keys find {block_recall:.3} of the same-person pairs, under 0.95");
     assert!(all.recall() >= 0.95, "recall of likely or possible {:.3} under 0.95", all.recall());
 }

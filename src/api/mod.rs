@@ -70,6 +70,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/api/v1/persons/{id}/whereabouts").route(web::get().to(persons::whereabouts)))
         .service(resource("/api/v1/persons/{id}/duplicates").route(web::get().to(persons::duplicates)))
+        .service(resource("/api/v1/duplicates").route(web::post().to(persons::duplicates_of_probe)))
         .service(resource("/api/v1/persons/{id}/history").route(web::get().to(persons::history)))
         .service(resource("/api/v1/persons/{id}/names").route(web::post().to(persons::add_name)))
         .service(resource("/api/v1/persons/{id}/names/{name_id}").route(web::delete().to(persons::remove_name)))

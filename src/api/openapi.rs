@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         super::families::add_member, super::families::history,
         super::persons::list, super::persons::get, super::persons::update, super::persons::whereabouts,
         super::persons::duplicates,
+        super::persons::duplicates_of_probe,
         super::persons::history, super::persons::add_name, super::persons::remove_name, super::persons::add_claim,
         super::persons::update_claim, super::persons::add_custody, super::persons::add_group_custody,
         super::persons::link, super::persons::unlink,

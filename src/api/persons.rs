@@ -53,6 +53,19 @@ pub async fn duplicates(
     Ok(HttpResponse::Ok().json(found))
 }
 
+/// The likely and possible duplicates in the organisation of a person not logged yet (the
+/// intake form's search before it creates), best first, with the reasons of each pair.
+#[utoipa::path(post, path = "/api/v1/duplicates", tag = "persons", request_body = crate::services::registry::duplicates::Probe, responses((status = 200, body = Vec<crate::services::registry::duplicates::Duplicate>), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn duplicates_of_probe(
+    user: Can<ReadRegistry>,
+    pool: web::Data<Pool>,
+    body: Body<crate::services::registry::duplicates::Probe>,
+) -> AppResult<HttpResponse> {
+    let (scope, probe) = (user.scope(), body.into_inner());
+    let found = db(&pool, move |conn| crate::services::registry::duplicates::probe(conn, &scope, probe)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
 /// The fields of a person to change (only those sent change; `null` clears one) and the
 /// version edited.
 #[derive(Debug, Deserialize, ToSchema)]

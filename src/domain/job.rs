@@ -11,8 +11,10 @@ use utoipa::ToSchema;
 pub enum JobKind {
     /// Re-evaluate every person of every organisation against the published policies.
     ReevaluateAll,
+    /// File every person of the organisations whose duplicate keys are stale again.
+    RebuildMatchKeys,
 }
-crate::string_enum!(JobKind { ReevaluateAll => "reevaluate_all" });
+crate::string_enum!(JobKind { ReevaluateAll => "reevaluate_all", RebuildMatchKeys => "rebuild_match_keys" });
 
 /// Where a job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

@@ -1,6 +1,7 @@
-//! The derived columns of persons (search key, statelessness, whereabouts now), recomputed at
-//! the end of every write transaction for the persons it touched (see `services::unit`), so
-//! lists and filters never disagree with the records.
+//! The derived columns of persons (search key, statelessness, whereabouts now) and their
+//! duplicate keys, recomputed at the end of every write transaction for the persons it touched
+//! (see `services::unit`), so lists, filters and the duplicate search never disagree with the
+//! records.
 
 use crate::auth::OrgScope;
 use crate::db::models::{CustodyEventRow, PersonDerivedRow};
@@ -55,5 +56,7 @@ pub fn refresh(conn: &mut DbConnection, scope: &OrgScope, ids: &[PersonId], toda
         };
         persons::set_derived(conn, scope, &derived)?;
     }
+    // The duplicate search's keys read the same names.
+    crate::services::registry::match_keys::refresh(conn, scope, &rows, &other_names)?;
     Ok(rows.len())
 }

@@ -95,11 +95,26 @@ pub fn queue_reevaluation(conn: &mut DbConnection, ctx: &AuditCtx, reason: &str)
 /// Queues the daily re-evaluation of `clock`'s day, once whoever asks (the key is unique).
 pub fn queue_daily(conn: &mut DbConnection, clock: &Clock) -> AppResult<Option<JobRow>> {
     let key = format!("reevaluate:daily:{}", clock.today());
+    let ctx = AuditCtx::anonymous("job:daily".into(), clock);
+    queue_keyed(conn, &ctx, JobKind::ReevaluateAll, "daily", key)
+}
+
+/// Queues a job once per `key`, whoever asks; true when this call queued it.
+pub fn queue_once(conn: &mut DbConnection, ctx: &AuditCtx, kind: JobKind, reason: &str, key: &str) -> AppResult<bool> {
+    Ok(queue_keyed(conn, ctx, kind, reason, key.to_string())?.is_some())
+}
+
+fn queue_keyed(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    kind: JobKind,
+    reason: &str,
+    key: String,
+) -> AppResult<Option<JobRow>> {
     if repo::find_by_dedupe_key(conn, &key)?.is_some() {
         return Ok(None);
     }
-    let ctx = AuditCtx::anonymous("job:daily".into(), clock);
-    let job = new_job(&ctx, JobKind::ReevaluateAll, "daily", Some(key));
+    let job = new_job(ctx, kind, reason, Some(key));
     match repo::insert(conn, &job) {
         Ok(()) => Ok(Some(job)),
         // Another server queued it a moment ago.
@@ -170,14 +185,21 @@ fn run_locked(conn: &mut DbConnection, clock: &Clock) -> AppResult<usize> {
 
 fn run_one(conn: &mut DbConnection, clock: &Clock, job: &JobRow) -> AppResult<()> {
     tracing::info!(job = %job.id, kind = %job.kind, reason = %job.reason, "job started");
+    let progress = |conn: &mut DbConnection, done: i64, total: i64| -> AppResult<()> {
+        Ok(repo::progress(conn, &job.id, done, total, clock.now())?)
+    };
     let outcome = match job.kind {
-        JobKind::ReevaluateAll => crate::services::eligibility::reevaluate_all(conn, clock, |conn, done, total| {
-            Ok(repo::progress(conn, &job.id, done, total, clock.now())?)
+        JobKind::ReevaluateAll => crate::services::eligibility::reevaluate_all(conn, clock, progress).map(|w| {
+            tracing::info!(job = %job.id, persons = w.persons, written = w.written, "job done");
         }),
+        JobKind::RebuildMatchKeys => {
+            crate::services::registry::match_keys::rebuild_stale(conn, clock, progress).map(|persons| {
+                tracing::info!(job = %job.id, persons, "job done");
+            })
+        }
     };
     match outcome {
-        Ok(w) => {
-            tracing::info!(job = %job.id, persons = w.persons, written = w.written, "job done");
+        Ok(()) => {
             repo::finish(conn, &job.id, JobStatus::Done, None, clock.now())?;
         }
         Err(e) => {

@@ -18,6 +18,7 @@ pub fn create(conn: &mut DbConnection, ctx: &AuditCtx, name: &str) -> AppResult<
         }
         let row = OrganisationRow { id: OrgId::new_random(), name: name.clone(), created_at: ctx.now(), version: 1 };
         repo::insert(conn, &row)?;
+        crate::services::registry::match_keys::start(conn, &crate::auth::scope::operator(&row), ctx.now())?;
         audit::record(conn, ctx, "organisation.create", Some(("organisation", row.id.as_str())), "success")?;
         Ok(row)
     })

@@ -10,6 +10,7 @@ mod bench_endpoint;
 mod cases;
 mod cli;
 mod deployment;
+mod duplicates;
 mod edge_input;
 mod errors;
 mod exports;

@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod kinships;
 pub mod lists;
 pub mod login_failures;
+pub mod match_keys;
 pub mod names;
 pub mod organisations;
 pub mod persons;

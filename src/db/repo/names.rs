@@ -17,6 +17,18 @@ pub fn of(conn: &mut DbConnection, scope: &OrgScope, ids: &[PersonId]) -> QueryR
         .load(conn)
 }
 
+/// The other names of the persons with ids in `(after, last]` (a chunk of a walk over
+/// everyone), by person.
+pub fn in_range(conn: &mut DbConnection, scope: &OrgScope, after: &str, last: &str) -> QueryResult<Vec<PersonNameRow>> {
+    pn::table
+        .filter(pn::organisation_id.eq(scope.id()))
+        .filter(pn::person_id.gt(after))
+        .filter(pn::person_id.le(last))
+        .order((pn::person_id, pn::created_at, pn::id))
+        .select(PersonNameRow::as_select())
+        .load(conn)
+}
+
 /// One name of one person of the organisation.
 pub fn find(
     conn: &mut DbConnection,

@@ -112,6 +112,23 @@ impl Dictionary {
         out
     }
 
+    /// A digest of every entry (names, frequencies, variants, in order): what the blocking keys
+    /// built with this dictionary depend on.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for e in &self.entries {
+            h.update(e.name.as_bytes());
+            h.update(format!("\u{1f}{}\u{1f}", e.frequency).as_bytes());
+            for v in &e.variants {
+                h.update(v.as_bytes());
+                h.update(b"\x1f");
+            }
+            h.update(b"\x1e");
+        }
+        hex::encode(&h.finalize()[..8])
+    }
+
     /// How many names it holds.
     pub fn len(&self) -> usize {
         self.entries.len()

@@ -1,48 +1,135 @@
 //! Blocking keys: the few strings under which a record is filed so that its candidate
 //! duplicates are the records sharing a key, found by an index instead of a comparison with
-//! everyone. A key names a family name and a given name in a form that survives script and
-//! spelling (the dictionary's name, else the consonant skeleton), or a given name and a birth
-//! year (for family names written too differently, or missing).
+//! everyone. A key names two name words in a form that survives script and spelling (the
+//! dictionary's name, else the consonant skeleton), or a given name and a birth year (for
+//! family names written too differently, or missing).
+//!
+//! A record is *filed* under the years of its own birth range and *probes* the years around
+//! it (a year off is common between two hands): the margin is paid once, at the query, instead
+//! of tripling the stored keys.
 
 use super::dictionary::Dictionary;
 use super::phonetic::{forms, words, Word};
 use super::Record;
 use chrono::Datelike;
 
-/// The form of a word that its variants share: the dictionary's name, else its skeleton (when
-/// it says enough: two consonants or more).
-fn stable(word: &str, dict: &Dictionary) -> Option<String> {
+/// The version of these rules (with the dictionary's content, it says when the stored keys
+/// must be rebuilt). Change it with the rules.
+pub const RULES_VERSION: &str = "keys-1";
+
+/// Words read per name: a name written with more words says enough with its first ones, and
+/// the pairs of words grow with the square of their number.
+const WORDS_PER_NAME: usize = 4;
+
+/// Other names read per record.
+const OTHER_NAMES: usize = 6;
+
+/// The forms of a word that its variants share: the dictionary's name, and its skeleton when
+/// it says enough (two consonants or more), so that a spelling the dictionary lacks (`Зайнап`)
+/// still meets the name (`Zaynab`: both `znb`); and the skeleton without the `-at` that
+/// Caucasian spellings add (`Салимат`, `Гамзат`).
+fn stable(word: &str, dict: &Dictionary) -> Vec<String> {
     let w = Word::new(word);
-    match dict.lookup(&w) {
-        Some(e) => Some(format!("n:{}", e.name.to_lowercase())),
-        None if w.skeleton.len() >= 2 => Some(format!("s:{}", w.skeleton)),
-        None => None,
+    let mut out = Vec::new();
+    if let Some(e) = dict.lookup(&w) {
+        out.push(format!("n:{}", e.name.to_lowercase()));
+    }
+    if w.skeleton.len() >= 2 {
+        out.push(format!("s:{}", w.skeleton));
+    }
+    if w.phonetic.ends_with("at") && w.skeleton.len() >= 3 && w.skeleton.ends_with('t') {
+        out.push(format!("s:{}", &w.skeleton[..w.skeleton.len() - 1]));
+    }
+    out
+}
+
+/// The stable forms of a name's words (each word's forms: with and without an article or a
+/// Slavic ending), per word.
+fn stems(name: &str, dict: &Dictionary) -> Vec<Vec<String>> {
+    words(name)
+        .iter()
+        .take(WORDS_PER_NAME)
+        .map(|w| {
+            let mut s: Vec<String> = forms(w).iter().flat_map(|f| stable(f, dict)).collect();
+            s.sort();
+            s.dedup();
+            s
+        })
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// A key for two stable forms, in either order (given and family names are sometimes swapped).
+fn pair(a: &str, b: &str) -> String {
+    if a <= b {
+        format!("{a}|{b}")
+    } else {
+        format!("{b}|{a}")
     }
 }
 
-/// The record's blocking keys, sorted and unique.
-pub fn blocking_keys(r: &Record, dict: &Dictionary) -> Vec<String> {
-    let stems = |name: &str| -> Vec<String> {
-        words(name).iter().flat_map(|w| forms(w)).filter_map(|w| stable(&w, dict)).collect()
-    };
-    let given = stems(&r.given_name);
-    let family = stems(&r.family_name);
+/// The name keys and the given-name stems of a record.
+fn name_keys(r: &Record, dict: &Dictionary) -> (Vec<String>, Vec<String>) {
+    let given = stems(&r.given_name, dict);
+    let family = stems(&r.family_name, dict);
     let mut keys = Vec::new();
-    for g in &given {
-        for f in &family {
-            // Either order: given and family names are sometimes swapped.
-            let (x, y) = if g <= f { (g, f) } else { (f, g) };
-            keys.push(format!("{x}|{y}"));
+    for g in given.iter().flatten() {
+        for f in family.iter().flatten() {
+            keys.push(pair(g, f));
         }
-        // A birth range of a few years at most: a wider one says little and makes big blocks.
-        if let Some((earliest, latest)) = r.birth.filter(|(e, l)| l.year() - e.year() <= 2) {
-            // The years around the birth range: a year off is common between two hands.
-            for year in earliest.year() - 1..=latest.year() + 1 {
-                keys.push(format!("{g}|y{year}"));
+    }
+    // Another name ("عائشة محمود", "Umm Yusuf") pairs its own words: the first stands for the
+    // given name, the others for the family name.
+    for other in r.other_names.iter().take(OTHER_NAMES) {
+        let s = stems(other, dict);
+        if let Some((first, rest)) = s.split_first() {
+            for a in first {
+                for b in rest.iter().flatten() {
+                    keys.push(pair(a, b));
+                }
             }
         }
     }
+    (keys, given.into_iter().flatten().collect())
+}
+
+/// The birth years of a record worth a key: a range of a few years at most (a wider one says
+/// little and makes big blocks).
+fn years(r: &Record) -> Option<(i32, i32)> {
+    r.birth.filter(|(e, l)| l.year() - e.year() <= 2).map(|(e, l)| (e.year(), l.year()))
+}
+
+fn finish(mut keys: Vec<String>) -> Vec<String> {
     keys.sort();
     keys.dedup();
     keys
+}
+
+/// The keys a record is filed under, sorted and unique.
+pub fn filed_keys(r: &Record, dict: &Dictionary) -> Vec<String> {
+    let (mut keys, given) = name_keys(r, dict);
+    if let Some((from, to)) = years(r) {
+        for g in &given {
+            keys.extend((from..=to).map(|y| format!("{g}|y{y}")));
+        }
+    }
+    finish(keys)
+}
+
+/// The keys that find a record's candidates among filed records: its name keys and its given
+/// names with the years around its birth range, sorted and unique.
+pub fn probe_keys(r: &Record, dict: &Dictionary) -> Vec<String> {
+    let (mut keys, given) = name_keys(r, dict);
+    if let Some((from, to)) = years(r) {
+        for g in &given {
+            keys.extend((from - 1..=to + 1).map(|y| format!("{g}|y{y}")));
+        }
+    }
+    finish(keys)
+}
+
+/// Whether two records share a key (`a` probing, `b` filed).
+pub fn share_a_key(a: &Record, b: &Record, dict: &Dictionary) -> bool {
+    let filed = filed_keys(b, dict);
+    probe_keys(a, dict).iter().any(|k| filed.binary_search(k).is_ok())
 }

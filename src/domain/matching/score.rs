@@ -105,7 +105,10 @@ pub fn births(a: (chrono::NaiveDate, chrono::NaiveDate), b: (chrono::NaiveDate, 
         // A year off, as often written by different hands: hardly evidence either way.
         1..=400 => 0.5,
         401..=800 => -2.5,
-        _ => -8.0,
+        801..=3650 => -8.0,
+        // A decade or more: another generation (a girl named after her grandmother), not a
+        // slip of the pen; no agreement of names outweighs it.
+        _ => -14.0,
     };
     (weight, gap)
 }

@@ -114,9 +114,19 @@ fn swapped_names_still_match_and_say_so() {
 fn blocking_keys_are_shared_across_scripts() {
     let dict = Dictionary::builtin();
     let born = Some((day(1990, 1, 1), day(1990, 12, 31)));
-    let a = keys::blocking_keys(&person("Aisha", "Makhmudova", Sex::Female, born), &dict);
-    let b = keys::blocking_keys(&person("عائشة", "محمود", Sex::Female, born), &dict);
-    assert!(a.iter().any(|k| b.contains(k)), "{a:?} / {b:?}");
+    let a = person("Aisha", "Makhmudova", Sex::Female, born);
+    let b = person("عائشة", "محمود", Sex::Female, born);
+    assert!(keys::share_a_key(&a, &b, &dict), "{:?} / {:?}", keys::probe_keys(&a, &dict), keys::filed_keys(&b, &dict));
+    // A family name written too differently: the given name and a year apart still meet.
+    let c = person("Aysha", "Qoraishi", Sex::Female, Some((day(1991, 1, 1), day(1991, 12, 31))));
+    assert!(keys::share_a_key(&a, &c, &dict));
+    // Another name in another script files the record under its own words.
+    let mut d = person("Umm Yusuf", "", Sex::Female, None);
+    d.other_names = vec!["عائشة محمود".into()];
+    assert!(keys::share_a_key(&a, &d, &dict));
+    // Not everyone shares a key with everyone.
+    let e = person("Fatima", "Hassan", Sex::Female, born);
+    assert!(!keys::share_a_key(&a, &e, &dict));
 }
 
 #[test]

@@ -1,26 +1,27 @@
-//! The likely duplicates of a person in the organisation: candidates found through the name
-//! search (each of the person's name words in every spelling the name dictionary knows, born
-//! within two years), then each pair weighed by `domain::matching`; "possible" and "likely"
-//! pairs, best first, with their reasons. Names the dictionary does not know are found as
-//! written only (no phonetic index yet).
+//! The likely duplicates of a person, or of a record about to be logged, in the organisation:
+//! the candidates are the persons sharing a blocking key with it (`match_keys`: two name words
+//! in a form that survives script and spelling, or a given name and a birth year), read
+//! through an index; then each pair is weighed by `domain::matching`; "possible" and "likely"
+//! pairs, best first, with their reasons.
 
+use super::match_keys;
 use crate::auth::OrgScope;
 use crate::db::models::PersonRow;
-use crate::db::repo::lists::{self, PersonFilter};
-use crate::db::repo::{claims, names, persons, Page};
+use crate::db::repo::match_keys as match_keys_repo;
+use crate::db::repo::{claims, names, persons};
 use crate::db::DbConnection;
-use crate::domain::ids::PersonId;
-use crate::domain::matching::phonetic::{words, Word};
+use crate::domain::ids::{FamilyId, PersonId};
+use crate::domain::matching::keys::probe_keys;
 use crate::domain::matching::{compare, Band, Comparison, Dictionary, Record};
 use crate::domain::nationality::ClaimStatus;
 use crate::error::{AppError, AppResult};
-use chrono::Months;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use utoipa::ToSchema;
 
-/// Candidates read per name word.
-const PER_WORD: i64 = 200;
+/// Candidates compared at most (those sharing the most keys first): a common name born in a
+/// common year shares a key with many, and the pairs that matter share several.
+const CANDIDATES: i64 = 300;
 /// Pairs answered at most.
 const SHOWN: usize = 20;
 
@@ -28,9 +29,13 @@ const SHOWN: usize = 20;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Duplicate {
     pub person_id: PersonId,
+    #[schema(value_type = Option<String>)]
+    pub family_id: Option<FamilyId>,
     pub given_name: String,
     pub family_name: String,
     pub birth: Option<String>,
+    /// When the person was logged.
+    pub logged_at: chrono::NaiveDateTime,
     pub score: f64,
     /// `likely` or `possible`.
     #[schema(value_type = String)]
@@ -64,14 +69,8 @@ fn records(conn: &mut DbConnection, scope: &OrgScope, rows: &[PersonRow]) -> App
     }
     rows.iter()
         .map(|r| {
-            Ok(Record {
-                given_name: r.given_name.clone(),
-                family_name: r.family_name.clone(),
-                other_names: other.remove(&r.id).unwrap_or_default(),
-                sex: Some(r.sex),
-                birth: r.birth.get()?.map(|b| (b.earliest(), b.latest())),
-                nationalities: nationalities.remove(&r.id).unwrap_or_default(),
-            })
+            let other = other.remove(&r.id).unwrap_or_default();
+            match_keys::record(r, other, nationalities.remove(&r.id).unwrap_or_default())
         })
         .collect()
 }
@@ -80,51 +79,123 @@ fn records(conn: &mut DbConnection, scope: &OrgScope, rows: &[PersonRow]) -> App
 pub fn of(conn: &mut DbConnection, scope: &OrgScope, id: &PersonId) -> AppResult<Vec<Duplicate>> {
     let me = persons::by_ids(conn, scope, std::slice::from_ref(id))?.into_iter().next().ok_or(AppError::NotFound)?;
     let record = records(conn, scope, std::slice::from_ref(&me))?.remove(0);
+    like(conn, scope, &record, Some(&me.id))
+}
+
+/// The likely and possible duplicates of a record (a person about to be logged, a row of an
+/// import) in the organisation, best first, leaving out `except`.
+pub fn like(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    record: &Record,
+    except: Option<&PersonId>,
+) -> AppResult<Vec<Duplicate>> {
     let dict = Dictionary::shared();
-    let mut candidates: BTreeMap<PersonId, PersonRow> = BTreeMap::new();
-    let words_of = |name: &str| words(name).into_iter().filter(|w| w.chars().count() >= 3).collect::<Vec<_>>();
-    for w in words_of(&me.given_name).into_iter().chain(words_of(&me.family_name)) {
-        let filter = PersonFilter {
-            q_variants: dict.spellings(&Word::new(&w)),
-            q: Some(w),
-            born_on_or_before: record.birth.and_then(|(_, latest)| latest.checked_add_months(Months::new(24))),
-            born_after: record.birth.and_then(|(earliest, _)| earliest.checked_sub_months(Months::new(24))),
-            ..PersonFilter::default()
-        };
-        let (rows, _) = lists::persons(conn, scope, &filter, Page { limit: PER_WORD, offset: 0 })?;
-        candidates.extend(rows.into_iter().filter(|r| r.id != me.id).map(|r| (r.id.clone(), r)));
-    }
-    let rows: Vec<PersonRow> = candidates.into_values().collect();
+    let probe = probe_keys(record, dict);
+    let ids: Vec<PersonId> = match_keys_repo::sharing(conn, scope, &probe, CANDIDATES)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .filter(|id| Some(id) != except)
+        .collect();
+    let rows = persons::by_ids(conn, scope, &ids)?;
     let others = records(conn, scope, &rows)?;
     let mut found: Vec<(Comparison, &PersonRow)> = rows
         .iter()
         .zip(&others)
-        .map(|(row, other)| (compare(&record, other, dict), row))
+        .map(|(row, other)| (compare(record, other, dict), row))
         .filter(|(c, _)| c.band >= Band::Possible)
         .collect();
     found.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then_with(|| a.1.id.cmp(&b.1.id)));
-    found
-        .into_iter()
-        .take(SHOWN)
-        .map(|(c, row)| {
-            Ok(Duplicate {
-                person_id: row.id.clone(),
-                given_name: row.given_name.clone(),
-                family_name: row.family_name.clone(),
-                birth: row.birth.get()?.map(|b| b.display()),
-                score: (c.score * 10.0).round() / 10.0,
-                band: c.band,
-                reasons: c
-                    .reasons
-                    .iter()
-                    .map(|r| ReasonView {
-                        field: r.field.to_string(),
-                        verdict: r.verdict.to_string(),
-                        text: r.describe(),
-                        weight: r.weight,
-                    })
-                    .collect(),
+    found.into_iter().take(SHOWN).map(|(c, row)| view(&c, row)).collect()
+}
+
+fn view(c: &Comparison, row: &PersonRow) -> AppResult<Duplicate> {
+    Ok(Duplicate {
+        person_id: row.id.clone(),
+        family_id: row.family_id.clone(),
+        given_name: row.given_name.clone(),
+        family_name: row.family_name.clone(),
+        birth: row.birth.get()?.map(|b| b.display()),
+        logged_at: row.created_at,
+        score: (c.score * 10.0).round() / 10.0,
+        band: c.band,
+        reasons: c
+            .reasons
+            .iter()
+            .map(|r| ReasonView {
+                field: r.field.to_string(),
+                verdict: r.verdict.to_string(),
+                text: r.describe(),
+                weight: r.weight,
             })
-        })
-        .collect()
+            .collect(),
+    })
+}
+
+/// Most other names and nationalities a probe may carry.
+const PROBE_LIST_MAX: usize = 20;
+
+/// A person about to be logged, as far as the caseworker typed them: the intake form asks
+/// before it creates ("this may be Aisha Mahmoud, logged on 2025-03-02").
+#[derive(Debug, Clone, Default, serde::Deserialize, ToSchema)]
+pub struct Probe {
+    #[serde(default)]
+    pub given_name: String,
+    #[serde(default)]
+    pub family_name: String,
+    #[serde(default)]
+    pub other_names: Vec<String>,
+    pub sex: Option<crate::domain::person::Sex>,
+    /// A birth date, whole or partial (`1990`, `1990-03`, `1990-03-14`).
+    #[schema(value_type = Option<Object>)]
+    pub birth: Option<crate::domain::partial_date::RawPartialDate>,
+    /// Country codes claimed.
+    #[serde(default)]
+    pub nationalities: Vec<String>,
+}
+
+/// The likely and possible duplicates of a probe; 422 with field messages for a probe without a
+/// name or with fields that do not parse.
+pub fn probe(conn: &mut DbConnection, scope: &OrgScope, p: Probe) -> AppResult<Vec<Duplicate>> {
+    use crate::domain::problems::Problems;
+    use crate::domain::text::check_text;
+    let mut problems = Problems::new();
+    let given = problems.take("given_name", check_text(&p.given_name, crate::domain::text::NAME_MAX, false));
+    let family = problems.take("family_name", check_text(&p.family_name, crate::domain::text::NAME_MAX, false));
+    if p.given_name.trim().is_empty() && p.family_name.trim().is_empty() {
+        problems.add("given_name", "a given or a family name is required");
+    }
+    for (field, n) in [("other_names", p.other_names.len()), ("nationalities", p.nationalities.len())] {
+        if n > PROBE_LIST_MAX {
+            problems.add(field, format!("at most {PROBE_LIST_MAX}"));
+        }
+    }
+    let mut other_names = Vec::new();
+    for (i, n) in p.other_names.iter().enumerate() {
+        other_names
+            .extend(problems.take(format!("other_names[{i}]"), check_text(n, crate::domain::text::NAME_MAX, false)));
+    }
+    let birth = match &p.birth {
+        Some(raw) => problems.take("birth", raw.check()).map(Some),
+        None => Some(None),
+    };
+    let mut nationalities = Vec::new();
+    for (i, c) in p.nationalities.iter().enumerate() {
+        match crate::domain::country::CountryCode::parse(c) {
+            Ok(c) => nationalities.push(c.to_string()),
+            Err(e) => problems.add(format!("nationalities[{i}]"), e),
+        }
+    }
+    let (Some(given_name), Some(family_name), Some(birth), true) = (given, family, birth, problems.is_empty()) else {
+        return Err(problems.into());
+    };
+    let record = Record {
+        given_name,
+        family_name,
+        other_names,
+        sex: p.sex,
+        birth: birth.map(|b| (b.earliest(), b.latest())),
+        nationalities,
+    };
+    like(conn, scope, &record, None)
 }

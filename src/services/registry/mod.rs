@@ -7,6 +7,7 @@ pub mod custody;
 pub mod duplicates;
 pub mod families;
 pub mod history;
+pub mod match_keys;
 pub mod persons;
 pub mod summaries;
 pub mod views;

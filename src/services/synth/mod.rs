@@ -81,6 +81,8 @@ pub fn run(conn: &mut DbConnection, clock: &Clock, opts: &Options) -> AppResult<
         // The backlog's prepared counts, from the rows written above in one pass (the first
         // re-evaluation then adds the outcomes chunk by chunk).
         write_tx(conn, |conn| AppResult::Ok(crate::db::repo::backlog_facts::rebuild(conn, &scope)?))?;
+        // The duplicate keys of everyone written (the bulk writes bypass the unit of work).
+        crate::services::registry::match_keys::rebuild(conn, &scope, clock, |_, _| Ok(()))?;
         Ok(())
     })();
     // The run's own error first; then whether the connection got its settings back.
