@@ -21,6 +21,8 @@ mod cases;
 mod db;
 #[path = "scale/http.rs"]
 mod http;
+#[path = "scale/matching.rs"]
+mod matching;
 #[path = "scale/paths.rs"]
 mod paths;
 #[path = "scale/pg.rs"]
@@ -196,6 +198,10 @@ fn measure(
     }
     run.cache = Some(entry.clone());
     let url = phases.time("working copy", || cache::working_copy(ctx, pg, backend, size, &entry.key))?;
+    // Duplicate keys filed by another name dictionary than the built binary's are filed again
+    // before the server starts (it would do it in the background, during the measurements).
+    let reindex = phases.time("reindex", || ctx.run(&url, &["reindex"], None))?;
+    println!("  reindex: {}", reindex.stdout.trim());
     let picks = {
         let mut db = db::Db::open(&url)?;
         let picks = phases.time("pick ids and names", || db::picks(&mut db, cache::SYNTH_ORG, args.seed))?;
@@ -232,6 +238,11 @@ fn measure(
     run.paths.extend(sims);
     let intake = phases.time("intake", || paths::measure_intake(http, plan, &srv.base, &picks, &sessions, b));
     run.paths.push(intake);
+    match phases.time("duplicates", || matching::measure_duplicates(http, plan, &srv.base, &picks, &sessions, b, &url))
+    {
+        Ok(d) => run.paths.extend(d),
+        Err(e) => run.errors.push(format!("duplicate paths: {e:#}")),
+    }
     let rss = || srv.memory().rss_kib;
     match phases.time("cases", || cases::measure_cases(http, plan, &srv.base, &picks, &sessions, b, &url, &rss)) {
         Ok(c) => {

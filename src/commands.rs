@@ -106,6 +106,31 @@ pub fn reevaluate(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `homeward reindex`: files everyone of the organisations whose duplicate keys were built by
+/// other rules or another name dictionary again (the server queues the same work at start-up);
+/// nothing to do when they are current.
+pub fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    let pool = open_database(settings)?;
+    let mut conn = pool.get()?;
+    let started = std::time::Instant::now();
+    let clock = settings.clock();
+    let mut reported = 0;
+    let persons = crate::services::registry::match_keys::rebuild_stale(&mut conn, &clock, |_, done, total| {
+        if total > 0 && (done == total || done >= reported + 100_000) {
+            reported = done;
+            eprintln!("  {done} of {total} persons");
+        }
+        Ok(())
+    })
+    .map_err(explain)?;
+    let secs = started.elapsed().as_secs_f64();
+    if persons > 0 {
+        crate::db::optimize(&mut conn)?;
+    }
+    println!("filed {persons} persons under their duplicate keys in {secs:.2} s");
+    Ok(())
+}
+
 /// `homeward user create`.
 pub fn user_create(
     settings: &Settings,

@@ -33,6 +33,9 @@ enum Command {
     Seed,
     /// Re-evaluate every person against the published policies (the server also does it daily).
     Reevaluate,
+    /// File everyone under the duplicate keys of the current rules and name dictionary, where
+    /// they are stale (the server also does it at start-up, in the background).
+    Reindex,
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -124,6 +127,7 @@ fn main() -> ExitCode {
         Command::Migrate => homeward::commands::migrate(&settings),
         Command::Seed => homeward::commands::seed(&settings),
         Command::Reevaluate => homeward::commands::reevaluate(&settings),
+        Command::Reindex => homeward::commands::reindex(&settings),
         Command::User { command: UserCommand::Create { email, name, role, org, password_stdin } } => {
             homeward::commands::user_create(&settings, &email, &name, role, &org, password_stdin)
         }

@@ -44,6 +44,8 @@ pub struct Report {
     pub audit_events: usize,
     /// Cases (about one family in eight), every status present.
     pub cases: usize,
+    /// Seconds spent filing everyone under their duplicate keys (part of `seconds`).
+    pub match_key_seconds: f64,
     pub seconds: f64,
 }
 
@@ -82,7 +84,9 @@ pub fn run(conn: &mut DbConnection, clock: &Clock, opts: &Options) -> AppResult<
         // re-evaluation then adds the outcomes chunk by chunk).
         write_tx(conn, |conn| AppResult::Ok(crate::db::repo::backlog_facts::rebuild(conn, &scope)?))?;
         // The duplicate keys of everyone written (the bulk writes bypass the unit of work).
+        let keys = Instant::now();
         crate::services::registry::match_keys::rebuild(conn, &scope, clock, |_, _| Ok(()))?;
+        report.match_key_seconds = keys.elapsed().as_secs_f64();
         Ok(())
     })();
     // The run's own error first; then whether the connection got its settings back.
