@@ -131,6 +131,102 @@ pub fn reindex(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A progress line on standard error: a bar in a terminal, a line per 10% otherwise.
+fn progress_printer(what: &'static str) -> impl FnMut(usize, usize) {
+    use std::io::{IsTerminal, Write};
+    let terminal = std::io::stderr().is_terminal();
+    let mut last_tenth = usize::MAX;
+    move |done, total| {
+        let total = total.max(1);
+        if terminal {
+            let filled = done * 30 / total;
+            eprint!("\r  {what} [{}{}] {done}/{total} rows", "#".repeat(filled), "-".repeat(30 - filled.min(30)));
+            if done >= total {
+                eprintln!();
+            }
+            let _ = std::io::stderr().flush();
+        } else if done * 10 / total != last_tenth {
+            last_tenth = done * 10 / total;
+            eprintln!("  {what}: {done}/{total} rows");
+        }
+    }
+}
+
+/// `homeward import FILE [--dry-run] --org O`: checks a family list and, unless it is a dry
+/// run or has problems, writes it (the same checks and the same single transaction as the UI).
+pub fn import(
+    settings: &Settings,
+    file: &std::path::Path,
+    org: &str,
+    dry_run: bool,
+    encoding: Option<&str>,
+) -> anyhow::Result<()> {
+    use crate::services::imports::{self, read};
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let format = match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("xlsx") => read::Format::Xlsx,
+        _ => read::Format::sniff(&bytes),
+    };
+    let encoding = match encoding {
+        Some(name) => Some(
+            read::encoding_named(name)
+                .ok_or_else(|| anyhow::anyhow!("--encoding: write utf-8, utf-16, windows-1256 or windows-1251"))?,
+        ),
+        None => None,
+    };
+    let pool = open_database(settings)?;
+    let mut conn = pool.get()?;
+    let clock = settings.clock();
+    let ctx = crate::services::audit::AuditCtx::cli("import", &clock);
+    let (_, scope) = crate::services::organisations::operator_scope(&mut conn, &ctx, org).map_err(explain)?;
+    let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let upload = imports::Upload { bytes, format, encoding, file_name };
+    let p = imports::preview(&mut conn, &ctx, &scope, upload, &mut progress_printer("checking")).map_err(explain)?;
+    println!(
+        "{} rows ({}): {} new families, {} new persons, {} rows imported before; {} problems, {} warnings, {} possible duplicates",
+        p.rows, p.encoding, p.families_new, p.persons_new, p.rows_known, p.problems.len(), p.warnings.len(), p.duplicates.len()
+    );
+    if let Some(at) = p.imported_before {
+        println!("this file was imported on {}", at.format("%Y-%m-%d %H:%M"));
+    }
+    let at = |row: Option<usize>, column: &Option<String>| match (row, column) {
+        (Some(r), Some(c)) => format!("row {r}, {c}"),
+        (Some(r), None) => format!("row {r}"),
+        _ => "file".to_string(),
+    };
+    for x in &p.problems {
+        println!("  problem: {}: {}", at(x.row, &x.column), x.message);
+    }
+    for x in &p.warnings {
+        println!("  warning: {}: {}", at(x.row, &x.column), x.message);
+    }
+    for d in &p.duplicates {
+        let with =
+            d.other_row.map(|r| format!("row {r}")).or_else(|| d.person_id.clone().map(|id| format!("person {id}")));
+        println!(
+            "  {} duplicate: row {} and {} ({}): {}",
+            d.band,
+            d.row,
+            with.unwrap_or_default(),
+            d.name,
+            d.reasons.join("; ")
+        );
+    }
+    if !p.problems.is_empty() {
+        anyhow::bail!("nothing was written: fix the problems and import the file again");
+    }
+    if dry_run || !p.committable {
+        println!("nothing was written{}", if dry_run { " (dry run)" } else { "" });
+        return Ok(());
+    }
+    let done = imports::commit(&mut conn, &ctx, &scope, &p.id, &mut progress_printer("writing")).map_err(explain)?;
+    println!(
+        "imported {} families and {} persons ({} kinship links; {} persons evaluated)",
+        done.families, done.persons, done.kinship_links, done.evaluated
+    );
+    Ok(())
+}
+
 /// `homeward user create`.
 pub fn user_create(
     settings: &Settings,

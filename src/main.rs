@@ -36,6 +36,20 @@ enum Command {
     /// File everyone under the duplicate keys of the current rules and name dictionary, where
     /// they are stale (the server also does it at start-up, in the background).
     Reindex,
+    /// Import families from a CSV or XLSX list (see docs/import.md): checks every row, shows the
+    /// problems and likely duplicates, and writes all rows in one transaction unless --dry-run.
+    Import {
+        file: std::path::PathBuf,
+        /// The organisation that gets the families.
+        #[arg(long)]
+        org: String,
+        /// Check and show what would be written; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The encoding of a CSV file, when it cannot be told (utf-8, utf-16, windows-1256, windows-1251).
+        #[arg(long)]
+        encoding: Option<String>,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -128,6 +142,9 @@ fn main() -> ExitCode {
         Command::Seed => homeward::commands::seed(&settings),
         Command::Reevaluate => homeward::commands::reevaluate(&settings),
         Command::Reindex => homeward::commands::reindex(&settings),
+        Command::Import { file, org, dry_run, encoding } => {
+            homeward::commands::import(&settings, &file, &org, dry_run, encoding.as_deref())
+        }
         Command::User { command: UserCommand::Create { email, name, role, org, password_stdin } } => {
             homeward::commands::user_create(&settings, &email, &name, role, &org, password_stdin)
         }

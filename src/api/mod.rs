@@ -13,6 +13,7 @@ pub mod extract;
 pub mod facilities;
 pub mod families;
 pub mod health;
+pub mod imports;
 pub mod jobs;
 pub mod openapi;
 pub mod organisations;
@@ -71,6 +72,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/persons/{id}/whereabouts").route(web::get().to(persons::whereabouts)))
         .service(resource("/api/v1/persons/{id}/duplicates").route(web::get().to(persons::duplicates)))
         .service(resource("/api/v1/duplicates").route(web::post().to(persons::duplicates_of_probe)))
+        .service(resource("/api/v1/imports/template.csv").route(web::get().to(imports::template_csv)))
+        .service(resource("/api/v1/imports/template.xlsx").route(web::get().to(imports::template_xlsx)))
+        .service(resource("/api/v1/imports").app_data(imports::payload_config()).route(web::post().to(imports::upload)))
+        .service(resource("/api/v1/imports/{id}").route(web::get().to(imports::get)))
+        .service(resource("/api/v1/imports/{id}/commit").route(web::post().to(imports::commit)))
         .service(resource("/api/v1/persons/{id}/history").route(web::get().to(persons::history)))
         .service(resource("/api/v1/persons/{id}/names").route(web::post().to(persons::add_name)))
         .service(resource("/api/v1/persons/{id}/names/{name_id}").route(web::delete().to(persons::remove_name)))

@@ -7,6 +7,7 @@ pub mod country;
 pub mod custody;
 pub mod facility;
 pub mod ids;
+pub mod import;
 pub mod job;
 pub mod matching;
 pub mod names;

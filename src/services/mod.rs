@@ -13,6 +13,7 @@ pub mod derived;
 pub mod eligibility;
 pub mod exports;
 pub mod facilities;
+pub mod imports;
 pub mod jobs;
 pub mod organisations;
 pub mod policy;

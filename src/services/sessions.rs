@@ -67,9 +67,13 @@ pub fn resolve(
     }
 }
 
-/// Deletes expired sessions and old login failures (run periodically by the server).
+/// Deletes expired sessions and old login failures, and forgets the files of import previews
+/// nobody committed (run periodically by the server).
 pub fn sweep(conn: &mut DbConnection, settings: &Settings, at: NaiveDateTime) -> QueryResult<usize> {
     let n = sessions::delete_stale(conn, at, at - secs(settings.session_idle_timeout_secs))?;
     let m = crate::db::repo::login_failures::delete_before(conn, at - secs(settings.login_failure_window_secs))?;
-    Ok(n + m)
+    // Uploaded lists nobody committed are not kept beyond their preview's life.
+    let hours = chrono::Duration::hours(crate::services::imports::PREVIEW_HOURS);
+    let f = crate::db::repo::imports::forget_stale_previews(conn, at - hours)?;
+    Ok(n + m + f)
 }

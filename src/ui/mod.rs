@@ -13,6 +13,7 @@ pub mod families;
 pub mod family;
 pub mod forms;
 pub mod i18n;
+pub mod imports;
 pub mod intake;
 pub mod messages;
 pub mod nav;
@@ -62,6 +63,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/cases/export").route(web::post().to(case_files::export)))
         .service(resource("/cases/{id}/summary").route(web::get().to(case_files::summary)))
         .service(resource("/backlog").route(web::get().to(backlog::index)))
+        .service(
+            resource("/imports")
+                .app_data(crate::api::imports::payload_config())
+                .route(web::get().to(imports::index))
+                .route(web::post().to(imports::upload)),
+        )
+        .service(resource("/imports/{id}").route(web::get().to(imports::show)))
+        .service(resource("/imports/{id}/commit").route(web::post().to(imports::commit)))
         .service(resource("/deployment/backlog").route(web::get().to(backlog::deployment)))
         .service(resource("/backlog/{country}").route(web::get().to(backlog::country)))
         .service(resource("/cases/{id}").route(web::get().to(cases::show)).route(web::post().to(cases::post)))

@@ -248,3 +248,37 @@ async fn server_logs_hold_no_query_strings_passwords_or_tokens() {
         assert!(!logs.contains(secret), "log contains {secret}");
     }
 }
+
+#[test]
+fn import_checks_a_list_shows_its_problems_and_writes_it_only_when_it_is_clean() {
+    let cli = Cli::new();
+    assert!(cli.run(&["seed"], None).status.success());
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import_500.csv");
+    let out = cli.run(&["import", fixture, "--org", "CLI Org"], None);
+    assert!(!out.status.success(), "a file with problems fails: {}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("500 rows") && text.contains("row 495, birth"), "{text}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checking"), "progress is shown");
+    let persons = |cli: &Cli| count_in(&mut cli.conn(), "persons");
+    assert_eq!(persons(&cli), 0, "nothing written");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clean = dir.path().join("clean.csv");
+    let body: String = std::fs::read_to_string(fixture)
+        .expect("fixture")
+        .lines()
+        .filter(|l| !l.contains("Errorova"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&clean, body).expect("write");
+    let clean = clean.to_string_lossy().into_owned();
+    let dry = cli.run(&["import", &clean, "--org", "CLI Org", "--dry-run"], None);
+    assert!(dry.status.success() && stdout(&dry).contains("dry run"), "{}", stdout(&dry));
+    assert_eq!(persons(&cli), 0, "a dry run writes nothing");
+    let done = cli.run(&["import", &clean, "--org", "CLI Org"], None);
+    assert!(done.status.success(), "{}{}", stdout(&done), String::from_utf8_lossy(&done.stderr));
+    assert!(stdout(&done).contains("495 persons"), "{}", stdout(&done));
+    assert_eq!(persons(&cli), 495);
+    let again = cli.run(&["import", &clean, "--org", "CLI Org"], None);
+    assert!(stdout(&again).contains("this file was imported on"), "{}", stdout(&again));
+    assert_eq!(persons(&cli), 495, "nothing twice");
+}

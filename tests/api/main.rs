@@ -16,6 +16,7 @@ mod errors;
 mod exports;
 mod foreign_keys;
 mod helpers;
+mod imports;
 mod input;
 mod jobs;
 mod list_shapes;

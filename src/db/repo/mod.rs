@@ -19,6 +19,7 @@ pub mod exports;
 pub mod facilities;
 pub mod families;
 pub mod history;
+pub mod imports;
 pub mod jobs;
 pub mod kinships;
 pub mod lists;

@@ -4,9 +4,9 @@
 //! spliced into the text.
 
 use crate::db::{backend, Backend, DbConnection, MultiBackend};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Bool, Date, Integer, Text};
+use diesel::sql_types::{BigInt, Bool, Date, Integer, Text, Timestamp};
 use diesel::{QueryResult, QueryableByName, RunQueryDsl};
 
 /// A bound value.
@@ -17,6 +17,7 @@ pub enum Value {
     BigInt(i64),
     Bool(bool),
     Date(NaiveDate),
+    Stamp(NaiveDateTime),
 }
 
 impl From<&str> for Value {
@@ -42,6 +43,11 @@ impl From<i64> for Value {
 impl From<bool> for Value {
     fn from(b: bool) -> Value {
         Value::Bool(b)
+    }
+}
+impl From<NaiveDateTime> for Value {
+    fn from(t: NaiveDateTime) -> Value {
+        Value::Stamp(t)
     }
 }
 impl From<NaiveDate> for Value {
@@ -108,6 +114,7 @@ impl Sql {
                 Value::BigInt(n) => q.bind::<BigInt, _>(n),
                 Value::Bool(b) => q.bind::<Bool, _>(b),
                 Value::Date(d) => q.bind::<Date, _>(d),
+                Value::Stamp(t) => q.bind::<Timestamp, _>(t),
             };
         }
         q

@@ -12,6 +12,7 @@ use super::dictionary::Dictionary;
 use super::phonetic::{forms, words, Word};
 use super::Record;
 use chrono::Datelike;
+use std::collections::HashMap;
 
 /// The version of these rules (with the dictionary's content, it says when the stored keys
 /// must be rebuilt). Change it with the rules.
@@ -43,20 +44,85 @@ fn stable(word: &str, dict: &Dictionary) -> Vec<String> {
     out
 }
 
-/// The stable forms of a name's words (each word's forms: with and without an article or a
-/// Slavic ending), per word.
-fn stems(name: &str, dict: &Dictionary) -> Vec<Vec<String>> {
-    words(name)
-        .iter()
-        .take(WORDS_PER_NAME)
-        .map(|w| {
-            let mut s: Vec<String> = forms(w).iter().flat_map(|f| stable(f, dict)).collect();
-            s.sort();
-            s.dedup();
-            s
-        })
-        .filter(|s| !s.is_empty())
-        .collect()
+/// Computes keys, remembering the stable forms of each word met (names repeat: a rebuild of
+/// half a million persons meets a few thousand distinct words).
+pub struct Keyer<'a> {
+    dict: &'a Dictionary,
+    forms: HashMap<String, Vec<String>>,
+}
+
+impl<'a> Keyer<'a> {
+    pub fn new(dict: &'a Dictionary) -> Keyer<'a> {
+        Keyer { dict, forms: HashMap::new() }
+    }
+
+    /// The stable forms of one folded word (with and without an article or a Slavic ending).
+    fn word(&mut self, w: &str) -> Vec<String> {
+        if let Some(s) = self.forms.get(w) {
+            return s.clone();
+        }
+        let mut s: Vec<String> = forms(w).iter().flat_map(|f| stable(f, self.dict)).collect();
+        s.sort();
+        s.dedup();
+        // A bounded memory: the cache is a help, not a store.
+        if self.forms.len() < 200_000 {
+            self.forms.insert(w.to_string(), s.clone());
+        }
+        s
+    }
+
+    /// The stable forms of a name's words, per word.
+    fn stems(&mut self, name: &str) -> Vec<Vec<String>> {
+        words(name).iter().take(WORDS_PER_NAME).map(|w| self.word(w)).filter(|s| !s.is_empty()).collect()
+    }
+
+    /// The name keys and the given-name stems of a record.
+    fn name_keys(&mut self, r: &Record) -> (Vec<String>, Vec<String>) {
+        let given = self.stems(&r.given_name);
+        let family = self.stems(&r.family_name);
+        let mut keys = Vec::new();
+        for g in given.iter().flatten() {
+            for f in family.iter().flatten() {
+                keys.push(pair(g, f));
+            }
+        }
+        // Another name ("عائشة محمود", "Umm Yusuf") pairs its own words: the first stands for
+        // the given name, the others for the family name.
+        for other in r.other_names.iter().take(OTHER_NAMES) {
+            let s = self.stems(other);
+            if let Some((first, rest)) = s.split_first() {
+                for a in first {
+                    for b in rest.iter().flatten() {
+                        keys.push(pair(a, b));
+                    }
+                }
+            }
+        }
+        (keys, given.into_iter().flatten().collect())
+    }
+
+    /// The keys a record is filed under, sorted and unique.
+    pub fn filed(&mut self, r: &Record) -> Vec<String> {
+        let (mut keys, given) = self.name_keys(r);
+        if let Some((from, to)) = years(r) {
+            for g in &given {
+                keys.extend((from..=to).map(|y| format!("{g}|y{y}")));
+            }
+        }
+        finish(keys)
+    }
+
+    /// The keys that find a record's candidates among filed records: its name keys and its
+    /// given names with the years around its birth range, sorted and unique.
+    pub fn probe(&mut self, r: &Record) -> Vec<String> {
+        let (mut keys, given) = self.name_keys(r);
+        if let Some((from, to)) = years(r) {
+            for g in &given {
+                keys.extend((from - 1..=to + 1).map(|y| format!("{g}|y{y}")));
+            }
+        }
+        finish(keys)
+    }
 }
 
 /// A key for two stable forms, in either order (given and family names are sometimes swapped).
@@ -66,31 +132,6 @@ fn pair(a: &str, b: &str) -> String {
     } else {
         format!("{b}|{a}")
     }
-}
-
-/// The name keys and the given-name stems of a record.
-fn name_keys(r: &Record, dict: &Dictionary) -> (Vec<String>, Vec<String>) {
-    let given = stems(&r.given_name, dict);
-    let family = stems(&r.family_name, dict);
-    let mut keys = Vec::new();
-    for g in given.iter().flatten() {
-        for f in family.iter().flatten() {
-            keys.push(pair(g, f));
-        }
-    }
-    // Another name ("عائشة محمود", "Umm Yusuf") pairs its own words: the first stands for the
-    // given name, the others for the family name.
-    for other in r.other_names.iter().take(OTHER_NAMES) {
-        let s = stems(other, dict);
-        if let Some((first, rest)) = s.split_first() {
-            for a in first {
-                for b in rest.iter().flatten() {
-                    keys.push(pair(a, b));
-                }
-            }
-        }
-    }
-    (keys, given.into_iter().flatten().collect())
 }
 
 /// The birth years of a record worth a key: a range of a few years at most (a wider one says
@@ -107,25 +148,12 @@ fn finish(mut keys: Vec<String>) -> Vec<String> {
 
 /// The keys a record is filed under, sorted and unique.
 pub fn filed_keys(r: &Record, dict: &Dictionary) -> Vec<String> {
-    let (mut keys, given) = name_keys(r, dict);
-    if let Some((from, to)) = years(r) {
-        for g in &given {
-            keys.extend((from..=to).map(|y| format!("{g}|y{y}")));
-        }
-    }
-    finish(keys)
+    Keyer::new(dict).filed(r)
 }
 
-/// The keys that find a record's candidates among filed records: its name keys and its given
-/// names with the years around its birth range, sorted and unique.
+/// The keys that find a record's candidates among filed records, sorted and unique.
 pub fn probe_keys(r: &Record, dict: &Dictionary) -> Vec<String> {
-    let (mut keys, given) = name_keys(r, dict);
-    if let Some((from, to)) = years(r) {
-        for g in &given {
-            keys.extend((from - 1..=to + 1).map(|y| format!("{g}|y{y}")));
-        }
-    }
-    finish(keys)
+    Keyer::new(dict).probe(r)
 }
 
 /// Whether two records share a key (`a` probing, `b` filed).

@@ -71,12 +71,12 @@ pub struct FamilyIntake {
     pub kinship: Vec<IntakeKinship>,
 }
 
-/// A member, checked.
-struct Member {
-    facts: PersonFacts,
-    names: Vec<NameFacts>,
-    claims: Vec<ClaimFacts>,
-    custody: Vec<CustodyFacts>,
+/// A member, checked (by the intake, or by an import against the reference data it loaded).
+pub(crate) struct Member {
+    pub facts: PersonFacts,
+    pub names: Vec<NameFacts>,
+    pub claims: Vec<ClaimFacts>,
+    pub custody: Vec<CustodyFacts>,
 }
 
 /// Checks a member's every field (and the database-dependent ones: countries, facilities).
@@ -112,7 +112,7 @@ fn check_member(
 }
 
 /// Inserts one checked member with names, claims and custody, in the unit.
-fn insert_member(
+pub(crate) fn insert_member(
     conn: &mut DbConnection,
     u: &mut Unit,
     family: &FamilyId,
@@ -176,19 +176,7 @@ pub fn intake(
     };
     let members: Vec<Member> = members.into_iter().flatten().collect();
     let (saved, flushed) = unit::run_counted(conn, ctx, scope, |conn, u| {
-        let at = ctx.now();
-        let family = FamilyRow {
-            id: FamilyId::new_random(),
-            organisation_id: scope.id().clone(),
-            label,
-            notes,
-            created_at: at,
-            updated_at: at,
-            version: 1,
-        };
-        families::insert(conn, scope, &family)?;
-        history::note(conn, u, Change::family(&family), "created", None, Some(family.label.clone()))?;
-        u.audit("family.create", "family", family.id.as_str());
+        let family = create_in(conn, u, label, notes)?;
         let mut warnings = Vec::new();
         let mut rows = Vec::new();
         for (i, m) in members.iter().enumerate() {
@@ -202,6 +190,24 @@ pub fn intake(
         Ok((family, warnings))
     })?;
     Ok(Saved { value: saved.0, warnings: saved.1, evaluated: flushed.evaluated })
+}
+
+/// Creates a family (label and notes checked) in the unit, with its history and audit event.
+pub(crate) fn create_in(conn: &mut DbConnection, u: &mut Unit, label: String, notes: String) -> AppResult<FamilyRow> {
+    let at = u.ctx.now();
+    let family = FamilyRow {
+        id: FamilyId::new_random(),
+        organisation_id: u.scope.id().clone(),
+        label,
+        notes,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    };
+    families::insert(conn, u.scope, &family)?;
+    history::note(conn, u, Change::family(&family), "created", None, Some(family.label.clone()))?;
+    u.audit("family.create", "family", family.id.as_str());
+    Ok(family)
 }
 
 /// Adds one person (with names, claims, custody) to an existing family and links them to

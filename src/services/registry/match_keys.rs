@@ -13,7 +13,7 @@ use crate::db::repo::names;
 use crate::db::{write_tx, DbConnection};
 use crate::domain::ids::PersonId;
 use crate::domain::job::JobKind;
-use crate::domain::matching::keys::{filed_keys, RULES_VERSION};
+use crate::domain::matching::keys::{Keyer, RULES_VERSION};
 use crate::domain::matching::{Dictionary, Record};
 use crate::error::AppResult;
 use crate::services::audit::AuditCtx;
@@ -41,12 +41,15 @@ pub fn record(row: &PersonRow, other_names: Vec<String>, nationalities: Vec<Stri
 }
 
 /// The keys of these persons, each with its other names.
-fn keys_of(rows: &[PersonRow], other: &HashMap<PersonId, Vec<String>>) -> AppResult<Vec<(PersonId, String)>> {
-    let dict = Dictionary::shared();
+fn keys_of(
+    keyer: &mut Keyer,
+    rows: &[PersonRow],
+    other: &HashMap<PersonId, Vec<String>>,
+) -> AppResult<Vec<(PersonId, String)>> {
     let mut out = Vec::new();
     for row in rows {
         let r = record(row, other.get(&row.id).cloned().unwrap_or_default(), Vec::new())?;
-        out.extend(filed_keys(&r, dict).into_iter().map(|k| (row.id.clone(), k)));
+        out.extend(keyer.filed(&r).into_iter().map(|k| (row.id.clone(), k)));
     }
     Ok(out)
 }
@@ -60,7 +63,7 @@ pub fn refresh(
     other: &HashMap<PersonId, Vec<String>>,
 ) -> AppResult<()> {
     let ids: Vec<PersonId> = rows.iter().map(|r| r.id.clone()).collect();
-    let keys = keys_of(rows, other)?;
+    let keys = keys_of(&mut Keyer::new(Dictionary::shared()), rows, other)?;
     Ok(repo::replace(conn, scope, Persons::Ids(&ids), &keys)?)
 }
 
@@ -74,6 +77,7 @@ pub fn rebuild(
 ) -> AppResult<usize> {
     let mut after: Option<PersonId> = None;
     let mut done = 0;
+    let mut keyer = Keyer::new(Dictionary::shared());
     loop {
         let filed = write_tx(conn, |conn| -> AppResult<Option<(PersonId, usize)>> {
             let Some((chunk, rows)) = Chunk::next(conn, scope, after.as_ref(), None, CHUNK)? else {
@@ -85,7 +89,7 @@ pub fn rebuild(
             for n in names::in_range(conn, scope, &from, last.as_str())? {
                 other.entry(n.person_id).or_default().push(n.name);
             }
-            let keys = keys_of(&rows, &other)?;
+            let keys = keys_of(&mut keyer, &rows, &other)?;
             repo::replace(conn, scope, Persons::Range { after: &from, last: last.as_str() }, &keys)?;
             Ok(Some((last, rows.len())))
         })?;

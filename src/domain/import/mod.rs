@@ -1,0 +1,137 @@
+//! Importing family lists from spreadsheets: the columns and the headers people write for them
+//! (`columns`), the dates and values as written in cells (`dates`, `values`), a row read into
+//! what an intake sends (`rows`), and here the file as a whole: rows grouped into families by
+//! their key, kinship resolved to other rows, and the key that recognises a row imported
+//! before. Pure: reading the bytes and writing the records are `services::imports`.
+
+pub mod columns;
+pub mod dates;
+pub mod rows;
+pub mod values;
+
+use crate::domain::names::search_key;
+use crate::domain::person::KinshipKind;
+use rows::Row;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use utoipa::ToSchema;
+
+/// A problem of a file, a row or a cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Problem {
+    /// The row as a spreadsheet numbers it (the header is row 1); none for the whole file.
+    pub row: Option<usize>,
+    /// The column's canonical name (or the header as written); none for a whole row.
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn at(row: usize, column: &str, message: impl Into<String>) -> Problem {
+        Problem { row: Some(row), column: Some(column.to_string()), message: message.into() }
+    }
+
+    pub fn file(message: impl Into<String>) -> Problem {
+        Problem { row: None, column: None, message: message.into() }
+    }
+}
+
+/// The key that recognises a row imported before: its person key when it has one, else a
+/// digest of its family key, names, sex and birth as written (folded), so that the same row
+/// in a later version of the list is recognised.
+pub fn row_key(row: &Row) -> String {
+    if let Some(k) = &row.person_key {
+        return format!("k:{}", search_key(k));
+    }
+    let birth = row.person.birth.as_ref().map(|b| format!("{b:?}")).unwrap_or_default();
+    let sex = row.person.sex.map(|s| s.as_str()).unwrap_or("");
+    let mut h = Sha256::new();
+    for part in
+        [&search_key(&row.family_key), &search_key(&row.person.given_name), &search_key(&row.person.family_name)]
+    {
+        h.update(part.as_bytes());
+        h.update(b"\x1f");
+    }
+    h.update(sex.as_bytes());
+    h.update(b"\x1f");
+    h.update(birth.as_bytes());
+    format!("h:{}", &hex::encode(h.finalize())[..24])
+}
+
+/// A family of the file: its key, label and rows (indexes into the rows read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFamily {
+    pub key: String,
+    pub label: String,
+    pub rows: Vec<usize>,
+}
+
+/// A kinship between two rows (indexes): `a kind b`, written in row `from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileLink {
+    pub a: usize,
+    pub kind: KinshipKind,
+    pub b: usize,
+    pub from: usize,
+}
+
+/// The rows grouped into families (in the order of their first row) and their kinship, with
+/// the problems of relatives that name no row.
+pub fn group(rows: &[Row]) -> (Vec<FileFamily>, Vec<FileLink>, Vec<Problem>) {
+    let mut families: Vec<FileFamily> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        let key = search_key(&r.family_key);
+        let f = *at.entry(key).or_insert_with(|| {
+            let label = r
+                .family_label
+                .clone()
+                .unwrap_or_else(|| format!("{} {}", r.person.given_name, r.person.family_name).trim().to_string());
+            families.push(FileFamily { key: r.family_key.clone(), label, rows: Vec::new() });
+            families.len() - 1
+        });
+        families[f].rows.push(i);
+    }
+    // A relative is named by its person key, else by its row number.
+    let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(k) = &r.person_key {
+            if let Some(first) = by_key.insert(search_key(k), i) {
+                problems.push(Problem::at(
+                    r.number,
+                    columns::Column::PersonKey.name(),
+                    format!("`{k}` is also the key of row {}", rows[first].number),
+                ));
+            }
+        }
+    }
+    let by_number: HashMap<usize, usize> = rows.iter().enumerate().map(|(i, r)| (r.number, i)).collect();
+    let mut links = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let Some((kind, reverse, relative)) = &r.relation else { continue };
+        let target = by_key
+            .get(&search_key(relative))
+            .copied()
+            .or_else(|| relative.trim().parse::<usize>().ok().and_then(|n| by_number.get(&n).copied()));
+        match target {
+            Some(j) if j == i => {
+                problems.push(Problem::at(r.number, columns::Column::Relative.name(), "names this row itself"))
+            }
+            Some(j) => {
+                let (a, b) = if *reverse { (j, i) } else { (i, j) };
+                links.push(FileLink { a, kind: *kind, b, from: i })
+            }
+            None => problems.push(Problem::at(
+                r.number,
+                columns::Column::Relative.name(),
+                format!(
+                    "`{}` is no person key nor row number of this file",
+                    relative.chars().take(40).collect::<String>()
+                ),
+            )),
+        }
+    }
+    (families, links, problems)
+}

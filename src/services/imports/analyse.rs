@@ -1,0 +1,262 @@
+//! A file analysed: read, each row checked, rows grouped into families, the rows imported
+//! before recognised by their keys, and the likely duplicates of each new row found within
+//! the file (rows sharing a blocking key) and in the registry (the duplicate search).
+//! Reads the registry; writes nothing.
+
+use super::check::{self, References};
+use super::read::{self, Format};
+use super::RowDuplicate;
+use crate::auth::OrgScope;
+use crate::db::repo::imports::{self as repo, KnownRow};
+use crate::db::DbConnection;
+use crate::domain::import::columns::Headers;
+use crate::domain::import::rows::{self, Row};
+use crate::domain::import::{group, row_key, FileFamily, FileLink, Problem};
+use crate::domain::matching::keys::Keyer;
+use crate::domain::matching::{compare, Band, Dictionary, Record};
+use crate::error::AppResult;
+use crate::services::registry::duplicates;
+use crate::services::registry::families::Member;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// Rows compared with each other at most per blocking key (a common name born in a common year
+/// makes a big block; the pairs that matter share several keys).
+const BLOCK_MAX: usize = 50;
+
+/// What a file holds and would do.
+pub struct Analysis {
+    pub encoding: String,
+    /// Rows of the file under its header (empty rows aside), read or not.
+    pub rows_total: usize,
+    /// The rows read (a row with a problem reading its cells is not among them).
+    pub rows: Vec<Row>,
+    /// Each row checked (`None`: it has problems).
+    pub(crate) members: Vec<Option<Member>>,
+    pub families: Vec<FileFamily>,
+    pub links: Vec<FileLink>,
+    /// Row keys, by row index.
+    pub keys: Vec<String>,
+    /// Rows imported before, by row index.
+    pub known: HashMap<usize, KnownRow>,
+    pub problems: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+    pub duplicates: Vec<RowDuplicate>,
+}
+
+impl Analysis {
+    fn empty(encoding: String, problems: Vec<Problem>) -> Analysis {
+        Analysis {
+            encoding,
+            rows_total: 0,
+            rows: Vec::new(),
+            members: Vec::new(),
+            families: Vec::new(),
+            links: Vec::new(),
+            keys: Vec::new(),
+            known: HashMap::new(),
+            problems,
+            warnings: Vec::new(),
+            duplicates: Vec::new(),
+        }
+    }
+
+    /// Families with a new row and no row imported before (those join their earlier family).
+    pub fn families_new(&self) -> usize {
+        self.families
+            .iter()
+            .filter(|f| {
+                f.rows.iter().any(|i| !self.known.contains_key(i)) && f.rows.iter().all(|i| !self.known.contains_key(i))
+            })
+            .count()
+    }
+
+    /// Rows not imported before.
+    pub fn persons_new(&self) -> usize {
+        self.rows.len() - self.known.len()
+    }
+}
+
+/// The matcher's record of a row.
+fn record(row: &Row) -> Record {
+    let birth = row.person.birth.as_ref().and_then(|b| b.check().ok()).map(|b| (b.earliest(), b.latest()));
+    Record {
+        given_name: row.person.given_name.clone(),
+        family_name: row.person.family_name.clone(),
+        other_names: row.other_names.iter().map(|n| n.name.clone()).collect(),
+        sex: row.person.sex,
+        birth,
+        nationalities: row.nationalities.iter().filter(|n| n.len() == 2).map(|n| n.to_uppercase()).collect(),
+    }
+}
+
+fn reasons(c: &crate::domain::matching::Comparison) -> Vec<String> {
+    c.reasons.iter().map(|r| r.describe()).collect()
+}
+
+/// Analyses a file; `progress` hears (rows done, rows) as the rows are checked.
+pub fn analyse(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    today: NaiveDate,
+    bytes: &[u8],
+    format: Format,
+    encoding: Option<&'static encoding_rs::Encoding>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> AppResult<Analysis> {
+    let (table, encoding) = match read::table(bytes, format, encoding) {
+        Ok(t) => t,
+        Err(p) => return Ok(Analysis::empty(String::new(), vec![p])),
+    };
+    let Some((header, body)) = table.split_first() else {
+        return Ok(Analysis::empty(encoding, vec![Problem::file("the file is empty")]));
+    };
+    let headers = Headers::read(header);
+    let mut problems = Vec::new();
+    for c in &headers.missing {
+        problems.push(Problem { row: Some(1), column: Some(c.name().into()), message: "is a required column".into() });
+    }
+    for (i, h) in &headers.unknown {
+        problems.push(Problem {
+            row: Some(1),
+            column: Some(h.clone()),
+            message: format!("column {} is not a known column: rename it (see the template) or remove it", i + 1),
+        });
+    }
+    for (i, c) in &headers.repeated {
+        problems.push(Problem {
+            row: Some(1),
+            column: Some(c.name().into()),
+            message: format!("column {} repeats this column", i + 1),
+        });
+    }
+    if !problems.is_empty() {
+        return Ok(Analysis::empty(encoding, problems));
+    }
+    let refs = References::load(conn)?;
+    let (mut rows, mut members, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+    let total = body.len();
+    let mut rows_total = 0;
+    for (i, cells) in body.iter().enumerate() {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        rows_total += 1;
+        let (row, row_problems) = rows::read(i + 2, &headers, cells);
+        problems.extend(row_problems);
+        if let Some(row) = row {
+            let m = check::member(&refs, &row, today, &mut problems, &mut warnings);
+            rows.push(row);
+            members.push(m);
+        }
+        if i % 1000 == 999 {
+            progress(i + 1, total);
+        }
+    }
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(Problem::file("the file has no rows under its header"));
+    }
+    let (families, links, group_problems) = group(&rows);
+    problems.extend(group_problems);
+    let keys: Vec<String> = rows.iter().map(row_key).collect();
+    let mut known = HashMap::new();
+    let index: HashMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+    for chunk in keys.chunks(500) {
+        for k in repo::known(conn, scope, chunk)? {
+            if let Some(i) = index.get(k.row_key.as_str()) {
+                known.insert(*i, k);
+            }
+        }
+    }
+    // A key twice in the file is one person written twice.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, k) in keys.iter().enumerate() {
+        if let Some(first) = seen.insert(k.as_str(), i) {
+            problems.push(Problem::at(
+                rows[i].number,
+                "row",
+                format!("repeats row {} (the same family, names, sex and birth)", rows[first].number),
+            ));
+        }
+    }
+    let duplicates = find_duplicates(conn, scope, &rows, &known)?;
+    progress(total, total);
+    problems.sort_by_key(|p| (p.row, p.column.clone()));
+    Ok(Analysis { encoding, rows_total, rows, members, families, links, keys, known, problems, warnings, duplicates })
+}
+
+/// The likely and possible duplicates of the new rows: other rows of the file sharing a
+/// blocking key, then the registry's persons (the best one per row).
+fn find_duplicates(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    rows: &[Row],
+    known: &HashMap<usize, KnownRow>,
+) -> AppResult<Vec<RowDuplicate>> {
+    let dict = Dictionary::shared();
+    let records: Vec<Record> = rows.iter().map(record).collect();
+    let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut keyer = Keyer::new(dict);
+    for (i, r) in records.iter().enumerate() {
+        if known.contains_key(&i) {
+            continue;
+        }
+        for k in keyer.filed(r) {
+            let block = blocks.entry(k).or_default();
+            if block.len() < BLOCK_MAX {
+                block.push(i);
+            }
+        }
+    }
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for block in blocks.values() {
+        for (x, &a) in block.iter().enumerate() {
+            pairs.extend(block[x + 1..].iter().map(|&b| (a.min(b), a.max(b))));
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut out = Vec::new();
+    for (a, b) in pairs {
+        let c = compare(&records[a], &records[b], dict);
+        if c.band >= Band::Possible {
+            out.push(RowDuplicate {
+                row: rows[a].number,
+                other_row: Some(rows[b].number),
+                person_id: None,
+                name: format!("{} {}", rows[b].person.given_name, rows[b].person.family_name),
+                birth: rows[b].person.birth.as_ref().and_then(|d| d.check().ok()).map(|d| d.display()),
+                band: band_name(c.band).into(),
+                score: (c.score * 10.0).round() / 10.0,
+                reasons: reasons(&c),
+            });
+        }
+    }
+    for (i, r) in records.iter().enumerate() {
+        if known.contains_key(&i) {
+            continue;
+        }
+        if let Some(d) = duplicates::like(conn, scope, r, None)?.into_iter().next() {
+            out.push(RowDuplicate {
+                row: rows[i].number,
+                other_row: None,
+                person_id: Some(d.person_id.to_string()),
+                name: format!("{} {}", d.given_name, d.family_name),
+                birth: d.birth,
+                band: band_name(d.band).into(),
+                score: d.score,
+                reasons: d.reasons.into_iter().map(|r| r.text).collect(),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.row.cmp(&b.row).then(b.score.total_cmp(&a.score)));
+    Ok(out)
+}
+
+fn band_name(b: Band) -> &'static str {
+    match b {
+        Band::Likely => "likely",
+        Band::Possible => "possible",
+        Band::Unlikely => "unlikely",
+    }
+}

@@ -1,0 +1,147 @@
+//! The commit of a previewed import: the kept file is analysed again against the registry as
+//! it is now (a problem found then refuses the commit, 422, by row and column), and every new
+//! row is written in one unit of work: new families, their members with names, claims and
+//! custody, kinship between rows (and to rows imported before), the row keys, and the audit
+//! events; all of it or nothing.
+
+use super::analyse::analyse;
+use super::read::{encoding_named, Format};
+use crate::auth::OrgScope;
+use crate::db::models::PersonRow;
+use crate::db::repo::imports as repo;
+use crate::db::repo::{families, persons as person_repo};
+use crate::db::DbConnection;
+use crate::domain::ids::{FamilyId, PersonId};
+use crate::domain::problems::Problems;
+use crate::domain::text::check_name;
+use crate::error::{AppError, AppResult};
+use crate::services::audit::AuditCtx;
+use crate::services::registry::families::{create_in, insert_member};
+use crate::services::registry::persons;
+use crate::services::unit;
+use base64::Engine;
+use serde::Serialize;
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// What a commit wrote.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Committed {
+    pub id: String,
+    pub families: usize,
+    pub persons: usize,
+    /// Rows imported before, which created nothing.
+    pub rows_known: usize,
+    pub kinship_links: usize,
+    /// Persons re-evaluated against the published policies at the end.
+    pub evaluated: usize,
+}
+
+/// Commits a previewed import; `progress` hears (rows written, new rows).
+pub fn commit(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    id: &str,
+    progress: &mut dyn FnMut(usize, usize),
+) -> AppResult<Committed> {
+    let stored = repo::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
+    if stored.status == "committed" {
+        return Err(AppError::Conflict { message: "this import is committed already".into(), current_version: None });
+    }
+    let Some(content) = stored.content.as_deref() else {
+        return Err(AppError::Conflict {
+            message: format!("this preview is older than {} hours: upload the file again", super::PREVIEW_HOURS),
+            current_version: None,
+        });
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(content)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored import file: {e}")))?;
+    let format = if stored.format == "xlsx" { Format::Xlsx } else { Format::Csv };
+    let preview: super::Preview = serde_json::from_str(&stored.preview).map_err(|e| AppError::Internal(e.into()))?;
+    let a = analyse(conn, scope, ctx.today(), &bytes, format, encoding_named(&preview.encoding), &mut |_, _| {})?;
+    let mut p = Problems::new();
+    for x in &a.problems {
+        let at = match (x.row, &x.column) {
+            (Some(r), Some(c)) => format!("rows[{r}].{c}"),
+            (Some(r), None) => format!("rows[{r}]"),
+            _ => "file".to_string(),
+        };
+        p.add(at, x.message.clone());
+    }
+    let mut labels = Vec::new();
+    for f in &a.families {
+        let first = a.rows[f.rows[0]].number;
+        labels.push(p.take(format!("rows[{first}].family_label"), check_name(&f.label)));
+    }
+    if !p.is_empty() {
+        return Err(p.into());
+    }
+    let (families_new, persons_new) = (a.families_new(), a.persons_new());
+    let ((links, families_written), flushed) = unit::run_counted(conn, ctx, scope, |conn, u| {
+        if !repo::mark_committed(conn, scope, id, families_new as i64, persons_new as i64, ctx.now())? {
+            return Err(AppError::Conflict {
+                message: "this import was committed meanwhile".into(),
+                current_version: None,
+            });
+        }
+        let mut written: HashMap<usize, PersonRow> = HashMap::new();
+        let mut warnings = Vec::new();
+        let mut families_written = 0;
+        for (f, label) in a.families.iter().zip(&labels) {
+            let new: Vec<usize> = f.rows.iter().copied().filter(|i| !a.known.contains_key(i)).collect();
+            if new.is_empty() {
+                continue;
+            }
+            // Rows joining a family imported before go to it.
+            let earlier: Option<FamilyId> =
+                f.rows.iter().find_map(|i| a.known.get(i).and_then(|k| k.family_id.clone()));
+            let family = match earlier.and_then(|id| families::find(conn, scope, &id).ok().flatten()) {
+                Some(family) => family,
+                None => {
+                    families_written += 1;
+                    create_in(conn, u, label.clone().unwrap_or_default(), String::new())?
+                }
+            };
+            for i in new {
+                let Some(member) = &a.members[i] else { continue };
+                let row = insert_member(conn, u, &family.id, member, i, &mut warnings)?;
+                written.insert(i, row);
+                if written.len().is_multiple_of(1000) {
+                    progress(written.len(), persons_new);
+                }
+            }
+        }
+        let mut links = 0;
+        for l in &a.links {
+            if a.known.contains_key(&l.a) && a.known.contains_key(&l.b) {
+                continue;
+            }
+            let mut person = |i: usize| -> AppResult<PersonRow> {
+                if let Some(r) = written.get(&i) {
+                    return Ok(r.clone());
+                }
+                let id: PersonId = a.known.get(&i).map(|k| k.person_id.clone()).ok_or(AppError::NotFound)?;
+                person_repo::find(conn, scope, &id)?.ok_or(AppError::NotFound)
+            };
+            let (pa, pb) = (person(l.a)?, person(l.b)?);
+            let field = format!("rows[{}].relative", a.rows[l.from].number);
+            persons::link_in(conn, u, &pa, &pb, l.kind, &field)?;
+            links += 1;
+        }
+        let keys: Vec<(String, PersonId)> = written.iter().map(|(i, r)| (a.keys[*i].clone(), r.id.clone())).collect();
+        repo::insert_rows(conn, scope, id, &keys)?;
+        u.audit("import.commit", "import", id);
+        progress(written.len(), persons_new);
+        Ok((links, families_written))
+    })?;
+    Ok(Committed {
+        id: id.to_string(),
+        families: families_written,
+        persons: persons_new,
+        rows_known: a.known.len(),
+        kinship_links: links,
+        evaluated: flushed.evaluated,
+    })
+}

@@ -1,0 +1,223 @@
+//! Imports on both databases, with the 500-row fixture (`tests/fixtures/import_500.csv`: headers
+//! in four languages, dates as people write them, five rows with a problem each, a woman
+//! written twice across scripts): the dry run lists each problem by row and column and the
+//! duplicates within the file and in the registry, and writes nothing; a file with problems
+//! cannot be committed; the corrected file commits all or nothing; the same file twice creates
+//! nothing; a longer list adds only its new rows; XLSX, encodings and bad files.
+
+use crate::helpers::*;
+use homeward::domain::role::Role;
+use serde_json::Value;
+
+const CSV: &str = "text/csv";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn fixture() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import_500.csv")).expect("fixture")
+}
+
+/// The fixture without its five rows with a problem.
+fn corrected() -> String {
+    fixture().lines().filter(|l| !l.contains("Errorova")).map(|l| format!("{l}\n")).collect()
+}
+
+async fn send(app: &TestApp, s: &Session, query: &str, content_type: &str, body: Vec<u8>) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/v1/imports{query}", app.address))
+        .header("Cookie", format!("homeward_session={}", s.0))
+        .header("Content-Type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("upload sent")
+}
+
+async fn preview(app: &TestApp, s: &Session, content_type: &str, body: Vec<u8>) -> Value {
+    let res = send(app, s, "?file_name=list.csv", content_type, body).await;
+    assert_eq!(res.status().as_u16(), 201, "upload");
+    json(res).await
+}
+
+fn problem_at(p: &Value, row: u64, column: &str) -> bool {
+    p["problems"].as_array().into_iter().flatten().any(|x| x["row"] == row && x["column"] == column)
+}
+
+#[actix_web::test]
+async fn the_dry_run_shows_each_problem_and_duplicate_and_writes_nothing_and_a_file_with_problems_is_refused() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    // Logged before the import, in Cyrillic.
+    let khadija = serde_json::json!({"label": "Ismailova (fictional)", "members": [
+        {"given_name": "Хадиджа", "family_name": "Исмаилова", "sex": "female", "birth": {"year": 1985}}]});
+    let logged = json(app.post("/api/v1/families", &s, khadija).await).await;
+    let khadija_id = logged["members"][0]["id"].as_str().unwrap_or_default().to_string();
+    let persons = app.count("persons");
+    let p = preview(&app, &s, CSV, fixture().into_bytes()).await;
+    assert_eq!(p["rows"], 500, "{}", p["problems"]);
+    for (row, column) in [(495, "birth"), (496, "facility"), (497, "nationality"), (498, "relative"), (499, "notes")] {
+        assert!(problem_at(&p, row, column), "row {row}, {column}: {}", p["problems"]);
+    }
+    assert_eq!(p["problems"].as_array().map(Vec::len), Some(5), "{}", p["problems"]);
+    assert_eq!(p["committable"], false);
+    let dups = p["duplicates"].as_array().cloned().unwrap_or_default();
+    assert!(
+        dups.iter().any(|d| d["row"] == 492 && d["other_row"] == 493 && d["band"] == "likely"),
+        "Aisha twice: {dups:?}"
+    );
+    assert!(
+        dups.iter().any(|d| d["row"] == 494 && d["person_id"] == khadija_id.as_str()),
+        "Khadija in the registry: {dups:?}"
+    );
+    assert_eq!(app.count("persons"), persons, "a dry run writes nothing");
+    let id = p["id"].as_str().unwrap_or_default();
+    let refused = assert_error(
+        app.post(&format!("/api/v1/imports/{id}/commit"), &s, Value::Null).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert!(refused.to_string().contains("rows[495].birth"), "{refused}");
+    assert_eq!(app.count("persons"), persons, "a refused commit writes nothing");
+    // Another organisation sees no such import.
+    let (_, other) = app.signed_in(Role::Caseworker, "Org B").await;
+    assert_error(app.get(&format!("/api/v1/imports/{id}"), &other).await, 404, "not_found").await;
+    assert_error(app.post(&format!("/api/v1/imports/{id}/commit"), &other, Value::Null).await, 404, "not_found").await;
+}
+
+#[actix_web::test]
+async fn a_corrected_file_commits_once_and_a_longer_list_adds_only_its_new_rows() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let p = preview(&app, &s, CSV, corrected().into_bytes()).await;
+    assert_eq!((p["rows"].as_u64(), p["committable"].as_bool()), (Some(495), Some(true)), "{}", p["problems"]);
+    let id = p["id"].as_str().unwrap_or_default().to_string();
+    let res = app.post(&format!("/api/v1/imports/{id}/commit"), &s, Value::Null).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let done = json(res).await;
+    assert_eq!(done["persons"], 495);
+    assert_eq!(app.count("persons"), 495);
+    assert_eq!(app.count("import_rows"), 495);
+    assert!(done["kinship_links"].as_u64().unwrap_or(0) > 100, "{done}");
+    assert_eq!(app.count("nationality_claims WHERE status = 'revoked' AND decision_earliest IS NOT NULL"), 1);
+    assert!(app.audit_actions().iter().any(|(_, a, _)| a == "import.commit"));
+    // Committing twice is refused; the same file again creates nothing.
+    assert_error(app.post(&format!("/api/v1/imports/{id}/commit"), &s, Value::Null).await, 409, "conflict").await;
+    let again = preview(&app, &s, CSV, corrected().into_bytes()).await;
+    assert!(again["imported_before"].is_string(), "{again}");
+    assert_eq!((again["persons_new"].as_u64(), again["rows_known"].as_u64()), (Some(0), Some(495)));
+    let res = app
+        .post(&format!("/api/v1/imports/{}/commit", again["id"].as_str().unwrap_or_default()), &s, Value::Null)
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(app.count("persons"), 495, "nothing twice");
+    // A longer version of the list: a new child of family F001 joins it.
+    let longer =
+        format!("{}F001,F001-new,Maryam,Newrow,,female,2020,FR,claimed,,Roj,2020,child_of,F001-1,,\n", corrected());
+    let more = preview(&app, &s, CSV, longer.into_bytes()).await;
+    assert_eq!((more["persons_new"].as_u64(), more["families_new"].as_u64()), (Some(1), Some(0)), "{more}");
+    let res =
+        app.post(&format!("/api/v1/imports/{}/commit", more["id"].as_str().unwrap_or_default()), &s, Value::Null).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(app.count("persons"), 496);
+    let families = app.scalar(
+        "SELECT CAST(COUNT(DISTINCT family_id) AS TEXT) AS v FROM persons WHERE family_name IN ('Newrow') \
+         OR id IN (SELECT person_id FROM import_rows WHERE row_key = 'k:f001 1')",
+    );
+    assert_eq!(families, "1", "the new row joined its family");
+}
+
+#[actix_web::test]
+async fn a_failure_in_the_middle_of_a_commit_writes_nothing() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let p = preview(&app, &s, CSV, corrected().into_bytes()).await;
+    assert_eq!(p["committable"], true, "{}", p["problems"]);
+    // The database refuses the kinship links, which are written after every person: a real
+    // failure in the middle of the transaction.
+    if backend() == "postgres" {
+        app.sql(
+            "CREATE FUNCTION refuse_links() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END; $$ \
+             LANGUAGE plpgsql",
+        );
+        app.sql("CREATE TRIGGER refuse_links BEFORE INSERT ON kinships FOR EACH ROW EXECUTE FUNCTION refuse_links()");
+    } else {
+        app.sql("CREATE TRIGGER refuse_links BEFORE INSERT ON kinships BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+    }
+    let res =
+        app.post(&format!("/api/v1/imports/{}/commit", p["id"].as_str().unwrap_or_default()), &s, Value::Null).await;
+    assert_eq!(res.status().as_u16(), 500, "the database failed");
+    for table in ["persons", "families", "person_names", "nationality_claims", "custody_events", "import_rows"] {
+        assert_eq!(app.count(table), 0, "nothing of a failed commit stays in {table}");
+    }
+    assert_eq!(app.count("imports WHERE status = 'committed'"), 0);
+    assert!(!app.audit_actions().iter().any(|(_, a, _)| a == "import.commit"));
+    // The import can be committed once the database accepts it.
+    app.sql(if backend() == "postgres" {
+        "DROP TRIGGER refuse_links ON kinships"
+    } else {
+        "DROP TRIGGER refuse_links"
+    });
+    let res =
+        app.post(&format!("/api/v1/imports/{}/commit", p["id"].as_str().unwrap_or_default()), &s, Value::Null).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(app.count("persons"), 495);
+}
+
+#[actix_web::test]
+async fn xlsx_files_and_single_byte_encodings_are_read_and_bad_files_are_refused_with_reasons() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    // XLSX, with a date cell and a formula.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["family", "given_name", "family_name", "birth", "notes"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).expect("header");
+    }
+    for (c, v) in ["X1", "Leila", "Sampleva", "1988", ""].iter().enumerate() {
+        sheet.write_string(1, c as u16, *v).expect("cell");
+    }
+    for (c, v) in ["X2", "Asma", "Sampleva", "1990"].iter().enumerate() {
+        sheet.write_string(2, c as u16, *v).expect("cell");
+    }
+    sheet.write_formula(2, 4, "=1+1").expect("formula");
+    let bytes = book.save_to_buffer().expect("xlsx");
+    let p = preview(&app, &s, XLSX, bytes).await;
+    assert_eq!((p["rows"].as_u64(), p["persons_new"].as_u64()), (Some(2), Some(1)), "{p}");
+    assert!(problem_at(&p, 3, "notes"), "the formula: {}", p["problems"]);
+    // Windows-1251 without a mark is recognised; a file that says too little asks.
+    let text = "family,given_name,family_name\nK1,Айша,Махмудова\nK2,Хадиджа,Исмаилова\nK3,Зарина,Каримова\n";
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(text);
+    let p = preview(&app, &s, CSV, cp1251.to_vec()).await;
+    assert_eq!((p["encoding"].as_str(), p["rows"].as_u64()), (Some("windows-1251"), Some(3)), "{p}");
+    let unclear = b"family,given_name,family_name\nK1,\x80\x81,\x82\x83\n".to_vec();
+    let p = preview(&app, &s, CSV, unclear.clone()).await;
+    assert!(p["problems"][0]["message"].as_str().unwrap_or_default().contains("encoding"), "{p}");
+    let res = send(&app, &s, "?encoding=windows-1251", CSV, unclear).await;
+    assert_eq!(res.status().as_u16(), 201);
+    // Unknown and missing columns.
+    let p = preview(&app, &s, CSV, b"family,given_name,shoe size\nK1,A,42\n".to_vec()).await;
+    assert!(problem_at(&p, 1, "shoe size") && problem_at(&p, 1, "family_name"), "{}", p["problems"]);
+    // A zip bomb disguised as a workbook.
+    let mut bomb = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    bomb.start_file("xl/worksheets/sheet1.xml", zip::write::SimpleFileOptions::default()).expect("zip entry");
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..260 {
+        std::io::Write::write_all(&mut bomb, &zeros).expect("zip write");
+    }
+    let bomb = bomb.finish().expect("zip").into_inner();
+    let p = preview(&app, &s, XLSX, bomb).await;
+    assert!(p["problems"][0]["message"].as_str().unwrap_or_default().contains("zip bomb"), "{p}");
+    // The wrong media type, a bad encoding name, a file too large.
+    assert_eq!(send(&app, &s, "", "application/json", b"{}".to_vec()).await.status().as_u16(), 415);
+    assert_eq!(send(&app, &s, "?encoding=latin-9", CSV, b"family\n".to_vec()).await.status().as_u16(), 422);
+    assert_eq!(send(&app, &s, "", CSV, vec![b'a'; 21 * 1024 * 1024]).await.status().as_u16(), 413);
+    assert_eq!(app.count("persons"), 0, "nothing written by any of them");
+    // The templates download and read back without a problem.
+    for (path, kind) in [("/api/v1/imports/template.csv", CSV), ("/api/v1/imports/template.xlsx", XLSX)] {
+        let res = app.get(path, &s).await;
+        assert_eq!(res.status().as_u16(), 200, "{path}");
+        let bytes = res.bytes().await.expect("template").to_vec();
+        let p = preview(&app, &s, kind, bytes).await;
+        assert_eq!((p["rows"].as_u64(), p["problems"].as_array().map(Vec::len)), (Some(2), Some(0)), "{path}: {p}");
+    }
+}
