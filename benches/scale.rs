@@ -265,6 +265,18 @@ fn measure(
     }
     run.load = load;
     run.memory = Some(srv.memory());
+    // Last: the import writes 50,000 persons (the re-evaluation below counts them too).
+    match phases.time("import", || matching::measure_import(http, &srv.base, &sessions, b, &ctx.root, &rss)) {
+        Ok(i) => {
+            println!(
+                "  import: server memory {:.1} MB before, {:.1} MB at most during the dry run and the commit",
+                i.rss_before_kib as f64 / 1024.0,
+                i.rss_max_kib as f64 / 1024.0
+            );
+            run.paths.extend(i.paths);
+        }
+        Err(e) => run.errors.push(format!("import: {e:#}")),
+    }
     phases.time("server stop", || srv.stop())?;
     run.reevaluation = Some(phases.time("reevaluate", || reevaluate(ctx, &url, args)));
     Ok(())

@@ -59,3 +59,86 @@ pub fn measure_duplicates(
     }
     Ok(out)
 }
+
+/// One request's figures as a path's (a write that can be measured once).
+fn once(key: &str, label: String, reply: &super::http::Reply, baseline_ms: f64) -> PathResult {
+    let ms = reply.secs * 1000.0;
+    let stats = super::http::Stats {
+        n: 1,
+        warmups: 0,
+        median_ms: ms,
+        p99_ms: ms,
+        min_ms: ms,
+        max_ms: ms,
+        statuses: [(reply.status.clone(), 1)].into_iter().collect(),
+        capped: false,
+    };
+    let ratio = if baseline_ms > 0.0 { ms / baseline_ms } else { 0.0 };
+    let r = PathResult { key: key.into(), label, stats, ratio };
+    super::report::print_row(&r);
+    r
+}
+
+/// What the import of a 50,000-row list gave: its two steps, and the server's resident memory
+/// before and at most during them (KiB).
+pub struct ImportBench {
+    pub paths: Vec<PathResult>,
+    pub rss_before_kib: u64,
+    pub rss_max_kib: u64,
+}
+
+/// Imports a 50,000-row list (made by `scripts/import-fixture/generate.py`, clean rows of
+/// fictional families) through the API: the dry run, then the commit, each timed once (the
+/// commit writes), with the server's memory sampled meanwhile.
+pub fn measure_import(
+    http: &Http,
+    base: &str,
+    s: &Sessions,
+    baseline_ms: f64,
+    root: &std::path::Path,
+    rss: &(dyn Fn() -> u64 + Sync),
+) -> anyhow::Result<ImportBench> {
+    let file = root.join("target/bench/import_50k.csv");
+    if !file.exists() {
+        std::fs::create_dir_all(root.join("target/bench"))?;
+        let script = root.join("scripts/import-fixture/generate.py");
+        let ok = std::process::Command::new("python3")
+            .arg(&script)
+            .args(["--rows", "50000", "--out"])
+            .arg(&file)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        anyhow::ensure!(ok, "making the 50,000-row list failed (python3 {})", script.display());
+    }
+    let bytes = std::fs::read(&file)?;
+    let before = rss();
+    let max_rss = std::sync::atomic::AtomicU64::new(before);
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let (upload, commit) = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                max_rss.fetch_max(rss(), std::sync::atomic::Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        });
+        let upload =
+            http.send_raw(&format!("{base}/api/v1/imports?file_name=bench.csv"), &s.caseworker, "text/csv", bytes);
+        let id = serde_json::from_str::<Value>(&upload.body).ok().and_then(|v| v["id"].as_str().map(String::from));
+        let commit = id.map(|id| {
+            http.send(&Req {
+                method: Method::POST,
+                url: format!("{base}/api/v1/imports/{id}/commit"),
+                cookie: Some(s.caseworker.clone()),
+                body: None,
+            })
+        });
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        (upload, commit)
+    });
+    let mut paths = vec![once("import_dry_run", "POST /imports (dry run of 50,000 rows)".into(), &upload, baseline_ms)];
+    if let Some(c) = commit {
+        paths.push(once("import_commit", "POST /imports/{id}/commit (50,000 rows)".into(), &c, baseline_ms));
+    }
+    Ok(ImportBench { paths, rss_before_kib: before, rss_max_kib: max_rss.into_inner() })
+}

@@ -11,8 +11,12 @@ kinship by person key; and, on purpose:
   registry).
 Deterministic: run it again and the file is the same. Every person is fictional.
 """
-import csv, random, os
+import argparse, csv, random, os
 
+args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+args.add_argument("--rows", type=int, default=500, help="rows (500: the test fixture; more: a bench file of clean rows)")
+args.add_argument("--out", default=None, help="where to write (default tests/fixtures/import_500.csv)")
+opts = args.parse_args()
 random.seed(11)
 HEADERS = ["family", "person_key", "Prénom", "Фамилия", "other_names", "sex", "تاريخ الميلاد",
            "nationality", "nationality_status", "decision_date", "facility", "held_since",
@@ -38,7 +42,8 @@ WRITTEN_YEAR = ["{y}", "~{y}", "about {y}", "03/{y}", "{y}-05-14", "14/05/{y}", 
 
 rows = []
 family_no = 0
-while len(rows) < 490:
+BODY = 490 if opts.rows == 500 else opts.rows
+while len(rows) < BODY:
     family_no += 1
     fam = f"F{family_no:03d}"
     mother, script = random.choice(MOTHERS)
@@ -62,7 +67,16 @@ while len(rows) < 490:
                      f"{fam}-1", "", ""])
 
 # Children refer back to their mother's row: cutting the tail keeps every reference.
-rows = rows[:490]
+rows = rows[:BODY]
+if opts.rows != 500:
+    # A bench file: clean rows only, with keys that differ from the fixture's.
+    rows = [[f"B{r[0]}", f"B{r[1]}"] + r[2:12] + [r[12], f"B{r[13]}" if r[13] else ""] + r[14:] for r in rows]
+    with open(opts.out, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(HEADERS)
+        w.writerows(rows)
+    print(f"wrote {len(rows)} rows to {opts.out}")
+    raise SystemExit(0)
 # A woman written twice: in Latin in one family, in Arabic in another.
 rows.append(["D1", "D1-1", "Aisha", "Makhmudova", "", "female", "1990", "RU", "claimed", "", "Roj", "2019", "", "", "", ""])
 rows.append(["D2", "D2-1", "عائشة", "محمود", "", "female", "~1990", "RU", "claimed", "", "al-Hol", "2019", "", "", "", ""])
@@ -80,7 +94,7 @@ rows.append(["R1", "R1-1", "Sophie", "Revokedson", "Umm Adam", "female", "1992",
 rows.append(["R1", "R1-2", "Adam", "Revokedson", "", "male", "2018", "GB", "claimed", "", "Roj", "2019", "child_of", "R1-1", "", ""])
 assert len(rows) == 500, len(rows)
 
-out = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "fixtures", "import_500.csv")
+out = opts.out or os.path.join(os.path.dirname(__file__), "..", "..", "tests", "fixtures", "import_500.csv")
 with open(out, "w", newline="", encoding="utf-8") as f:
     w = csv.writer(f)
     w.writerow(HEADERS)

@@ -14,6 +14,9 @@ use crate::error::AppResult;
 use crate::services::audit::{self, AuditCtx};
 use std::collections::BTreeSet;
 
+/// Touched persons refreshed per query.
+const TOUCHED_PER_QUERY: usize = 500;
+
 /// An audit event owed by the unit.
 struct Owed {
     action: String,
@@ -55,18 +58,33 @@ impl<'a> Unit<'a> {
     fn flush(self, conn: &mut DbConnection) -> AppResult<Flushed> {
         let touched: Vec<PersonId> = self.touched.into_iter().collect();
         let mut flushed = Flushed::default();
+        let started = std::time::Instant::now();
+        let mut refresh_ms = 0;
         if !touched.is_empty() {
-            flushed.refreshed = crate::services::derived::refresh(conn, self.scope, &touched, self.ctx.today())?;
+            // In chunks: an import touches tens of thousands, and no query binds more than a
+            // chunk of ids.
+            for chunk in touched.chunks(TOUCHED_PER_QUERY) {
+                flushed.refreshed += crate::services::derived::refresh(conn, self.scope, chunk, self.ctx.today())?;
+            }
+            refresh_ms = started.elapsed().as_millis();
             // Waits for a chunk of a re-evaluation of everyone that may have read older facts.
             crate::services::eligibility::walk::lock_evaluation(conn, false)?;
             flushed.evaluated =
                 crate::services::eligibility::reevaluate_with_kin(conn, self.scope, &touched, &self.ctx.clock)?;
         }
+        let evaluate_ms = started.elapsed().as_millis() - refresh_ms;
         for e in self.owed {
             let entity = e.entity.as_ref().map(|(t, id)| (t.as_str(), id.as_str()));
             audit::record(conn, self.ctx, &e.action, entity, "success")?;
         }
-        tracing::debug!(refreshed = flushed.refreshed, evaluated = flushed.evaluated, "unit of work flushed");
+        tracing::debug!(
+            refreshed = flushed.refreshed,
+            evaluated = flushed.evaluated,
+            refresh_ms,
+            evaluate_ms,
+            total_ms = started.elapsed().as_millis(),
+            "unit of work flushed"
+        );
         Ok(flushed)
     }
 }

@@ -124,3 +124,39 @@ pub fn count(conn: &mut DbConnection, scope: &OrgScope) -> QueryResult<i64> {
     q.push("SELECT COUNT(*) AS n FROM match_keys WHERE organisation_id = ").bind(scope.id().as_str());
     q.count(conn)
 }
+
+#[derive(QueryableByName)]
+struct Filed {
+    #[diesel(sql_type = Text)]
+    match_key: String,
+    #[diesel(sql_type = Text)]
+    person_id: PersonId,
+}
+
+/// The persons filed under each of `keys` (a bounded chunk) whose block holds at most `limit`
+/// persons: a block larger than that (a common given name born in a common year) says too
+/// little to be worth reading whole for many probes at once.
+pub fn small_blocks(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    keys: &[String],
+    limit: i64,
+) -> QueryResult<Vec<(String, PersonId)>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new(conn);
+    q.push("SELECT m.match_key AS match_key, m.person_id AS person_id FROM match_keys m WHERE m.organisation_id = ")
+        .bind(scope.id().as_str())
+        .push(" AND m.match_key IN (SELECT match_key FROM match_keys WHERE organisation_id = ")
+        .bind(scope.id().as_str())
+        .push(" AND match_key IN (");
+    for (i, k) in keys.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.bind(k.as_str());
+    }
+    q.push(") GROUP BY match_key HAVING COUNT(*) <= ").bind(limit).push(")");
+    Ok(q.load::<Filed>(conn)?.into_iter().map(|f| (f.match_key, f.person_id)).collect())
+}

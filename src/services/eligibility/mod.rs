@@ -143,11 +143,19 @@ pub fn reevaluate_with_kin(
     clock: &Clock,
 ) -> AppResult<usize> {
     let mut ids: Vec<PersonId> = touched.to_vec();
-    for k in kinships::of(conn, scope, touched)? {
-        ids.push(k.person_id);
-        ids.push(k.relative_id);
+    // The kin of all of them first (in chunks of ids), so that each is evaluated once.
+    for chunk in touched.chunks(500) {
+        for k in kinships::of(conn, scope, chunk)? {
+            ids.push(k.person_id);
+            ids.push(k.relative_id);
+        }
     }
     ids.sort();
     ids.dedup();
-    reevaluate(conn, scope, &ids, clock)
+    // A bounded number of ids per query, however many kin a large write reaches.
+    let mut n = 0;
+    for chunk in ids.chunks(1_000) {
+        n += reevaluate(conn, scope, chunk, clock)?;
+    }
+    Ok(n)
 }

@@ -94,16 +94,24 @@ fn reasons(c: &crate::domain::matching::Comparison) -> Vec<String> {
     c.reasons.iter().map(|r| r.describe()).collect()
 }
 
+/// How to read a file, and what to look for.
+pub struct Reading {
+    pub format: Format,
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Look for duplicates (the dry run does; the commit, which shows none, does not).
+    pub duplicates: bool,
+}
+
 /// Analyses a file; `progress` hears (rows done, rows) as the rows are checked.
 pub fn analyse(
     conn: &mut DbConnection,
     scope: &OrgScope,
     today: NaiveDate,
     bytes: &[u8],
-    format: Format,
-    encoding: Option<&'static encoding_rs::Encoding>,
+    how: Reading,
     progress: &mut dyn FnMut(usize, usize),
 ) -> AppResult<Analysis> {
+    let Reading { format, encoding, duplicates: with_duplicates } = how;
     let (table, encoding) = match read::table(bytes, format, encoding) {
         Ok(t) => t,
         Err(p) => return Ok(Analysis::empty(String::new(), vec![p])),
@@ -179,7 +187,7 @@ pub fn analyse(
             ));
         }
     }
-    let duplicates = find_duplicates(conn, scope, &rows, &known)?;
+    let duplicates = if with_duplicates { find_duplicates(conn, scope, &rows, &known)? } else { Vec::new() };
     progress(total, total);
     problems.sort_by_key(|p| (p.row, p.column.clone()));
     Ok(Analysis { encoding, rows_total, rows, members, families, links, keys, known, problems, warnings, duplicates })
@@ -232,11 +240,10 @@ fn find_duplicates(
             });
         }
     }
-    for (i, r) in records.iter().enumerate() {
-        if known.contains_key(&i) {
-            continue;
-        }
-        if let Some(d) = duplicates::like(conn, scope, r, None)?.into_iter().next() {
+    let new: Vec<usize> = (0..records.len()).filter(|i| !known.contains_key(i)).collect();
+    let probes: Vec<Record> = new.iter().map(|i| records[*i].clone()).collect();
+    for (i, best) in new.into_iter().zip(duplicates::best_of_many(conn, scope, &probes)?) {
+        if let Some(d) = best {
             out.push(RowDuplicate {
                 row: rows[i].number,
                 other_row: None,

@@ -4,7 +4,7 @@
 //! custody, kinship between rows (and to rows imported before), the row keys, and the audit
 //! events; all of it or nothing.
 
-use super::analyse::analyse;
+use super::analyse::{analyse, Reading};
 use super::read::{encoding_named, Format};
 use crate::auth::OrgScope;
 use crate::db::models::PersonRow;
@@ -60,7 +60,8 @@ pub fn commit(
         .map_err(|e| AppError::Internal(anyhow::anyhow!("stored import file: {e}")))?;
     let format = if stored.format == "xlsx" { Format::Xlsx } else { Format::Csv };
     let preview: super::Preview = serde_json::from_str(&stored.preview).map_err(|e| AppError::Internal(e.into()))?;
-    let a = analyse(conn, scope, ctx.today(), &bytes, format, encoding_named(&preview.encoding), &mut |_, _| {})?;
+    let how = Reading { format, encoding: encoding_named(&preview.encoding), duplicates: false };
+    let a = analyse(conn, scope, ctx.today(), &bytes, how, &mut |_, _| {})?;
     let mut p = Problems::new();
     for x in &a.problems {
         let at = match (x.row, &x.column) {

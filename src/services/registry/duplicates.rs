@@ -11,12 +11,12 @@ use crate::db::repo::match_keys as match_keys_repo;
 use crate::db::repo::{claims, names, persons};
 use crate::db::DbConnection;
 use crate::domain::ids::{FamilyId, PersonId};
-use crate::domain::matching::keys::probe_keys;
+use crate::domain::matching::keys::{probe_keys, Keyer};
 use crate::domain::matching::{compare, Band, Comparison, Dictionary, Record};
 use crate::domain::nationality::ClaimStatus;
 use crate::error::{AppError, AppResult};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use utoipa::ToSchema;
 
 /// Candidates compared at most (those sharing the most keys first): a common name born in a
@@ -107,6 +107,69 @@ pub fn like(
         .collect();
     found.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then_with(|| a.1.id.cmp(&b.1.id)));
     found.into_iter().take(SHOWN).map(|(c, row)| view(&c, row)).collect()
+}
+
+/// Persons filed under one key, at most, for a key to be read by [`best_of_many`].
+const MANY_BLOCK_LIMIT: i64 = 500;
+/// Candidates compared per record by [`best_of_many`] (those sharing the most keys).
+const MANY_CANDIDATES: usize = 10;
+
+/// The best likely or possible duplicate in the organisation of each of many records (the new
+/// rows of an import), found with a query per chunk of distinct keys instead of one per record:
+/// each record's candidates are the persons sharing the most of its keys, blocks of more than
+/// [`MANY_BLOCK_LIMIT`] persons aside.
+pub fn best_of_many(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    probes_of: &[Record],
+) -> AppResult<Vec<Option<Duplicate>>> {
+    let dict = Dictionary::shared();
+    let mut keyer = Keyer::new(dict);
+    let probes: Vec<Vec<String>> = probes_of.iter().map(|r| keyer.probe(r)).collect();
+    let mut distinct: Vec<String> = probes.iter().flatten().cloned().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let mut blocks: HashMap<String, Vec<PersonId>> = HashMap::new();
+    for chunk in distinct.chunks(500) {
+        for (k, p) in match_keys_repo::small_blocks(conn, scope, chunk, MANY_BLOCK_LIMIT)? {
+            blocks.entry(k).or_default().push(p);
+        }
+    }
+    let mut wanted: BTreeSet<PersonId> = BTreeSet::new();
+    let candidates: Vec<Vec<PersonId>> = probes
+        .iter()
+        .map(|keys| {
+            let mut shared: HashMap<&PersonId, usize> = HashMap::new();
+            for p in keys.iter().filter_map(|k| blocks.get(k)).flatten() {
+                *shared.entry(p).or_default() += 1;
+            }
+            let mut ranked: Vec<(&PersonId, usize)> = shared.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            let top: Vec<PersonId> = ranked.into_iter().take(MANY_CANDIDATES).map(|(p, _)| p.clone()).collect();
+            wanted.extend(top.iter().cloned());
+            top
+        })
+        .collect();
+    let ids: Vec<PersonId> = wanted.into_iter().collect();
+    let mut known: HashMap<PersonId, (PersonRow, Record)> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows = persons::by_ids(conn, scope, chunk)?;
+        let recs = records(conn, scope, &rows)?;
+        known.extend(rows.into_iter().zip(recs).map(|(row, r)| (row.id.clone(), (row, r))));
+    }
+    probes_of
+        .iter()
+        .zip(candidates)
+        .map(|(record, cands)| {
+            let best = cands
+                .iter()
+                .filter_map(|id| known.get(id))
+                .map(|(row, other)| (compare(record, other, dict), row))
+                .filter(|(c, _)| c.band >= Band::Possible)
+                .max_by(|a, b| a.0.score.total_cmp(&b.0.score).then_with(|| b.1.id.cmp(&a.1.id)));
+            best.map(|(c, row)| view(&c, row)).transpose()
+        })
+        .collect()
 }
 
 fn view(c: &Comparison, row: &PersonRow) -> AppResult<Duplicate> {
