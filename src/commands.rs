@@ -168,10 +168,9 @@ pub fn import(
         _ => read::Format::sniff(&bytes),
     };
     let encoding = match encoding {
-        Some(name) => Some(
-            read::encoding_named(name)
-                .ok_or_else(|| anyhow::anyhow!("--encoding: write utf-8, utf-16, windows-1256 or windows-1251"))?,
-        ),
+        Some(name) => Some(read::encoding_named(name).ok_or_else(|| {
+            anyhow::anyhow!("--encoding: write utf-8, utf-16, windows-1256, windows-1251 or windows-1252")
+        })?),
         None => None,
     };
     let pool = open_database(settings)?;

@@ -46,7 +46,7 @@ enum Command {
         /// Check and show what would be written; write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// The encoding of a CSV file, when it cannot be told (utf-8, utf-16, windows-1256, windows-1251).
+        /// The encoding of a CSV file, when it cannot be told (utf-8, utf-16, windows-1256, windows-1251, windows-1252).
         #[arg(long)]
         encoding: Option<String>,
     },

@@ -122,8 +122,13 @@ pub fn measure_import(
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
         });
-        let upload =
-            http.send_raw(&format!("{base}/api/v1/imports?file_name=bench.csv"), &s.caseworker, "text/csv", bytes);
+        let url = format!("{base}/api/v1/imports?file_name=bench.csv");
+        let mut upload = http.send_raw(&url, &s.caseworker, "text/csv", bytes.clone());
+        // A pooled connection the server closed while wrk ran fails at once: once more.
+        if upload.status == "error" {
+            eprintln!("  import upload: {} (sent again)", upload.body);
+            upload = http.send_raw(&url, &s.caseworker, "text/csv", bytes);
+        }
         let id = serde_json::from_str::<Value>(&upload.body).ok().and_then(|v| v["id"].as_str().map(String::from));
         let commit = id.map(|id| {
             http.send(&Req {
@@ -136,6 +141,9 @@ pub fn measure_import(
         done.store(true, std::sync::atomic::Ordering::Relaxed);
         (upload, commit)
     });
+    if !upload.status.starts_with('2') {
+        eprintln!("  import upload answered {}: {}", upload.status, upload.body.chars().take(300).collect::<String>());
+    }
     let mut paths = vec![once("import_dry_run", "POST /imports (dry run of 50,000 rows)".into(), &upload, baseline_ms)];
     if let Some(c) = commit {
         paths.push(once("import_commit", "POST /imports/{id}/commit (50,000 rows)".into(), &c, baseline_ms));

@@ -20,8 +20,8 @@ use utoipa::IntoParams;
 pub struct UploadQuery {
     /// The file's name, kept with the import (for people to recognise it).
     pub file_name: Option<String>,
-    /// For a CSV file whose encoding cannot be told: `utf-8`, `utf-16`, `windows-1256` or
-    /// `windows-1251`.
+    /// For a CSV file whose encoding cannot be told: `utf-8`, `utf-16`, `windows-1256`,
+    /// `windows-1251` or `windows-1252`.
     pub encoding: Option<String>,
 }
 
@@ -51,10 +51,9 @@ pub async fn upload(
         format = Format::Xlsx;
     }
     let encoding = match q.encoding.as_deref().filter(|e| !e.is_empty()) {
-        Some(name) => Some(
-            read::encoding_named(name)
-                .ok_or_else(|| AppError::field("encoding", "write utf-8, utf-16, windows-1256 or windows-1251"))?,
-        ),
+        Some(name) => Some(read::encoding_named(name).ok_or_else(|| {
+            AppError::field("encoding", "write utf-8, utf-16, windows-1256, windows-1251 or windows-1252")
+        })?),
         None => None,
     };
     let file_name: String =

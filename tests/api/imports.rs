@@ -189,11 +189,15 @@ async fn xlsx_files_and_single_byte_encodings_are_read_and_bad_files_are_refused
     let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(text);
     let p = preview(&app, &s, CSV, cp1251.to_vec()).await;
     assert_eq!((p["encoding"].as_str(), p["rows"].as_u64()), (Some("windows-1251"), Some(3)), "{p}");
-    let unclear = b"family,given_name,family_name\nK1,\x80\x81,\x82\x83\n".to_vec();
+    // These bytes are Cyrillic capitals in Windows-1251 and Arabic letters in Windows-1256.
+    let unclear = b"family,given_name,family_name\nK1,\xC8\xD1\xC8\xD1,\xD1\xC8\xD1\n".to_vec();
     let p = preview(&app, &s, CSV, unclear.clone()).await;
     assert!(p["problems"][0]["message"].as_str().unwrap_or_default().contains("encoding"), "{p}");
     let res = send(&app, &s, "?encoding=windows-1251", CSV, unclear).await;
     assert_eq!(res.status().as_u16(), 201);
+    let chosen = json(res).await;
+    assert_eq!(chosen["encoding"], "windows-1251", "the encoding asked for is used: {chosen}");
+    assert!(!chosen["problems"].to_string().contains("encoding"), "{chosen}");
     // Unknown and missing columns.
     let p = preview(&app, &s, CSV, b"family,given_name,shoe size\nK1,A,42\n".to_vec()).await;
     assert!(problem_at(&p, 1, "shoe size") && problem_at(&p, 1, "family_name"), "{}", p["problems"]);
@@ -220,4 +224,47 @@ async fn xlsx_files_and_single_byte_encodings_are_read_and_bad_files_are_refused
         let p = preview(&app, &s, kind, bytes).await;
         assert_eq!((p["rows"].as_u64(), p["problems"].as_array().map(Vec::len)), (Some(2), Some(0)), "{path}: {p}");
     }
+}
+
+#[actix_web::test]
+async fn lists_as_they_come_blank_lines_kinship_from_both_sides_reused_keys_and_sparse_sheets() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    // A blank line: the row numbers are still the ones the sender sees.
+    let file = "family,person_key,given_name,family_name,birth\n\nH1,H1-1,Mona,Blankline,31/02/1990\n";
+    let p = preview(&app, &s, CSV, file.as_bytes().to_vec()).await;
+    assert!(problem_at(&p, 3, "birth"), "row 3 (after the blank line 2): {}", p["problems"]);
+    // Kinship written from both sides is one link; the file commits.
+    let file = "family,person_key,given_name,family_name,birth,relation,relative\n\
+                K1,K1-1,Mona,Bothsides,1990,parent_of,K1-2\n\
+                K1,K1-2,Sami,Bothsides,2015,child_of,K1-1\n\
+                K1,K1-3,Rami,Bothsides,2016,sibling_of,K1-2\n\
+                K1,K1-4,Rima,Bothsides,2017,,\n";
+    let file = format!("{file}K1,K1-5,Rana,Bothsides,2018,sibling_of,K1-3\n");
+    let p = preview(&app, &s, CSV, file.clone().into_bytes()).await;
+    assert_eq!(p["committable"], true, "{}", p["problems"]);
+    let res =
+        app.post(&format!("/api/v1/imports/{}/commit", p["id"].as_str().unwrap_or_default()), &s, Value::Null).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let done = json(res).await;
+    assert_eq!(done["kinship_links"], 3, "{done}");
+    // Another list that reuses a person key for someone else is told, not merged.
+    let other = "family,person_key,given_name,family_name,birth\nZ9,K1-1,Leila,Otherlist,1985\n";
+    let p = preview(&app, &s, CSV, other.as_bytes().to_vec()).await;
+    assert!(problem_at(&p, 2, "person_key"), "{}", p["problems"]);
+    assert_eq!(p["rows_known"], 0);
+    // A sheet that claims a huge range with two cells is read cell by cell, and a cell beyond
+    // the limits is refused without the server spending memory on the range.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "family").expect("cell");
+    sheet.write_string(1_048_575, 16_383, "far").expect("cell");
+    let p = preview(&app, &s, XLSX, book.save_to_buffer().expect("xlsx")).await;
+    assert!(p["problems"][0]["message"].as_str().unwrap_or_default().contains("beyond"), "{p}");
+    // Latin text as a French spreadsheet saves it (Windows-1252) is not taken for Cyrillic.
+    let (french, _, _) =
+        encoding_rs::WINDOWS_1252.encode("family,given_name,family_name\nL1,François,Lefèvre\nL2,Hélène,Dubois\n");
+    let p = preview(&app, &s, CSV, french.to_vec()).await;
+    assert_eq!(p["encoding"], "windows-1252", "{p}");
+    assert_eq!(app.count("persons WHERE given_name = 'François'"), 0);
 }

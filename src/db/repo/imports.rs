@@ -124,18 +124,20 @@ pub fn committed_file(conn: &mut DbConnection, scope: &OrgScope, sha256: &str) -
     Ok(q.load::<Stamp>(conn)?.into_iter().next().and_then(|s| s.at))
 }
 
-/// Marks a previewed import committed (and forgets its file); false when it was not
-/// previewed any more (committed meanwhile by someone else).
+/// Marks a previewed import committed, forgets its file and keeps `preview` (the counts, without
+/// the rows' names); false when it was not previewed any more (committed meanwhile).
 pub fn mark_committed(
     conn: &mut DbConnection,
     scope: &OrgScope,
     id: &str,
-    families: i64,
-    persons: i64,
+    (families, persons): (i64, i64),
+    preview: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
     let mut q = Sql::new(conn);
-    q.push("UPDATE imports SET status = 'committed', content = NULL, families_new = ")
+    q.push("UPDATE imports SET status = 'committed', content = NULL, preview = ")
+        .bind(preview)
+        .push(", families_new = ")
         .bind(families)
         .push(", persons_new = ")
         .bind(persons)
@@ -149,11 +151,15 @@ pub fn mark_committed(
     Ok(q.execute(conn)? == 1)
 }
 
-/// Forgets the files of previews older than `before` that nobody committed.
+/// Forgets the files and previews (names of rows and of registry persons) of imports older than
+/// `before` that nobody committed: their counts stay.
 pub fn forget_stale_previews(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
     let mut q = Sql::new(conn);
-    q.push("UPDATE imports SET content = NULL WHERE status = 'previewed' AND content IS NOT NULL AND created_at < ")
-        .bind(before);
+    q.push(
+        "UPDATE imports SET content = NULL, preview = '' WHERE status = 'previewed' \
+         AND (content IS NOT NULL OR preview <> '') AND created_at < ",
+    )
+    .bind(before);
     q.execute(conn)
 }
 
@@ -166,6 +172,10 @@ pub struct KnownRow {
     pub person_id: PersonId,
     #[diesel(sql_type = Nullable<Text>)]
     pub family_id: Option<FamilyId>,
+    #[diesel(sql_type = Text)]
+    pub given_name: String,
+    #[diesel(sql_type = Text)]
+    pub family_name: String,
 }
 
 /// The rows of these keys imported before (a bounded set: the caller passes a chunk).
@@ -175,7 +185,8 @@ pub fn known(conn: &mut DbConnection, scope: &OrgScope, keys: &[String]) -> Quer
     }
     let mut q = Sql::new(conn);
     q.push(
-        "SELECT r.row_key AS row_key, r.person_id AS person_id, p.family_id AS family_id FROM import_rows r \
+        "SELECT r.row_key AS row_key, r.person_id AS person_id, p.family_id AS family_id, \
+         p.given_name AS given_name, p.family_name AS family_name FROM import_rows r \
          JOIN persons p ON p.id = r.person_id WHERE r.organisation_id = ",
     )
     .bind(scope.id().as_str())

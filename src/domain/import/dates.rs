@@ -70,6 +70,10 @@ pub fn parse_written(s: &str) -> Result<PartialDate, String> {
         text = rest.trim().to_string();
         estimate = true;
     }
+    // A separator at either end is no date (`-1990` is not 1990).
+    if text.starts_with(['-', '/', '.']) || text.ends_with(['-', '/', '.']) {
+        return Err(bad());
+    }
     let numbers: Vec<&str> = text.split(['-', '/', '.', ' ']).filter(|p| !p.is_empty()).collect();
     if numbers.is_empty() || numbers.iter().any(|p| !p.chars().all(|c| c.is_ascii_digit())) {
         return Err(bad());
@@ -131,7 +135,9 @@ mod tests {
 
     #[test]
     fn what_is_not_a_date_says_how_to_write_one() {
-        for s in ["", "yesterday", "90", "31/02/1990", "13/1990", "1990-13-01", "~03/1990", "1/2/3/1990"] {
+        for s in
+            ["", "yesterday", "90", "31/02/1990", "13/1990", "1990-13-01", "~03/1990", "1/2/3/1990", "-1990", "1990-"]
+        {
             let e = parse_written(s).expect_err(s);
             assert!(e.contains("write 1990"), "{s}: {e}");
         }

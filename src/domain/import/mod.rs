@@ -44,7 +44,14 @@ pub fn row_key(row: &Row) -> String {
     if let Some(k) = &row.person_key {
         return format!("k:{}", search_key(k));
     }
-    let birth = row.person.birth.as_ref().map(|b| format!("{b:?}")).unwrap_or_default();
+    // The birth as its range (a fixed text, not a type's debug form: the key must never change).
+    let birth = row
+        .person
+        .birth
+        .as_ref()
+        .and_then(|b| b.check().ok())
+        .map(|b| format!("{}..{}", b.earliest(), b.latest()))
+        .unwrap_or_default();
     let sex = row.person.sex.map(|s| s.as_str()).unwrap_or("");
     let mut h = Sha256::new();
     for part in
@@ -109,6 +116,7 @@ pub fn group(rows: &[Row]) -> (Vec<FileFamily>, Vec<FileLink>, Vec<Problem>) {
     }
     let by_number: HashMap<usize, usize> = rows.iter().enumerate().map(|(i, r)| (r.number, i)).collect();
     let mut links = Vec::new();
+    let mut seen: std::collections::HashSet<(usize, usize, &str)> = std::collections::HashSet::new();
     for (i, r) in rows.iter().enumerate() {
         let Some((kind, reverse, relative)) = &r.relation else { continue };
         let target = by_key
@@ -121,6 +129,13 @@ pub fn group(rows: &[Row]) -> (Vec<FileFamily>, Vec<FileLink>, Vec<Problem>) {
             }
             Some(j) => {
                 let (a, b) = if *reverse { (j, i) } else { (i, j) };
+                // A link written from both sides (A parent_of B, B child_of A) is one link; a
+                // symmetric kind reads the same either way.
+                let symmetric = matches!(kind, KinshipKind::SpouseOf | KinshipKind::SiblingOf);
+                let (a, b) = if symmetric { (a.min(b), a.max(b)) } else { (a, b) };
+                if !seen.insert((a, b, kind.as_str())) {
+                    continue;
+                }
                 links.push(FileLink { a, kind: *kind, b, from: i })
             }
             None => problems.push(Problem::at(
@@ -133,5 +148,29 @@ pub fn group(rows: &[Row]) -> (Vec<FileFamily>, Vec<FileLink>, Vec<Problem>) {
             )),
         }
     }
+    // As many relatives per person as an intake allows: more says the file is wrong (and would
+    // make one evaluation read thousands of kin).
+    let mut per_person: HashMap<usize, usize> = HashMap::new();
+    for l in &links {
+        *per_person.entry(l.a).or_default() += 1;
+        *per_person.entry(l.b).or_default() += 1;
+    }
+    for (i, n) in per_person {
+        if n > MAX_RELATIVES {
+            problems.push(Problem::at(
+                rows[i].number,
+                columns::Column::Relative.name(),
+                format!("{n} rows name this person as a relative: at most {MAX_RELATIVES}"),
+            ));
+        }
+    }
+    for f in &families {
+        if let Err(e) = crate::domain::text::check_name(&f.label) {
+            problems.push(Problem::at(rows[f.rows[0]].number, columns::Column::FamilyLabel.name(), e));
+        }
+    }
     (families, links, problems)
 }
+
+/// Relatives one person may have within a file.
+pub const MAX_RELATIVES: usize = 40;

@@ -9,11 +9,12 @@ use super::RowDuplicate;
 use crate::auth::OrgScope;
 use crate::db::repo::imports::{self as repo, KnownRow};
 use crate::db::DbConnection;
-use crate::domain::import::columns::Headers;
+use crate::domain::import::columns::{Column, Headers};
 use crate::domain::import::rows::{self, Row};
 use crate::domain::import::{group, row_key, FileFamily, FileLink, Problem};
 use crate::domain::matching::keys::Keyer;
 use crate::domain::matching::{compare, Band, Dictionary, Record};
+use crate::domain::names::search_key;
 use crate::error::AppResult;
 use crate::services::registry::duplicates;
 use crate::services::registry::families::Member;
@@ -116,24 +117,28 @@ pub fn analyse(
         Ok(t) => t,
         Err(p) => return Ok(Analysis::empty(String::new(), vec![p])),
     };
-    let Some((header, body)) = table.split_first() else {
+    let Some(((at, header), body)) = table.split_first() else {
         return Ok(Analysis::empty(encoding, vec![Problem::file("the file is empty")]));
     };
     let headers = Headers::read(header);
     let mut problems = Vec::new();
     for c in &headers.missing {
-        problems.push(Problem { row: Some(1), column: Some(c.name().into()), message: "is a required column".into() });
+        problems.push(Problem {
+            row: Some(*at),
+            column: Some(c.name().into()),
+            message: "is a required column".into(),
+        });
     }
     for (i, h) in &headers.unknown {
         problems.push(Problem {
-            row: Some(1),
+            row: Some(*at),
             column: Some(h.clone()),
             message: format!("column {} is not a known column: rename it (see the template) or remove it", i + 1),
         });
     }
     for (i, c) in &headers.repeated {
         problems.push(Problem {
-            row: Some(1),
+            row: Some(*at),
             column: Some(c.name().into()),
             message: format!("column {} repeats this column", i + 1),
         });
@@ -145,12 +150,12 @@ pub fn analyse(
     let (mut rows, mut members, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
     let total = body.len();
     let mut rows_total = 0;
-    for (i, cells) in body.iter().enumerate() {
+    for (i, (number, cells)) in body.iter().enumerate() {
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
         rows_total += 1;
-        let (row, row_problems) = rows::read(i + 2, &headers, cells);
+        let (row, row_problems) = rows::read(*number, &headers, cells);
         problems.extend(row_problems);
         if let Some(row) = row {
             let m = check::member(&refs, &row, today, &mut problems, &mut warnings);
@@ -171,8 +176,22 @@ pub fn analyse(
     let index: HashMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
     for chunk in keys.chunks(500) {
         for k in repo::known(conn, scope, chunk)? {
-            if let Some(i) = index.get(k.row_key.as_str()) {
-                known.insert(*i, k);
+            if let Some(&i) = index.get(k.row_key.as_str()) {
+                // A person key of another list may name someone else: the names must agree.
+                let same = search_key(&format!("{} {}", k.given_name, k.family_name))
+                    == search_key(&format!("{} {}", rows[i].person.given_name, rows[i].person.family_name));
+                if same {
+                    known.insert(i, k);
+                } else {
+                    problems.push(Problem::at(
+                        rows[i].number,
+                        Column::PersonKey.name(),
+                        format!(
+                            "was imported before for {} {}: give this row a key of its own",
+                            k.given_name, k.family_name
+                        ),
+                    ));
+                }
             }
         }
     }
@@ -216,10 +235,19 @@ fn find_duplicates(
             }
         }
     }
+    // Each row probes the rows filed under its keys (a year around its birth, as the registry's
+    // search does).
     let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for block in blocks.values() {
-        for (x, &a) in block.iter().enumerate() {
-            pairs.extend(block[x + 1..].iter().map(|&b| (a.min(b), a.max(b))));
+    for (a, r) in records.iter().enumerate() {
+        if known.contains_key(&a) {
+            continue;
+        }
+        for k in keyer.probe(r) {
+            for &b in blocks.get(&k).into_iter().flatten() {
+                if a < b {
+                    pairs.push((a, b));
+                }
+            }
         }
     }
     pairs.sort_unstable();

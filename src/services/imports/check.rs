@@ -136,6 +136,8 @@ pub(crate) fn member(
     warnings: &mut Vec<Problem>,
 ) -> Option<Member> {
     let mut p = Problems::new();
+    // Problems of this row only (the list holds every row's).
+    let before = problems.len();
     let mut at = |c: Column, m: String| problems.push(Problem::at(row.number, c.name(), m));
     let facts = row.person.clone().parse("", today).map_err(|e| p.absorb(e)).ok();
     let mut names = Vec::new();
@@ -192,10 +194,6 @@ pub(crate) fn member(
             problems.push(Problem::at(row.number, column_of_field(&field), m));
         }
     }
-    facts.filter(|_| problems.iter().all(|x| x.row != Some(row.number))).map(|facts| Member {
-        facts,
-        names,
-        claims,
-        custody,
-    })
+    let clean = problems.len() == before;
+    facts.filter(|_| clean).map(|facts| Member { facts, names, claims, custody })
 }

@@ -80,8 +80,20 @@ pub fn commit(
         return Err(p.into());
     }
     let (families_new, persons_new) = (a.families_new(), a.persons_new());
+    // What stays of the preview once committed: the counts, not the rows' names.
+    let kept = serde_json::to_string(&super::Preview {
+        status: "committed".into(),
+        problems: Vec::new(),
+        warnings: Vec::new(),
+        duplicates: Vec::new(),
+        committable: false,
+        families_new,
+        persons_new,
+        ..preview
+    })
+    .map_err(|e| AppError::Internal(e.into()))?;
     let ((links, families_written), flushed) = unit::run_counted(conn, ctx, scope, |conn, u| {
-        if !repo::mark_committed(conn, scope, id, families_new as i64, persons_new as i64, ctx.now())? {
+        if !repo::mark_committed(conn, scope, id, (families_new as i64, persons_new as i64), &kept, ctx.now())? {
             return Err(AppError::Conflict {
                 message: "this import was committed meanwhile".into(),
                 current_version: None,

@@ -161,8 +161,29 @@ pub fn preview(
 /// An import's preview (its status updated); 404 outside the organisation.
 pub fn find(conn: &mut DbConnection, scope: &OrgScope, id: &str) -> AppResult<Preview> {
     let row = repo::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
+    if row.preview.is_empty() {
+        // An expired preview: its counts only.
+        return Ok(Preview {
+            id: row.id,
+            status: row.status,
+            file_name: row.file_name,
+            file_sha256: row.file_sha256,
+            format: row.format,
+            encoding: String::new(),
+            rows: row.rows_total as usize,
+            families_new: row.families_new as usize,
+            persons_new: row.persons_new as usize,
+            rows_known: 0,
+            imported_before: None,
+            problems: Vec::new(),
+            warnings: Vec::new(),
+            duplicates: Vec::new(),
+            committable: false,
+        });
+    }
     let mut p: Preview = serde_json::from_str(&row.preview).map_err(|e| AppError::Internal(e.into()))?;
     p.status = row.status;
+    p.committable &= row.content.is_some();
     if p.status == "committed" {
         p.committable = false;
         p.families_new = row.families_new as usize;

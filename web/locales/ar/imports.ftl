@@ -8,6 +8,7 @@ import-encoding = الترميز
 import-encoding-auto = اكتشاف تلقائي
 import-arabic = عربي
 import-cyrillic = سيريلي
+import-latin = فرنسي ولاتيني آخر
 import-check = افحص الملف
 import-no-file = اختر ملفاً للاستيراد.
 import-bad-encoding = اختر أحد الترميزات المعروضة.

@@ -8,6 +8,7 @@ import-encoding = Encoding
 import-encoding-auto = Detect
 import-arabic = Arabic
 import-cyrillic = Cyrillic
+import-latin = French, other Latin
 import-check = Check the file
 import-no-file = Choose a file to import.
 import-bad-encoding = Choose one of the encodings offered.
