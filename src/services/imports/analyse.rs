@@ -24,6 +24,8 @@ use std::collections::HashMap;
 /// Rows compared with each other at most per blocking key (a common name born in a common year
 /// makes a big block; the pairs that matter share several keys).
 const BLOCK_MAX: usize = 50;
+/// Other rows compared with each row at most.
+const PAIRS_PER_ROW: usize = 10;
 
 /// What a file holds and would do.
 pub struct Analysis {
@@ -237,18 +239,24 @@ fn find_duplicates(
     }
     // Each row probes the rows filed under its keys (a year around its birth, as the registry's
     // search does).
+    // The rows sharing the most keys with each row, a few per row: a list of namesakes would
+    // otherwise make millions of pairs (and as many bytes of memory).
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for (a, r) in records.iter().enumerate() {
         if known.contains_key(&a) {
             continue;
         }
+        let mut shared: HashMap<usize, usize> = HashMap::new();
         for k in keyer.probe(r) {
             for &b in blocks.get(&k).into_iter().flatten() {
                 if a < b {
-                    pairs.push((a, b));
+                    *shared.entry(b).or_default() += 1;
                 }
             }
         }
+        let mut ranked: Vec<(usize, usize)> = shared.into_iter().collect();
+        ranked.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        pairs.extend(ranked.into_iter().take(PAIRS_PER_ROW).map(|(b, _)| (a, b)));
     }
     pairs.sort_unstable();
     pairs.dedup();
