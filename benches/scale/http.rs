@@ -78,6 +78,11 @@ impl Http {
         if let Some(body) = &req.body {
             builder = builder.json(body);
         }
+        self.timed(builder)
+    }
+
+    /// Sends a request and times it until its whole answer is read.
+    fn timed(&self, builder: reqwest::RequestBuilder) -> Reply {
         let started = Instant::now();
         let result = self.rt.block_on(async move {
             let res = builder.send().await?;

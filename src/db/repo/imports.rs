@@ -191,12 +191,7 @@ pub fn known(conn: &mut DbConnection, scope: &OrgScope, keys: &[String]) -> Quer
     )
     .bind(scope.id().as_str())
     .push(" AND r.row_key IN (");
-    for (i, k) in keys.iter().enumerate() {
-        if i > 0 {
-            q.push(", ");
-        }
-        q.bind(k.as_str());
-    }
+    q.bind_list(keys.iter().map(|x| x.as_str()));
     q.push(")");
     q.load(conn)
 }

@@ -36,12 +36,7 @@ pub fn replace(
                 return Ok(());
             }
             q.push(" AND person_id IN (");
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    q.push(", ");
-                }
-                q.bind(id.as_str());
-            }
+            q.bind_list(ids.iter().map(|x| x.as_str()));
             q.push(")");
         }
         Persons::Range { after, last } => {
@@ -82,12 +77,7 @@ pub fn sharing(
     q.push("SELECT person_id, COUNT(*) AS shared FROM match_keys WHERE organisation_id = ")
         .bind(scope.id().as_str())
         .push(" AND match_key IN (");
-    for (i, k) in keys.iter().enumerate() {
-        if i > 0 {
-            q.push(", ");
-        }
-        q.bind(k.as_str());
-    }
+    q.bind_list(keys.iter().map(|x| x.as_str()));
     q.push(") GROUP BY person_id ORDER BY shared DESC, person_id LIMIT ").bind(limit);
     let rows: Vec<Shared> = q.load(conn)?;
     Ok(rows.into_iter().map(|r| (r.person_id, r.shared)).collect())
@@ -151,12 +141,7 @@ pub fn small_blocks(
         .push(" AND m.match_key IN (SELECT match_key FROM match_keys WHERE organisation_id = ")
         .bind(scope.id().as_str())
         .push(" AND match_key IN (");
-    for (i, k) in keys.iter().enumerate() {
-        if i > 0 {
-            q.push(", ");
-        }
-        q.bind(k.as_str());
-    }
+    q.bind_list(keys.iter().map(|x| x.as_str()));
     q.push(") GROUP BY match_key HAVING COUNT(*) <= ").bind(limit).push(")");
     Ok(q.load::<Filed>(conn)?.into_iter().map(|f| (f.match_key, f.person_id)).collect())
 }

@@ -94,6 +94,18 @@ impl Sql {
         self
     }
 
+    /// Appends `a, b, c` as placeholders bound to each value (a bounded chunk: the caller keeps
+    /// the list short).
+    pub fn bind_list<'v>(&mut self, values: impl IntoIterator<Item = &'v str>) -> &mut Sql {
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(v);
+        }
+        self
+    }
+
     /// Appends a placeholder bound to `value`.
     pub fn bind(&mut self, value: impl Into<Value>) -> &mut Sql {
         self.binds.push(value.into());

@@ -93,12 +93,7 @@ fn push_set(q: &mut Sql, col: &str, set: Persons) {
     match set {
         Persons::Ids(ids) => {
             q.push(&format!(" AND {col} IN ("));
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    q.push(", ");
-                }
-                q.bind(id.as_str());
-            }
+            q.bind_list(ids.iter().map(|x| x.as_str()));
             q.push(")");
         }
         Persons::Range { after, last } => {
