@@ -60,7 +60,8 @@ async fn an_unknown_email_and_a_wrong_password_get_the_same_answer_in_about_the_
     let app = spawn_app().await;
     let account = app.account(Role::Caseworker, "Org A");
     let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
-    for i in 0..5 {
+    // Nine of each, interleaved, medians: the other tests of the binary run at the same time.
+    for i in 0..9 {
         let (t1, s1, b1) = timed_login(&app, &format!("nobody{i}@test.homeward.example"), "wrong-password-123").await;
         let (t2, s2, b2) = timed_login(&app, &account.email, "wrong-password-123").await;
         assert_eq!((s1, &b1), (s2, &b2), "same status and body");
@@ -69,8 +70,9 @@ async fn an_unknown_email_and_a_wrong_password_get_the_same_answer_in_about_the_
         wrong.push(t2);
     }
     let (u, w) = (median(unknown), median(wrong));
-    // Without the dummy hash an unknown email answers ~20x faster; allow generous noise.
-    assert!(u.as_secs_f64() > 0.5 * w.as_secs_f64(), "unknown {u:?} vs wrong password {w:?}");
+    // Without the dummy hash an unknown email answers ~20x faster; allow generous noise (a
+    // loaded machine has been seen at 0.44).
+    assert!(u.as_secs_f64() > 0.3 * w.as_secs_f64(), "unknown {u:?} vs wrong password {w:?}");
 }
 
 #[actix_web::test]
