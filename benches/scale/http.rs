@@ -51,25 +51,12 @@ impl Http {
         Ok(Http { rt, client })
     }
 
-    /// Sends `req` and reads the whole answer.
     /// Sends a file as the body of a POST (an import).
     pub fn send_raw(&self, url: &str, cookie: &str, content_type: &str, body: Vec<u8>) -> Reply {
-        let builder = self.client.post(url).header("Cookie", cookie).header("Content-Type", content_type).body(body);
-        let started = Instant::now();
-        let result = self.rt.block_on(async move {
-            let res = builder.send().await?;
-            let status = res.status().as_u16();
-            let body = res.text().await?;
-            Ok::<_, reqwest::Error>((status, body))
-        });
-        let secs = started.elapsed().as_secs_f64();
-        match result {
-            Ok((status, body)) => Reply { status: status.to_string(), secs, body },
-            Err(e) if e.is_timeout() => Reply { status: "timeout".into(), secs, body: String::new() },
-            Err(e) => Reply { status: "error".into(), secs, body: e.to_string() },
-        }
+        self.timed(self.client.post(url).header("Cookie", cookie).header("Content-Type", content_type).body(body))
     }
 
+    /// Sends `req` and reads the whole answer.
     pub fn send(&self, req: &Req) -> Reply {
         let mut builder = self.client.request(req.method.clone(), &req.url);
         if let Some(cookie) = &req.cookie {
