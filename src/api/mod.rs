@@ -7,6 +7,7 @@ pub mod backlog;
 pub mod bench;
 pub mod cases;
 pub mod deployment;
+pub mod duplicates;
 pub mod eligibility;
 pub mod exports;
 pub mod extract;
@@ -72,6 +73,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/persons/{id}/whereabouts").route(web::get().to(persons::whereabouts)))
         .service(resource("/api/v1/persons/{id}/duplicates").route(web::get().to(persons::duplicates)))
         .service(resource("/api/v1/duplicates").route(web::post().to(persons::duplicates_of_probe)))
+        .service(
+            resource("/api/v1/duplicates/review")
+                .route(web::get().to(duplicates::list))
+                .route(web::post().to(duplicates::build)),
+        )
+        .service(resource("/api/v1/duplicates/compare").route(web::get().to(duplicates::compare)))
+        .service(resource("/api/v1/duplicates/distinct").route(web::post().to(duplicates::distinct)))
+        .service(resource("/api/v1/persons/{id}/merge").route(web::post().to(duplicates::merge_into)))
+        .service(resource("/api/v1/persons/{id}/merges").route(web::get().to(duplicates::merges_of)))
+        .service(resource("/api/v1/merges/{id}").route(web::get().to(duplicates::get_merge)))
+        .service(resource("/api/v1/merges/{id}/undo").route(web::post().to(duplicates::undo)))
         .service(resource("/api/v1/imports/template.csv").route(web::get().to(imports::template_csv)))
         .service(resource("/api/v1/imports/template.xlsx").route(web::get().to(imports::template_xlsx)))
         .service(resource("/api/v1/imports").app_data(imports::payload_config()).route(web::post().to(imports::upload)))

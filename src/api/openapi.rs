@@ -23,6 +23,8 @@ use utoipa::{Modify, OpenApi};
         super::persons::list, super::persons::get, super::persons::update, super::persons::whereabouts,
         super::persons::duplicates,
         super::persons::duplicates_of_probe,
+        super::duplicates::list, super::duplicates::build, super::duplicates::compare, super::duplicates::distinct,
+        super::duplicates::merge_into, super::duplicates::merges_of, super::duplicates::get_merge, super::duplicates::undo,
         super::imports::upload,
         super::imports::get,
         super::imports::commit,

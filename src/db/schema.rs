@@ -380,6 +380,7 @@ diesel::table! {
         started_at -> Nullable<Timestamp>,
         heartbeat_at -> Nullable<Timestamp>,
         finished_at -> Nullable<Timestamp>,
+        organisation_id -> Nullable<Text>,
     }
 }
 

@@ -186,7 +186,7 @@ impl From<StoredDateError> for crate::error::AppError {
 macro_rules! partial_date_columns {
     ($(#[$doc:meta])* $name:ident, $table:ident, $earliest:ident, $latest:ident, optional) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, diesel::Queryable, diesel::QueryableByName, diesel::Selectable, diesel::Insertable, diesel::AsChangeset)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, diesel::Queryable, diesel::QueryableByName, diesel::Selectable, diesel::Insertable, diesel::AsChangeset)]
         #[diesel(table_name = crate::db::schema::$table, treat_none_as_null = true)]
         pub struct $name {
             #[diesel(column_name = $earliest)]
@@ -209,7 +209,7 @@ macro_rules! partial_date_columns {
     };
     ($(#[$doc:meta])* $name:ident, $table:ident, $earliest:ident, $latest:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::Queryable, diesel::QueryableByName, diesel::Selectable, diesel::Insertable, diesel::AsChangeset)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, diesel::Queryable, diesel::QueryableByName, diesel::Selectable, diesel::Insertable, diesel::AsChangeset)]
         #[diesel(table_name = crate::db::schema::$table)]
         pub struct $name {
             #[diesel(column_name = $earliest)]

@@ -13,8 +13,14 @@ pub enum JobKind {
     ReevaluateAll,
     /// File every person of the organisations whose duplicate keys are stale again.
     RebuildMatchKeys,
+    /// Build the duplicate review list of one organisation.
+    ReviewDuplicates,
 }
-crate::string_enum!(JobKind { ReevaluateAll => "reevaluate_all", RebuildMatchKeys => "rebuild_match_keys" });
+crate::string_enum!(JobKind {
+    ReevaluateAll => "reevaluate_all",
+    RebuildMatchKeys => "rebuild_match_keys",
+    ReviewDuplicates => "review_duplicates",
+});
 
 /// Where a job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

@@ -61,7 +61,7 @@ impl From<JobRow> for JobView {
     }
 }
 
-fn new_job(ctx: &AuditCtx, kind: JobKind, reason: &str, dedupe_key: Option<String>) -> JobRow {
+pub(crate) fn new_job(ctx: &AuditCtx, kind: JobKind, reason: &str, dedupe_key: Option<String>) -> JobRow {
     JobRow {
         id: JobId::new_random(),
         kind,
@@ -77,6 +77,7 @@ fn new_job(ctx: &AuditCtx, kind: JobKind, reason: &str, dedupe_key: Option<Strin
         started_at: None,
         heartbeat_at: None,
         finished_at: None,
+        organisation_id: None,
     }
 }
 
@@ -192,6 +193,11 @@ fn run_one(conn: &mut DbConnection, clock: &Clock, job: &JobRow) -> AppResult<()
         JobKind::ReevaluateAll => crate::services::eligibility::reevaluate_all(conn, clock, progress).map(|w| {
             tracing::info!(job = %job.id, persons = w.persons, written = w.written, "job done");
         }),
+        JobKind::ReviewDuplicates => {
+            crate::services::registry::review::run_job(conn, clock, job, progress).map(|pairs| {
+                tracing::info!(job = %job.id, pairs, "job done");
+            })
+        }
         JobKind::RebuildMatchKeys => {
             crate::services::registry::match_keys::rebuild_stale(conn, clock, progress).map(|persons| {
                 tracing::info!(job = %job.id, persons, "job done");

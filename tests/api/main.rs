@@ -20,6 +20,7 @@ mod imports;
 mod input;
 mod jobs;
 mod list_shapes;
+mod merges;
 mod migrations;
 mod patches;
 mod policies;

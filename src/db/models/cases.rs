@@ -34,7 +34,7 @@ pub struct CaseRow {
 }
 
 /// A member of a case.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = case_members, treat_none_as_null = true)]
 pub struct CaseMemberRow {
     pub case_id: CaseId,

@@ -25,4 +25,7 @@ pub struct JobRow {
     pub started_at: Option<NaiveDateTime>,
     pub heartbeat_at: Option<NaiveDateTime>,
     pub finished_at: Option<NaiveDateTime>,
+    /// The organisation a job works on (the review list of one organisation); `None` for work
+    /// over everyone.
+    pub organisation_id: Option<crate::domain::ids::OrgId>,
 }

@@ -72,7 +72,7 @@ pub struct FamilyRow {
 
 /// A person's own facts: what a caseworker records and the version covers. Derived columns,
 /// flags and wishes live in their own tables.
-#[derive(Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = persons, treat_none_as_null = true)]
 pub struct PersonRow {
     pub id: PersonId,
@@ -148,7 +148,7 @@ pub struct PersonNameRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = kinships)]
 pub struct KinshipRow {
     pub id: KinshipId,
@@ -159,7 +159,7 @@ pub struct KinshipRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = nationality_claims, treat_none_as_null = true)]
 pub struct ClaimRow {
     pub id: ClaimId,

@@ -5,7 +5,7 @@
 
 use crate::db::{backend, Backend, DbConnection, MultiBackend};
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::sql_types::{BigInt, Bool, Date, Integer, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Date, Double, Integer, Nullable, Text, Timestamp};
 use diesel::{QueryResult, RunQueryDsl};
 
 /// Bound cells per statement (both databases accept it).
@@ -22,6 +22,7 @@ pub enum Cell {
     Date(NaiveDate),
     OptDate(Option<NaiveDate>),
     Stamp(NaiveDateTime),
+    Float(f64),
 }
 
 impl From<&str> for Cell {
@@ -119,6 +120,7 @@ impl Bulk {
                     Cell::Date(v) => q.bind::<Date, _>(v),
                     Cell::OptDate(v) => q.bind::<Nullable<Date>, _>(v),
                     Cell::Stamp(v) => q.bind::<Timestamp, _>(v),
+                    Cell::Float(v) => q.bind::<Double, _>(v),
                 };
             }
             self.written += 1;

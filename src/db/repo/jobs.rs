@@ -5,7 +5,7 @@ use super::Page;
 use crate::db::models::JobRow;
 use crate::db::schema::jobs as j;
 use crate::db::DbConnection;
-use crate::domain::ids::JobId;
+use crate::domain::ids::{JobId, OrgId};
 use crate::domain::job::{JobKind, JobStatus};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -102,4 +102,27 @@ pub fn list(conn: &mut DbConnection, page: Page) -> QueryResult<Vec<JobRow>> {
         .offset(page.offset)
         .select(JobRow::as_select())
         .load(conn)
+}
+
+/// The queued job of this kind for one organisation, if any.
+pub fn queued_for(conn: &mut DbConnection, kind: JobKind, org: &OrgId) -> QueryResult<Option<JobRow>> {
+    j::table
+        .filter(j::kind.eq(kind))
+        .filter(j::status.eq(JobStatus::Queued))
+        .filter(j::organisation_id.eq(org))
+        .order(j::created_at.asc())
+        .select(JobRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The latest job of this kind for one organisation.
+pub fn latest_for(conn: &mut DbConnection, kind: JobKind, org: &OrgId) -> QueryResult<Option<JobRow>> {
+    j::table
+        .filter(j::kind.eq(kind))
+        .filter(j::organisation_id.eq(org))
+        .order((j::created_at.desc(), j::id.desc()))
+        .select(JobRow::as_select())
+        .first(conn)
+        .optional()
 }

@@ -145,3 +145,51 @@ pub fn small_blocks(
     q.push(") GROUP BY match_key HAVING COUNT(*) <= ").bind(limit).push(")");
     Ok(q.load::<Filed>(conn)?.into_iter().map(|f| (f.match_key, f.person_id)).collect())
 }
+
+/// The keys of the persons with ids in `(after, last]` (a chunk of the review job).
+pub fn in_range(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    after: &str,
+    last: &str,
+) -> QueryResult<Vec<(String, PersonId)>> {
+    let mut q = Sql::new(conn);
+    q.push("SELECT match_key, person_id FROM match_keys WHERE organisation_id = ")
+        .bind(scope.id().as_str())
+        .push(" AND person_id > ")
+        .bind(after)
+        .push(" AND person_id <= ")
+        .bind(last);
+    Ok(q.load::<Filed>(conn)?.into_iter().map(|f| (f.match_key, f.person_id)).collect())
+}
+
+/// The persons filed under each of `keys` (a bounded chunk of keys known to be small blocks).
+pub fn members(conn: &mut DbConnection, scope: &OrgScope, keys: &[String]) -> QueryResult<Vec<(String, PersonId)>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Sql::new(conn);
+    q.push("SELECT match_key, person_id FROM match_keys WHERE organisation_id = ")
+        .bind(scope.id().as_str())
+        .push(" AND match_key IN (");
+    q.bind_list(keys.iter().map(|x| x.as_str()));
+    q.push(")");
+    Ok(q.load::<Filed>(conn)?.into_iter().map(|f| (f.match_key, f.person_id)).collect())
+}
+
+#[derive(QueryableByName)]
+struct Key {
+    #[diesel(sql_type = Text)]
+    match_key: String,
+}
+
+/// The organisation's keys filed for more than `limit` persons (one aggregate over the
+/// organisation's keys, read once per review).
+pub fn big_keys(conn: &mut DbConnection, scope: &OrgScope, limit: i64) -> QueryResult<Vec<String>> {
+    let mut q = Sql::new(conn);
+    q.push("SELECT match_key FROM match_keys WHERE organisation_id = ")
+        .bind(scope.id().as_str())
+        .push(" GROUP BY match_key HAVING COUNT(*) > ")
+        .bind(limit);
+    Ok(q.load::<Key>(conn)?.into_iter().map(|k| k.match_key).collect())
+}

@@ -6,7 +6,7 @@
 use crate::db::{backend, Backend, DbConnection, MultiBackend};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Bool, Date, Integer, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Date, Double, Integer, Nullable, Text, Timestamp};
 use diesel::{QueryResult, QueryableByName, RunQueryDsl};
 
 /// A bound value.
@@ -18,6 +18,9 @@ pub enum Value {
     Bool(bool),
     Date(NaiveDate),
     Stamp(NaiveDateTime),
+    /// A text or NULL.
+    OptText(Option<String>),
+    Float(f64),
 }
 
 impl From<&str> for Value {
@@ -48,6 +51,16 @@ impl From<bool> for Value {
 impl From<NaiveDateTime> for Value {
     fn from(t: NaiveDateTime) -> Value {
         Value::Stamp(t)
+    }
+}
+impl From<Option<String>> for Value {
+    fn from(s: Option<String>) -> Value {
+        Value::OptText(s)
+    }
+}
+impl From<f64> for Value {
+    fn from(f: f64) -> Value {
+        Value::Float(f)
     }
 }
 impl From<NaiveDate> for Value {
@@ -127,6 +140,8 @@ impl Sql {
                 Value::Bool(b) => q.bind::<Bool, _>(b),
                 Value::Date(d) => q.bind::<Date, _>(d),
                 Value::Stamp(t) => q.bind::<Timestamp, _>(t),
+                Value::OptText(t) => q.bind::<Nullable<Text>, _>(t),
+                Value::Float(f) => q.bind::<Double, _>(f),
             };
         }
         q

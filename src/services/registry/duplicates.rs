@@ -46,7 +46,7 @@ pub struct Duplicate {
 }
 
 /// One reason of a pair's score.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
 pub struct ReasonView {
     pub field: String,
     pub verdict: String,
@@ -54,8 +54,14 @@ pub struct ReasonView {
     pub weight: f64,
 }
 
+impl From<&crate::domain::matching::Reason> for ReasonView {
+    fn from(r: &crate::domain::matching::Reason) -> ReasonView {
+        ReasonView { field: r.field.to_string(), verdict: r.verdict.to_string(), text: r.describe(), weight: r.weight }
+    }
+}
+
 /// The records of these persons as the matcher reads them.
-fn records(conn: &mut DbConnection, scope: &OrgScope, rows: &[PersonRow]) -> AppResult<Vec<Record>> {
+pub(super) fn records(conn: &mut DbConnection, scope: &OrgScope, rows: &[PersonRow]) -> AppResult<Vec<Record>> {
     let ids: Vec<PersonId> = rows.iter().map(|r| r.id.clone()).collect();
     let mut other: HashMap<PersonId, Vec<String>> = HashMap::new();
     let mut nationalities: HashMap<PersonId, Vec<String>> = HashMap::new();
@@ -79,7 +85,9 @@ fn records(conn: &mut DbConnection, scope: &OrgScope, rows: &[PersonRow]) -> App
 pub fn of(conn: &mut DbConnection, scope: &OrgScope, id: &PersonId) -> AppResult<Vec<Duplicate>> {
     let me = persons::by_ids(conn, scope, std::slice::from_ref(id))?.into_iter().next().ok_or(AppError::NotFound)?;
     let record = records(conn, scope, std::slice::from_ref(&me))?.remove(0);
-    like(conn, scope, &record, Some(&me.id))
+    let found = like(conn, scope, &record, Some(&me.id))?;
+    // "Not the same person" is remembered.
+    super::review::without_distinct(conn, scope, &me.id, found)
 }
 
 /// The likely and possible duplicates of a record (a person about to be logged, a row of an
@@ -182,16 +190,7 @@ fn view(c: &Comparison, row: &PersonRow) -> AppResult<Duplicate> {
         logged_at: row.created_at,
         score: (c.score * 10.0).round() / 10.0,
         band: c.band,
-        reasons: c
-            .reasons
-            .iter()
-            .map(|r| ReasonView {
-                field: r.field.to_string(),
-                verdict: r.verdict.to_string(),
-                text: r.describe(),
-                weight: r.weight,
-            })
-            .collect(),
+        reasons: c.reasons.iter().map(ReasonView::from).collect(),
     })
 }
 

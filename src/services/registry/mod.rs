@@ -8,6 +8,8 @@ pub mod duplicates;
 pub mod families;
 pub mod history;
 pub mod match_keys;
+pub mod merge;
 pub mod persons;
+pub mod review;
 pub mod summaries;
 pub mod views;

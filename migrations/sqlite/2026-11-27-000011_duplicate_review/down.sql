@@ -1,0 +1,3 @@
+DROP TABLE merges;
+DROP TABLE duplicate_pairs;
+ALTER TABLE jobs DROP COLUMN organisation_id;

@@ -1,0 +1,328 @@
+//! The duplicate review list of an organisation: a job walks its persons a chunk at a time,
+//! finds each one's candidates among the persons sharing its blocking keys (blocks of more than
+//! [`BLOCK_LIMIT`] persons aside: a common given name born in a common year), weighs each pair
+//! (`domain::matching`) and stores the likely and possible pairs. A caseworker then compares a
+//! pair side by side and merges it (`merge`) or says "not the same person", which is
+//! remembered: the pair is never proposed again, by the job or on the person's page.
+
+use super::duplicates::{self, ReasonView};
+use crate::auth::OrgScope;
+use crate::clock::Clock;
+use crate::db::models::JobRow;
+use crate::db::repo::chunks::Chunk;
+use crate::db::repo::duplicate_pairs::{self as repo, Found, PairStatus};
+use crate::db::repo::{jobs as jobs_repo, match_keys as keys_repo, persons, Page};
+use crate::db::{write_tx, DbConnection};
+use crate::domain::ids::{FamilyId, PersonId};
+use crate::domain::job::{JobKind, JobStatus};
+use crate::domain::matching::{compare, Band, Dictionary};
+use crate::error::{AppError, AppResult};
+use crate::services::audit::AuditCtx;
+use crate::services::jobs::JobView;
+use crate::services::unit;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use utoipa::ToSchema;
+
+/// Persons per block, at most, for a key to propose pairs.
+pub const BLOCK_LIMIT: i64 = 200;
+/// Persons per chunk of the job (one transaction each).
+const CHUNK: i64 = 1_000;
+/// Candidates weighed per person (those sharing the most keys).
+const CANDIDATES: usize = 5;
+
+/// Builds the review list of the organisation; `progress` hears (done, total) persons. Returns
+/// how many pairs were found.
+pub fn build(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    clock: &Clock,
+    mut progress: impl FnMut(&mut DbConnection, i64, i64) -> AppResult<()>,
+) -> AppResult<usize> {
+    let dict = Dictionary::shared();
+    let total = persons::count(conn, scope)?;
+    progress(conn, 0, total)?;
+    let big: HashSet<String> = keys_repo::big_keys(conn, scope, BLOCK_LIMIT)?.into_iter().collect();
+    let mut after: Option<PersonId> = None;
+    let (mut done, mut pairs) = (0_i64, 0_usize);
+    while let Some((chunk, rows)) = Chunk::next(conn, scope, after.as_ref(), None, CHUNK)? {
+        let (from, last) = (chunk.bounds().0.to_string(), chunk.last().clone());
+        // Each person's small keys, and who else is filed under them.
+        let mut keys_of: HashMap<PersonId, Vec<String>> = HashMap::new();
+        for (key, person) in keys_repo::in_range(conn, scope, &from, last.as_str())? {
+            if !big.contains(&key) {
+                keys_of.entry(person).or_default().push(key);
+            }
+        }
+        let mut distinct: Vec<String> = keys_of.values().flatten().cloned().collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let mut blocks: HashMap<String, Vec<PersonId>> = HashMap::new();
+        for keys in distinct.chunks(500) {
+            for (key, person) in keys_repo::members(conn, scope, keys)? {
+                blocks.entry(key).or_default().push(person);
+            }
+        }
+        let mut wanted: BTreeSet<(PersonId, PersonId)> = BTreeSet::new();
+        for row in &rows {
+            let mut shared: HashMap<&PersonId, usize> = HashMap::new();
+            for p in keys_of.get(&row.id).into_iter().flatten().filter_map(|k| blocks.get(k)).flatten() {
+                if *p != row.id {
+                    *shared.entry(p).or_default() += 1;
+                }
+            }
+            let mut ranked: Vec<(&PersonId, usize)> = shared.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            wanted.extend(ranked.into_iter().take(CANDIDATES).map(|(p, _)| repo::ordered(&row.id, p)));
+        }
+        let found = weigh(conn, scope, dict, &wanted)?;
+        pairs += found.len();
+        let at = clock.now();
+        write_tx(conn, |conn| AppResult::Ok(repo::replace_open(conn, scope, &from, last.as_str(), &found, at)?))?;
+        done += rows.len() as i64;
+        after = Some(last);
+        progress(conn, done, total.max(done))?;
+    }
+    Ok(pairs)
+}
+
+/// The likely and possible pairs among `wanted`, each weighed once (records read a chunk of
+/// ids at a time).
+fn weigh(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    dict: &Dictionary,
+    wanted: &BTreeSet<(PersonId, PersonId)>,
+) -> AppResult<Vec<Found>> {
+    let mut ids: Vec<PersonId> = wanted.iter().flat_map(|(a, b)| [a.clone(), b.clone()]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut known = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows = persons::by_ids(conn, scope, chunk)?;
+        let recs = duplicates::records(conn, scope, &rows)?;
+        known.extend(rows.into_iter().zip(recs).map(|(row, r)| (row.id.clone(), r)));
+    }
+    let mut found = Vec::new();
+    for (a, b) in wanted {
+        let (Some(ra), Some(rb)) = (known.get(a), known.get(b)) else { continue };
+        let c = compare(ra, rb, dict);
+        if c.band >= Band::Possible {
+            found.push(found_of(a, b, &c)?);
+        }
+    }
+    Ok(found)
+}
+
+fn found_of(a: &PersonId, b: &PersonId, c: &crate::domain::matching::Comparison) -> AppResult<Found> {
+    let (a, b) = repo::ordered(a, b);
+    let reasons: Vec<ReasonView> = c.reasons.iter().map(ReasonView::from).collect();
+    Ok(Found {
+        a,
+        b,
+        score: (c.score * 10.0).round() / 10.0,
+        band: band_text(c.band),
+        reasons: serde_json::to_string(&reasons).map_err(|e| AppError::Internal(e.into()))?,
+    })
+}
+
+/// Queues a build of the organisation's review list, or joins the one already queued.
+pub fn queue(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope) -> AppResult<JobView> {
+    write_tx(conn, |conn| {
+        if let Some(queued) = jobs_repo::queued_for(conn, JobKind::ReviewDuplicates, scope.id())? {
+            return Ok(queued.into());
+        }
+        let mut job = crate::services::jobs::new_job(ctx, JobKind::ReviewDuplicates, "duplicate review list", None);
+        job.organisation_id = Some(scope.id().clone());
+        jobs_repo::insert(conn, &job)?;
+        crate::services::audit::record(conn, ctx, "duplicates.review", Some(("job", job.id.as_str())), "success")?;
+        Ok(job.into())
+    })
+}
+
+/// The job: builds the review list of the organisation it names.
+pub fn run_job(
+    conn: &mut DbConnection,
+    clock: &Clock,
+    job: &JobRow,
+    progress: impl FnMut(&mut DbConnection, i64, i64) -> AppResult<()>,
+) -> AppResult<usize> {
+    let org = job
+        .organisation_id
+        .as_ref()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("review job without organisation")))?;
+    let Some(scope) = crate::auth::scope::each_organisation(conn)?.into_iter().find(|s| s.id() == org) else {
+        return Ok(0);
+    };
+    build(conn, &scope, clock, progress)
+}
+
+/// A person of a pair, as the list shows them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PairPerson {
+    pub id: PersonId,
+    #[schema(value_type = Option<String>)]
+    pub family_id: Option<FamilyId>,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth: Option<String>,
+    pub logged_at: chrono::NaiveDateTime,
+}
+
+/// A pair of the review list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PairView {
+    pub a: PairPerson,
+    pub b: PairPerson,
+    pub score: f64,
+    /// `likely` or `possible`.
+    pub band: String,
+    #[schema(value_type = String)]
+    pub status: PairStatus,
+    pub reasons: Vec<ReasonView>,
+    pub found_at: chrono::NaiveDateTime,
+}
+
+/// The review list as a page shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReviewList {
+    pub pairs: Vec<PairView>,
+    /// Pairs in this status in all.
+    pub total: i64,
+    /// The latest build of the list (its progress while it runs).
+    pub job: Option<JobView>,
+}
+
+/// The pairs in `status`, best first, with the latest build of the list.
+pub fn list(conn: &mut DbConnection, scope: &OrgScope, status: PairStatus, page: Page) -> AppResult<ReviewList> {
+    let rows = repo::list(conn, scope, status, page)?;
+    let ids: Vec<PersonId> = rows.iter().flat_map(|r| [r.person_a.clone(), r.person_b.clone()]).collect();
+    let mut people: HashMap<PersonId, PairPerson> = HashMap::new();
+    for p in persons::by_ids(conn, scope, &ids)? {
+        people.insert(p.id.clone(), pair_person(&p)?);
+    }
+    let mut pairs = Vec::new();
+    for r in rows {
+        let (Some(a), Some(b)) = (people.get(&r.person_a), people.get(&r.person_b)) else { continue };
+        pairs.push(PairView {
+            a: a.clone(),
+            b: b.clone(),
+            score: r.score,
+            band: r.band,
+            status: r.status.parse().unwrap_or(PairStatus::Open),
+            reasons: serde_json::from_str(&r.reasons).unwrap_or_default(),
+            found_at: r.found_at,
+        });
+    }
+    let total = repo::count(conn, scope, status)?;
+    let job = jobs_repo::latest_for(conn, JobKind::ReviewDuplicates, scope.id())?.map(JobView::from);
+    Ok(ReviewList { pairs, total, job })
+}
+
+fn pair_person(p: &crate::db::models::PersonRow) -> AppResult<PairPerson> {
+    Ok(PairPerson {
+        id: p.id.clone(),
+        family_id: p.family_id.clone(),
+        given_name: p.given_name.clone(),
+        family_name: p.family_name.clone(),
+        birth: p.birth.get()?.map(|b| b.display()),
+        logged_at: p.created_at,
+    })
+}
+
+/// Two persons side by side, with how they compare and what was decided about them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Comparison {
+    #[schema(value_type = Object)]
+    pub a: super::views::PersonView,
+    #[schema(value_type = Object)]
+    pub b: super::views::PersonView,
+    pub score: f64,
+    /// `likely`, `possible` or `unlikely`.
+    pub band: String,
+    pub reasons: Vec<ReasonView>,
+    /// `open`, `distinct` or `merged` when the pair was proposed or decided.
+    pub status: Option<String>,
+}
+
+/// Compares two persons of the organisation (404 when either is outside it; 422 for one person
+/// twice).
+pub fn compare_two(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    a: &PersonId,
+    b: &PersonId,
+    today: chrono::NaiveDate,
+) -> AppResult<Comparison> {
+    if a == b {
+        return Err(AppError::field("b", "the same person twice"));
+    }
+    let rows = persons::by_ids(conn, scope, &[a.clone(), b.clone()])?;
+    let (Some(ra), Some(rb)) = (rows.iter().find(|r| &r.id == a), rows.iter().find(|r| &r.id == b)) else {
+        return Err(AppError::NotFound);
+    };
+    let recs = duplicates::records(conn, scope, &[ra.clone(), rb.clone()])?;
+    let c = compare(&recs[0], &recs[1], Dictionary::shared());
+    let status = repo::find(conn, scope, a, b)?.map(|p| p.status);
+    Ok(Comparison {
+        a: super::views::person(conn, scope, a, today)?,
+        b: super::views::person(conn, scope, b, today)?,
+        score: (c.score * 10.0).round() / 10.0,
+        band: band_text(c.band).to_string(),
+        reasons: c.reasons.iter().map(ReasonView::from).collect(),
+        status,
+    })
+}
+
+/// "Not the same person": remembered, audited; the pair is never proposed again.
+pub fn distinct(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    a: &PersonId,
+    b: &PersonId,
+) -> AppResult<()> {
+    unit::run(conn, ctx, scope, |conn, u| {
+        if a == b {
+            return Err(AppError::field("b", "the same person twice"));
+        }
+        let rows = persons::by_ids(conn, scope, &[a.clone(), b.clone()])?;
+        if rows.len() != 2 {
+            return Err(AppError::NotFound);
+        }
+        let recs = duplicates::records(conn, scope, &rows)?;
+        let c = compare(&recs[0], &recs[1], Dictionary::shared());
+        let mut found = found_of(a, b, &c)?;
+        if c.band < Band::Possible {
+            found.band = "possible";
+        }
+        repo::decide(conn, scope, &found, PairStatus::Distinct, ctx.actor_id.as_deref(), ctx.now())?;
+        u.audit("duplicates.distinct", "person", a.as_str());
+        u.audit("duplicates.distinct", "person", b.as_str());
+        Ok(())
+    })
+}
+
+/// Leaves out of `found` the persons someone said are not `person`.
+pub fn without_distinct(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    person: &PersonId,
+    found: Vec<duplicates::Duplicate>,
+) -> AppResult<Vec<duplicates::Duplicate>> {
+    let distinct: HashSet<PersonId> = repo::distinct_from(conn, scope, person)?.into_iter().collect();
+    Ok(found.into_iter().filter(|d| !distinct.contains(&d.person_id)).collect())
+}
+
+/// Whether a build of the list is queued or running (for the page's progress).
+pub fn running(job: &Option<JobView>) -> bool {
+    job.as_ref().is_some_and(|j| matches!(j.status, JobStatus::Queued | JobStatus::Running))
+}
+
+fn band_text(b: Band) -> &'static str {
+    match b {
+        Band::Likely => "likely",
+        Band::Possible => "possible",
+        Band::Unlikely => "unlikely",
+    }
+}
