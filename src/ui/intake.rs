@@ -4,7 +4,10 @@
 //! skipped; a child block with data but no name is refused (never dropped silently). On a
 //! validation failure every typed value comes back with its message beside it and an error
 //! summary at the top that links to each input; a logged family lands on its page with a
-//! confirmation.
+//! confirmation. Before it logs anyone, it asks whether they are in the registry already
+//! ([`duplicates`]).
+
+pub mod duplicates;
 
 use super::forms::{countries_and_facilities, member, page, see_other, Choices, Form, Nav, Opt, Words as _};
 use super::i18n::I18n;
@@ -68,6 +71,8 @@ pub struct IntakePage {
     pub choices: Choices,
     /// The error summary of a refused intake (empty otherwise).
     pub problems: Vec<Problem>,
+    /// The persons each member may be, when the form asks before it logs.
+    pub found: duplicates::Found,
 }
 
 /// Each member input's element id suffix (`m<block>-<suffix>`) and label, for the summary.
@@ -114,6 +119,7 @@ async fn render(
     pool: &web::Data<Pool>,
     form: Form,
     status: StatusCode,
+    found: duplicates::Found,
 ) -> AppResult<HttpResponse> {
     let (countries, facilities) = db(pool, countries_and_facilities).await?;
     let blocks = (0..BLOCKS).map(|i| Block { index: i, number: i + 1, is_child: i > 0 }).collect();
@@ -129,6 +135,7 @@ async fn render(
         facilities,
         flags: FLAGS.to_vec(),
         choices: Choices::default(),
+        found,
     };
     page(status, &intake)
 }
@@ -144,7 +151,7 @@ pub async fn form(req: HttpRequest, user: Can<WriteRegistry>, pool: web::Data<Po
             form.set(&member(i, "child_of_first"), "true");
         }
     }
-    render(&req, &user, &pool, form, StatusCode::OK).await
+    render(&req, &user, &pool, form, StatusCode::OK, Default::default()).await
 }
 
 /// A block counts when a name is typed in it (the first member always counts).
@@ -312,7 +319,11 @@ pub async fn submit(
         for (i, m) in intake.members.iter().enumerate() {
             check_too(&mut form, &member(i, ""), &m.core, today, |f| input_of(f, &block_of_member, &block_of_link));
         }
-        return render(&req, &user, &pool, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render(&req, &user, &pool, form, StatusCode::UNPROCESSABLE_ENTITY, Default::default()).await;
+    }
+    let (i18n, members) = (I18n::of_request(&req), &intake.members);
+    if let Some(found) = duplicates::ask(&pool, user.scope(), &i18n, &form, members, &block_of_member, today).await? {
+        return render(&req, &user, &pool, form, StatusCode::OK, found).await;
     }
     let (ctx, scope) = (user.audit_ctx(), user.scope());
     match db(&pool, move |conn| service::intake(conn, &ctx, &scope, intake)).await {
@@ -322,7 +333,7 @@ pub async fn submit(
         }
         Err(AppError::Validation { fields, .. }) => {
             form.absorb(&fields, |f| input_of(f, &block_of_member, &block_of_link));
-            render(&req, &user, &pool, form, StatusCode::UNPROCESSABLE_ENTITY).await
+            render(&req, &user, &pool, form, StatusCode::UNPROCESSABLE_ENTITY, Default::default()).await
         }
         Err(e) => Err(e),
     }

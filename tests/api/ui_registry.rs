@@ -1,5 +1,6 @@
-//! The registry's HTML pages over real HTTP: scope, kept values on invalid input, and a stale
-//! edit that shows the other person's change instead of overwriting it.
+//! The registry's HTML pages over real HTTP: scope, kept values on invalid input, the intake
+//! form that asks before it logs someone who may be logged already, and a stale edit that
+//! shows the other person's change instead of overwriting it.
 
 use crate::helpers::*;
 use crate::registry::intake_body;
@@ -59,6 +60,81 @@ async fn an_invalid_intake_comes_back_with_what_was_typed_and_the_messages() {
     }
     assert!(page.contains("aria-invalid=\"true\""));
     assert_eq!(app.count("families"), 0);
+}
+
+/// The intake form as a browser sends it: a label, then `(block, field, value)`.
+fn intake_form(label: &str, members: &[(usize, &str, &str)]) -> Vec<(String, String)> {
+    let mut fields = vec![("label".to_string(), label.to_string())];
+    fields.extend(members.iter().map(|(b, f, v)| (format!("members[{b}].{f}"), v.to_string())));
+    fields
+}
+
+#[actix_web::test]
+async fn the_intake_form_asks_before_it_logs_a_mother_already_logged_in_another_script() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let first = intake_form(
+        "Family of Aisha Mahmoud (fictional)",
+        &[(0, "given_name", "Aisha"), (0, "family_name", "Mahmoud"), (0, "sex", "female"), (0, "birth_year", "1990")],
+    );
+    let res = form_post(&app, &s, "/families/new", &first).await;
+    assert_eq!(res.status(), 303, "nobody to ask about yet");
+    let fid = location(&res).trim_start_matches("/families/").split('?').next().unwrap_or_default().to_string();
+    let family = json(app.get(&format!("/api/v1/families/{fid}"), &s).await).await;
+    let aisha = family["members"][0]["id"].as_str().unwrap_or_default().to_string();
+    assert_eq!(app.count("families"), 1);
+
+    // The same mother again, in Arabic script, with a child nobody has logged.
+    let again = intake_form(
+        "Family of عائشة محمود (fictional)",
+        &[
+            (0, "given_name", "عائشة"),
+            (0, "family_name", "محمود"),
+            (0, "sex", "female"),
+            (0, "birth_year", "1990"),
+            (1, "given_name", "Yusuf"),
+            (1, "family_name", "Haddad"),
+            (1, "sex", "male"),
+            (1, "birth_year", "2016"),
+            (1, "child_of_first", "true"),
+        ],
+    );
+    let res = form_post(&app, &s, "/families/new", &again).await;
+    assert_eq!(res.status(), 200, "asked, not refused");
+    let page = res.text().await.unwrap_or_default();
+    assert_eq!(app.count("families"), 1, "nothing is written before the answer");
+    assert!(page.contains("data-testid=\"intake-duplicates-summary\""));
+    assert!(page.contains("data-testid=\"intake-duplicates\" data-block=\"0\""), "above the mother's block");
+    assert!(!page.contains("data-block=\"1\""), "the child is nobody's duplicate");
+    let sentence = format!(
+        "This may be <a href=\"/persons/{aisha}\"><bdi>Aisha Mahmoud</bdi></a>, born 1990, logged on {}.",
+        today()
+    );
+    assert!(page.contains(&sentence), "{sentence} in the notice");
+    assert!(page.contains(&format!("href=\"/families/{fid}\"")), "and her family");
+    assert!(page.contains("data-band=\"likely\"") && page.contains("likely match"));
+    assert!(page.contains("given names are variants of one name: عائشة ↔ Aisha"), "with the reasons");
+    for kept in
+        ["value=\"عائشة\"", "value=\"محمود\"", "value=\"Yusuf\"", "value=\"2016\"", "Family of عائشة محمود (fictional)"]
+    {
+        assert!(page.contains(kept), "{kept} kept");
+    }
+    assert!(page.contains("name=\"confirm_new\" value=\"1\""), "the button that answers");
+
+    // Posting again unchanged asks again; the answer "none of these" logs the family.
+    assert_eq!(form_post(&app, &s, "/families/new", &again).await.status(), 200);
+    assert_eq!(app.count("families"), 1);
+    let mut confirmed = again.clone();
+    confirmed.push(("confirm_new".into(), "1".into()));
+    let res = form_post(&app, &s, "/families/new", &confirmed).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.count("families"), 2);
+    assert_eq!(app.count("persons WHERE given_name = 'Yusuf'"), 1);
+
+    // Another organisation's caseworker is never told about Org A's persons.
+    let (_, other) = app.signed_in(Role::Caseworker, "Org B").await;
+    assert_eq!(form_post(&app, &other, "/families/new", &again).await.status(), 303);
+    assert_eq!(app.count("families"), 3);
 }
 
 #[actix_web::test]

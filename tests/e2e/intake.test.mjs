@@ -1,5 +1,7 @@
 // intake.test.mjs — a caseworker logs a mother with two children through the intake form, then
-// finds the family by searching a member's name in Arabic script (issue 4).
+// finds the family by searching a member's name in Arabic script (issue 4); typed again in
+// Arabic, the mother is recognised before she is logged twice, and logged only on "none of
+// these" (issue 11).
 // Run: node --test tests/e2e/   (after `cargo build` and scripts/test-deps.sh)
 
 import assert from 'node:assert/strict';
@@ -77,6 +79,27 @@ describe('family intake', { timeout: 180_000 }, () => {
       await Promise.all([
         page.waitForURL((url) => url.pathname === familyPath),
         rows.first().locator('a').first().click(),
+      ]);
+
+      // The same mother typed again in Arabic script: the form asks before it logs her twice.
+      const rahma = await page.locator('[data-testid="member"]', { has: page.locator('summary', { hasText: 'Rahma' }) })
+        .getAttribute('data-person-id');
+      const personPath = `/persons/${rahma}`;
+      await page.goto(`${server.baseUrl}/families/new`);
+      await page.fill('input[name="label"]', 'Family of رحمة القاسمي (fictional, e2e)');
+      await page.fill('input[name="members[0].given_name"]', 'رحمة');
+      await page.fill('input[name="members[0].family_name"]', 'القاسمي');
+      await page.selectOption('select[name="members[0].sex"]', 'female');
+      await page.fill('input[name="members[0].birth_year"]', '1993');
+      await Promise.all([page.waitForLoadState('load'), page.click('[data-testid="intake-submit"]')]);
+      assert.equal(new URL(page.url()).pathname, '/families/new', 'nothing logged yet');
+      const notice = page.locator('[data-testid="intake-duplicates"][data-block="0"]');
+      assert.equal(await notice.locator(`a[href="${personPath}"]`).count(), 1, 'the notice links to her page');
+      assert.ok((await notice.innerText()).includes('Rahma Qasimi'));
+      assert.equal(await page.inputValue('input[name="members[0].given_name"]'), 'رحمة', 'what was typed is kept');
+      await Promise.all([
+        page.waitForURL((url) => /^\/families\/[0-9a-f-]{36}$/.test(url.pathname) && url.pathname !== familyPath),
+        page.click('[data-testid="intake-confirm-new"]'),
       ]);
       assert.deepEqual(blocked, [], 'the pages tried to reach hosts other than localhost');
     } finally {

@@ -16,6 +16,33 @@ problems-title = لم يُحفظ شيء: صحّح ما يلي ثم أرسل ال
 optional = اختياري
 # التسجيل
 err-block-needs-name = أدخل اسماً، أو أفرغ خانة الطفل هذه
+# التسجيل: البحث قبل الإنشاء (المسألة 11)
+intake-dup-title = لم يُسجَّل شيء بعد: قد يكون بعض هؤلاء الأشخاص في السجل من قبل.
+intake-dup-how = راجع التنبيه فوق كل فرد مذكور هنا. إن كان أحدهم الشخص نفسه فافتح صفحته بدلاً من تسجيله مرة أخرى. وإن لم يكن أيٌّ منهم كذلك فسجّل العائلة بالزر في آخر النموذج.
+intake-dup-block = قد يكون هذا الشخص مسجَّلاً من قبل:
+intake-dup-may-be = قد يكون هذا { $name }، تاريخ الميلاد { $birth }، سُجِّل في { $logged }.
+intake-dup-may-be-undated = قد يكون هذا { $name }، سُجِّل في { $logged }.
+intake-dup-family = صفحة العائلة
+intake-dup-more = لم تُعرض { $n } تطابقات محتملة أخرى.
+intake-dup-band-likely = تطابق مرجّح
+intake-dup-band-possible = تطابق محتمل
+intake-dup-reason = { $field } { $verdict }: { $sides }
+intake-dup-field-given_name = الأسماء الأولى
+intake-dup-field-family_name = أسماء العائلة
+intake-dup-field-names_swapped = الاسم الأول واسم العائلة، معكوسين،
+intake-dup-field-other_name = اسم آخر
+intake-dup-field-birth = تواريخ الميلاد
+intake-dup-field-sex = الجنس
+intake-dup-field-nationality = الجنسيات
+intake-dup-verdict-same = متطابقة
+intake-dup-verdict-variant = صيغ لاسم واحد
+intake-dup-verdict-sound = متشابهة في النطق
+intake-dup-verdict-skeleton = متوافقة عبر الكتابات
+intake-dup-verdict-agrees = متوافقة
+intake-dup-verdict-within_margin = مختلفة ضمن هامش التقدير
+intake-dup-verdict-differs = مختلفة
+intake-dup-recheck = تحقّق من الأسماء مرة أخرى
+intake-dup-confirm = لا أحد من هؤلاء: سجّل العائلة
 # صفحة العائلة
 member-add = إضافة فرد
 member-add-submit = أضف الفرد

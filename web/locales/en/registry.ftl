@@ -16,6 +16,33 @@ problems-title = Nothing was saved: correct these and send the form again.
 optional = optional
 # Intake
 err-block-needs-name = give a name, or clear this child block
+# Intake: search before create (issue 11)
+intake-dup-title = Nothing is logged yet: some of these people may be in the registry already.
+intake-dup-how = Check the notice above each member named here. If one of them is the same person, open her page instead of logging her again. If none is, log the family with the button at the end of the form.
+intake-dup-block = This person may be logged already:
+intake-dup-may-be = This may be { $name }, born { $birth }, logged on { $logged }.
+intake-dup-may-be-undated = This may be { $name }, logged on { $logged }.
+intake-dup-family = the family's page
+intake-dup-more = { $n } more possible matches are not shown.
+intake-dup-band-likely = likely match
+intake-dup-band-possible = possible match
+intake-dup-reason = { $field } { $verdict }: { $sides }
+intake-dup-field-given_name = given names
+intake-dup-field-family_name = family names
+intake-dup-field-names_swapped = given and family names, swapped,
+intake-dup-field-other_name = another name
+intake-dup-field-birth = birth dates
+intake-dup-field-sex = sex
+intake-dup-field-nationality = nationalities
+intake-dup-verdict-same = are the same
+intake-dup-verdict-variant = are variants of one name
+intake-dup-verdict-sound = sound alike
+intake-dup-verdict-skeleton = agree across scripts
+intake-dup-verdict-agrees = agree
+intake-dup-verdict-within_margin = differ within the margin
+intake-dup-verdict-differs = differ
+intake-dup-recheck = Check the names again
+intake-dup-confirm = None of these: log the family
 # Family page
 member-add = Add a member
 member-add-submit = Add the member
