@@ -72,12 +72,30 @@ pub async fn get(user: Can<WriteRegistry>, pool: web::Data<Pool>, id: web::Path<
     Ok(HttpResponse::Ok().json(p))
 }
 
+/// `?background=true`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CommitQuery {
+    /// Commit in a background job: the answer is 202 with the job, whose progress (rows
+    /// written) `GET /api/v1/imports/{id}` reports (`job`); a refusal is listed there too
+    /// (`refused`).
+    pub background: Option<bool>,
+}
+
 /// Writes a previewed import: every new row in one transaction, or nothing (422 by row and
 /// column when the file has problems against the registry as it is now; 409 when it is
-/// committed already or its preview expired).
-#[utoipa::path(post, path = "/api/v1/imports/{id}/commit", tag = "imports", params(("id" = String, Path)), responses((status = 200, body = Committed), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn commit(user: Can<WriteRegistry>, pool: web::Data<Pool>, id: web::Path<String>) -> AppResult<HttpResponse> {
+/// committed already or its preview expired). With `?background=true`, 202 and the job.
+#[utoipa::path(post, path = "/api/v1/imports/{id}/commit", tag = "imports", params(("id" = String, Path), CommitQuery), responses((status = 200, body = Committed), (status = 202, body = crate::services::jobs::JobView), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn commit(
+    user: Can<WriteRegistry>,
+    pool: web::Data<Pool>,
+    id: web::Path<String>,
+    q: web::Query<CommitQuery>,
+) -> AppResult<HttpResponse> {
     let (ctx, scope) = (user.audit_ctx(), user.scope());
+    if q.background == Some(true) {
+        let job = db(&pool, move |conn| imports::job::queue_commit(conn, &ctx, &scope, &id)).await?;
+        return Ok(HttpResponse::Accepted().json(job));
+    }
     let done = db(&pool, move |conn| imports::commit(conn, &ctx, &scope, &id, &mut |_, _| {})).await?;
     Ok(HttpResponse::Ok().json(done))
 }

@@ -15,11 +15,14 @@ pub enum JobKind {
     RebuildMatchKeys,
     /// Build the duplicate review list of one organisation.
     ReviewDuplicates,
+    /// Commit a previewed import of one organisation.
+    Import,
 }
 crate::string_enum!(JobKind {
     ReevaluateAll => "reevaluate_all",
     RebuildMatchKeys => "rebuild_match_keys",
     ReviewDuplicates => "review_duplicates",
+    Import => "import",
 });
 
 /// Where a job is.

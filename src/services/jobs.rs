@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 const RUNNER_LOCK: i64 = 0x686f_6d65_7761_7264; // "homeward"
 
 /// A job as the admin sees it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
 pub struct JobView {
     pub id: JobId,
     pub kind: JobKind,
@@ -38,8 +38,34 @@ pub struct JobView {
     pub finished_at: Option<chrono::NaiveDateTime>,
 }
 
+/// Progress of the jobs this process is running, for work that reports it from inside one
+/// transaction (an import's commit): the row's counts are written only when the transaction
+/// ends, and on SQLite no other connection may write meanwhile. Read by [`JobView`].
+static LIVE: std::sync::Mutex<Vec<(JobId, i64, i64)>> = std::sync::Mutex::new(Vec::new());
+
+/// Notes a running job's progress in this process.
+pub fn live_progress(id: &JobId, done: i64, total: i64) {
+    if let Ok(mut live) = LIVE.lock() {
+        live.retain(|(j, _, _)| j != id);
+        live.push((id.clone(), done, total));
+    }
+}
+
+fn forget_live(id: &JobId) {
+    if let Ok(mut live) = LIVE.lock() {
+        live.retain(|(j, _, _)| j != id);
+    }
+}
+
 impl From<JobRow> for JobView {
-    fn from(j: JobRow) -> JobView {
+    fn from(mut j: JobRow) -> JobView {
+        if j.status == JobStatus::Running {
+            if let Some((_, done, total)) =
+                LIVE.lock().ok().and_then(|live| live.iter().find(|(id, _, _)| id == &j.id).cloned())
+            {
+                (j.done_count, j.total_count) = (done, total);
+            }
+        }
         let percent = match (j.status, j.total_count) {
             (JobStatus::Done, _) => 100,
             (_, 0) => 0,
@@ -161,14 +187,14 @@ pub fn run_pending(pool: &Pool, clock: &Clock) -> AppResult<usize> {
     if !try_lock(&mut conn)? {
         return Ok(0);
     }
-    let ran = run_locked(&mut conn, clock);
+    let ran = run_locked(&mut conn, pool, clock);
     let unlocked = unlock(&mut conn);
     let ran = ran?;
     unlocked?;
     Ok(ran)
 }
 
-fn run_locked(conn: &mut DbConnection, clock: &Clock) -> AppResult<usize> {
+fn run_locked(conn: &mut DbConnection, pool: &Pool, clock: &Clock) -> AppResult<usize> {
     // Holding the lock (or alone, on SQLite), a running job nobody advances is an orphan of a
     // runner that died: queue it again.
     let stale = match backend(conn) {
@@ -178,13 +204,14 @@ fn run_locked(conn: &mut DbConnection, clock: &Clock) -> AppResult<usize> {
     write_tx(conn, |conn| repo::requeue_abandoned(conn, stale))?;
     let mut ran = 0;
     while let Some(job) = write_tx(conn, |conn| repo::claim_next(conn, clock.now()))? {
-        run_one(conn, clock, &job)?;
+        run_one(conn, pool, clock, &job)?;
+        forget_live(&job.id);
         ran += 1;
     }
     Ok(ran)
 }
 
-fn run_one(conn: &mut DbConnection, clock: &Clock, job: &JobRow) -> AppResult<()> {
+fn run_one(conn: &mut DbConnection, pool: &Pool, clock: &Clock, job: &JobRow) -> AppResult<()> {
     tracing::info!(job = %job.id, kind = %job.kind, reason = %job.reason, "job started");
     let progress = |conn: &mut DbConnection, done: i64, total: i64| -> AppResult<()> {
         Ok(repo::progress(conn, &job.id, done, total, clock.now())?)
@@ -192,6 +219,9 @@ fn run_one(conn: &mut DbConnection, clock: &Clock, job: &JobRow) -> AppResult<()
     let outcome = match job.kind {
         JobKind::ReevaluateAll => crate::services::eligibility::reevaluate_all(conn, clock, progress).map(|w| {
             tracing::info!(job = %job.id, persons = w.persons, written = w.written, "job done");
+        }),
+        JobKind::Import => crate::services::imports::job::run(conn, pool, clock, job).map(|persons| {
+            tracing::info!(job = %job.id, persons, "job done");
         }),
         JobKind::ReviewDuplicates => {
             crate::services::registry::review::run_job(conn, clock, job, progress).map(|pairs| {

@@ -44,6 +44,12 @@ pub struct PreviewPage {
 }
 
 impl PreviewPage {
+    /// The commit job while it is queued or running (the page reloads itself meanwhile).
+    pub fn running(&self) -> Option<&crate::services::jobs::JobView> {
+        use crate::domain::job::JobStatus;
+        self.p.job.as_ref().filter(|j| matches!(j.status, JobStatus::Queued | JobStatus::Running))
+    }
+
     /// Where a problem is: "row 7, birth".
     pub fn at(&self, row: &Option<usize>, column: &Option<String>) -> String {
         match (row, column) {
@@ -135,7 +141,9 @@ async fn preview_page(
     let scope = user.scope();
     let p = db(pool, move |conn| imports::find(conn, &scope, &id)).await?;
     let committed = p.status == "committed";
-    let status = if refused.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if refused.is_empty() { StatusCode::OK } else { StatusCode::CONFLICT };
+    let mut refused = refused;
+    refused.extend(p.refused.iter().map(|r| (r.at.clone(), r.message.clone())));
     let page_ =
         PreviewPage { i18n: I18n::of_request(req), path: "/imports".into(), nav: Nav::of(user), p, refused, committed };
     page(status, &page_)
@@ -151,8 +159,9 @@ pub async fn show(
     preview_page(&req, &user, &pool, id.into_inner(), Vec::new()).await
 }
 
-/// `POST /imports/{id}/commit`: writes the import, all or nothing; its problems, if the
-/// registry changed since the dry run, on the preview page.
+/// `POST /imports/{id}/commit`: queues the commit (all or nothing) as a background job and
+/// goes back to the import's page, which shows the rows written while it runs, then the result
+/// or the problems that refused it.
 pub async fn commit(
     req: HttpRequest,
     user: Can<WriteRegistry>,
@@ -161,11 +170,10 @@ pub async fn commit(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let (ctx, scope, commit_id) = (user.audit_ctx(), user.scope(), id.clone());
-    match db(&pool, move |conn| imports::commit(conn, &ctx, &scope, &commit_id, &mut |_, _| {})).await {
+    match db(&pool, move |conn| imports::job::queue_commit(conn, &ctx, &scope, &commit_id)).await {
         Ok(_) => Ok(see_other(&format!("/imports/{id}"))),
-        Err(AppError::Validation { fields, .. }) => {
-            let refused = fields.into_iter().flat_map(|(f, ms)| ms.into_iter().map(move |m| (f.clone(), m))).collect();
-            preview_page(&req, &user, &pool, id, refused).await
+        Err(AppError::Conflict { message, .. }) => {
+            preview_page(&req, &user, &pool, id, vec![(String::new(), message)]).await
         }
         Err(e) => Err(e),
     }

@@ -268,3 +268,43 @@ async fn lists_as_they_come_blank_lines_kinship_from_both_sides_reused_keys_and_
     assert_eq!(p["encoding"], "windows-1252", "{p}");
     assert_eq!(app.count("persons WHERE given_name = 'François'"), 0);
 }
+
+#[actix_web::test]
+async fn a_commit_in_the_background_reports_its_rows_and_a_refusal_lists_its_problems() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let p = preview(&app, &s, CSV, corrected().into_bytes()).await;
+    let id = p["id"].as_str().unwrap_or_default().to_string();
+    let res = app.post(&format!("/api/v1/imports/{id}/commit?background=true"), &s, Value::Null).await;
+    assert_eq!(res.status().as_u16(), 202);
+    let job = json(res).await;
+    assert_eq!((job["kind"].as_str(), job["status"].as_str()), (Some("import"), Some("queued")), "{job}");
+    // Asked twice, the same job.
+    let again = json(app.post(&format!("/api/v1/imports/{id}/commit?background=true"), &s, Value::Null).await).await;
+    assert_eq!(again["id"], job["id"]);
+    app.jobs_done().await;
+    let done = json(app.get(&format!("/api/v1/imports/{id}"), &s).await).await;
+    assert_eq!(done["status"], "committed", "{done}");
+    assert_eq!((done["job"]["status"].as_str(), done["job"]["percent"].as_i64()), (Some("done"), Some(100)));
+    assert_eq!(done["job"]["done"], 495, "the rows written");
+    assert_eq!(app.count("persons"), 495);
+    assert!(app.audit_actions().iter().any(|(_, a, _)| a == "import.commit"));
+    assert_error(app.post(&format!("/api/v1/imports/{id}/commit?background=true"), &s, Value::Null).await, 409, "conflict")
+        .await;
+
+    // A file whose facility is renamed between the dry run and the commit: refused, nothing
+    // written, the problems on the import.
+    let (_, t) = app.signed_in(Role::Caseworker, "Org B").await;
+    let p = preview(&app, &t, CSV, corrected().into_bytes()).await;
+    assert_eq!(p["committable"], true);
+    let id = p["id"].as_str().unwrap_or_default().to_string();
+    let persons = app.count("persons");
+    app.sql("UPDATE facilities SET name = 'Renamed camp', code = 'RENAMED' WHERE name = 'Roj'");
+    let res = app.post(&format!("/api/v1/imports/{id}/commit?background=true"), &t, Value::Null).await;
+    assert_eq!(res.status().as_u16(), 202);
+    app.jobs_done().await;
+    let refused = json(app.get(&format!("/api/v1/imports/{id}"), &t).await).await;
+    assert_eq!(refused["status"], "previewed");
+    assert!(refused["refused"].as_array().is_some_and(|r| !r.is_empty()), "{}", refused["refused"]);
+    assert_eq!(app.count("persons"), persons, "a refused commit writes nothing");
+}

@@ -69,7 +69,12 @@ describe('import', { timeout: 240_000 }, () => {
         page.waitForURL((url) => url.pathname === previewPath),
         page.click('[data-testid="import-commit"]'),
       ]);
-      assert.equal(await page.locator('[data-testid="import-committed"]').count(), 1);
+      // The commit runs as a job: the page shows the rows written and reloads itself until
+      // the file is imported.
+      const progress = await page.locator('[data-testid="import-progress"]').count();
+      const committed = await page.locator('[data-testid="import-committed"]').count();
+      assert.equal(progress + committed, 1, 'the page shows the progress or the result');
+      await page.waitForSelector('[data-testid="import-committed"]', { timeout: 60000 });
 
       // The imported woman logged as "Aisha Makhmudova" is found by her name in Arabic script.
       await page.goto(`${server.baseUrl}/families`);

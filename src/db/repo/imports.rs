@@ -217,3 +217,16 @@ pub fn insert_rows(
     }
     bulk.flush(conn)
 }
+
+/// Replaces the preview of an import still previewed (the problems its commit found).
+pub fn set_preview(conn: &mut DbConnection, scope: &OrgScope, id: &str, preview: &str) -> QueryResult<usize> {
+    let mut q = Sql::new(conn);
+    q.push("UPDATE imports SET preview = ")
+        .bind(preview)
+        .push(" WHERE organisation_id = ")
+        .bind(scope.id().as_str())
+        .push(" AND id = ")
+        .bind(id)
+        .push(" AND status = 'previewed'");
+    q.execute(conn)
+}

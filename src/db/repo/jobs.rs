@@ -126,3 +126,15 @@ pub fn latest_for(conn: &mut DbConnection, kind: JobKind, org: &OrgId) -> QueryR
         .first(conn)
         .optional()
 }
+
+/// The latest job of this kind for one organisation with this reason (an import's commit).
+pub fn latest_with_reason(conn: &mut DbConnection, kind: JobKind, org: &OrgId, reason: &str) -> QueryResult<Option<JobRow>> {
+    j::table
+        .filter(j::kind.eq(kind))
+        .filter(j::organisation_id.eq(org))
+        .filter(j::reason.eq(reason))
+        .order((j::created_at.desc(), j::id.desc()))
+        .select(JobRow::as_select())
+        .first(conn)
+        .optional()
+}

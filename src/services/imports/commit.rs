@@ -87,6 +87,8 @@ pub fn commit(
         warnings: Vec::new(),
         duplicates: Vec::new(),
         committable: false,
+        refused: Vec::new(),
+        job: None,
         families_new,
         persons_new,
         ..preview

@@ -7,6 +7,7 @@
 pub mod analyse;
 pub mod check;
 pub mod commit;
+pub mod job;
 pub mod read;
 pub mod template;
 
@@ -70,6 +71,19 @@ pub struct Preview {
     pub duplicates: Vec<RowDuplicate>,
     /// True when the commit would write something and nothing stops it.
     pub committable: bool,
+    /// The problems a commit found against the registry as it was then (it wrote nothing).
+    #[serde(default)]
+    pub refused: Vec<Refusal>,
+    /// The latest commit job, while and after it runs (never stored with the preview).
+    #[serde(default)]
+    pub job: Option<crate::services::jobs::JobView>,
+}
+
+/// A problem that refused a commit: where (`rows[7].birth`) and what.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Refusal {
+    pub at: String,
+    pub message: String,
 }
 
 /// Most problems, warnings and duplicates a preview lists (the counts are whole).
@@ -114,6 +128,8 @@ fn preview_of(id: &str, upload: &Upload, sha: &str, a: &Analysis, before: Option
         problems,
         warnings,
         duplicates,
+        refused: Vec::new(),
+        job: None,
     }
 }
 
@@ -179,10 +195,13 @@ pub fn find(conn: &mut DbConnection, scope: &OrgScope, id: &str) -> AppResult<Pr
             warnings: Vec::new(),
             duplicates: Vec::new(),
             committable: false,
+            refused: Vec::new(),
+            job: job::latest(conn, scope, id)?,
         });
     }
     let mut p: Preview = serde_json::from_str(&row.preview).map_err(|e| AppError::Internal(e.into()))?;
     p.status = row.status;
+    p.job = job::latest(conn, scope, id)?;
     p.committable &= row.content.is_some();
     if p.status == "committed" {
         p.committable = false;

@@ -21,6 +21,7 @@ import-rows = الصفوف
 import-when = متى
 import-preview-title = فحص الاستيراد
 import-committed = تم استيراد الملف.
+import-committing = جارٍ الاستيراد: الصفوف المكتوبة
 import-imported-before = استُورد هذا الملف من قبل، في
 import-families-new = عائلات جديدة
 import-persons-new = أشخاص جدد

@@ -21,6 +21,7 @@ import-rows = Rows
 import-when = When
 import-preview-title = Import check
 import-committed = The file is imported.
+import-committing = Importing: rows written
 import-imported-before = This file was imported before, on
 import-families-new = New families
 import-persons-new = New persons
