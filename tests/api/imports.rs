@@ -289,8 +289,12 @@ async fn a_commit_in_the_background_reports_its_rows_and_a_refusal_lists_its_pro
     assert_eq!(done["job"]["done"], 495, "the rows written");
     assert_eq!(app.count("persons"), 495);
     assert!(app.audit_actions().iter().any(|(_, a, _)| a == "import.commit"));
-    assert_error(app.post(&format!("/api/v1/imports/{id}/commit?background=true"), &s, Value::Null).await, 409, "conflict")
-        .await;
+    assert_error(
+        app.post(&format!("/api/v1/imports/{id}/commit?background=true"), &s, Value::Null).await,
+        409,
+        "conflict",
+    )
+    .await;
 
     // A file whose facility is renamed between the dry run and the commit: refused, nothing
     // written, the problems on the import.

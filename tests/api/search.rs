@@ -92,6 +92,37 @@ async fn a_name_the_dictionary_knows_is_found_in_every_spelling_and_script() {
 }
 
 #[actix_web::test]
+async fn a_search_lists_the_best_matches_first_in_persons_and_families() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let plain = |given: &str, family: &str| {
+        json!({"label": format!("{family} family (fictional)"), "members": [
+            {"given_name": given, "family_name": family, "sex": "female", "birth": {"year": 1990}}]})
+    };
+    // In name order: Abbas (a longer name that starts with the search), Haddad (another
+    // script), Mansour (another spelling), Zaid (the name as typed).
+    for (given, family) in [("Khadijatou", "Abbas"), ("خديجة", "Haddad"), ("Khadidja", "Mansour"), ("Khadija", "Zaid")]
+    {
+        assert_eq!(app.post("/api/v1/families", &s, plain(given, family)).await.status(), 201);
+    }
+    let names = |v: &Value, field: &str| -> Vec<String> {
+        v["items"].as_array().into_iter().flatten().filter_map(|p| p[field].as_str().map(String::from)).collect()
+    };
+    let persons = json(app.get("/api/v1/persons?q=khadija", &s).await).await;
+    let order = names(&persons, "family_name");
+    assert_eq!(order.len(), 4, "{persons}");
+    assert_eq!(order[0], "Zaid", "the name as typed first: {order:?}");
+    assert_eq!(order[3], "Abbas", "a longer name that only starts with it last: {order:?}");
+    let families = json(app.get("/api/v1/families?q=khadija", &s).await).await;
+    let order = names(&families, "label");
+    assert_eq!(order.first().map(String::as_str), Some("Zaid family (fictional)"), "{order:?}");
+    assert_eq!(order.last().map(String::as_str), Some("Abbas family (fictional)"), "{order:?}");
+    // Without a search, name order.
+    let all = json(app.get("/api/v1/persons", &s).await).await;
+    assert_eq!(names(&all, "family_name").first().map(String::as_str), Some("Abbas"));
+}
+
+#[actix_web::test]
 async fn a_persons_duplicates_are_found_across_scripts_with_their_reasons_and_stay_in_the_organisation() {
     let app = spawn_app().await;
     let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;

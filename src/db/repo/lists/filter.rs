@@ -277,8 +277,38 @@ fn push_like(sql: &mut Sql, key: &str) {
     push_like_condition(sql, key);
 }
 
+/// `needle` escaped for LIKE (with `ESCAPE '\\'`).
+fn escaped(needle: &str) -> String {
+    needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+impl PersonFilter {
+    /// Pushes how well a person's names match the search, 0 best, when there is a search (false
+    /// otherwise): a whole word or phrase as typed; one in another spelling of it (the
+    /// dictionary's, another script); the start of a word; anywhere. A driven list sorts its
+    /// few matches by it; a broad search (a scan) stays in name order.
+    pub fn push_rank(&self, sql: &mut Sql) -> bool {
+        let Some(key) = self.key() else { return false };
+        let keys = self.keys();
+        let word = |sql: &mut Sql, k: &str| {
+            sql.push(" OR (' ' || d.search_key || ' ') LIKE ").bind(format!("% {} %", escaped(k))).push(" ESCAPE '\\'");
+        };
+        sql.push("(CASE WHEN (FALSE");
+        word(sql, key);
+        sql.push(") THEN 0 WHEN (FALSE");
+        for k in &keys[1..] {
+            word(sql, k);
+        }
+        sql.push(") THEN 1 WHEN (FALSE");
+        for k in &keys {
+            sql.push(" OR (' ' || d.search_key) LIKE ").bind(format!("% {}%", escaped(k))).push(" ESCAPE '\\'");
+        }
+        sql.push(") THEN 2 ELSE 3 END)");
+        true
+    }
+}
+
 /// ` (' ' || d.search_key) LIKE '%needle%'`.
 fn push_like_condition(sql: &mut Sql, key: &str) {
-    let escaped = needle(key).replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    sql.push(" (' ' || d.search_key) LIKE ").bind(format!("%{escaped}%")).push(" ESCAPE '\\'");
+    sql.push(" (' ' || d.search_key) LIKE ").bind(format!("%{}%", escaped(&needle(key)))).push(" ESCAPE '\\'");
 }

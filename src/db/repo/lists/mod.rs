@@ -141,7 +141,13 @@ pub fn persons_as(
         Total::of(conn, persons_from(conn, scope, filter, "SELECT 1", counting), Some(COUNT_CAP))?
     };
     let mut sql = persons_from(conn, scope, filter, "SELECT p.*", shape);
-    sql.push(" ORDER BY p.family_name, p.given_name, p.id LIMIT ").bind(page.limit).push(" OFFSET ").bind(page.offset);
+    sql.push(" ORDER BY ");
+    // A name search is ranked by how well the names match (the driven shape sorts its few
+    // matches; a broad search stays in name order).
+    if shape == Shape::Driven && filter.push_rank(&mut sql) {
+        sql.push(", ");
+    }
+    sql.push("p.family_name, p.given_name, p.id LIMIT ").bind(page.limit).push(" OFFSET ").bind(page.offset);
     let rows: Vec<_> = sql.load(conn)?;
     let total = total.seen(page, rows.len() as i64);
     Ok((rows, total))
@@ -168,6 +174,24 @@ fn families_from(conn: &DbConnection, scope: &OrgScope, filter: &PersonFilter, s
         filter.push_conditions(&mut sql, scope, shape == Shape::Driven);
         sql.push(")");
     }
+    sql
+}
+
+/// The families of the few persons a name search drives to, the family of the best-matching
+/// member first (see `PersonFilter::push_rank`), then by label.
+fn ranked_families(conn: &DbConnection, scope: &OrgScope, filter: &PersonFilter) -> Sql {
+    let mut sql = Sql::new(conn);
+    sql.push("SELECT fa.* FROM families fa JOIN (SELECT p.family_id AS family_id, MIN(");
+    filter.push_rank(&mut sql);
+    sql.push(
+        ") AS rank FROM persons p JOIN person_derived d ON d.person_id = p.id \
+         WHERE p.family_id IS NOT NULL AND p.organisation_id = ",
+    )
+    .bind(scope.id().as_str());
+    filter.push_conditions(&mut sql, scope, true);
+    sql.push(" GROUP BY p.family_id) m ON m.family_id = fa.id WHERE fa.organisation_id = ")
+        .bind(scope.id().as_str())
+        .push(" ORDER BY m.rank, fa.label, fa.id");
     sql
 }
 
@@ -206,8 +230,14 @@ pub fn families_as(
     } else {
         Total::of(conn, families_from(conn, scope, filter, "SELECT 1", Shape::Scan), Some(COUNT_CAP))?
     };
-    let mut sql = families_from(conn, scope, filter, "SELECT fa.*", shape);
-    sql.push(" ORDER BY fa.label, fa.id LIMIT ").bind(page.limit).push(" OFFSET ").bind(page.offset);
+    let mut sql = if shape == Shape::Driven && filter.push_rank(&mut Sql::new(conn)) {
+        ranked_families(conn, scope, filter)
+    } else {
+        let mut sql = families_from(conn, scope, filter, "SELECT fa.*", shape);
+        sql.push(" ORDER BY fa.label, fa.id");
+        sql
+    };
+    sql.push(" LIMIT ").bind(page.limit).push(" OFFSET ").bind(page.offset);
     let rows: Vec<_> = sql.load(conn)?;
     let total = total.seen(page, rows.len() as i64);
     Ok((rows, total))
