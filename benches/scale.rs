@@ -243,6 +243,10 @@ fn measure(
         Ok(d) => run.paths.extend(d),
         Err(e) => run.errors.push(format!("duplicate paths: {e:#}")),
     }
+    match phases.time("review list", || matching::measure_review(http, &srv.base, &sessions, b)) {
+        Ok(r) => run.paths.extend(r),
+        Err(e) => run.errors.push(format!("review list: {e:#}")),
+    }
     let rss = || srv.memory().rss_kib;
     match phases.time("cases", || cases::measure_cases(http, plan, &srv.base, &picks, &sessions, b, &url, &rss)) {
         Ok(c) => {

@@ -112,6 +112,9 @@ pub fn reevaluate(settings: &Settings) -> anyhow::Result<()> {
 pub fn reindex(settings: &Settings) -> anyhow::Result<()> {
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
+    // The names admins added (the rebuild reads the database's dictionary; the process's
+    // should agree with it).
+    crate::services::names::load(&mut conn).map_err(explain)?;
     let started = std::time::Instant::now();
     let clock = settings.clock();
     let mut reported = 0;
@@ -175,6 +178,8 @@ pub fn import(
     };
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
+    // The duplicate search of the rows matches names with the dictionary admins extended.
+    crate::services::names::load(&mut conn).map_err(explain)?;
     let clock = settings.clock();
     let ctx = crate::services::audit::AuditCtx::cli("import", &clock);
     let (_, scope) = crate::services::organisations::operator_scope(&mut conn, &ctx, org).map_err(explain)?;

@@ -34,7 +34,10 @@ impl Application {
         if clock.is_pinned() {
             tracing::warn!(clock = ?clock, "the clock is pinned (clock_start): for tests and demonstrations only");
         }
-        let server = run(listener, pool.clone(), settings, clock.clone())?;
+        // The names admins added, before the first request is served and before the job
+        // runner checks whether the duplicate keys are stale.
+        let names = load_names(&pool);
+        let server = run(listener, pool.clone(), settings, clock.clone(), names)?;
         Ok(Application { port, server, pool, clock })
     }
 
@@ -71,13 +74,32 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
     Ok(pool)
 }
 
-fn run(listener: TcpListener, pool: Pool, settings: Settings, clock: Clock) -> anyhow::Result<Server> {
+/// Installs the name dictionary of the database (built-in plus added names); a failure leaves
+/// the built-in one, and the job runner's first poll tries again.
+fn load_names(pool: &Pool) -> services::names::Loaded {
+    let loaded = pool
+        .get()
+        .map_err(|e| e.to_string())
+        .and_then(|mut conn| services::names::load(&mut conn).map_err(|e| format!("{e:#}")));
+    loaded.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "the added names could not be read at start-up");
+        services::names::Loaded::default()
+    })
+}
+
+fn run(
+    listener: TcpListener,
+    pool: Pool,
+    settings: Settings,
+    clock: Clock,
+    names: services::names::Loaded,
+) -> anyhow::Result<Server> {
     let sweeper = (pool.clone(), settings.clone(), clock.clone());
     actix_rt::spawn(async move { sweep_forever(sweeper.0, sweeper.1, sweeper.2).await });
     let evaluator = (pool.clone(), clock.clone());
     actix_rt::spawn(async move { reevaluate_daily(evaluator.0, evaluator.1).await });
     let runner = (pool.clone(), clock.clone(), settings.job_poll_millis);
-    actix_rt::spawn(async move { run_jobs_forever(runner.0, runner.1, runner.2).await });
+    actix_rt::spawn(async move { run_jobs_forever(runner.0, runner.1, runner.2, names).await });
     let workers = settings.workers;
     let pool = web::Data::new(pool);
     let settings = web::Data::new(settings);
@@ -174,8 +196,9 @@ async fn reevaluate_daily(pool: Pool, clock: Clock) {
 }
 
 /// Runs queued jobs: first the ones a previous run of this server left unfinished, then every
-/// new one, polling the queue every `poll_millis`.
-async fn run_jobs_forever(pool: Pool, clock: Clock, poll_millis: u64) {
+/// new one, polling the queue every `poll_millis`. Each poll first follows a change of the
+/// name dictionary made by another server (`names`: what this runner last saw of it).
+async fn run_jobs_forever(pool: Pool, clock: Clock, poll_millis: u64, names: services::names::Loaded) {
     let recovering = pool.clone();
     let clock_at_start = clock.clone();
     let recovered = web::block(move || {
@@ -191,15 +214,33 @@ async fn run_jobs_forever(pool: Pool, clock: Clock, poll_millis: u64) {
             tracing::info!(jobs = n, "jobs left running by a previous run are queued again");
         }
     }
+    let names = std::sync::Arc::new(std::sync::Mutex::new(names));
     let mut interval = actix_rt::time::interval(Duration::from_millis(poll_millis.max(50)));
     loop {
         interval.tick().await;
-        let (pool, clock) = (pool.clone(), clock.clone());
-        let done = web::block(move || services::jobs::run_pending(&pool, &clock).map_err(|e| format!("{e:#}"))).await;
+        let (pool, clock, names) = (pool.clone(), clock.clone(), names.clone());
+        let done = web::block(move || {
+            follow_names(&pool, &names);
+            services::jobs::run_pending(&pool, &clock).map_err(|e| format!("{e:#}"))
+        })
+        .await;
         match done {
             Ok(Ok(_)) => {}
             Ok(Err(e)) => tracing::warn!(error = %e, "the job runner failed"),
             Err(e) => tracing::warn!(error = %e, "the job runner could not run"),
         }
+    }
+}
+
+/// Installs the name dictionary again when another server changed it (cheap when nothing did);
+/// a failure is logged and the next poll tries again.
+fn follow_names(pool: &Pool, names: &std::sync::Mutex<services::names::Loaded>) {
+    let mut loaded = names.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let followed = pool
+        .get()
+        .map_err(|e| e.to_string())
+        .and_then(|mut conn| services::names::refresh_if_changed(&mut conn, &mut loaded).map_err(|e| format!("{e:#}")));
+    if let Err(e) = followed {
+        tracing::warn!(error = %e, "following the name dictionary failed");
     }
 }

@@ -121,6 +121,19 @@ pub async fn merges_of(
     Ok(HttpResponse::Ok().json(v))
 }
 
+/// The organisation's merges, newest first.
+#[utoipa::path(get, path = "/api/v1/merges", tag = "duplicates", params(PageQuery), responses((status = 200, body = Vec<MergeView>), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn list_merges(
+    user: Can<ReadRegistry>,
+    pool: web::Data<Pool>,
+    q: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let page = q.page()?;
+    let scope = user.scope();
+    let (items, _) = db(&pool, move |conn| merge::recent(conn, &scope, page)).await?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
 /// One merge.
 #[utoipa::path(get, path = "/api/v1/merges/{id}", tag = "duplicates", params(("id" = String, Path)), responses((status = 200, body = MergeView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn get_merge(

@@ -16,6 +16,7 @@ pub mod families;
 pub mod health;
 pub mod imports;
 pub mod jobs;
+pub mod names;
 pub mod openapi;
 pub mod organisations;
 pub mod persons;
@@ -82,6 +83,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/duplicates/distinct").route(web::post().to(duplicates::distinct)))
         .service(resource("/api/v1/persons/{id}/merge").route(web::post().to(duplicates::merge_into)))
         .service(resource("/api/v1/persons/{id}/merges").route(web::get().to(duplicates::merges_of)))
+        .service(resource("/api/v1/merges").route(web::get().to(duplicates::list_merges)))
         .service(resource("/api/v1/merges/{id}").route(web::get().to(duplicates::get_merge)))
         .service(resource("/api/v1/merges/{id}/undo").route(web::post().to(duplicates::undo)))
         .service(resource("/api/v1/imports/template.csv").route(web::get().to(imports::template_csv)))
@@ -114,6 +116,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             resource("/api/v1/stewards").route(web::get().to(stewards::list)).route(web::post().to(stewards::grant)),
         )
         .service(resource("/api/v1/stewards/{user_id}").route(web::delete().to(stewards::revoke)))
+        .service(resource("/api/v1/names").route(web::get().to(names::list)).route(web::post().to(names::add)))
+        .service(resource("/api/v1/names/{id}").route(web::delete().to(names::remove)))
         .service(resource("/api/v1/jobs").route(web::get().to(jobs::list)))
         .service(resource("/api/v1/jobs/{id}").route(web::get().to(jobs::get)))
         .service(resource("/api/v1/persons/{id}/eligibility").route(web::get().to(eligibility::person)))

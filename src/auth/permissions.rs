@@ -40,6 +40,8 @@ pub enum Action {
     WorkCases,
     /// Assign and reassign cases, override a member's wish with a reason, see the backlogs.
     ManageCases,
+    /// Add and remove names of the dictionary of name variants (deployment-wide).
+    ManageNames,
 }
 
 impl Action {
@@ -60,6 +62,7 @@ impl Action {
             Action::ReadCases => "case.read",
             Action::WorkCases => "case.work",
             Action::ManageCases => "case.manage",
+            Action::ManageNames => "names.manage",
         }
     }
 }
@@ -80,6 +83,7 @@ const TABLE: &[(Action, &[Role], bool)] = &[
     (Action::ReadCases, &[Role::Caseworker, Role::Coordinator], false),
     (Action::WorkCases, &[Role::Caseworker, Role::Coordinator], false),
     (Action::ManageCases, &[Role::Coordinator], false),
+    (Action::ManageNames, &[Role::Admin], false),
 ];
 
 /// Deny by default: true only when the table lists the role (or stewardship) for the action.
@@ -138,6 +142,8 @@ permissions! {
     WorkCases => WorkCases, OrgRecords;
     /// Assign cases, override wishes, read backlogs.
     ManageCases => ManageCases, OrgRecords;
+    /// Manage the name variants (shared reference data).
+    ManageNames => ManageNames;
 }
 
 #[cfg(test)]
@@ -172,6 +178,7 @@ mod tests {
             Action::ReadCases,
             Action::WorkCases,
             Action::ManageCases,
+            Action::ManageNames,
         ];
         for a in all {
             assert_eq!(TABLE.iter().filter(|(x, _, _)| *x == a).count(), 1, "{a:?}");

@@ -37,6 +37,7 @@ pub fn refresh(conn: &mut DbConnection, scope: &OrgScope, ids: &[PersonId], toda
     for e in custody::of(conn, scope, ids)? {
         events.entry(e.person_id.clone()).or_default().push(e);
     }
+    let mut derived_rows = Vec::with_capacity(rows.len());
     for p in &rows {
         let mut key = search_key(&p.full_name());
         for n in other_names.get(&p.id).map(Vec::as_slice).unwrap_or(&[]) {
@@ -54,8 +55,9 @@ pub fn refresh(conn: &mut DbConnection, scope: &OrgScope, ids: &[PersonId], toda
             custody_status: now.status,
             current_facility_id: now.facility_id,
         };
-        persons::set_derived(conn, scope, &derived)?;
+        derived_rows.push(derived);
     }
+    persons::set_derived_many(conn, scope, &derived_rows)?;
     // The duplicate search's keys read the same names.
     crate::services::registry::match_keys::refresh(conn, scope, &rows, &other_names)?;
     Ok(rows.len())

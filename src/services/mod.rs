@@ -15,6 +15,7 @@ pub mod exports;
 pub mod facilities;
 pub mod imports;
 pub mod jobs;
+pub mod names;
 pub mod organisations;
 pub mod policy;
 pub mod registry;

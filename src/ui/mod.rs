@@ -8,6 +8,7 @@ pub mod backlog;
 pub mod backlog_chart;
 pub mod case_files;
 pub mod cases;
+pub mod duplicates;
 pub mod facilities;
 pub mod families;
 pub mod family;
@@ -31,7 +32,10 @@ use actix_web::web;
 /// Registers every page route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Page groups that register their own routes (each owned by one module).
-    cfg.configure(admin::configure).configure(registry_pages::configure).configure(policy_editor::configure);
+    cfg.configure(admin::configure)
+        .configure(registry_pages::configure)
+        .configure(policy_editor::configure)
+        .configure(duplicates::configure);
     cfg.service(resource("/").route(web::get().to(pages::home)))
         .service(resource("/login").route(web::get().to(pages::login_form)).route(web::post().to(pages::login_submit)))
         .service(resource("/logout").route(web::post().to(pages::logout)))

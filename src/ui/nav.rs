@@ -2,8 +2,8 @@
 //! permission table so templates never decide by role.
 
 use crate::auth::permissions::{
-    EditPolicies, ManageFacilities, ManageStewards, ManageUsers, ReadAudit, ReadJobs, ReadPolicyChanges, ReadRegistry,
-    SimulatePolicy, WriteRegistry,
+    EditPolicies, ManageFacilities, ManageNames, ManageStewards, ManageUsers, ReadAudit, ReadJobs, ReadPolicyChanges,
+    ReadRegistry, SimulatePolicy, WriteRegistry,
 };
 use crate::auth::CurrentUser;
 use crate::domain::role::Role;
@@ -23,6 +23,7 @@ pub struct Nav {
     users: bool,
     audit: bool,
     stewards: bool,
+    names: bool,
     policy_changes: bool,
     jobs: bool,
     cases: bool,
@@ -42,6 +43,7 @@ impl Nav {
             users: user.may::<ManageUsers>(),
             audit: user.may::<ReadAudit>(),
             stewards: user.may::<ManageStewards>(),
+            names: user.may::<ManageNames>(),
             policy_changes: user.may::<ReadPolicyChanges>(),
             jobs: user.may::<ReadJobs>(),
             cases: user.may::<crate::auth::permissions::ReadCases>(),
@@ -99,6 +101,11 @@ impl Nav {
         self.stewards
     }
 
+    /// May add and remove names of the dictionary of name variants (`/admin/names`).
+    pub fn manage_names(&self) -> bool {
+        self.names
+    }
+
     /// May read the deployment's policy change log (`/admin/policy-changes`).
     pub fn policy_changes(&self) -> bool {
         self.policy_changes
@@ -117,6 +124,6 @@ impl Nav {
 
     /// May open at least one admin page (the navigation's link to `/admin`).
     pub fn admin(&self) -> bool {
-        self.users || self.audit || self.stewards || self.policy_changes || self.jobs
+        self.users || self.audit || self.stewards || self.names || self.policy_changes || self.jobs
     }
 }

@@ -73,9 +73,17 @@ fn intake_form(label: &str, members: &[(usize, &str, &str)]) -> Vec<(String, Str
 async fn the_intake_form_asks_before_it_logs_a_mother_already_logged_in_another_script() {
     let app = spawn_app().await;
     let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let roj = app.facility("Roj");
     let first = intake_form(
         "Family of Aisha Mahmoud (fictional)",
-        &[(0, "given_name", "Aisha"), (0, "family_name", "Mahmoud"), (0, "sex", "female"), (0, "birth_year", "1990")],
+        &[
+            (0, "given_name", "Aisha"),
+            (0, "family_name", "Mahmoud"),
+            (0, "sex", "female"),
+            (0, "birth_year", "1990"),
+            (0, "facility_id", &roj),
+            (0, "admitted_year", "2019"),
+        ],
     );
     let res = form_post(&app, &s, "/families/new", &first).await;
     assert_eq!(res.status(), 303, "nobody to ask about yet");
@@ -111,6 +119,7 @@ async fn the_intake_form_asks_before_it_logs_a_mother_already_logged_in_another_
         today()
     );
     assert!(page.contains(&sentence), "{sentence} in the notice");
+    assert!(page.contains("Held in Roj now."), "and where she is held");
     assert!(page.contains(&format!("href=\"/families/{fid}\"")), "and her family");
     assert!(page.contains("data-band=\"likely\"") && page.contains("likely match"));
     assert!(page.contains("given names are variants of one name: عائشة ↔ Aisha"), "with the reasons");

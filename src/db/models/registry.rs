@@ -72,7 +72,18 @@ pub struct FamilyRow {
 
 /// A person's own facts: what a caseworker records and the version covers. Derived columns,
 /// flags and wishes live in their own tables.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
+#[derive(
+    serde::Serialize,
+    serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Queryable,
+    QueryableByName,
+    Selectable,
+    Insertable,
+    AsChangeset,
+)]
 #[diesel(table_name = persons, treat_none_as_null = true)]
 pub struct PersonRow {
     pub id: PersonId,
@@ -159,7 +170,9 @@ pub struct KinshipRow {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, Queryable, QueryableByName, Selectable, Insertable, AsChangeset,
+)]
 #[diesel(table_name = nationality_claims, treat_none_as_null = true)]
 pub struct ClaimRow {
     pub id: ClaimId,

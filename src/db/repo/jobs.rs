@@ -128,7 +128,12 @@ pub fn latest_for(conn: &mut DbConnection, kind: JobKind, org: &OrgId) -> QueryR
 }
 
 /// The latest job of this kind for one organisation with this reason (an import's commit).
-pub fn latest_with_reason(conn: &mut DbConnection, kind: JobKind, org: &OrgId, reason: &str) -> QueryResult<Option<JobRow>> {
+pub fn latest_with_reason(
+    conn: &mut DbConnection,
+    kind: JobKind,
+    org: &OrgId,
+    reason: &str,
+) -> QueryResult<Option<JobRow>> {
     j::table
         .filter(j::kind.eq(kind))
         .filter(j::organisation_id.eq(org))

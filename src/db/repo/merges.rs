@@ -210,6 +210,25 @@ pub fn of_person(conn: &mut DbConnection, scope: &OrgScope, person: &PersonId) -
     q.load(conn)
 }
 
+/// The organisation's merges, newest first.
+pub fn recent(conn: &mut DbConnection, scope: &OrgScope, page: super::Page) -> QueryResult<Vec<MergeRow>> {
+    let mut q = Sql::new(conn);
+    q.push(&format!("SELECT {MERGE_COLUMNS} FROM merges WHERE organisation_id = "))
+        .bind(scope.id().as_str())
+        .push(" ORDER BY merged_at DESC, id LIMIT ")
+        .bind(page.limit)
+        .push(" OFFSET ")
+        .bind(page.offset);
+    q.load(conn)
+}
+
+/// How many merges the organisation has.
+pub fn count(conn: &mut DbConnection, scope: &OrgScope) -> QueryResult<i64> {
+    let mut q = Sql::new(conn);
+    q.push("SELECT COUNT(*) AS n FROM merges WHERE organisation_id = ").bind(scope.id().as_str());
+    q.count(conn)
+}
+
 /// Marks a merge undone; false when it already was (someone else undid it first).
 pub fn mark_undone(
     conn: &mut DbConnection,

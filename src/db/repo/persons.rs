@@ -95,15 +95,44 @@ pub fn derived_of(conn: &mut DbConnection, scope: &OrgScope, ids: &[PersonId]) -
         .load(conn)
 }
 
-/// Stores freshly derived columns (the row exists from the person's insert).
-pub fn set_derived(conn: &mut DbConnection, scope: &OrgScope, row: &PersonDerivedRow) -> QueryResult<()> {
-    if &row.organisation_id != scope.id() {
-        return Err(outside_scope());
+/// Stores the freshly derived columns of many persons at once (an import's tens of thousands):
+/// one multi-row upsert per few thousand rows instead of an update each. The rows exist from
+/// the persons' inserts, so each takes the update path (whose triggers keep the search index).
+pub fn set_derived_many(conn: &mut DbConnection, scope: &OrgScope, rows: &[PersonDerivedRow]) -> QueryResult<()> {
+    use super::bulk::{Bulk, Cell};
+    let mut bulk = Bulk::with_suffix(
+        "person_derived",
+        &[
+            "person_id",
+            "organisation_id",
+            "search_key",
+            "stateless",
+            "at_risk",
+            "custody_status",
+            "current_facility_id",
+        ],
+        "ON CONFLICT (person_id) DO UPDATE SET search_key = excluded.search_key, stateless = excluded.stateless, \
+         at_risk = excluded.at_risk, custody_status = excluded.custody_status, \
+         current_facility_id = excluded.current_facility_id",
+    );
+    for r in rows {
+        if &r.organisation_id != scope.id() {
+            return Err(outside_scope());
+        }
+        bulk.push(vec![
+            Cell::from(r.person_id.as_str()),
+            Cell::from(r.organisation_id.as_str()),
+            Cell::from(r.search_key.as_str()),
+            Cell::Bool(r.stateless),
+            Cell::Bool(r.at_risk),
+            Cell::from(r.custody_status.as_str()),
+            Cell::OptText(r.current_facility_id.as_ref().map(|f| f.as_str().to_string())),
+        ]);
+        if bulk.is_full() {
+            bulk.flush(conn)?;
+        }
     }
-    diesel::update(d::table.filter(d::organisation_id.eq(scope.id())).filter(d::person_id.eq(&row.person_id)))
-        .set(row)
-        .execute(conn)
-        .map(|_| ())
+    bulk.flush(conn)
 }
 
 /// The flags of these persons.

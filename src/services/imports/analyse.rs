@@ -225,7 +225,7 @@ fn find_duplicates(
     let dict = Dictionary::shared();
     let records: Vec<Record> = rows.iter().map(record).collect();
     let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut keyer = Keyer::new(dict);
+    let mut keyer = Keyer::new(&dict);
     for (i, r) in records.iter().enumerate() {
         if known.contains_key(&i) {
             continue;
@@ -262,7 +262,7 @@ fn find_duplicates(
     pairs.dedup();
     let mut out = Vec::new();
     for (a, b) in pairs {
-        let c = compare(&records[a], &records[b], dict);
+        let c = compare(&records[a], &records[b], &dict);
         if c.band >= Band::Possible {
             out.push(RowDuplicate {
                 row: rows[a].number,

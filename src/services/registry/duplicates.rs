@@ -36,6 +36,9 @@ pub struct Duplicate {
     pub birth: Option<String>,
     /// When the person was logged.
     pub logged_at: chrono::NaiveDateTime,
+    /// Where the person is held now, if the registry knows (the intake's "in Roj"; filled for
+    /// a person's or a probe's duplicates, not for an import's rows).
+    pub held_in: Option<String>,
     pub score: f64,
     /// `likely` or `possible`.
     #[schema(value_type = String)]
@@ -99,7 +102,7 @@ pub fn like(
     except: Option<&PersonId>,
 ) -> AppResult<Vec<Duplicate>> {
     let dict = Dictionary::shared();
-    let probe = probe_keys(record, dict);
+    let probe = probe_keys(record, &dict);
     let ids: Vec<PersonId> = match_keys_repo::sharing(conn, scope, &probe, CANDIDATES)?
         .into_iter()
         .map(|(id, _)| id)
@@ -110,11 +113,36 @@ pub fn like(
     let mut found: Vec<(Comparison, &PersonRow)> = rows
         .iter()
         .zip(&others)
-        .map(|(row, other)| (compare(record, other, dict), row))
+        .map(|(row, other)| (compare(record, other, &dict), row))
         .filter(|(c, _)| c.band >= Band::Possible)
         .collect();
     found.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then_with(|| a.1.id.cmp(&b.1.id)));
-    found.into_iter().take(SHOWN).map(|(c, row)| view(&c, row)).collect()
+    let mut shown: Vec<Duplicate> =
+        found.into_iter().take(SHOWN).map(|(c, row)| view(&c, row)).collect::<AppResult<_>>()?;
+    held_in(conn, scope, &mut shown)?;
+    Ok(shown)
+}
+
+/// Fills where each of a few duplicates is held now: their derived rows and the facilities (a
+/// small reference table), two queries whatever the number.
+fn held_in(conn: &mut DbConnection, scope: &OrgScope, found: &mut [Duplicate]) -> AppResult<()> {
+    if found.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<PersonId> = found.iter().map(|d| d.person_id.clone()).collect();
+    let at: HashMap<PersonId, crate::domain::ids::FacilityId> = persons::derived_of(conn, scope, &ids)?
+        .into_iter()
+        .filter_map(|d| d.current_facility_id.map(|f| (d.person_id, f)))
+        .collect();
+    if at.is_empty() {
+        return Ok(());
+    }
+    let names: HashMap<crate::domain::ids::FacilityId, String> =
+        crate::db::repo::facilities::list(conn)?.into_iter().map(|f| (f.id, f.name)).collect();
+    for d in found.iter_mut() {
+        d.held_in = at.get(&d.person_id).and_then(|f| names.get(f)).cloned();
+    }
+    Ok(())
 }
 
 /// Persons filed under one key, at most, for a key to be read by [`best_of_many`].
@@ -132,7 +160,7 @@ pub fn best_of_many(
     probes_of: &[Record],
 ) -> AppResult<Vec<Option<Duplicate>>> {
     let dict = Dictionary::shared();
-    let mut keyer = Keyer::new(dict);
+    let mut keyer = Keyer::new(&dict);
     let probes: Vec<Vec<String>> = probes_of.iter().map(|r| keyer.probe(r)).collect();
     let mut distinct: Vec<String> = probes.iter().flatten().cloned().collect();
     distinct.sort_unstable();
@@ -172,7 +200,7 @@ pub fn best_of_many(
             let best = cands
                 .iter()
                 .filter_map(|id| known.get(id))
-                .map(|(row, other)| (compare(record, other, dict), row))
+                .map(|(row, other)| (compare(record, other, &dict), row))
                 .filter(|(c, _)| c.band >= Band::Possible)
                 .max_by(|a, b| a.0.score.total_cmp(&b.0.score).then_with(|| b.1.id.cmp(&a.1.id)));
             best.map(|(c, row)| view(&c, row)).transpose()
@@ -188,6 +216,7 @@ fn view(c: &Comparison, row: &PersonRow) -> AppResult<Duplicate> {
         family_name: row.family_name.clone(),
         birth: row.birth.get()?.map(|b| b.display()),
         logged_at: row.created_at,
+        held_in: None,
         score: (c.score * 10.0).round() / 10.0,
         band: c.band,
         reasons: c.reasons.iter().map(ReasonView::from).collect(),

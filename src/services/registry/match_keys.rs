@@ -1,7 +1,13 @@
 //! The blocking keys of every person, kept current: the unit of work files the persons it
 //! touched (through `services::derived`), and a job rebuilds an organisation's keys, a chunk
 //! per transaction, when the rules or the name dictionary changed (the server queues it at
-//! start-up). The duplicate search reads them (`duplicates`).
+//! start-up, and an admin's change of the dictionary queues it). The duplicate search reads
+//! them (`duplicates`).
+//!
+//! A write files its persons with the dictionary this process uses; the rebuild, and the
+//! version it records, use the dictionary of the database (`services::names::dictionary`),
+//! so a server that has not yet noticed another server's change never records stale keys as
+//! current.
 
 use crate::auth::scope::each_organisation;
 use crate::auth::OrgScope;
@@ -18,13 +24,20 @@ use crate::domain::matching::{Dictionary, Record};
 use crate::error::AppResult;
 use crate::services::audit::AuditCtx;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Persons filed per transaction of a rebuild.
 const CHUNK: i64 = 2_000;
 
-/// The version of the keys the running code files: the rules and the dictionary.
-pub fn current_version() -> String {
-    format!("{RULES_VERSION}:{}", Dictionary::shared().fingerprint())
+/// The version of the keys filed by these rules with this dictionary.
+pub fn version_of(dict: &Dictionary) -> String {
+    format!("{RULES_VERSION}:{}", dict.fingerprint())
+}
+
+/// The version of the keys the running code files with the database's dictionary.
+pub fn current_version(conn: &mut DbConnection) -> AppResult<String> {
+    let dict = crate::services::names::dictionary(conn)?;
+    Ok(version_of(&dict))
 }
 
 /// What the matcher reads of a person (nationalities are the caller's: the keys do not use
@@ -63,7 +76,7 @@ pub fn refresh(
     other: &HashMap<PersonId, Vec<String>>,
 ) -> AppResult<()> {
     let ids: Vec<PersonId> = rows.iter().map(|r| r.id.clone()).collect();
-    let keys = keys_of(&mut Keyer::new(Dictionary::shared()), rows, other)?;
+    let keys = keys_of(&mut Keyer::new(&Dictionary::shared()), rows, other)?;
     Ok(repo::replace(conn, scope, Persons::Ids(&ids), &keys)?)
 }
 
@@ -77,7 +90,8 @@ pub fn rebuild(
 ) -> AppResult<usize> {
     let mut after: Option<PersonId> = None;
     let mut done = 0;
-    let mut keyer = Keyer::new(Dictionary::shared());
+    let dict: Arc<Dictionary> = crate::services::names::dictionary(conn)?;
+    let mut keyer = Keyer::new(&dict);
     loop {
         let filed = write_tx(conn, |conn| -> AppResult<Option<(PersonId, usize)>> {
             let Some((chunk, rows)) = Chunk::next(conn, scope, after.as_ref(), None, CHUNK)? else {
@@ -98,16 +112,16 @@ pub fn rebuild(
         done += n;
         progress(conn, done)?;
     }
-    write_tx(conn, |conn| AppResult::Ok(repo::set_version(conn, scope, &current_version(), clock.now())?))?;
+    let version = version_of(&dict);
+    write_tx(conn, |conn| AppResult::Ok(repo::set_version(conn, scope, &version, clock.now())?))?;
     Ok(done)
 }
 
 /// The organisations whose keys were built by other rules or another dictionary.
-fn stale(conn: &mut DbConnection) -> AppResult<Vec<OrgScope>> {
-    let current = current_version();
+fn stale(conn: &mut DbConnection, current: &str) -> AppResult<Vec<OrgScope>> {
     let mut out = Vec::new();
     for scope in each_organisation(conn)? {
-        if repo::version(conn, &scope)?.as_deref() != Some(current.as_str()) {
+        if repo::version(conn, &scope)?.as_deref() != Some(current) {
             out.push(scope);
         }
     }
@@ -121,7 +135,8 @@ pub fn rebuild_stale(
     clock: &Clock,
     mut progress: impl FnMut(&mut DbConnection, i64, i64) -> AppResult<()>,
 ) -> AppResult<usize> {
-    let scopes = stale(conn)?;
+    let current = current_version(conn)?;
+    let scopes = stale(conn, &current)?;
     let mut total = 0;
     for scope in &scopes {
         total += crate::db::repo::persons::count(conn, scope)?;
@@ -139,15 +154,30 @@ pub fn rebuild_stale(
 /// At start-up: queues a rebuild when some organisation's keys are stale (once per version,
 /// whoever asks).
 pub fn queue_if_stale(conn: &mut DbConnection, clock: &Clock) -> AppResult<bool> {
-    if stale(conn)?.is_empty() {
+    let current = current_version(conn)?;
+    if stale(conn, &current)?.is_empty() {
         return Ok(false);
     }
     let ctx = AuditCtx::anonymous("job:match_keys".into(), clock);
-    let key = format!("match_keys:{}", current_version());
+    let key = format!("match_keys:{current}");
     crate::services::jobs::queue_once(conn, &ctx, JobKind::RebuildMatchKeys, "the duplicate keys are stale", &key)
+}
+
+/// After a change of the name dictionary (`change`: the audited action and the entry), in its
+/// transaction: queues a rebuild when some organisation's keys are stale. Keyed by the change,
+/// not only by the version: removing a name and adding it again comes back to a version
+/// whose rebuild ran long ago.
+pub fn queue_after_change(conn: &mut DbConnection, ctx: &AuditCtx, change: &str) -> AppResult<bool> {
+    let current = current_version(conn)?;
+    if stale(conn, &current)?.is_empty() {
+        return Ok(false);
+    }
+    let key = format!("match_keys:{current}:{change}");
+    crate::services::jobs::queue_once(conn, ctx, JobKind::RebuildMatchKeys, "the name dictionary changed", &key)
 }
 
 /// Records that a new organisation's keys (none yet) are current.
 pub fn start(conn: &mut DbConnection, scope: &OrgScope, at: chrono::NaiveDateTime) -> AppResult<()> {
-    Ok(repo::set_version(conn, scope, &current_version(), at)?)
+    let version = current_version(conn)?;
+    Ok(repo::set_version(conn, scope, &version, at)?)
 }

@@ -69,6 +69,8 @@ pub struct MergeView {
     #[schema(value_type = String)]
     pub merged_id: PersonId,
     pub merged_name: String,
+    /// The kept person's name, in lists of merges ("" when not read).
+    pub kept_name: String,
     pub merged_at: chrono::NaiveDateTime,
     pub undone_at: Option<chrono::NaiveDateTime>,
     /// What stayed with the merged person's snapshot ("claim to FR: the kept person claims it
@@ -90,6 +92,7 @@ fn view(m: &MergeRow) -> MergeView {
         kept_id: m.kept_id.clone(),
         merged_id: m.merged_id.clone(),
         merged_name: m.merged_name.clone(),
+        kept_name: String::new(),
         merged_at: m.merged_at,
         undone_at: m.undone_at,
         kept_apart,
@@ -389,6 +392,22 @@ pub fn undo(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, id: &str)
 /// The merges into a person or of it, newest first.
 pub fn of_person(conn: &mut DbConnection, scope: &OrgScope, person: &PersonId) -> AppResult<Vec<MergeView>> {
     Ok(repo::of_person(conn, scope, person)?.iter().map(view).collect())
+}
+
+/// The organisation's merges, newest first, with how many there are.
+pub fn recent(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    page: crate::db::repo::Page,
+) -> AppResult<(Vec<MergeView>, i64)> {
+    let mut merges: Vec<MergeView> = repo::recent(conn, scope, page)?.iter().map(view).collect();
+    let kept: Vec<PersonId> = merges.iter().map(|m| m.kept_id.clone()).collect();
+    let names: std::collections::HashMap<PersonId, String> =
+        persons::by_ids(conn, scope, &kept)?.into_iter().map(|p| (p.id.clone(), p.full_name())).collect();
+    for m in &mut merges {
+        m.kept_name = names.get(&m.kept_id).cloned().unwrap_or_default();
+    }
+    Ok((merges, repo::count(conn, scope)?))
 }
 
 /// One merge; 404 outside the scope.

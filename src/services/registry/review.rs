@@ -75,7 +75,7 @@ pub fn build(
             ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
             wanted.extend(ranked.into_iter().take(CANDIDATES).map(|(p, _)| repo::ordered(&row.id, p)));
         }
-        let found = weigh(conn, scope, dict, &wanted)?;
+        let found = weigh(conn, scope, &dict, &wanted)?;
         pairs += found.len();
         let at = clock.now();
         write_tx(conn, |conn| AppResult::Ok(repo::replace_open(conn, scope, &from, last.as_str(), &found, at)?))?;
@@ -262,7 +262,7 @@ pub fn compare_two(
         return Err(AppError::NotFound);
     };
     let recs = duplicates::records(conn, scope, &[ra.clone(), rb.clone()])?;
-    let c = compare(&recs[0], &recs[1], Dictionary::shared());
+    let c = compare(&recs[0], &recs[1], &Dictionary::shared());
     let status = repo::find(conn, scope, a, b)?.map(|p| p.status);
     Ok(Comparison {
         a: super::views::person(conn, scope, a, today)?,
@@ -291,7 +291,7 @@ pub fn distinct(
             return Err(AppError::NotFound);
         }
         let recs = duplicates::records(conn, scope, &rows)?;
-        let c = compare(&recs[0], &recs[1], Dictionary::shared());
+        let c = compare(&recs[0], &recs[1], &Dictionary::shared());
         let mut found = found_of(a, b, &c)?;
         if c.band < Band::Possible {
             found.band = "possible";

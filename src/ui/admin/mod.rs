@@ -1,4 +1,5 @@
-//! Admin pages: users, the audit trail, stewards, the policy change log and background jobs.
+//! Admin pages: users, the audit trail, stewards, the name variants, the policy change log and
+//! background jobs.
 //!
 //! Each handler asks for its permission (`Can<P>`); which links a user is offered is decided
 //! once, in `forms::Nav`, and the templates only render. A save answers with a redirect to a
@@ -8,6 +9,7 @@
 mod audit;
 mod changes;
 mod jobs;
+mod names;
 mod stewards;
 mod users;
 
@@ -34,6 +36,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             resource("/admin/stewards").route(web::get().to(stewards::list)).route(web::post().to(stewards::grant)),
         )
         .service(resource("/admin/stewards/{id}/end").route(web::post().to(stewards::end)))
+        .service(resource("/admin/names").route(web::get().to(names::list)).route(web::post().to(names::add)))
+        .service(resource("/admin/names/{id}/remove").route(web::post().to(names::remove)))
         .service(resource("/admin/policy-changes").route(web::get().to(changes::list)))
         .service(resource("/admin/jobs").route(web::get().to(jobs::list)))
         .service(resource("/admin/jobs/{id}").route(web::get().to(jobs::show)));

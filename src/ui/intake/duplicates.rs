@@ -99,6 +99,8 @@ pub struct Candidate {
     pub before: String,
     pub name: String,
     pub after: String,
+    /// "Held in Roj now." when the registry knows where.
+    pub held: Option<String>,
     /// `likely` or `possible`, and its words.
     pub band: &'static str,
     pub band_label: String,
@@ -180,6 +182,7 @@ fn candidate(i18n: &I18n, d: &Duplicate) -> Candidate {
         before: before.to_string(),
         name: format!("{} {}", d.given_name, d.family_name).trim().to_string(),
         after: after.to_string(),
+        held: d.held_in.as_ref().map(|f| i18n.t_args("intake-dup-held", &[("facility", f.clone().into())])),
         band: band(d.band),
         band_label: i18n.t(&format!("intake-dup-band-{}", band(d.band))),
         reasons: reasons.into_iter().take(REASONS).map(|r| reason(i18n, r)).collect(),
@@ -222,6 +225,7 @@ mod tests {
             family_name: "Mahmoud".into(),
             birth: birth.map(String::from),
             logged_at: NaiveDate::from_ymd_opt(2025, 3, 2).and_then(|d| d.and_hms_opt(23, 59, 0)).unwrap_or_default(),
+            held_in: None,
             score: 9.5,
             band: Band::Likely,
             reasons: vec![

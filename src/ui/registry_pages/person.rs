@@ -69,6 +69,8 @@ pub struct PersonPage {
     /// Plausibility warnings of the save that led here.
     pub notices: Vec<String>,
     pub choices: Choices,
+    /// Merges into this person or of it, and the notice after a merge or its undo.
+    pub merges: crate::ui::duplicates::PersonMerges,
 }
 
 impl PersonPage {
@@ -117,7 +119,8 @@ pub async fn render_person(
 ) -> AppResult<HttpResponse> {
     let today = user.today();
     let i18n = I18n::of_request(req);
-    let (person, family_label, eligibility, changes, (countries, facilities)) = db(pool, move |conn| {
+    let query = req.query_string().to_string();
+    let (person, family_label, eligibility, changes, (countries, facilities), merges) = db(pool, move |conn| {
         let person = views::person(conn, &scope, &id, today)?;
         let family_label = match &person.family_id {
             Some(f) => families::find(conn, &scope, f)?.map(|f| f.label),
@@ -125,7 +128,8 @@ pub async fn render_person(
         };
         let eligibility = eligibility::person(conn, &scope, &id, today)?;
         let changes = changes::changes(conn, &scope, None, Some(id.as_str()), Page { limit: 100, offset: 0 })?;
-        Ok((person, family_label, eligibility, changes, countries_and_facilities(conn)?))
+        let merges = crate::ui::duplicates::PersonMerges::load(conn, &scope, &id, &query)?;
+        Ok((person, family_label, eligibility, changes, countries_and_facilities(conn)?, merges))
     })
     .await?;
     let whose = HashMap::from([(person.id.to_string(), format!("{} {}", person.given_name, person.family_name))]);
@@ -150,6 +154,7 @@ pub async fn render_person(
         saved,
         notices,
         choices: Choices::default(),
+        merges,
         i18n,
     };
     page(status, &person_page)

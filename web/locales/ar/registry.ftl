@@ -22,6 +22,7 @@ intake-dup-how = راجع التنبيه فوق كل فرد مذكور هنا. �
 intake-dup-block = قد يكون هذا الشخص مسجَّلاً من قبل:
 intake-dup-may-be = قد يكون هذا { $name }، تاريخ الميلاد { $birth }، سُجِّل في { $logged }.
 intake-dup-may-be-undated = قد يكون هذا { $name }، سُجِّل في { $logged }.
+intake-dup-held = مكان الاحتجاز الآن: { $facility }.
 intake-dup-family = صفحة العائلة
 intake-dup-more = لم تُعرض { $n } تطابقات محتملة أخرى.
 intake-dup-band-likely = تطابق مرجّح

@@ -22,6 +22,7 @@ intake-dup-how = Check the notice above each member named here. If one of them i
 intake-dup-block = This person may be logged already:
 intake-dup-may-be = This may be { $name }, born { $birth }, logged on { $logged }.
 intake-dup-may-be-undated = This may be { $name }, logged on { $logged }.
+intake-dup-held = Held in { $facility } now.
 intake-dup-family = the family's page
 intake-dup-more = { $n } more possible matches are not shown.
 intake-dup-band-likely = likely match
