@@ -243,7 +243,7 @@ fn measure(
         Ok(d) => run.paths.extend(d),
         Err(e) => run.errors.push(format!("duplicate paths: {e:#}")),
     }
-    match phases.time("review list", || matching::measure_review(http, &srv.base, &sessions, b)) {
+    match phases.time("review list", || matching::measure_review(ctx, &url, b)) {
         Ok(r) => run.paths.extend(r),
         Err(e) => run.errors.push(format!("review list: {e:#}")),
     }

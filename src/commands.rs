@@ -106,6 +106,30 @@ pub fn reevaluate(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `homeward review-duplicates --org O`: builds the organisation's duplicate review list now
+/// (the job the UI queues), with progress; prints how many pairs it holds.
+pub fn review_duplicates(settings: &Settings, org: &str) -> anyhow::Result<()> {
+    let pool = open_database(settings)?;
+    let mut conn = pool.get()?;
+    crate::services::names::load(&mut conn).map_err(explain)?;
+    let clock = settings.clock();
+    let ctx = crate::services::audit::AuditCtx::cli("review-duplicates", &clock);
+    let (_, scope) = crate::services::organisations::operator_scope(&mut conn, &ctx, org).map_err(explain)?;
+    let started = std::time::Instant::now();
+    let mut reported = 0;
+    let pairs = crate::services::registry::review::build(&mut conn, &scope, &clock, |_, done, total| {
+        if total > 0 && (done == total || done >= reported + 100_000) {
+            reported = done;
+            eprintln!("  {done} of {total} persons");
+        }
+        Ok(())
+    })
+    .map_err(explain)?;
+    let secs = started.elapsed().as_secs_f64();
+    println!("found {pairs} likely or possible pairs in {secs:.2} s");
+    Ok(())
+}
+
 /// `homeward reindex`: files everyone of the organisations whose duplicate keys were built by
 /// other rules or another name dictionary again (the server queues the same work at start-up);
 /// nothing to do when they are current.

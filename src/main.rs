@@ -36,6 +36,12 @@ enum Command {
     /// File everyone under the duplicate keys of the current rules and name dictionary, where
     /// they are stale (the server also does it at start-up, in the background).
     Reindex,
+    /// Build an organisation's duplicate review list now (the UI queues the same job).
+    ReviewDuplicates {
+        /// The organisation.
+        #[arg(long)]
+        org: String,
+    },
     /// Import families from a CSV or XLSX list (see docs/import.md): checks every row, shows the
     /// problems and likely duplicates, and writes all rows in one transaction unless --dry-run.
     Import {
@@ -142,6 +148,7 @@ fn main() -> ExitCode {
         Command::Seed => homeward::commands::seed(&settings),
         Command::Reevaluate => homeward::commands::reevaluate(&settings),
         Command::Reindex => homeward::commands::reindex(&settings),
+        Command::ReviewDuplicates { org } => homeward::commands::review_duplicates(&settings, &org),
         Command::Import { file, org, dry_run, encoding } => {
             homeward::commands::import(&settings, &file, &org, dry_run, encoding.as_deref())
         }

@@ -155,9 +155,19 @@ pub fn view(conn: &mut DbConnection, id: &JobId) -> AppResult<JobView> {
     Ok(repo::find(conn, id)?.ok_or(AppError::NotFound)?.into())
 }
 
+/// One job as a user of `org` may see it: a job over everyone or one of `org`'s own (another
+/// organisation's answers 404).
+pub fn view_for(conn: &mut DbConnection, org: &crate::domain::ids::OrgId, id: &JobId) -> AppResult<JobView> {
+    let job = repo::find(conn, id)?.ok_or(AppError::NotFound)?;
+    if job.organisation_id.as_ref().is_some_and(|o| o != org) {
+        return Err(AppError::NotFound);
+    }
+    Ok(job.into())
+}
+
 /// The most recent jobs.
-pub fn recent(conn: &mut DbConnection, page: Page) -> AppResult<Vec<JobView>> {
-    Ok(repo::list(conn, page)?.into_iter().map(JobView::from).collect())
+pub fn recent(conn: &mut DbConnection, org: &crate::domain::ids::OrgId, page: Page) -> AppResult<Vec<JobView>> {
+    Ok(repo::list(conn, org, page)?.into_iter().map(JobView::from).collect())
 }
 
 fn try_lock(conn: &mut DbConnection) -> AppResult<bool> {
@@ -204,8 +214,9 @@ fn run_locked(conn: &mut DbConnection, pool: &Pool, clock: &Clock) -> AppResult<
     write_tx(conn, |conn| repo::requeue_abandoned(conn, stale))?;
     let mut ran = 0;
     while let Some(job) = write_tx(conn, |conn| repo::claim_next(conn, clock.now()))? {
-        run_one(conn, pool, clock, &job)?;
+        let ran_one = run_one(conn, pool, clock, &job);
         forget_live(&job.id);
+        ran_one?;
         ran += 1;
     }
     Ok(ran)

@@ -131,6 +131,19 @@ pub fn dictionary(conn: &mut DbConnection) -> AppResult<Arc<Dictionary>> {
     ))
 }
 
+/// Serialises the installs of this process: each reads the committed names and installs them
+/// while holding it, so an install from an older read can never replace a newer one (two
+/// admins adding names at once).
+static INSTALLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Reads the committed added names and installs the dictionary they make; the rows read.
+fn install_current(conn: &mut DbConnection) -> AppResult<Vec<NameEntryRow>> {
+    let _turn = INSTALLING.lock().unwrap_or_else(|e| e.into_inner());
+    let rows = repo::all(conn)?;
+    Dictionary::install(with_rows(&rows)?);
+    Ok(rows)
+}
+
 /// At start-up: installs the built-in dictionary plus the database's added names. Without
 /// added names it leaves the installed dictionary as it is (the built-in one, in a process
 /// that just started; see the module's note on the test suite).
@@ -152,8 +165,7 @@ pub fn refresh_if_changed(conn: &mut DbConnection, loaded: &mut Loaded) -> AppRe
     if loaded.ids.as_ref() == Some(&ids) {
         return Ok(false);
     }
-    let rows = repo::all(conn)?;
-    Dictionary::install(with_rows(&rows)?);
+    let rows = install_current(conn)?;
     tracing::info!(added_names = rows.len(), "the name dictionary changed: installed again");
     loaded.ids = Some(sorted_ids(&rows));
     Ok(true)
@@ -220,7 +232,7 @@ pub fn check(dict: &Dictionary, input: &NameInput) -> Result<NameEntry, Problems
 /// Adds a name (admins): checked against the database's dictionary, stored with its audit
 /// event and the rebuild of everyone's duplicate keys in one transaction, then installed.
 pub fn add(conn: &mut DbConnection, ctx: &AuditCtx, input: NameInput) -> AppResult<NameEntryView> {
-    let (row, rows) = write_tx(conn, |conn| -> AppResult<_> {
+    let row = write_tx(conn, |conn| -> AppResult<_> {
         let dict = dictionary(conn)?;
         let entry = check(&dict, &input)?;
         let row = NameEntryRow {
@@ -235,24 +247,24 @@ pub fn add(conn: &mut DbConnection, ctx: &AuditCtx, input: NameInput) -> AppResu
         repo::insert(conn, &row)?;
         audit::record(conn, ctx, "names.add", Some(("name_entry", row.id.as_str())), "success")?;
         match_keys::queue_after_change(conn, ctx, &format!("names.add:{}", row.id))?;
-        let rows = repo::all(conn)?;
-        Ok((row, rows))
+        Ok(row)
     })?;
-    // Installed once committed: a refused or rolled-back change never reaches the matcher.
-    Dictionary::install(with_rows(&rows)?);
+    // Installed once committed (a refused or rolled-back change never reaches the matcher),
+    // from what is committed then.
+    install_current(conn)?;
     view_of(&row)
 }
 
 /// Removes an added name (admins; 404 when there is none), likewise.
 pub fn remove(conn: &mut DbConnection, ctx: &AuditCtx, id: &str) -> AppResult<()> {
-    let rows = write_tx(conn, |conn| -> AppResult<_> {
+    write_tx(conn, |conn| -> AppResult<_> {
         if !repo::delete(conn, id)? {
             return Err(AppError::NotFound);
         }
         audit::record(conn, ctx, "names.remove", Some(("name_entry", id)), "success")?;
         match_keys::queue_after_change(conn, ctx, &format!("names.remove:{id}"))?;
-        Ok(repo::all(conn)?)
+        Ok(())
     })?;
-    Dictionary::install(with_rows(&rows)?);
+    install_current(conn)?;
     Ok(())
 }

@@ -144,6 +144,10 @@ async fn preview_page(
     let status = if refused.is_empty() { StatusCode::OK } else { StatusCode::CONFLICT };
     let mut refused = refused;
     refused.extend(p.refused.iter().map(|r| (r.at.clone(), r.message.clone())));
+    // A commit job that failed says why (its message names no record).
+    if let Some(job) = p.job.as_ref().filter(|j| j.status == crate::domain::job::JobStatus::Failed) {
+        refused.push((String::new(), job.error.clone().unwrap_or_default()));
+    }
     let page_ =
         PreviewPage { i18n: I18n::of_request(req), path: "/imports".into(), nav: Nav::of(user), p, refused, committed };
     page(status, &page_)

@@ -131,10 +131,11 @@ pub async fn country(
     let i18n = I18n::of_request(&req);
     let job_id = Form::parse(&i18n, req.query_string()).text("job");
     let job_id = JobId::parse(&job_id).ok().filter(|_| user.may::<ReadJobs>());
+    let org = user.organisation_id.clone();
     let (rows, name, job) = db(&pool, move |conn| {
-        // A job that is not there (any more) is simply not shown.
+        // A job that is not there (any more), or another organisation's, is simply not shown.
         let job = match job_id {
-            Some(id) => match jobs::view(conn, &id) {
+            Some(id) => match jobs::view_for(conn, &org, &id) {
                 Ok(j) => Some(j),
                 Err(AppError::NotFound) => None,
                 Err(e) => return Err(e),

@@ -273,3 +273,106 @@ async fn two_open_cases_to_one_country_are_not_merged() {
     assert_eq!(app.count(&format!("persons WHERE id = '{y}'")), 1, "nothing changed");
     assert_eq!(app.count("merges"), 0);
 }
+
+#[actix_web::test]
+async fn an_undo_survives_what_was_recorded_since_and_not_the_same_person_carries_over() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Coordinator, "Org A").await;
+    let be = json!([{"country": "BE", "status": "claimed", "basis": "birth"}]);
+    let kept_family = family(
+        &app,
+        &s,
+        json!({"label": "Family of Hind Saleh (fictional)", "members": [
+        person("Hind", "Saleh", 1994, json!({}))]}),
+    )
+    .await;
+    let other_family = family(
+        &app,
+        &s,
+        json!({"label": "Family of Hend Salih (fictional)", "members": [
+        person("Hend", "Salih", 1994, json!({"nationalities": be, "place_of_birth": "Liège"}))]}),
+    )
+    .await;
+    let namesake = family(
+        &app,
+        &s,
+        json!({"label": "Family of Hind Saleh the elder (fictional)", "members": [
+        person("Hind", "Saleh", 1995, json!({}))]}),
+    )
+    .await;
+    let (kept, gone, zahra) =
+        (id(&kept_family["members"][0]), id(&other_family["members"][0]), id(&namesake["members"][0]));
+    // Someone decided the merged person is not the namesake.
+    assert_eq!(app.post("/api/v1/duplicates/distinct", &s, json!({"a": gone, "b": zahra})).await.status(), 204);
+    let res = app
+        .post(
+            "/api/v1/cases",
+            &s,
+            json!({"family_id": id(&other_family), "destination": "BE", "members": [gone.clone()]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let case = json(res).await;
+
+    let body = json!({"merged_id": gone, "kept_version": kept_family["members"][0]["version"], "merged_version": other_family["members"][0]["version"]});
+    let res = app.post(&format!("/api/v1/persons/{kept}/merge"), &s, body.clone()).await;
+    assert_eq!(res.status(), 201);
+    let merge = json(res).await;
+    assert!(
+        merge["kept_apart"].to_string().contains("place of birth Liège"),
+        "the merged person's own facts are listed: {merge}"
+    );
+    // A second merge of the same person, as another user would send it: nothing to merge.
+    let again = app.post(&format!("/api/v1/persons/{zahra}/merge"), &s, json!({"merged_id": gone, "kept_version": namesake["members"][0]["version"], "merged_version": other_family["members"][0]["version"]})).await;
+    assert!(matches!(again.status().as_u16(), 404 | 409), "{}", again.status());
+    let kept_now = json(app.get(&format!("/api/v1/persons/{kept}"), &s).await).await;
+    assert_eq!(
+        kept_now["version"],
+        kept_family["members"][0]["version"].as_i64().unwrap_or(0) + 1,
+        "the merge changed the kept record"
+    );
+    // The decision about the namesake holds for the kept person now.
+    let dups = json(app.get(&format!("/api/v1/persons/{kept}/duplicates"), &s).await).await;
+    assert!(!dups.to_string().contains(&zahra), "the namesake is not proposed again: {dups}");
+
+    // A consent recorded for the kept person in the case the merged person brought.
+    let consent = json!({"person_id": kept, "given_by": "person", "given_on": today().to_string(), "to_case": true, "to_sharing": true});
+    assert_eq!(app.post(&format!("/api/v1/cases/{}/consents", id(&case)), &s, consent).await.status(), 201);
+
+    let res = app.post(&format!("/api/v1/merges/{}/undo", id(&merge)), &s, json!({})).await;
+    assert_eq!(res.status(), 200, "the consent recorded since goes back with the member");
+    let case_now = json(app.get(&format!("/api/v1/cases/{}", id(&case)), &s).await).await;
+    assert!(case_now.to_string().contains(&gone) && !case_now.to_string().contains(&kept), "{case_now}");
+    assert_eq!(app.count(&format!("case_consents WHERE person_id = '{gone}'")), 1);
+    // The carried-over decision goes with the undo; the merged person's own stays.
+    assert_eq!(
+        app.count(&format!(
+            "duplicate_pairs WHERE status = 'distinct' AND (person_a = '{kept}' OR person_b = '{kept}')"
+        )),
+        0
+    );
+    assert_eq!(
+        app.count(&format!(
+            "duplicate_pairs WHERE status = 'distinct' AND (person_a = '{gone}' OR person_b = '{gone}')"
+        )),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn an_organisations_jobs_are_its_own() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Coordinator, "Org A").await;
+    let (_, other) = app.signed_in(Role::Coordinator, "Org B").await;
+    let job = json(app.post("/api/v1/duplicates/review", &s, json!({})).await).await;
+    let again = json(app.post("/api/v1/duplicates/review", &s, json!({})).await).await;
+    assert_eq!(again["id"], job["id"], "a second request joins the first");
+    let mine = json(app.get("/api/v1/jobs", &s).await).await;
+    assert!(mine.to_string().contains(job["id"].as_str().unwrap_or("-")));
+    let theirs = json(app.get("/api/v1/jobs", &other).await).await;
+    assert!(!theirs.to_string().contains(job["id"].as_str().unwrap_or("-")), "{theirs}");
+    let path = format!("/api/v1/jobs/{}", job["id"].as_str().unwrap_or_default());
+    assert_eq!(app.get(&path, &s).await.status(), 200);
+    assert_error(app.get(&path, &other).await, 404, "not_found").await;
+    app.jobs_done().await;
+}

@@ -220,15 +220,46 @@ pub fn distinct_from(conn: &mut DbConnection, scope: &OrgScope, person: &PersonI
     Ok(q.load::<Other>(conn)?.into_iter().map(|o| o.other).collect())
 }
 
-/// Reopens a pair (a merge undone).
-pub fn reopen(conn: &mut DbConnection, scope: &OrgScope, a: &PersonId, b: &PersonId) -> QueryResult<usize> {
+/// Sets a stored pair's status (an undo puts back the decision the merge replaced).
+pub fn set_status(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    a: &PersonId,
+    b: &PersonId,
+    status: PairStatus,
+) -> QueryResult<usize> {
     let (a, b) = ordered(a, b);
     let mut q = Sql::new(conn);
-    q.push("UPDATE duplicate_pairs SET status = 'open', decided_by = NULL, decided_at = NULL WHERE organisation_id = ")
+    q.push("UPDATE duplicate_pairs SET status = ").bind(status.as_str());
+    if status == PairStatus::Open {
+        q.push(", decided_by = NULL, decided_at = NULL");
+    }
+    q.push(" WHERE organisation_id = ")
         .bind(scope.id().as_str())
         .push(" AND person_a = ")
         .bind(a.as_str())
         .push(" AND person_b = ")
         .bind(b.as_str());
+    q.execute(conn)
+}
+
+/// Forgets a pair in `status` (a decision a merge carried over, undone with it).
+pub fn forget(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    a: &PersonId,
+    b: &PersonId,
+    status: PairStatus,
+) -> QueryResult<usize> {
+    let (a, b) = ordered(a, b);
+    let mut q = Sql::new(conn);
+    q.push("DELETE FROM duplicate_pairs WHERE organisation_id = ")
+        .bind(scope.id().as_str())
+        .push(" AND person_a = ")
+        .bind(a.as_str())
+        .push(" AND person_b = ")
+        .bind(b.as_str())
+        .push(" AND status = ")
+        .bind(status.as_str());
     q.execute(conn)
 }

@@ -87,6 +87,17 @@ pub fn finish(
 /// Jobs left running by a runner that is gone (its heartbeat older than `stale_before`, or
 /// every running job when `stale_before` is `None`) go back to the queue.
 pub fn requeue_abandoned(conn: &mut DbConnection, stale_before: Option<NaiveDateTime>) -> QueryResult<usize> {
+    // A job that took its runner down as often as it may be tried is not tried again.
+    let mut spent = diesel::update(
+        j::table.filter(j::status.eq(JobStatus::Running)).filter(j::attempts.ge(crate::domain::job::MAX_ATTEMPTS)),
+    )
+    .into_boxed();
+    if let Some(before) = stale_before {
+        spent = spent.filter(j::heartbeat_at.lt(before));
+    }
+    spent
+        .set((j::status.eq(JobStatus::Failed), j::error.eq("stopped with its runner too many times")))
+        .execute(conn)?;
     let mut q = diesel::update(j::table.filter(j::status.eq(JobStatus::Running))).into_boxed();
     if let Some(before) = stale_before {
         q = q.filter(j::heartbeat_at.lt(before));
@@ -94,9 +105,11 @@ pub fn requeue_abandoned(conn: &mut DbConnection, stale_before: Option<NaiveDate
     q.set(j::status.eq(JobStatus::Queued)).execute(conn)
 }
 
-/// The most recent jobs first.
-pub fn list(conn: &mut DbConnection, page: Page) -> QueryResult<Vec<JobRow>> {
+/// The most recent jobs first: those over everyone and those of `org` (an organisation's
+/// imports and review lists are its own business).
+pub fn list(conn: &mut DbConnection, org: &OrgId, page: Page) -> QueryResult<Vec<JobRow>> {
     j::table
+        .filter(j::organisation_id.is_null().or(j::organisation_id.eq(org)))
         .order((j::created_at.desc(), j::id.desc()))
         .limit(page.limit)
         .offset(page.offset)
@@ -104,11 +117,12 @@ pub fn list(conn: &mut DbConnection, page: Page) -> QueryResult<Vec<JobRow>> {
         .load(conn)
 }
 
-/// The queued job of this kind for one organisation, if any.
-pub fn queued_for(conn: &mut DbConnection, kind: JobKind, org: &OrgId) -> QueryResult<Option<JobRow>> {
+/// The job of this kind for one organisation that is queued or running, if any (a second
+/// request joins it instead of running the same work again behind it).
+pub fn unfinished_for(conn: &mut DbConnection, kind: JobKind, org: &OrgId) -> QueryResult<Option<JobRow>> {
     j::table
         .filter(j::kind.eq(kind))
-        .filter(j::status.eq(JobStatus::Queued))
+        .filter(j::status.eq_any([JobStatus::Queued, JobStatus::Running]))
         .filter(j::organisation_id.eq(org))
         .order(j::created_at.asc())
         .select(JobRow::as_select())

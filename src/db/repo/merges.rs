@@ -98,9 +98,11 @@ pub fn delete_rows(
     Ok(gone)
 }
 
-/// Deletes what derives from a person (its searchable columns, stored outcomes, flags and
-/// duplicate keys): the merged person's, before its row goes.
-pub fn delete_derived(conn: &mut DbConnection, scope: &OrgScope, person: &PersonId) -> QueryResult<()> {
+/// Deletes a person's row and what derives from it (its searchable columns, stored outcomes,
+/// flags and duplicate keys): the merged person's. False when the row was not there (gone
+/// meanwhile).
+pub fn delete_derived(conn: &mut DbConnection, scope: &OrgScope, person: &PersonId) -> QueryResult<bool> {
+    let mut gone = 0;
     for table in ["person_derived", "eligibility_results", "person_flags", "match_keys", "persons"] {
         let col = if table == "persons" { "id" } else { "person_id" };
         let mut q = Sql::new(conn);
@@ -108,9 +110,58 @@ pub fn delete_derived(conn: &mut DbConnection, scope: &OrgScope, person: &Person
             .bind(scope.id().as_str())
             .push(&format!(" AND {col} = "))
             .bind(person.as_str());
-        q.execute(conn)?;
+        gone = q.execute(conn)?;
     }
-    Ok(())
+    Ok(gone == 1)
+}
+
+/// Raises a person's version, if it is `expected` (any, with `None`): the row is then locked
+/// until the transaction ends (PostgreSQL; SQLite's writer holds the whole file). False when
+/// the person is gone or at another version.
+pub fn bump_version(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    person: &PersonId,
+    expected: Option<i64>,
+) -> QueryResult<bool> {
+    let mut q = Sql::new(conn);
+    q.push("UPDATE persons SET version = version + 1 WHERE organisation_id = ")
+        .bind(scope.id().as_str())
+        .push(" AND id = ")
+        .bind(person.as_str());
+    if let Some(v) = expected {
+        q.push(" AND version = ").bind(v);
+    }
+    Ok(q.execute(conn)? == 1)
+}
+
+/// Moves the consents `from` holds in these cases to `to` (an undo: the consents recorded
+/// after a merge in the cases the merged person brought are the returning member's).
+pub fn move_consents_in_cases(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    from: &PersonId,
+    to: &PersonId,
+    cases: &[crate::domain::ids::CaseId],
+) -> QueryResult<usize> {
+    let mut moved = 0;
+    for chunk in cases.chunks(500) {
+        if chunk.is_empty() {
+            continue;
+        }
+        let mut q = Sql::new(conn);
+        q.push("UPDATE case_consents SET person_id = ")
+            .bind(to.as_str())
+            .push(" WHERE organisation_id = ")
+            .bind(scope.id().as_str())
+            .push(" AND person_id = ")
+            .bind(from.as_str())
+            .push(" AND case_id IN (");
+        q.bind_list(chunk.iter().map(|c| c.as_str()));
+        q.push(")");
+        moved += q.execute(conn)?;
+    }
+    Ok(moved)
 }
 
 /// The case memberships of a person.

@@ -75,7 +75,8 @@ pub fn run(conn: &mut DbConnection, pool: &Pool, clock: &Clock, job: &JobRow) ->
     let mut progress = |done: usize, total: usize| {
         live_progress(&job.id, done as i64, total as i64);
         if pg {
-            if let Ok(mut other) = pool.get() {
+            // Never waits for a connection with the commit's transaction open.
+            if let Some(mut other) = pool.try_get() {
                 let _ = jobs_repo::progress(&mut other, &job.id, done as i64, total as i64, clock.now());
             }
         }
@@ -92,21 +93,36 @@ pub fn run(conn: &mut DbConnection, pool: &Pool, clock: &Clock, job: &JobRow) ->
                 .into_iter()
                 .flat_map(|(at, ms)| ms.into_iter().map(move |message| Refusal { at: at.clone(), message }))
                 .collect();
-            write_tx(conn, |conn| {
-                let Some(stored) = repo::find(conn, &scope, id)? else { return Ok(()) };
-                let mut p: Preview = serde_json::from_str(&stored.preview).map_err(|e| AppError::Internal(e.into()))?;
-                p.refused = refused;
-                p.job = None;
-                p.refused.truncate(super::LISTED);
-                let text = serde_json::to_string(&p).map_err(|e| AppError::Internal(e.into()))?;
-                repo::set_preview(conn, &scope, id, &text)?;
-                audit::record(conn, &ctx, "import.commit", Some(("import", id)), "refused")?;
-                AppResult::Ok(())
-            })?;
+            refuse(conn, &ctx, &scope, id, refused)?;
             Ok(0)
         }
-        // Committed meanwhile, or expired: nothing to do.
-        Err(AppError::Conflict { .. }) | Err(AppError::NotFound) => Ok(0),
+        // Committed meanwhile, expired, or refused by the database's constraints (a row that
+        // another write created meanwhile): said on the import, nothing written.
+        Err(AppError::Conflict { message, .. }) => {
+            refuse(conn, &ctx, &scope, id, vec![Refusal { at: String::new(), message }])?;
+            Ok(0)
+        }
+        Err(AppError::NotFound) => Ok(0),
         Err(e) => Err(e),
     }
+}
+
+/// Stores the problems that refused a commit on the import's preview (still previewed: a
+/// committed import is left alone), audited.
+fn refuse(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, id: &str, refused: Vec<Refusal>) -> AppResult<()> {
+    write_tx(conn, |conn| {
+        let Some(stored) = repo::find(conn, scope, id)? else { return Ok(()) };
+        if stored.preview.is_empty() {
+            return Ok(());
+        }
+        let mut p: Preview = serde_json::from_str(&stored.preview).map_err(|e| AppError::Internal(e.into()))?;
+        p.refused = refused;
+        p.refused.truncate(super::LISTED);
+        p.job = None;
+        let text = serde_json::to_string(&p).map_err(|e| AppError::Internal(e.into()))?;
+        if repo::set_preview(conn, scope, id, &text)? > 0 {
+            audit::record(conn, ctx, "import.commit", Some(("import", id)), "refused")?;
+        }
+        AppResult::Ok(())
+    })
 }

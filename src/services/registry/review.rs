@@ -126,10 +126,11 @@ fn found_of(a: &PersonId, b: &PersonId, c: &crate::domain::matching::Comparison)
     })
 }
 
-/// Queues a build of the organisation's review list, or joins the one already queued.
+/// Queues a build of the organisation's review list, or joins the one already queued or
+/// running.
 pub fn queue(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope) -> AppResult<JobView> {
     write_tx(conn, |conn| {
-        if let Some(queued) = jobs_repo::queued_for(conn, JobKind::ReviewDuplicates, scope.id())? {
+        if let Some(queued) = jobs_repo::unfinished_for(conn, JobKind::ReviewDuplicates, scope.id())? {
             return Ok(queued.into());
         }
         let mut job = crate::services::jobs::new_job(ctx, JobKind::ReviewDuplicates, "duplicate review list", None);

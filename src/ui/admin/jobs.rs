@@ -72,8 +72,9 @@ pub struct JobsPage {
 pub async fn list(req: HttpRequest, user: Can<ReadJobs>, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
     let i18n = I18n::of_request(&req);
     let at = Pager::page(&Form::parse(&i18n, req.query_string()), LIMIT);
+    let org = user.user().organisation_id.clone();
     let rows: Vec<JobItem> =
-        db(&pool, move |conn| service::recent(conn, at)).await?.into_iter().map(JobItem::from).collect();
+        db(&pool, move |conn| service::recent(conn, &org, at)).await?.into_iter().map(JobItem::from).collect();
     let shown = JobsPage {
         path: "/admin/jobs".into(),
         nav: Nav::of(&user),
@@ -110,7 +111,8 @@ pub async fn show(
     let i18n = I18n::of_request(&req);
     let stopped = Form::parse(&i18n, req.query_string()).text("refresh") == "off";
     let id = id.into_inner();
-    let job = JobItem::from(db(&pool, move |conn| service::view(conn, &id)).await?);
+    let org = user.user().organisation_id.clone();
+    let job = JobItem::from(db(&pool, move |conn| service::view_for(conn, &org, &id)).await?);
     let shown = JobPage {
         path: format!("/admin/jobs/{}", job.id),
         nav: Nav::of(&user),
