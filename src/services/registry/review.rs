@@ -29,7 +29,7 @@ pub const BLOCK_LIMIT: i64 = 200;
 /// Persons per chunk of the job (one transaction each).
 const CHUNK: i64 = 1_000;
 /// Candidates weighed per person (those sharing the most keys).
-const CANDIDATES: usize = 5;
+const CANDIDATES: usize = 3;
 
 /// Builds the review list of the organisation; `progress` hears (done, total) persons. Returns
 /// how many pairs were found.
@@ -108,7 +108,16 @@ fn weigh(
         let (Some(ra), Some(rb)) = (known.get(a), known.get(b)) else { continue };
         let c = compare(ra, rb, dict);
         if c.band >= Band::Possible {
-            found.push(found_of(a, b, &c)?);
+            // The reasons are weighed again when a page lists the pair (a few dozen at a time):
+            // storing them for hundreds of thousands of pairs cost more than finding them.
+            let (a, b) = repo::ordered(a, b);
+            found.push(Found {
+                a,
+                b,
+                score: (c.score * 10.0).round() / 10.0,
+                band: band_text(c.band),
+                reasons: "[]".into(),
+            });
         }
     }
     Ok(found)
@@ -198,20 +207,25 @@ pub struct ReviewList {
 pub fn list(conn: &mut DbConnection, scope: &OrgScope, status: PairStatus, page: Page) -> AppResult<ReviewList> {
     let rows = repo::list(conn, scope, status, page)?;
     let ids: Vec<PersonId> = rows.iter().flat_map(|r| [r.person_a.clone(), r.person_b.clone()]).collect();
-    let mut people: HashMap<PersonId, PairPerson> = HashMap::new();
-    for p in persons::by_ids(conn, scope, &ids)? {
-        people.insert(p.id.clone(), pair_person(&p)?);
+    let found = persons::by_ids(conn, scope, &ids)?;
+    let recs = duplicates::records(conn, scope, &found)?;
+    let mut people: HashMap<PersonId, (PairPerson, crate::domain::matching::Record)> = HashMap::new();
+    for (p, rec) in found.iter().zip(recs) {
+        people.insert(p.id.clone(), (pair_person(p)?, rec));
     }
+    let dict = Dictionary::shared();
     let mut pairs = Vec::new();
     for r in rows {
-        let (Some(a), Some(b)) = (people.get(&r.person_a), people.get(&r.person_b)) else { continue };
+        let (Some((a, ra)), Some((b, rb))) = (people.get(&r.person_a), people.get(&r.person_b)) else { continue };
+        // The reasons as the matcher gives them now (the list stores the score and band only).
+        let reasons = compare(ra, rb, &dict).reasons.iter().map(ReasonView::from).collect();
         pairs.push(PairView {
             a: a.clone(),
             b: b.clone(),
             score: r.score,
             band: r.band,
             status: r.status.parse().unwrap_or(PairStatus::Open),
-            reasons: serde_json::from_str(&r.reasons).unwrap_or_default(),
+            reasons,
             found_at: r.found_at,
         });
     }
