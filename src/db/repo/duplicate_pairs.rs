@@ -44,6 +44,18 @@ pub fn ordered(x: &PersonId, y: &PersonId) -> (PersonId, PersonId) {
     }
 }
 
+/// ` WHERE` the organisation's stored pair of `x` and `y` (in stored order, whichever is given
+/// first).
+fn where_pair(q: &mut Sql, scope: &OrgScope, x: &PersonId, y: &PersonId) {
+    let (a, b) = ordered(x, y);
+    q.push(" WHERE organisation_id = ")
+        .bind(scope.id().as_str())
+        .push(" AND person_a = ")
+        .bind(a.as_str())
+        .push(" AND person_b = ")
+        .bind(b.as_str());
+}
+
 const COLUMNS: &[&str] = &["organisation_id", "person_a", "person_b", "score", "band", "reasons", "status", "found_at"];
 
 /// Replaces the open pairs whose first person is in `(after, last]` with `found` (pairs already
@@ -100,12 +112,8 @@ pub fn decide(
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     let mut q = Sql::new(conn);
-    q.push("DELETE FROM duplicate_pairs WHERE organisation_id = ")
-        .bind(scope.id().as_str())
-        .push(" AND person_a = ")
-        .bind(pair.a.as_str())
-        .push(" AND person_b = ")
-        .bind(pair.b.as_str());
+    q.push("DELETE FROM duplicate_pairs");
+    where_pair(&mut q, scope, &pair.a, &pair.b);
     q.execute(conn)?;
     let mut q = Sql::new(conn);
     q.push("INSERT INTO duplicate_pairs (organisation_id, person_a, person_b, score, band, reasons, status, found_at, decided_by, decided_at) VALUES (")
@@ -189,14 +197,9 @@ pub fn count(conn: &mut DbConnection, scope: &OrgScope, status: PairStatus) -> Q
 
 /// One pair, if stored.
 pub fn find(conn: &mut DbConnection, scope: &OrgScope, a: &PersonId, b: &PersonId) -> QueryResult<Option<PairRow>> {
-    let (a, b) = ordered(a, b);
     let mut q = Sql::new(conn);
-    q.push("SELECT person_a, person_b, score, band, reasons, status, found_at, decided_by, decided_at FROM duplicate_pairs WHERE organisation_id = ")
-        .bind(scope.id().as_str())
-        .push(" AND person_a = ")
-        .bind(a.as_str())
-        .push(" AND person_b = ")
-        .bind(b.as_str());
+    q.push("SELECT person_a, person_b, score, band, reasons, status, found_at, decided_by, decided_at FROM duplicate_pairs");
+    where_pair(&mut q, scope, a, b);
     Ok(q.load::<PairRow>(conn)?.into_iter().next())
 }
 
@@ -228,18 +231,12 @@ pub fn set_status(
     b: &PersonId,
     status: PairStatus,
 ) -> QueryResult<usize> {
-    let (a, b) = ordered(a, b);
     let mut q = Sql::new(conn);
     q.push("UPDATE duplicate_pairs SET status = ").bind(status.as_str());
     if status == PairStatus::Open {
         q.push(", decided_by = NULL, decided_at = NULL");
     }
-    q.push(" WHERE organisation_id = ")
-        .bind(scope.id().as_str())
-        .push(" AND person_a = ")
-        .bind(a.as_str())
-        .push(" AND person_b = ")
-        .bind(b.as_str());
+    where_pair(&mut q, scope, a, b);
     q.execute(conn)
 }
 
@@ -251,15 +248,9 @@ pub fn forget(
     b: &PersonId,
     status: PairStatus,
 ) -> QueryResult<usize> {
-    let (a, b) = ordered(a, b);
     let mut q = Sql::new(conn);
-    q.push("DELETE FROM duplicate_pairs WHERE organisation_id = ")
-        .bind(scope.id().as_str())
-        .push(" AND person_a = ")
-        .bind(a.as_str())
-        .push(" AND person_b = ")
-        .bind(b.as_str())
-        .push(" AND status = ")
-        .bind(status.as_str());
+    q.push("DELETE FROM duplicate_pairs");
+    where_pair(&mut q, scope, a, b);
+    q.push(" AND status = ").bind(status.as_str());
     q.execute(conn)
 }

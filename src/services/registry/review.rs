@@ -108,31 +108,18 @@ fn weigh(
         let (Some(ra), Some(rb)) = (known.get(a), known.get(b)) else { continue };
         let c = compare(ra, rb, dict);
         if c.band >= Band::Possible {
-            // The reasons are weighed again when a page lists the pair (a few dozen at a time):
-            // storing them for hundreds of thousands of pairs cost more than finding them.
-            let (a, b) = repo::ordered(a, b);
-            found.push(Found {
-                a,
-                b,
-                score: (c.score * 10.0).round() / 10.0,
-                band: band_text(c.band),
-                reasons: "[]".into(),
-            });
+            found.push(found_of(a, b, &c));
         }
     }
     Ok(found)
 }
 
-fn found_of(a: &PersonId, b: &PersonId, c: &crate::domain::matching::Comparison) -> AppResult<Found> {
+/// A pair as stored: its score and band. The reasons are weighed again when a page lists the
+/// pair (a few dozen at a time): storing them for hundreds of thousands of pairs cost more than
+/// finding them.
+fn found_of(a: &PersonId, b: &PersonId, c: &crate::domain::matching::Comparison) -> Found {
     let (a, b) = repo::ordered(a, b);
-    let reasons: Vec<ReasonView> = c.reasons.iter().map(ReasonView::from).collect();
-    Ok(Found {
-        a,
-        b,
-        score: (c.score * 10.0).round() / 10.0,
-        band: band_text(c.band),
-        reasons: serde_json::to_string(&reasons).map_err(|e| AppError::Internal(e.into()))?,
-    })
+    Found { a, b, score: (c.score * 10.0).round() / 10.0, band: band_text(c.band), reasons: "[]".into() }
 }
 
 /// Queues a build of the organisation's review list, or joins the one already queued or
@@ -307,7 +294,7 @@ pub fn distinct(
         }
         let recs = duplicates::records(conn, scope, &rows)?;
         let c = compare(&recs[0], &recs[1], &Dictionary::shared());
-        let mut found = found_of(a, b, &c)?;
+        let mut found = found_of(a, b, &c);
         if c.band < Band::Possible {
             found.band = "possible";
         }
