@@ -73,11 +73,13 @@ impl<'a> Unit<'a> {
                 crate::services::eligibility::reevaluate_with_kin(conn, self.scope, &touched, &self.ctx.clock)?;
         }
         let evaluate_ms = started.elapsed().as_millis() - refresh_ms;
+        let owed = self.owed.len();
         for e in self.owed {
             let entity = e.entity.as_ref().map(|(t, id)| (t.as_str(), id.as_str()));
             audit::record(conn, self.ctx, &e.action, entity, "success")?;
         }
         tracing::debug!(
+            audited = owed,
             refreshed = flushed.refreshed,
             evaluated = flushed.evaluated,
             refresh_ms,

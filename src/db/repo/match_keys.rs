@@ -146,50 +146,20 @@ pub fn small_blocks(
     Ok(q.load::<Filed>(conn)?.into_iter().map(|f| (f.match_key, f.person_id)).collect())
 }
 
-/// The keys of the persons with ids in `(after, last]` (a chunk of the review job).
-pub fn in_range(
+/// A page of the organisation's filed keys in key order, after `(key, person)`: the review
+/// list reads every block once, a bounded page at a time, along the primary key.
+pub fn page_after(
     conn: &mut DbConnection,
     scope: &OrgScope,
-    after: &str,
-    last: &str,
+    after: Option<(&str, &str)>,
+    limit: i64,
 ) -> QueryResult<Vec<(String, PersonId)>> {
     let mut q = Sql::new(conn);
-    q.push("SELECT match_key, person_id FROM match_keys WHERE organisation_id = ")
-        .bind(scope.id().as_str())
-        .push(" AND person_id > ")
-        .bind(after)
-        .push(" AND person_id <= ")
-        .bind(last);
-    Ok(q.load::<Filed>(conn)?.into_iter().map(|f| (f.match_key, f.person_id)).collect())
-}
-
-/// The persons filed under each of `keys` (a bounded chunk of keys known to be small blocks).
-pub fn members(conn: &mut DbConnection, scope: &OrgScope, keys: &[String]) -> QueryResult<Vec<(String, PersonId)>> {
-    if keys.is_empty() {
-        return Ok(Vec::new());
+    q.push("SELECT match_key, person_id FROM match_keys WHERE organisation_id = ").bind(scope.id().as_str());
+    if let Some((key, person)) = after {
+        // A row value: both databases walk the primary key from there.
+        q.push(" AND (match_key, person_id) > (").bind(key).push(", ").bind(person).push(")");
     }
-    let mut q = Sql::new(conn);
-    q.push("SELECT match_key, person_id FROM match_keys WHERE organisation_id = ")
-        .bind(scope.id().as_str())
-        .push(" AND match_key IN (");
-    q.bind_list(keys.iter().map(|x| x.as_str()));
-    q.push(")");
+    q.push(" ORDER BY match_key, person_id LIMIT ").bind(limit);
     Ok(q.load::<Filed>(conn)?.into_iter().map(|f| (f.match_key, f.person_id)).collect())
-}
-
-#[derive(QueryableByName)]
-struct Key {
-    #[diesel(sql_type = Text)]
-    match_key: String,
-}
-
-/// The organisation's keys filed for more than `limit` persons (one aggregate over the
-/// organisation's keys, read once per review).
-pub fn big_keys(conn: &mut DbConnection, scope: &OrgScope, limit: i64) -> QueryResult<Vec<String>> {
-    let mut q = Sql::new(conn);
-    q.push("SELECT match_key FROM match_keys WHERE organisation_id = ")
-        .bind(scope.id().as_str())
-        .push(" GROUP BY match_key HAVING COUNT(*) > ")
-        .bind(limit);
-    Ok(q.load::<Key>(conn)?.into_iter().map(|k| k.match_key).collect())
 }

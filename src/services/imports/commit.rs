@@ -61,7 +61,9 @@ pub fn commit(
     let format = if stored.format == "xlsx" { Format::Xlsx } else { Format::Csv };
     let preview: super::Preview = serde_json::from_str(&stored.preview).map_err(|e| AppError::Internal(e.into()))?;
     let how = Reading { format, encoding: encoding_named(&preview.encoding), duplicates: false };
+    let started = std::time::Instant::now();
     let a = analyse(conn, scope, ctx.today(), &bytes, how, &mut |_, _| {})?;
+    let analyse_secs = started.elapsed().as_secs_f64();
     let mut p = Problems::new();
     for x in &a.problems {
         let at = match (x.row, &x.column) {
@@ -145,12 +147,14 @@ pub fn commit(
             persons::link_in(conn, u, &pa, &pb, l.kind, &field)?;
             links += 1;
         }
+        tracing::info!(rows = written.len(), secs = started.elapsed().as_secs_f64(), "import rows written");
         let keys: Vec<(String, PersonId)> = written.iter().map(|(i, r)| (a.keys[*i].clone(), r.id.clone())).collect();
         repo::insert_rows(conn, scope, id, &keys)?;
         u.audit("import.commit", "import", id);
         progress(written.len(), persons_new);
         Ok((links, families_written))
     })?;
+    tracing::info!(persons = persons_new, analyse_secs, secs = started.elapsed().as_secs_f64(), "import committed");
     Ok(Committed {
         id: id.to_string(),
         families: families_written,

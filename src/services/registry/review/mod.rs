@@ -5,13 +5,17 @@
 //! pair side by side and merges it (`merge`) or says "not the same person", which is
 //! remembered: the pair is never proposed again, by the job or on the person's page.
 
+mod blocks;
+
 use super::duplicates::{self, ReasonView};
+use blocks::Blocks;
+pub use blocks::BLOCK_LIMIT;
 use crate::auth::OrgScope;
 use crate::clock::Clock;
 use crate::db::models::JobRow;
 use crate::db::repo::chunks::Chunk;
 use crate::db::repo::duplicate_pairs::{self as repo, Found, PairStatus};
-use crate::db::repo::{jobs as jobs_repo, match_keys as keys_repo, persons, Page};
+use crate::db::repo::{jobs as jobs_repo, persons, Page};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::ids::{FamilyId, PersonId};
 use crate::domain::job::{JobKind, JobStatus};
@@ -24,8 +28,6 @@ use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use utoipa::ToSchema;
 
-/// Persons per block, at most, for a key to propose pairs.
-pub const BLOCK_LIMIT: i64 = 200;
 /// Persons per chunk of the job (one transaction each).
 const CHUNK: i64 = 1_000;
 /// Candidates weighed per person (those sharing the most keys).
@@ -42,47 +44,30 @@ pub fn build(
     let dict = Dictionary::shared();
     let total = persons::count(conn, scope)?;
     progress(conn, 0, total)?;
-    let big: HashSet<String> = keys_repo::big_keys(conn, scope, BLOCK_LIMIT)?.into_iter().collect();
+    let started = std::time::Instant::now();
+    let blocks = Blocks::read(conn, scope)?;
+    let read_secs = started.elapsed().as_secs_f64();
     let mut after: Option<PersonId> = None;
-    let (mut done, mut pairs) = (0_i64, 0_usize);
+    let (mut done, mut pairs, mut weigh_secs, mut write_secs) = (0_i64, 0_usize, 0.0, 0.0);
     while let Some((chunk, rows)) = Chunk::next(conn, scope, after.as_ref(), None, CHUNK)? {
         let (from, last) = (chunk.bounds().0.to_string(), chunk.last().clone());
-        // Each person's small keys, and who else is filed under them.
-        let mut keys_of: HashMap<PersonId, Vec<String>> = HashMap::new();
-        for (key, person) in keys_repo::in_range(conn, scope, &from, last.as_str())? {
-            if !big.contains(&key) {
-                keys_of.entry(person).or_default().push(key);
-            }
-        }
-        let mut distinct: Vec<String> = keys_of.values().flatten().cloned().collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        let mut blocks: HashMap<String, Vec<PersonId>> = HashMap::new();
-        for keys in distinct.chunks(500) {
-            for (key, person) in keys_repo::members(conn, scope, keys)? {
-                blocks.entry(key).or_default().push(person);
-            }
-        }
-        let mut wanted: BTreeSet<(PersonId, PersonId)> = BTreeSet::new();
-        for row in &rows {
-            let mut shared: HashMap<&PersonId, usize> = HashMap::new();
-            for p in keys_of.get(&row.id).into_iter().flatten().filter_map(|k| blocks.get(k)).flatten() {
-                if *p != row.id {
-                    *shared.entry(p).or_default() += 1;
-                }
-            }
-            let mut ranked: Vec<(&PersonId, usize)> = shared.into_iter().collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-            wanted.extend(ranked.into_iter().take(CANDIDATES).map(|(p, _)| repo::ordered(&row.id, p)));
-        }
+        let wanted: BTreeSet<(PersonId, PersonId)> = rows
+            .iter()
+            .flat_map(|row| blocks.candidates(&row.id, CANDIDATES).into_iter().map(|p| repo::ordered(&row.id, p)))
+            .collect();
+        let weighing = std::time::Instant::now();
         let found = weigh(conn, scope, &dict, &wanted)?;
+        weigh_secs += weighing.elapsed().as_secs_f64();
         pairs += found.len();
         let at = clock.now();
+        let writing = std::time::Instant::now();
         write_tx(conn, |conn| AppResult::Ok(repo::replace_open(conn, scope, &from, last.as_str(), &found, at)?))?;
+        write_secs += writing.elapsed().as_secs_f64();
         done += rows.len() as i64;
         after = Some(last);
         progress(conn, done, total.max(done))?;
     }
+    tracing::info!(persons = done, pairs, read_secs, weigh_secs, write_secs, secs = started.elapsed().as_secs_f64(), "review list built");
     Ok(pairs)
 }
 
