@@ -60,20 +60,22 @@ pub fn record(
     entity: Option<(&str, &str)>,
     outcome: &str,
 ) -> QueryResult<i64> {
-    repo::append(
-        conn,
-        EventContent {
-            seq: 0,
-            occurred_at: ctx.now(),
-            actor_id: ctx.actor_id.clone(),
-            organisation_id: ctx.organisation_id.clone(),
-            action: action.to_string(),
-            entity_type: entity.map(|(t, _)| t.to_string()),
-            entity_id: entity.map(|(_, id)| id.to_string()),
-            request_id: ctx.request_id.clone(),
-            outcome: outcome.to_string(),
-        },
-    )
+    repo::append(conn, event(ctx, action, entity, outcome))
+}
+
+/// An event of `ctx` as the chain stores it (its sequence number given when appended).
+pub fn event(ctx: &AuditCtx, action: &str, entity: Option<(&str, &str)>, outcome: &str) -> EventContent {
+    EventContent {
+        seq: 0,
+        occurred_at: ctx.now(),
+        actor_id: ctx.actor_id.clone(),
+        organisation_id: ctx.organisation_id.clone(),
+        action: action.to_string(),
+        entity_type: entity.map(|(t, _)| t.to_string()),
+        entity_id: entity.map(|(_, id)| id.to_string()),
+        request_id: ctx.request_id.clone(),
+        outcome: outcome.to_string(),
+    }
 }
 
 /// Records an event that has no other change with it (a refusal, a failed login).

@@ -1,17 +1,20 @@
 //! The unit of work of a registry write: one transaction that records which persons it
 //! touched and which audit events it owes, and at its end, once, refreshes what derives from
 //! them: each touched person's derived columns, then the stored eligibility of the touched
-//! persons and their kin (a parent's outcome reads a child's age and custody), then the audit
-//! events, last, so that on PostgreSQL the chain's lock is held only for the final moment.
+//! persons and their kin (a parent's outcome reads a child's age and custody), then the change
+//! history and the audit events in multi-row statements, last, so that on PostgreSQL the
+//! chain's lock is held only for the final moment.
 //!
 //! A family intake of a mother and six children is thus evaluated seven times, once per member,
 //! instead of once per member and once more per kinship link.
 
 use crate::auth::OrgScope;
+use crate::db::models::RecordChangeRow;
 use crate::db::{write_tx, DbConnection};
 use crate::domain::ids::PersonId;
 use crate::error::AppResult;
 use crate::services::audit::{self, AuditCtx};
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 /// Touched persons refreshed per query.
@@ -29,6 +32,9 @@ pub struct Unit<'a> {
     pub scope: &'a OrgScope,
     touched: BTreeSet<PersonId>,
     owed: Vec<Owed>,
+    /// Change history rows, written at the end in multi-row statements (nothing reads the
+    /// history of a record while changing it).
+    history: RefCell<Vec<RecordChangeRow>>,
 }
 
 /// What the end of a unit refreshed (for logs and tests).
@@ -42,12 +48,17 @@ pub struct Flushed {
 
 impl<'a> Unit<'a> {
     fn new(ctx: &'a AuditCtx, scope: &'a OrgScope) -> Unit<'a> {
-        Unit { ctx, scope, touched: BTreeSet::new(), owed: Vec::new() }
+        Unit { ctx, scope, touched: BTreeSet::new(), owed: Vec::new(), history: RefCell::new(Vec::new()) }
     }
 
     /// Marks a person whose derived data must be refreshed at the end.
     pub fn touch(&mut self, person: &PersonId) {
         self.touched.insert(person.clone());
+    }
+
+    /// Owes change history rows, written at the end of the unit.
+    pub fn note_history(&self, rows: Vec<RecordChangeRow>) {
+        self.history.borrow_mut().extend(rows);
     }
 
     /// Owes a `success` audit event, appended at the end of the unit.
@@ -74,16 +85,21 @@ impl<'a> Unit<'a> {
         }
         let evaluate_ms = started.elapsed().as_millis() - refresh_ms;
         let owed = self.owed.len();
-        for e in self.owed {
-            let entity = e.entity.as_ref().map(|(t, id)| (t.as_str(), id.as_str()));
-            audit::record(conn, self.ctx, &e.action, entity, "success")?;
-        }
+        crate::db::repo::history::insert(conn, self.scope, &self.history.into_inner())?;
+        let history_ms = started.elapsed().as_millis() - refresh_ms - evaluate_ms;
+        let events = self
+            .owed
+            .iter()
+            .map(|e| audit::event(self.ctx, &e.action, e.entity.as_ref().map(|(t, id)| (t.as_str(), id.as_str())), "success"))
+            .collect();
+        crate::db::repo::audit::append_many(conn, events)?;
         tracing::debug!(
             audited = owed,
             refreshed = flushed.refreshed,
             evaluated = flushed.evaluated,
             refresh_ms,
             evaluate_ms,
+            history_ms,
             total_ms = started.elapsed().as_millis(),
             "unit of work flushed"
         );

@@ -1,5 +1,6 @@
 //! The field-level change history of an organisation's records.
 
+use super::bulk::{Bulk, Cell};
 use super::{outside_scope, OrgScope, Page};
 use crate::db::models::RecordChangeRow;
 use crate::db::schema::record_changes as rc;
@@ -11,12 +12,43 @@ pub fn insert(conn: &mut DbConnection, scope: &OrgScope, rows: &[RecordChangeRow
     if rows.iter().any(|r| &r.organisation_id != scope.id()) {
         return Err(outside_scope());
     }
-    // One statement per row: the multi-backend connection has no batch insert (and a prepared
-    // statement is reused, so this costs little).
-    for row in rows {
-        diesel::insert_into(rc::table).values(row).execute(conn)?;
+    // Multi-row statements: a unit of work writes its history at its end, an import's tens of
+    // thousands of rows at once (the multi-backend connection has no batch insert of its own).
+    let mut bulk = Bulk::new(
+        "record_changes",
+        &[
+            "id",
+            "organisation_id",
+            "family_id",
+            "entity_type",
+            "entity_id",
+            "field",
+            "old_value",
+            "new_value",
+            "actor_id",
+            "request_id",
+            "changed_at",
+        ],
+    );
+    for r in rows {
+        bulk.push(vec![
+            Cell::Text(r.id.clone()),
+            Cell::Text(r.organisation_id.to_string()),
+            Cell::OptText(r.family_id.as_ref().map(|f| f.to_string())),
+            Cell::Text(r.entity_type.clone()),
+            Cell::Text(r.entity_id.clone()),
+            Cell::Text(r.field.clone()),
+            Cell::OptText(r.old_value.clone()),
+            Cell::OptText(r.new_value.clone()),
+            Cell::OptText(r.actor_id.clone()),
+            Cell::Text(r.request_id.clone()),
+            Cell::Stamp(r.changed_at),
+        ]);
+        if bulk.is_full() {
+            bulk.flush(conn)?;
+        }
     }
-    Ok(())
+    bulk.flush(conn)
 }
 
 /// The change history of a record, or of everything in a family, newest first.

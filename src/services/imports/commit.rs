@@ -45,6 +45,20 @@ pub fn commit(
     id: &str,
     progress: &mut dyn FnMut(usize, usize),
 ) -> AppResult<Committed> {
+    crate::db::large_cache(conn, true)?;
+    let done = commit_with(conn, ctx, scope, id, progress);
+    // The pooled connection goes back with the usual cache, whatever the outcome.
+    crate::db::large_cache(conn, false)?;
+    done
+}
+
+fn commit_with(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    scope: &OrgScope,
+    id: &str,
+    progress: &mut dyn FnMut(usize, usize),
+) -> AppResult<Committed> {
     let stored = repo::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
     if stored.status == "committed" {
         return Err(AppError::Conflict { message: "this import is committed already".into(), current_version: None });

@@ -61,8 +61,8 @@ pub fn facts_diff(before: &PersonFacts, after: &PersonFacts) -> Vec<FieldChange>
         .collect()
 }
 
-/// Stores changes of one record, in the unit's transaction.
-pub fn record(conn: &mut DbConnection, u: &Unit, what: Change<'_>, fields: Vec<FieldChange>) -> AppResult<()> {
+/// Stores changes of one record in the unit, which writes them at its end with the others.
+pub fn record(_conn: &mut DbConnection, u: &Unit, what: Change<'_>, fields: Vec<FieldChange>) -> AppResult<()> {
     let at = u.ctx.now();
     let rows: Vec<RecordChangeRow> = fields
         .into_iter()
@@ -80,7 +80,8 @@ pub fn record(conn: &mut DbConnection, u: &Unit, what: Change<'_>, fields: Vec<F
             changed_at: at,
         })
         .collect();
-    Ok(repo::insert(conn, u.scope, &rows)?)
+    u.note_history(rows);
+    Ok(())
 }
 
 /// Stores one event-like change (`created`, a name added or removed) with a summary value.
