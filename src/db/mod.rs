@@ -217,18 +217,6 @@ pub fn backend(conn: &DbConnection) -> Backend {
     }
 }
 
-/// Gives a SQLite connection a 256 MiB page cache for one long transaction (an import's
-/// commit), and the default 2 MiB back: with the default, the pages of the large indexes it
-/// writes to at random (ids are random) are spilled and read again for nearly every row.
-/// Durability is unchanged. PostgreSQL has its shared buffers.
-pub fn large_cache(conn: &mut DbConnection, on: bool) -> diesel::QueryResult<()> {
-    match (conn, on) {
-        (DbConnection::Sqlite(c), true) => c.batch_execute("PRAGMA cache_size = -262144;"),
-        (DbConnection::Sqlite(c), false) => c.batch_execute("PRAGMA cache_size = -2000;"),
-        (DbConnection::Pg(_), _) => Ok(()),
-    }
-}
-
 /// Switches a SQLite connection to writing bulk data (`homeward synth`) and back: a 512 MiB
 /// page cache, so that an index page is written once per transaction rather than each time the
 /// default 2 MiB cache spills it, and `synchronous = NORMAL` (in WAL mode the file cannot be

@@ -13,9 +13,12 @@ macro_rules! id_type {
         pub struct $name(String);
 
         impl $name {
-            /// A new random id.
+            /// A new id: a UUIDv7, its time first and then 74 random bits, so that the rows
+            /// written together (an import's 50,000 persons and their names, claims, history)
+            /// sit together at the end of every index keyed by their ids instead of at random
+            /// places in a large index. An id is no secret: every read checks the scope.
             pub fn new_random() -> $name {
-                $name(uuid::Uuid::new_v4().to_string())
+                $name(uuid::Uuid::now_v7().to_string())
             }
 
             /// Parses a UUID (any case), stored in canonical lower-case form.

@@ -197,9 +197,13 @@ pub fn run_pending(pool: &Pool, clock: &Clock) -> AppResult<usize> {
     if !try_lock(&mut conn)? {
         return Ok(0);
     }
-    let ran = run_locked(&mut conn, pool, clock);
+    // A job that panics must not send the connection back to the pool still holding the
+    // session's lock: no runner of any server could take it again. The panic goes on once the
+    // lock is released (the runner logs it; the job, left running, is queued again at the next
+    // poll and fails after its last attempt).
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_locked(&mut conn, pool, clock)));
     let unlocked = unlock(&mut conn);
-    let ran = ran?;
+    let ran = ran.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
     unlocked?;
     Ok(ran)
 }

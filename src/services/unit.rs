@@ -90,7 +90,9 @@ impl<'a> Unit<'a> {
         let events = self
             .owed
             .iter()
-            .map(|e| audit::event(self.ctx, &e.action, e.entity.as_ref().map(|(t, id)| (t.as_str(), id.as_str())), "success"))
+            .map(|e| {
+                audit::event(self.ctx, &e.action, e.entity.as_ref().map(|(t, id)| (t.as_str(), id.as_str())), "success")
+            })
             .collect();
         crate::db::repo::audit::append_many(conn, events)?;
         tracing::debug!(

@@ -126,6 +126,40 @@ async fn a_corrected_file_commits_once_and_a_longer_list_adds_only_its_new_rows(
     assert_eq!(families, "1", "the new row joined its family");
 }
 
+/// The commit writes its members with multi-row statements: what it writes must read as what an
+/// intake writes, member by member (history, audit chain, derived columns, wishes).
+#[actix_web::test]
+async fn an_imported_member_has_the_rows_history_and_audit_events_of_an_intake() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let (_, admin) = app.signed_in(Role::Admin, "Org A").await;
+    let p = preview(&app, &s, CSV, corrected().into_bytes()).await;
+    let id = p["id"].as_str().unwrap_or_default().to_string();
+    assert_eq!(app.post(&format!("/api/v1/imports/{id}/commit"), &s, Value::Null).await.status(), 200);
+    let events = |action: &str| app.count(&format!("audit_events WHERE action = '{action}'"));
+    assert_eq!(events("person.create"), 495);
+    assert_eq!(events("nationality.create"), app.count("nationality_claims"));
+    assert_eq!(events("custody.create"), app.count("custody_events"));
+    assert_eq!(events("kinship.create"), app.count("kinships"));
+    assert!(app.count("kinships") > 100 && app.count("custody_events") > 400);
+    let noted = |field: &str| app.count(&format!("record_changes WHERE entity_type = 'person' AND field {field}"));
+    assert_eq!(noted("= 'created'"), 495);
+    assert_eq!(noted("LIKE 'nationality.%'"), app.count("nationality_claims"));
+    assert_eq!(noted("= 'custody'"), app.count("custody_events"));
+    assert_eq!(noted("= 'kinship'"), app.count("kinships"));
+    assert_eq!(app.count("person_derived WHERE search_key <> ''"), 495, "every member refreshed");
+    assert_eq!(app.count("person_wishes"), app.count("persons WHERE id IN (SELECT person_id FROM person_wishes)"));
+    assert!(app.count("person_wishes") > 0);
+    let report = json(app.get("/api/v1/audit/verify", &admin).await).await;
+    assert_eq!(report["ok"], true, "{report}");
+    // A member reads as any person: found by name, with claims, custody and relatives.
+    let found = json(app.get("/api/v1/persons?q=Исмаилова", &s).await).await;
+    let first = found["items"][0]["id"].as_str().unwrap_or_default().to_string();
+    let person = json(app.get(&format!("/api/v1/persons/{first}"), &s).await).await;
+    assert!(person["nationalities"].as_array().is_some_and(|c| !c.is_empty()), "{person}");
+    assert!(person["custody"].as_array().is_some_and(|c| !c.is_empty()), "{person}");
+}
+
 #[actix_web::test]
 async fn a_failure_in_the_middle_of_a_commit_writes_nothing() {
     let app = spawn_app().await;

@@ -1,7 +1,7 @@
 //! The audit table: appending to the hash chain, listing an organisation's events, and reading
 //! the whole chain in order for verification.
 
-use super::bulk::{Bulk, Cell};
+use super::bulk::{columns, Bulk, Cell};
 use super::{OrgScope, Page};
 use crate::db::models::AuditRow;
 use crate::db::schema::audit_events::dsl as a;
@@ -57,22 +57,7 @@ pub fn append_many(conn: &mut DbConnection, events: Vec<EventContent>) -> QueryR
     let last: Option<(i64, String)> =
         a::audit_events.select((a::seq, a::hash)).order(a::seq.desc()).first(conn).optional()?;
     let (mut seq, mut head) = last.unwrap_or((0, GENESIS_HASH.to_string()));
-    let mut bulk = Bulk::new(
-        "audit_events",
-        &[
-            "seq",
-            "occurred_at",
-            "actor_id",
-            "organisation_id",
-            "action",
-            "entity_type",
-            "entity_id",
-            "request_id",
-            "outcome",
-            "prev_hash",
-            "hash",
-        ],
-    );
+    let mut bulk = Bulk::new("audit_events", columns::AUDIT);
     for mut event in events {
         seq += 1;
         event.seq = seq;

@@ -129,3 +129,84 @@ impl Bulk {
         Ok(())
     }
 }
+
+/// The columns of the registry's tables as the bulk writers write them (synthetic data and
+/// imports), so that both write the same rows.
+pub mod columns {
+    pub const PERSONS: &[&str] = &[
+        "id",
+        "organisation_id",
+        "family_id",
+        "given_name",
+        "family_name",
+        "sex",
+        "birth_earliest",
+        "birth_latest",
+        "place_of_birth",
+        "left_home_earliest",
+        "left_home_latest",
+        "left_home_age",
+        "date_of_death",
+        "notes",
+        "created_at",
+        "updated_at",
+        "version",
+    ];
+    pub const FLAGS: &[&str] = &["person_id", "organisation_id", "flag"];
+    pub const WISHES: &[&str] =
+        &["id", "person_id", "organisation_id", "wish", "recorded_on", "recorded_at", "actor_id"];
+    pub const NAMES: &[&str] = &["id", "person_id", "organisation_id", "kind", "script", "name", "created_at"];
+    pub const CLAIMS: &[&str] = &[
+        "id",
+        "person_id",
+        "organisation_id",
+        "country_code",
+        "status",
+        "basis",
+        "decision_earliest",
+        "decision_latest",
+        "legal_note",
+        "source",
+        "created_at",
+        "updated_at",
+        "version",
+    ];
+    pub const CUSTODY: &[&str] = &[
+        "id",
+        "person_id",
+        "organisation_id",
+        "kind",
+        "facility_id",
+        "event_earliest",
+        "event_latest",
+        "note",
+        "created_at",
+    ];
+    pub const KINSHIPS: &[&str] = &["id", "organisation_id", "person_id", "relative_id", "kind", "created_at"];
+    pub const HISTORY: &[&str] = &[
+        "id",
+        "organisation_id",
+        "family_id",
+        "entity_type",
+        "entity_id",
+        "field",
+        "old_value",
+        "new_value",
+        "actor_id",
+        "request_id",
+        "changed_at",
+    ];
+    pub const AUDIT: &[&str] = &[
+        "seq",
+        "occurred_at",
+        "actor_id",
+        "organisation_id",
+        "action",
+        "entity_type",
+        "entity_id",
+        "request_id",
+        "outcome",
+        "prev_hash",
+        "hash",
+    ];
+}

@@ -1,6 +1,6 @@
 //! The field-level change history of an organisation's records.
 
-use super::bulk::{Bulk, Cell};
+use super::bulk::{columns, Bulk, Cell};
 use super::{outside_scope, OrgScope, Page};
 use crate::db::models::RecordChangeRow;
 use crate::db::schema::record_changes as rc;
@@ -14,22 +14,7 @@ pub fn insert(conn: &mut DbConnection, scope: &OrgScope, rows: &[RecordChangeRow
     }
     // Multi-row statements: a unit of work writes its history at its end, an import's tens of
     // thousands of rows at once (the multi-backend connection has no batch insert of its own).
-    let mut bulk = Bulk::new(
-        "record_changes",
-        &[
-            "id",
-            "organisation_id",
-            "family_id",
-            "entity_type",
-            "entity_id",
-            "field",
-            "old_value",
-            "new_value",
-            "actor_id",
-            "request_id",
-            "changed_at",
-        ],
-    );
+    let mut bulk = Bulk::new("record_changes", columns::HISTORY);
     for r in rows {
         bulk.push(vec![
             Cell::Text(r.id.clone()),

@@ -46,9 +46,10 @@ pub struct Page {
     pub offset: i64,
 }
 
-/// A new random id for rows whose ids are not typed (sessions, history rows).
+/// A new id for rows whose ids are not typed (sessions, history rows): time-ordered, like the
+/// typed ids (`domain::ids`), so that rows written together sit together in the indexes.
 pub fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid::Uuid::now_v7().to_string()
 }
 
 /// The error a repo write returns for a row whose organisation is not the scope's.

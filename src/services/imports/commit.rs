@@ -6,6 +6,7 @@
 
 use super::analyse::{analyse, Reading};
 use super::read::{encoding_named, Format};
+use super::write::Writer;
 use crate::auth::OrgScope;
 use crate::db::models::PersonRow;
 use crate::db::repo::imports as repo;
@@ -16,12 +17,11 @@ use crate::domain::problems::Problems;
 use crate::domain::text::check_name;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::AuditCtx;
-use crate::services::registry::families::{create_in, insert_member};
-use crate::services::registry::persons;
+use crate::services::registry::families::create_in;
 use crate::services::unit;
 use base64::Engine;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use utoipa::ToSchema;
 
 /// What a commit wrote.
@@ -39,20 +39,6 @@ pub struct Committed {
 
 /// Commits a previewed import; `progress` hears (rows written, new rows).
 pub fn commit(
-    conn: &mut DbConnection,
-    ctx: &AuditCtx,
-    scope: &OrgScope,
-    id: &str,
-    progress: &mut dyn FnMut(usize, usize),
-) -> AppResult<Committed> {
-    crate::db::large_cache(conn, true)?;
-    let done = commit_with(conn, ctx, scope, id, progress);
-    // The pooled connection goes back with the usual cache, whatever the outcome.
-    crate::db::large_cache(conn, false)?;
-    done
-}
-
-fn commit_with(
     conn: &mut DbConnection,
     ctx: &AuditCtx,
     scope: &OrgScope,
@@ -117,6 +103,7 @@ fn commit_with(
                 current_version: None,
             });
         }
+        let mut writer = Writer::new();
         let mut written: HashMap<usize, PersonRow> = HashMap::new();
         let mut warnings = Vec::new();
         let mut families_written = 0;
@@ -137,7 +124,7 @@ fn commit_with(
             };
             for i in new {
                 let Some(member) = &a.members[i] else { continue };
-                let row = insert_member(conn, u, &family.id, member, i, &mut warnings)?;
+                let row = writer.member(conn, u, &family.id, member, i, &mut warnings)?;
                 written.insert(i, row);
                 if written.len().is_multiple_of(1000) {
                     progress(written.len(), persons_new);
@@ -145,6 +132,7 @@ fn commit_with(
             }
         }
         let mut links = 0;
+        let mut seen = HashSet::new();
         for l in &a.links {
             if a.known.contains_key(&l.a) && a.known.contains_key(&l.b) {
                 continue;
@@ -158,9 +146,10 @@ fn commit_with(
             };
             let (pa, pb) = (person(l.a)?, person(l.b)?);
             let field = format!("rows[{}].relative", a.rows[l.from].number);
-            persons::link_in(conn, u, &pa, &pb, l.kind, &field)?;
+            writer.link(conn, u, &pa, &pb, l.kind, &field, a.known.contains_key(&l.a), &mut seen)?;
             links += 1;
         }
+        writer.flush(conn)?;
         tracing::info!(rows = written.len(), secs = started.elapsed().as_secs_f64(), "import rows written");
         let keys: Vec<(String, PersonId)> = written.iter().map(|(i, r)| (a.keys[*i].clone(), r.id.clone())).collect();
         repo::insert_rows(conn, scope, id, &keys)?;

@@ -10,6 +10,7 @@ pub mod commit;
 pub mod job;
 pub mod read;
 pub mod template;
+mod write;
 
 use crate::auth::OrgScope;
 use crate::db::repo::imports::{self as repo, ImportRow};

@@ -36,8 +36,16 @@ pub fn add_in(
             "this person already has a claim to this country: change its status instead",
         ));
     }
+    let row = new_row(u, person, c);
+    claims::insert(conn, u.scope, &row)?;
+    note_added(conn, u, person, &row)?;
+    Ok(row)
+}
+
+/// A new claim of a person, not yet written.
+pub(crate) fn new_row(u: &Unit, person: &PersonRow, c: &ClaimFacts) -> ClaimRow {
     let at = u.ctx.now();
-    let row = ClaimRow {
+    ClaimRow {
         id: ClaimId::new_random(),
         person_id: person.id.clone(),
         organisation_id: u.scope.id().clone(),
@@ -50,13 +58,16 @@ pub fn add_in(
         created_at: at,
         updated_at: at,
         version: 1,
-    };
-    claims::insert(conn, u.scope, &row)?;
+    }
+}
+
+/// The history, audit and refresh a new claim owes (its row written by the caller).
+pub(crate) fn note_added(conn: &mut DbConnection, u: &mut Unit, person: &PersonRow, row: &ClaimRow) -> AppResult<()> {
     let field_name = format!("nationality.{}", row.country_code);
     history::note(conn, u, Change::person(person), &field_name, None, Some(row.status.to_string()))?;
     u.touch(&person.id);
     u.audit("nationality.create", "nationality_claim", row.id.as_str());
-    Ok(row)
+    Ok(())
 }
 
 /// Adds a claim to a person.

@@ -40,7 +40,14 @@ pub fn add_in(
     c: &CustodyFacts,
     field: &str,
 ) -> AppResult<(CustodyEventRow, Option<Warning>)> {
-    let row = CustodyEventRow {
+    let row = new_row(u, person, c);
+    custody::insert(conn, u.scope, &row)?;
+    note_added(conn, u, person, &row, c, field)
+}
+
+/// A new custody event of a person, not yet written.
+pub(crate) fn new_row(u: &Unit, person: &PersonRow, c: &CustodyFacts) -> CustodyEventRow {
+    CustodyEventRow {
         id: CustodyEventId::new_random(),
         person_id: person.id.clone(),
         organisation_id: u.scope.id().clone(),
@@ -49,14 +56,25 @@ pub fn add_in(
         date: EventRange::of(c.date),
         note: c.note.clone(),
         created_at: u.ctx.now(),
-    };
-    custody::insert(conn, u.scope, &row)?;
+    }
+}
+
+/// The history, audit and refresh a new event owes (its row written by the caller), and what
+/// looks implausible about its date.
+pub(crate) fn note_added(
+    conn: &mut DbConnection,
+    u: &mut Unit,
+    person: &PersonRow,
+    row: &CustodyEventRow,
+    c: &CustodyFacts,
+    field: &str,
+) -> AppResult<(CustodyEventRow, Option<Warning>)> {
     let summary = format!("{} {}", row.kind, c.date.display());
     history::note(conn, u, Change::person(person), "custody", None, Some(summary))?;
     u.touch(&person.id);
     u.audit("custody.create", "custody_event", row.id.as_str());
     let warning = check_event(field, &person.full_name(), person.birth.get()?.as_ref(), &c.date);
-    Ok((row, warning))
+    Ok((row.clone(), warning))
 }
 
 /// Adds the same event to one or several persons of the organisation at once (404 if any is

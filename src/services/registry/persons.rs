@@ -15,7 +15,7 @@ use crate::services::audit::AuditCtx;
 use crate::services::unit::{self, Unit};
 
 /// A new row for the unit's organisation with these facts.
-fn new_row(u: &Unit, family: Option<&FamilyId>, f: &PersonFacts) -> PersonRow {
+pub(crate) fn new_row(u: &Unit, family: Option<&FamilyId>, f: &PersonFacts) -> PersonRow {
     let at = u.ctx.now();
     let mut row = PersonRow {
         id: PersonId::new_random(),
@@ -80,12 +80,25 @@ fn record_wish(
     before: Option<&PersonFacts>,
     f: &PersonFacts,
 ) -> AppResult<()> {
+    if let Some(row) = wish_row(u, person, before, f) {
+        persons::add_wish(conn, u.scope, &row)?;
+    }
+    Ok(())
+}
+
+/// The wish to record when a person's facts go from `before` to `f`, if it changed.
+pub(crate) fn wish_row(
+    u: &Unit,
+    person: &PersonId,
+    before: Option<&PersonFacts>,
+    f: &PersonFacts,
+) -> Option<PersonWishRow> {
     let unchanged = before.is_some_and(|b| (b.wish, b.wish_recorded_on) == (f.wish, f.wish_recorded_on));
     let nothing = before.is_none() && f.wish == Wish::NotAsked && f.wish_recorded_on.is_none();
     if unchanged || nothing {
-        return Ok(());
+        return None;
     }
-    let row = PersonWishRow {
+    Some(PersonWishRow {
         id: new_id(),
         person_id: person.clone(),
         organisation_id: u.scope.id().clone(),
@@ -93,9 +106,7 @@ fn record_wish(
         recorded_on: f.wish_recorded_on,
         recorded_at: u.ctx.now(),
         actor_id: u.ctx.actor_id.clone(),
-    };
-    persons::add_wish(conn, u.scope, &row)?;
-    Ok(())
+    })
 }
 
 /// Inserts a person (already checked) in the unit; returns the row.
@@ -110,11 +121,16 @@ pub fn insert(
     let flags: Vec<_> = f.flags.iter().copied().collect();
     persons::set_flags(conn, u.scope, &row.id, &flags)?;
     record_wish(conn, u, &row.id, None, f)?;
-    let what = Change::person(&row);
-    history::note(conn, u, what, "created", None, Some(row.full_name()))?;
+    note_created(conn, u, &row)?;
+    Ok(row)
+}
+
+/// The history, audit and refresh a new person owes (its rows written by the caller).
+pub(crate) fn note_created(conn: &mut DbConnection, u: &mut Unit, row: &PersonRow) -> AppResult<()> {
+    history::note(conn, u, Change::person(row), "created", None, Some(row.full_name()))?;
     u.touch(&row.id);
     u.audit("person.create", "person", row.id.as_str());
-    Ok(row)
+    Ok(())
 }
 
 /// Changes the fields of a person that the patch sends, if `expected_version` is current
@@ -203,7 +219,15 @@ pub fn add_name_in(
     person: &PersonRow,
     n: &NameFacts,
 ) -> AppResult<PersonNameRow> {
-    let row = PersonNameRow {
+    let row = name_row(u, person, n);
+    names::insert(conn, u.scope, &row)?;
+    note_name_added(conn, u, person, &row)?;
+    Ok(row)
+}
+
+/// A new name of a person, not yet written.
+pub(crate) fn name_row(u: &Unit, person: &PersonRow, n: &NameFacts) -> PersonNameRow {
+    PersonNameRow {
         id: NameId::new_random(),
         person_id: person.id.clone(),
         organisation_id: u.scope.id().clone(),
@@ -211,12 +235,20 @@ pub fn add_name_in(
         script: n.script,
         name: n.name.clone(),
         created_at: u.ctx.now(),
-    };
-    names::insert(conn, u.scope, &row)?;
+    }
+}
+
+/// The history, audit and refresh a new name owes (its row written by the caller).
+pub(crate) fn note_name_added(
+    conn: &mut DbConnection,
+    u: &mut Unit,
+    person: &PersonRow,
+    row: &PersonNameRow,
+) -> AppResult<()> {
     history::note(conn, u, Change::person(person), &format!("name.{}", row.kind), None, Some(row.name.clone()))?;
     u.touch(&person.id);
     u.audit("person.name.add", "person", person.id.as_str());
-    Ok(row)
+    Ok(())
 }
 
 /// Adds another name to a person.
@@ -280,21 +312,38 @@ pub fn link_in(
         ),
         _ => None,
     };
-    let row = KinshipRow {
+    let row = kinship_row(u, person, relative, kind);
+    kinships::insert(conn, u.scope, &row)?;
+    note_linked(conn, u, person, relative, &row)?;
+    Ok((row, warning))
+}
+
+/// A new kinship link, not yet written.
+pub(crate) fn kinship_row(u: &Unit, person: &PersonRow, relative: &PersonRow, kind: KinshipKind) -> KinshipRow {
+    KinshipRow {
         id: KinshipId::new_random(),
         organisation_id: u.scope.id().clone(),
         person_id: person.id.clone(),
         relative_id: relative.id.clone(),
         kind,
         created_at: u.ctx.now(),
-    };
-    kinships::insert(conn, u.scope, &row)?;
-    let summary = format!("{} {}", kind, relative.full_name());
+    }
+}
+
+/// The history, audit and refresh a new link owes (its row written by the caller).
+pub(crate) fn note_linked(
+    conn: &mut DbConnection,
+    u: &mut Unit,
+    person: &PersonRow,
+    relative: &PersonRow,
+    row: &KinshipRow,
+) -> AppResult<()> {
+    let summary = format!("{} {}", row.kind, relative.full_name());
     history::note(conn, u, Change::person(person), "kinship", None, Some(summary))?;
     u.touch(&person.id);
     u.touch(&relative.id);
     u.audit("kinship.create", "kinship", row.id.as_str());
-    Ok((row, warning))
+    Ok(())
 }
 
 /// Links two persons (both must be in the organisation; otherwise 404).

@@ -2,7 +2,7 @@
 //! foreign-key order, and the audit chain's head carried from batch to batch.
 
 use crate::auth::OrgScope;
-use crate::db::repo::bulk::{Bulk, Cell};
+use crate::db::repo::bulk::{columns, Bulk, Cell};
 use crate::db::schema::audit_events as a;
 use crate::db::DbConnection;
 use crate::domain::audit_chain::{chain_hash, EventContent, GENESIS_HASH};
@@ -46,28 +46,7 @@ impl Writers {
                 "families",
                 &["id", "organisation_id", "label", "notes", "created_at", "updated_at", "version"],
             ),
-            persons: Bulk::new(
-                "persons",
-                &[
-                    "id",
-                    "organisation_id",
-                    "family_id",
-                    "given_name",
-                    "family_name",
-                    "sex",
-                    "birth_earliest",
-                    "birth_latest",
-                    "place_of_birth",
-                    "left_home_earliest",
-                    "left_home_latest",
-                    "left_home_age",
-                    "date_of_death",
-                    "notes",
-                    "created_at",
-                    "updated_at",
-                    "version",
-                ],
-            ),
+            persons: Bulk::new("persons", columns::PERSONS),
             derived: Bulk::new(
                 "person_derived",
                 &[
@@ -80,83 +59,14 @@ impl Writers {
                     "current_facility_id",
                 ],
             ),
-            flags: Bulk::new("person_flags", &["person_id", "organisation_id", "flag"]),
-            wishes: Bulk::new(
-                "person_wishes",
-                &["id", "person_id", "organisation_id", "wish", "recorded_on", "recorded_at", "actor_id"],
-            ),
-            names: Bulk::new(
-                "person_names",
-                &["id", "person_id", "organisation_id", "kind", "script", "name", "created_at"],
-            ),
-            claims: Bulk::new(
-                "nationality_claims",
-                &[
-                    "id",
-                    "person_id",
-                    "organisation_id",
-                    "country_code",
-                    "status",
-                    "basis",
-                    "decision_earliest",
-                    "decision_latest",
-                    "legal_note",
-                    "source",
-                    "created_at",
-                    "updated_at",
-                    "version",
-                ],
-            ),
-            custody: Bulk::new(
-                "custody_events",
-                &[
-                    "id",
-                    "person_id",
-                    "organisation_id",
-                    "kind",
-                    "facility_id",
-                    "event_earliest",
-                    "event_latest",
-                    "note",
-                    "created_at",
-                ],
-            ),
-            kinships: Bulk::new(
-                "kinships",
-                &["id", "organisation_id", "person_id", "relative_id", "kind", "created_at"],
-            ),
-            history: Bulk::new(
-                "record_changes",
-                &[
-                    "id",
-                    "organisation_id",
-                    "family_id",
-                    "entity_type",
-                    "entity_id",
-                    "field",
-                    "old_value",
-                    "new_value",
-                    "actor_id",
-                    "request_id",
-                    "changed_at",
-                ],
-            ),
-            audit: Bulk::new(
-                "audit_events",
-                &[
-                    "seq",
-                    "occurred_at",
-                    "actor_id",
-                    "organisation_id",
-                    "action",
-                    "entity_type",
-                    "entity_id",
-                    "request_id",
-                    "outcome",
-                    "prev_hash",
-                    "hash",
-                ],
-            ),
+            flags: Bulk::new("person_flags", columns::FLAGS),
+            wishes: Bulk::new("person_wishes", columns::WISHES),
+            names: Bulk::new("person_names", columns::NAMES),
+            claims: Bulk::new("nationality_claims", columns::CLAIMS),
+            custody: Bulk::new("custody_events", columns::CUSTODY),
+            kinships: Bulk::new("kinships", columns::KINSHIPS),
+            history: Bulk::new("record_changes", columns::HISTORY),
+            audit: Bulk::new("audit_events", columns::AUDIT),
             seq,
             head,
             at,

@@ -8,8 +8,6 @@
 mod blocks;
 
 use super::duplicates::{self, ReasonView};
-use blocks::Blocks;
-pub use blocks::BLOCK_LIMIT;
 use crate::auth::OrgScope;
 use crate::clock::Clock;
 use crate::db::models::JobRow;
@@ -24,6 +22,8 @@ use crate::error::{AppError, AppResult};
 use crate::services::audit::AuditCtx;
 use crate::services::jobs::JobView;
 use crate::services::unit;
+use blocks::Blocks;
+pub use blocks::BLOCK_LIMIT;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use utoipa::ToSchema;
@@ -67,7 +67,15 @@ pub fn build(
         after = Some(last);
         progress(conn, done, total.max(done))?;
     }
-    tracing::info!(persons = done, pairs, read_secs, weigh_secs, write_secs, secs = started.elapsed().as_secs_f64(), "review list built");
+    tracing::info!(
+        persons = done,
+        pairs,
+        read_secs,
+        weigh_secs,
+        write_secs,
+        secs = started.elapsed().as_secs_f64(),
+        "review list built"
+    );
     Ok(pairs)
 }
 
