@@ -138,6 +138,9 @@ async fn an_imported_member_has_the_rows_history_and_audit_events_of_an_intake()
     assert_eq!(app.post(&format!("/api/v1/imports/{id}/commit"), &s, Value::Null).await.status(), 200);
     let events = |action: &str| app.count(&format!("audit_events WHERE action = '{action}'"));
     assert_eq!(events("person.create"), 495);
+    assert_eq!(events("family.create"), app.count("families"));
+    assert_eq!(app.count("record_changes WHERE entity_type = 'family' AND field = 'created'"), app.count("families"));
+    assert!(app.count("families") > 50);
     assert_eq!(events("nationality.create"), app.count("nationality_claims"));
     assert_eq!(events("custody.create"), app.count("custody_events"));
     assert_eq!(events("kinship.create"), app.count("kinships"));

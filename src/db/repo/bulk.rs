@@ -133,6 +133,7 @@ impl Bulk {
 /// The columns of the registry's tables as the bulk writers write them (synthetic data and
 /// imports), so that both write the same rows.
 pub mod columns {
+    pub const FAMILIES: &[&str] = &["id", "organisation_id", "label", "notes", "created_at", "updated_at", "version"];
     pub const PERSONS: &[&str] = &[
         "id",
         "organisation_id",

@@ -17,7 +17,6 @@ use crate::domain::problems::Problems;
 use crate::domain::text::check_name;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::AuditCtx;
-use crate::services::registry::families::create_in;
 use crate::services::unit;
 use base64::Engine;
 use serde::Serialize;
@@ -119,7 +118,7 @@ pub fn commit(
                 Some(family) => family,
                 None => {
                     families_written += 1;
-                    create_in(conn, u, label.clone().unwrap_or_default(), String::new())?
+                    writer.family(conn, u, label.clone().unwrap_or_default())?
                 }
             };
             for i in new {

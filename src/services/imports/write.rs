@@ -1,24 +1,25 @@
 //! The rows of an import's new members, written with multi-row statements: the same rows, change
 //! history, audit events and refresh as the intake's services write for one member
-//! (`families::insert_member`, `persons::link_in`), built by the same functions, but sent a few
+//! (`families::create_in`, `families::insert_member`, `persons::link_in`), built by the same functions, but sent a few
 //! thousand at a time instead of one statement each (on PostgreSQL each statement is a round
 //! trip: 50,000 members cost some 300,000 of them). The checks the services make per row are
 //! made on the file by the analysis that the commit runs again first.
 
-use crate::db::models::{ClaimRow, CustodyEventRow, KinshipRow, PersonNameRow, PersonRow, PersonWishRow};
+use crate::db::models::{ClaimRow, CustodyEventRow, FamilyRow, KinshipRow, PersonNameRow, PersonRow, PersonWishRow};
 use crate::db::repo::bulk::{columns, Bulk, Cell};
 use crate::db::DbConnection;
 use crate::domain::ids::FamilyId;
 use crate::domain::person::KinshipKind;
 use crate::domain::records::plausibility::Warning;
 use crate::error::{AppError, AppResult};
-use crate::services::registry::families::Member;
+use crate::services::registry::families::{self, Member};
 use crate::services::registry::{claims, custody, persons};
 use crate::services::unit::Unit;
 use std::collections::HashSet;
 
 /// Buffered rows, flushed parents first.
 pub(super) struct Writer {
+    families: Bulk,
     persons: Bulk,
     flags: Bulk,
     wishes: Bulk,
@@ -35,6 +36,7 @@ fn text(s: &str) -> Cell {
 impl Writer {
     pub(super) fn new() -> Writer {
         Writer {
+            families: Bulk::new("families", columns::FAMILIES),
             persons: Bulk::new("persons", columns::PERSONS),
             flags: Bulk::new("person_flags", columns::FLAGS),
             wishes: Bulk::new("person_wishes", columns::WISHES),
@@ -43,6 +45,23 @@ impl Writer {
             custody: Bulk::new("custody_events", columns::CUSTODY),
             kinships: Bulk::new("kinships", columns::KINSHIPS),
         }
+    }
+
+    /// A new family; what `families::create_in` does.
+    pub(super) fn family(&mut self, conn: &mut DbConnection, u: &mut Unit, label: String) -> AppResult<FamilyRow> {
+        let f = families::new_row(u, label, String::new());
+        self.families.push(vec![
+            text(f.id.as_str()),
+            text(f.organisation_id.as_str()),
+            text(&f.label),
+            text(&f.notes),
+            Cell::Stamp(f.created_at),
+            Cell::Stamp(f.updated_at),
+            Cell::BigInt(f.version),
+        ]);
+        families::note_created(conn, u, &f)?;
+        self.flush_if_full(conn)?;
+        Ok(f)
     }
 
     /// A new member of `family` with its names, claims and custody; what `insert_member` does.
@@ -215,7 +234,16 @@ impl Writer {
     }
 
     fn flush_if_full(&mut self, conn: &mut DbConnection) -> AppResult<()> {
-        let all = [&self.persons, &self.flags, &self.wishes, &self.names, &self.claims, &self.custody, &self.kinships];
+        let all = [
+            &self.families,
+            &self.persons,
+            &self.flags,
+            &self.wishes,
+            &self.names,
+            &self.claims,
+            &self.custody,
+            &self.kinships,
+        ];
         if all.iter().any(|b| b.is_full()) {
             self.flush(conn)?;
         }
@@ -226,6 +254,7 @@ impl Writer {
     /// checked per statement).
     pub(super) fn flush(&mut self, conn: &mut DbConnection) -> AppResult<()> {
         for b in [
+            &mut self.families,
             &mut self.persons,
             &mut self.flags,
             &mut self.wishes,

@@ -194,8 +194,16 @@ pub fn intake(
 
 /// Creates a family (label and notes checked) in the unit, with its history and audit event.
 pub(crate) fn create_in(conn: &mut DbConnection, u: &mut Unit, label: String, notes: String) -> AppResult<FamilyRow> {
+    let family = new_row(u, label, notes);
+    families::insert(conn, u.scope, &family)?;
+    note_created(conn, u, &family)?;
+    Ok(family)
+}
+
+/// A new family, not yet written.
+pub(crate) fn new_row(u: &Unit, label: String, notes: String) -> FamilyRow {
     let at = u.ctx.now();
-    let family = FamilyRow {
+    FamilyRow {
         id: FamilyId::new_random(),
         organisation_id: u.scope.id().clone(),
         label,
@@ -203,11 +211,14 @@ pub(crate) fn create_in(conn: &mut DbConnection, u: &mut Unit, label: String, no
         created_at: at,
         updated_at: at,
         version: 1,
-    };
-    families::insert(conn, u.scope, &family)?;
-    history::note(conn, u, Change::family(&family), "created", None, Some(family.label.clone()))?;
+    }
+}
+
+/// The history and audit a new family owes (its row written by the caller).
+pub(crate) fn note_created(conn: &mut DbConnection, u: &mut Unit, family: &FamilyRow) -> AppResult<()> {
+    history::note(conn, u, Change::family(family), "created", None, Some(family.label.clone()))?;
     u.audit("family.create", "family", family.id.as_str());
-    Ok(family)
+    Ok(())
 }
 
 /// Adds one person (with names, claims, custody) to an existing family and links them to

@@ -42,10 +42,7 @@ impl Writers {
             a::table.select((a::seq, a::hash)).order(a::seq.desc()).first(conn).optional()?;
         let (seq, head) = last.unwrap_or((0, GENESIS_HASH.to_string()));
         Ok(Writers {
-            families: Bulk::new(
-                "families",
-                &["id", "organisation_id", "label", "notes", "created_at", "updated_at", "version"],
-            ),
+            families: Bulk::new("families", columns::FAMILIES),
             persons: Bulk::new("persons", columns::PERSONS),
             derived: Bulk::new(
                 "person_derived",
