@@ -14,33 +14,8 @@ use diesel::prelude::*;
 /// Appends an event at the end of the chain. Must run inside a write transaction: on
 /// PostgreSQL the table lock makes concurrent appends take turns (each needs the previous
 /// hash); on SQLite the `BEGIN IMMEDIATE` of the transaction already does.
-pub fn append(conn: &mut DbConnection, mut event: EventContent) -> QueryResult<i64> {
-    if backend(conn) == Backend::Postgres {
-        conn.batch_execute("LOCK TABLE audit_events IN SHARE ROW EXCLUSIVE MODE")?;
-    }
-    let last: Option<(i64, String)> =
-        a::audit_events.select((a::seq, a::hash)).order(a::seq.desc()).first(conn).optional()?;
-    let (seq, prev_hash) = match last {
-        Some((seq, hash)) => (seq + 1, hash),
-        None => (1, GENESIS_HASH.to_string()),
-    };
-    event.seq = seq;
-    let hash = chain_hash(&event, &prev_hash);
-    let row = AuditRow {
-        seq,
-        occurred_at: event.occurred_at,
-        actor_id: event.actor_id,
-        organisation_id: event.organisation_id,
-        action: event.action,
-        entity_type: event.entity_type,
-        entity_id: event.entity_id,
-        request_id: event.request_id,
-        outcome: event.outcome,
-        prev_hash,
-        hash,
-    };
-    diesel::insert_into(a::audit_events).values(&row).execute(conn)?;
-    Ok(seq)
+pub fn append(conn: &mut DbConnection, event: EventContent) -> QueryResult<i64> {
+    Ok(append_many(conn, vec![event])?.unwrap_or_default())
 }
 
 /// Appends events at the end of the chain in order, with one read of the chain's head and
@@ -54,34 +29,44 @@ pub fn append_many(conn: &mut DbConnection, events: Vec<EventContent>) -> QueryR
     if backend(conn) == Backend::Postgres {
         conn.batch_execute("LOCK TABLE audit_events IN SHARE ROW EXCLUSIVE MODE")?;
     }
-    let last: Option<(i64, String)> =
-        a::audit_events.select((a::seq, a::hash)).order(a::seq.desc()).first(conn).optional()?;
-    let (mut seq, mut head) = last.unwrap_or((0, GENESIS_HASH.to_string()));
+    let (mut seq, mut head) = head(conn)?;
     let mut bulk = Bulk::new("audit_events", columns::AUDIT);
     for mut event in events {
         seq += 1;
         event.seq = seq;
         let hash = chain_hash(&event, &head);
         let prev = std::mem::replace(&mut head, hash.clone());
-        bulk.push(vec![
-            Cell::BigInt(event.seq),
-            Cell::Stamp(event.occurred_at),
-            Cell::OptText(event.actor_id),
-            Cell::OptText(event.organisation_id),
-            Cell::Text(event.action),
-            Cell::OptText(event.entity_type),
-            Cell::OptText(event.entity_id),
-            Cell::Text(event.request_id),
-            Cell::Text(event.outcome),
-            Cell::Text(prev),
-            Cell::Text(hash),
-        ]);
+        bulk.push(cells(event, prev, hash));
         if bulk.is_full() {
             bulk.flush(conn)?;
         }
     }
     bulk.flush(conn)?;
     Ok(Some(seq))
+}
+
+/// The chain's last sequence number and hash (0 and the genesis hash when it is empty).
+pub fn head(conn: &mut DbConnection) -> QueryResult<(i64, String)> {
+    let last: Option<(i64, String)> =
+        a::audit_events.select((a::seq, a::hash)).order(a::seq.desc()).first(conn).optional()?;
+    Ok(last.unwrap_or((0, GENESIS_HASH.to_string())))
+}
+
+/// An event as the bulk writers write it, in the order of [`columns::AUDIT`].
+pub fn cells(event: EventContent, prev_hash: String, hash: String) -> Vec<Cell> {
+    vec![
+        Cell::BigInt(event.seq),
+        Cell::Stamp(event.occurred_at),
+        Cell::OptText(event.actor_id),
+        Cell::OptText(event.organisation_id),
+        Cell::Text(event.action),
+        Cell::OptText(event.entity_type),
+        Cell::OptText(event.entity_id),
+        Cell::Text(event.request_id),
+        Cell::Text(event.outcome),
+        Cell::Text(prev_hash),
+        Cell::Text(hash),
+    ]
 }
 
 /// Filters of the audit list; `None` means any.

@@ -3,13 +3,11 @@
 
 use crate::auth::OrgScope;
 use crate::db::repo::bulk::{columns, Bulk, Cell};
-use crate::db::schema::audit_events as a;
 use crate::db::DbConnection;
-use crate::domain::audit_chain::{chain_hash, EventContent, GENESIS_HASH};
+use crate::domain::audit_chain::{chain_hash, EventContent};
 use crate::error::AppResult;
 use crate::services::audit::AuditCtx;
 use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::Rng;
 
@@ -38,9 +36,7 @@ pub(super) struct Writers {
 
 impl Writers {
     pub(super) fn new(conn: &mut DbConnection, at: NaiveDateTime) -> AppResult<Writers> {
-        let last: Option<(i64, String)> =
-            a::table.select((a::seq, a::hash)).order(a::seq.desc()).first(conn).optional()?;
-        let (seq, head) = last.unwrap_or((0, GENESIS_HASH.to_string()));
+        let (seq, head) = crate::db::repo::audit::head(conn)?;
         Ok(Writers {
             families: Bulk::new("families", columns::FAMILIES),
             persons: Bulk::new("persons", columns::PERSONS),
@@ -99,20 +95,7 @@ impl Writers {
         };
         let hash = chain_hash(&event, &self.head);
         let prev = std::mem::replace(&mut self.head, hash.clone());
-        let row = vec![
-            Cell::BigInt(event.seq),
-            Cell::Stamp(event.occurred_at),
-            Cell::OptText(None),
-            Cell::OptText(event.organisation_id),
-            Cell::Text(event.action),
-            Cell::OptText(event.entity_type),
-            Cell::OptText(event.entity_id),
-            Cell::Text(event.request_id),
-            Cell::Text(event.outcome),
-            Cell::Text(prev),
-            Cell::Text(hash),
-        ];
-        self.audit.push(row);
+        self.audit.push(crate::db::repo::audit::cells(event, prev, hash));
         Ok(())
     }
 
