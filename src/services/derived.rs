@@ -4,13 +4,13 @@
 //! records.
 
 use crate::auth::OrgScope;
-use crate::db::models::{CustodyEventRow, PersonDerivedRow};
+use crate::db::models::{CustodyEventRow, PersonDerivedRow, PersonRow};
 use crate::db::repo::{claims, custody, names, persons};
 use crate::db::DbConnection;
 use crate::domain::custody::{whereabouts, Event, Whereabouts};
 use crate::domain::ids::PersonId;
 use crate::domain::names::search_key;
-use crate::domain::nationality::standing;
+use crate::domain::nationality::{standing, ClaimStatus};
 use crate::error::AppResult;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -39,26 +39,67 @@ pub fn refresh(conn: &mut DbConnection, scope: &OrgScope, ids: &[PersonId], toda
     }
     let mut derived_rows = Vec::with_capacity(rows.len());
     for p in &rows {
-        let mut key = search_key(&p.full_name());
-        for n in other_names.get(&p.id).map(Vec::as_slice).unwrap_or(&[]) {
-            key.push_str(" | ");
-            key.push_str(&search_key(n));
-        }
-        let st = standing(statuses.get(&p.id).map(Vec::as_slice).unwrap_or(&[]));
-        let now = whereabouts_on(events.get(&p.id).map(Vec::as_slice).unwrap_or(&[]), today)?;
-        let derived = PersonDerivedRow {
-            person_id: p.id.clone(),
-            organisation_id: p.organisation_id.clone(),
-            search_key: key,
-            stateless: st.stateless,
-            at_risk: st.at_risk_of_statelessness,
-            custody_status: now.status,
-            current_facility_id: now.facility_id,
-        };
-        derived_rows.push(derived);
+        derived_rows.push(derive(
+            p,
+            other_names.get(&p.id).map(Vec::as_slice).unwrap_or(&[]),
+            statuses.get(&p.id).map(Vec::as_slice).unwrap_or(&[]),
+            events.get(&p.id).map(Vec::as_slice).unwrap_or(&[]),
+            today,
+        )?);
     }
     persons::set_derived_many(conn, scope, &derived_rows)?;
     // The duplicate search's keys read the same names.
     crate::services::registry::match_keys::refresh(conn, scope, &rows, &other_names)?;
     Ok(rows.len())
+}
+
+/// A new person's rows as the write that built them holds them: its derived columns and keys
+/// are computed from them, without reading them back (an import writes tens of thousands).
+pub struct Built {
+    pub row: PersonRow,
+    /// Its other names (`person_names`).
+    pub names: Vec<String>,
+    pub statuses: Vec<ClaimStatus>,
+    pub events: Vec<CustodyEventRow>,
+}
+
+/// Stores the derived columns and keys of these new persons (a bounded set), in the caller's
+/// transaction, after their rows; the caller tells the unit of work (`Unit::derived_stored`).
+pub fn store_built(conn: &mut DbConnection, scope: &OrgScope, built: &[Built], today: NaiveDate) -> AppResult<()> {
+    let mut derived_rows = Vec::with_capacity(built.len());
+    let mut other_names: HashMap<PersonId, Vec<String>> = HashMap::with_capacity(built.len());
+    for b in built {
+        derived_rows.push(derive(&b.row, &b.names, &b.statuses, &b.events, today)?);
+        other_names.insert(b.row.id.clone(), b.names.clone());
+    }
+    persons::set_derived_many(conn, scope, &derived_rows)?;
+    let rows: Vec<PersonRow> = built.iter().map(|b| b.row.clone()).collect();
+    crate::services::registry::match_keys::refresh(conn, scope, &rows, &other_names)?;
+    Ok(())
+}
+
+/// The derived columns of one person from its rows.
+fn derive(
+    p: &PersonRow,
+    other_names: &[String],
+    statuses: &[ClaimStatus],
+    events: &[CustodyEventRow],
+    today: NaiveDate,
+) -> AppResult<PersonDerivedRow> {
+    let mut key = search_key(&p.full_name());
+    for n in other_names {
+        key.push_str(" | ");
+        key.push_str(&search_key(n));
+    }
+    let st = standing(statuses);
+    let now = whereabouts_on(events, today)?;
+    Ok(PersonDerivedRow {
+        person_id: p.id.clone(),
+        organisation_id: p.organisation_id.clone(),
+        search_key: key,
+        stateless: st.stateless,
+        at_risk: st.at_risk_of_statelessness,
+        custody_status: now.status,
+        current_facility_id: now.facility_id,
+    })
 }

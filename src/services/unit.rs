@@ -31,6 +31,9 @@ pub struct Unit<'a> {
     pub ctx: &'a AuditCtx,
     pub scope: &'a OrgScope,
     touched: BTreeSet<PersonId>,
+    /// Touched persons whose derived columns the write stored itself from the rows it built
+    /// (`services::derived::store_built`): evaluated at the end, not refreshed again.
+    stored: BTreeSet<PersonId>,
     owed: Vec<Owed>,
     /// Change history rows, written at the end in multi-row statements (nothing reads the
     /// history of a record while changing it).
@@ -40,7 +43,7 @@ pub struct Unit<'a> {
 /// What the end of a unit refreshed (for logs and tests).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Flushed {
-    /// Persons whose derived columns were refreshed.
+    /// Persons whose derived columns were refreshed (or stored by the write itself).
     pub refreshed: usize,
     /// Persons re-evaluated against the published policies.
     pub evaluated: usize,
@@ -48,12 +51,20 @@ pub struct Flushed {
 
 impl<'a> Unit<'a> {
     fn new(ctx: &'a AuditCtx, scope: &'a OrgScope) -> Unit<'a> {
-        Unit { ctx, scope, touched: BTreeSet::new(), owed: Vec::new(), history: RefCell::new(Vec::new()) }
+        Unit { ctx, scope, touched: BTreeSet::new(), stored: BTreeSet::new(), owed: Vec::new(), history: RefCell::new(Vec::new()) }
     }
 
     /// Marks a person whose derived data must be refreshed at the end.
     pub fn touch(&mut self, person: &PersonId) {
         self.touched.insert(person.clone());
+    }
+
+    /// Marks a new person whose derived columns and keys the write stored from the rows it
+    /// built, complete: its names, claims and custody must not change later in the unit
+    /// (an import writes each member whole). It is still evaluated at the end.
+    pub fn derived_stored(&mut self, person: &PersonId) {
+        self.touched.insert(person.clone());
+        self.stored.insert(person.clone());
     }
 
     /// Owes change history rows, written at the end of the unit.
@@ -67,14 +78,16 @@ impl<'a> Unit<'a> {
     }
 
     fn flush(self, conn: &mut DbConnection) -> AppResult<Flushed> {
+        let stale: Vec<PersonId> = self.touched.difference(&self.stored).cloned().collect();
         let touched: Vec<PersonId> = self.touched.into_iter().collect();
         let mut flushed = Flushed::default();
         let started = std::time::Instant::now();
         let mut refresh_ms = 0;
         if !touched.is_empty() {
+            flushed.refreshed = self.stored.len();
             // In chunks: an import touches tens of thousands, and no query binds more than a
             // chunk of ids.
-            for chunk in touched.chunks(TOUCHED_PER_QUERY) {
+            for chunk in stale.chunks(TOUCHED_PER_QUERY) {
                 flushed.refreshed += crate::services::derived::refresh(conn, self.scope, chunk, self.ctx.today())?;
             }
             refresh_ms = started.elapsed().as_millis();

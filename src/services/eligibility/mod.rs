@@ -118,7 +118,9 @@ fn store(
     // prepared counts would interleave and count a person twice. One organisation's writes
     // take turns from here to their commit; SQLite's single writer already does.
     walk::lock_organisation(conn, scope)?;
+    let t = std::time::Instant::now();
     policies::replace_results(conn, scope, &ids, &rows)?;
+    tracing::trace!(ms = t.elapsed().as_millis(), "results replaced");
     // The backlog's prepared counts follow the results (and the facts the unit refreshed).
     crate::db::repo::backlog_facts::refresh(conn, scope, crate::db::repo::backlog_facts::Persons::Ids(&ids))?;
     Ok(())
@@ -126,11 +128,15 @@ fn store(
 
 /// Re-evaluates these persons and stores the results, in the caller's transaction.
 pub fn reevaluate(conn: &mut DbConnection, scope: &OrgScope, ids: &[PersonId], clock: &Clock) -> AppResult<usize> {
+    let t = std::time::Instant::now();
     let batch = persons::by_ids(conn, scope, ids)?;
     let versions = published(conn)?;
+    let read_ms = t.elapsed().as_millis();
     let on = clock.today();
     let evaluated = evaluate(conn, scope, &batch, &versions, on)?;
+    let evaluate_ms = t.elapsed().as_millis() - read_ms;
     store(conn, scope, &evaluated, on, clock.now())?;
+    tracing::trace!(persons = batch.len(), read_ms, evaluate_ms, total_ms = t.elapsed().as_millis(), "persons re-evaluated");
     Ok(batch.len())
 }
 

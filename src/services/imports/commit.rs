@@ -102,7 +102,7 @@ pub fn commit(
                 current_version: None,
             });
         }
-        let mut writer = Writer::new();
+        let mut writer = Writer::new(u);
         let mut written: HashMap<usize, PersonRow> = HashMap::new();
         let mut warnings = Vec::new();
         let mut families_written = 0;
@@ -149,14 +149,23 @@ pub fn commit(
             links += 1;
         }
         writer.flush(conn)?;
-        tracing::info!(rows = written.len(), secs = started.elapsed().as_secs_f64(), "import rows written");
+        let (rss_mb, peak_mb) = crate::telemetry::memory_mb();
+        tracing::info!(rows = written.len(), secs = started.elapsed().as_secs_f64(), rss_mb, peak_mb, "import rows written");
         let keys: Vec<(String, PersonId)> = written.iter().map(|(i, r)| (a.keys[*i].clone(), r.id.clone())).collect();
         repo::insert_rows(conn, scope, id, &keys)?;
         u.audit("import.commit", "import", id);
         progress(written.len(), persons_new);
         Ok((links, families_written))
     })?;
-    tracing::info!(persons = persons_new, analyse_secs, secs = started.elapsed().as_secs_f64(), "import committed");
+    let (rss_mb, peak_mb) = crate::telemetry::memory_mb();
+    tracing::info!(
+        persons = persons_new,
+        analyse_secs,
+        secs = started.elapsed().as_secs_f64(),
+        rss_mb,
+        peak_mb,
+        "import committed"
+    );
     Ok(Committed {
         id: id.to_string(),
         families: families_written,

@@ -14,7 +14,10 @@ use crate::domain::records::plausibility::Warning;
 use crate::error::{AppError, AppResult};
 use crate::services::registry::families::{self, Member};
 use crate::services::registry::{claims, custody, persons};
+use crate::services::derived::{self, Built};
 use crate::services::unit::Unit;
+use crate::auth::OrgScope;
+use chrono::NaiveDate;
 use std::collections::HashSet;
 
 /// Buffered rows, flushed parents first.
@@ -27,15 +30,25 @@ pub(super) struct Writer {
     claims: Bulk,
     custody: Bulk,
     kinships: Bulk,
+    /// New members whose derived columns and keys are stored after their rows.
+    built: Vec<Built>,
+    scope: OrgScope,
+    today: NaiveDate,
 }
+
+/// Members whose derived columns are stored per statement.
+const BUILT_MAX: usize = 500;
 
 fn text(s: &str) -> Cell {
     Cell::Text(s.to_string())
 }
 
 impl Writer {
-    pub(super) fn new() -> Writer {
+    pub(super) fn new(u: &Unit) -> Writer {
         Writer {
+            built: Vec::new(),
+            scope: u.scope.clone(),
+            today: u.ctx.today(),
             families: Bulk::new("families", columns::FAMILIES),
             persons: Bulk::new("persons", columns::PERSONS),
             flags: Bulk::new("person_flags", columns::FLAGS),
@@ -83,10 +96,12 @@ impl Writer {
             self.wish(&w);
         }
         persons::note_created(conn, u, &row)?;
+        let mut built = Built { row: row.clone(), names: Vec::new(), statuses: Vec::new(), events: Vec::new() };
         for n in &m.names {
             let name = persons::name_row(u, &row, n);
             self.name(&name);
             persons::note_name_added(conn, u, &row, &name)?;
+            built.names.push(name.name);
         }
         let mut countries = HashSet::new();
         for (j, c) in m.claims.iter().enumerate() {
@@ -99,6 +114,7 @@ impl Writer {
             let claim = claims::new_row(u, &row, c);
             self.claim(&claim);
             claims::note_added(conn, u, &row, &claim)?;
+            built.statuses.push(claim.status);
         }
         for (j, c) in m.custody.iter().enumerate() {
             let event = custody::new_row(u, &row, c);
@@ -106,7 +122,11 @@ impl Writer {
             let field = format!("members[{index}].custody[{j}].date");
             let (_, w) = custody::note_added(conn, u, &row, &event, c, &field)?;
             warnings.extend(w);
+            built.events.push(event);
         }
+        // Written whole: nothing later in the commit changes its names, claims or custody.
+        u.derived_stored(&row.id);
+        self.built.push(built);
         self.flush_if_full(conn)?;
         Ok(row)
     }
@@ -244,7 +264,7 @@ impl Writer {
             &self.custody,
             &self.kinships,
         ];
-        if all.iter().any(|b| b.is_full()) {
+        if all.iter().any(|b| b.is_full()) || self.built.len() >= BUILT_MAX {
             self.flush(conn)?;
         }
         Ok(())
@@ -264,6 +284,10 @@ impl Writer {
             &mut self.kinships,
         ] {
             b.flush(conn)?;
+        }
+        if !self.built.is_empty() {
+            derived::store_built(conn, &self.scope, &self.built, self.today)?;
+            self.built.clear();
         }
         Ok(())
     }
