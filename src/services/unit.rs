@@ -72,6 +72,14 @@ impl<'a> Unit<'a> {
         self.history.borrow_mut().extend(rows);
     }
 
+    /// Writes the change history owed so far: a long unit (an import) keeps its memory bounded
+    /// by writing it as it goes.
+    pub fn write_history(&self, conn: &mut DbConnection) -> AppResult<()> {
+        let rows = std::mem::take(&mut *self.history.borrow_mut());
+        crate::db::repo::history::insert(conn, self.scope, &rows)?;
+        Ok(())
+    }
+
     /// Owes a `success` audit event, appended at the end of the unit.
     pub fn audit(&mut self, action: &str, entity_type: &str, entity_id: &str) {
         self.owed.push(Owed { action: action.into(), entity: Some((entity_type.into(), entity_id.into())) });

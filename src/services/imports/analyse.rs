@@ -115,6 +115,7 @@ pub fn analyse(
     progress: &mut dyn FnMut(usize, usize),
 ) -> AppResult<Analysis> {
     let Reading { format, encoding, duplicates: with_duplicates } = how;
+    let started = std::time::Instant::now();
     let (table, encoding) = match read::table(bytes, format, encoding) {
         Ok(t) => t,
         Err(p) => return Ok(Analysis::empty(String::new(), vec![p])),
@@ -122,6 +123,7 @@ pub fn analyse(
     let Some(((at, header), body)) = table.split_first() else {
         return Ok(Analysis::empty(encoding, vec![Problem::file("the file is empty")]));
     };
+    phase("file read", started);
     let headers = Headers::read(header);
     let mut problems = Vec::new();
     for c in &headers.missing {
@@ -171,6 +173,9 @@ pub fn analyse(
     if rows.is_empty() && problems.is_empty() {
         problems.push(Problem::file("the file has no rows under its header"));
     }
+    // The cells are read: only the rows are kept from here.
+    drop(table);
+    phase("rows checked", started);
     let (families, links, group_problems) = group(&rows);
     problems.extend(group_problems);
     let keys: Vec<String> = rows.iter().map(row_key).collect();
@@ -208,10 +213,18 @@ pub fn analyse(
             ));
         }
     }
+    phase("rows grouped and known rows found", started);
     let duplicates = if with_duplicates { find_duplicates(conn, scope, &rows, &known)? } else { Vec::new() };
+    phase("duplicates found", started);
     progress(total, total);
     problems.sort_by_key(|p| (p.row, p.column.clone()));
     Ok(Analysis { encoding, rows_total, rows, members, families, links, keys, known, problems, warnings, duplicates })
+}
+
+/// Logs the time and memory of a phase of the analysis.
+fn phase(what: &str, started: std::time::Instant) {
+    let (rss_mb, peak_mb) = crate::telemetry::memory_mb();
+    tracing::debug!(secs = started.elapsed().as_secs_f64(), rss_mb, peak_mb, "import analysis: {what}");
 }
 
 /// The likely and possible duplicates of the new rows: other rows of the file sharing a
@@ -224,16 +237,18 @@ fn find_duplicates(
 ) -> AppResult<Vec<RowDuplicate>> {
     let dict = Dictionary::shared();
     let records: Vec<Record> = rows.iter().map(record).collect();
-    let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
+    // Blocks by a digest of their key, rows by index: a key's text would cost some eighty bytes
+    // a row and key, ten keys a row (a shared digest only adds a comparison).
+    let mut blocks: HashMap<u64, Vec<u32>> = HashMap::new();
     let mut keyer = Keyer::new(&dict);
     for (i, r) in records.iter().enumerate() {
         if known.contains_key(&i) {
             continue;
         }
         for k in keyer.filed(r) {
-            let block = blocks.entry(k).or_default();
+            let block = blocks.entry(digest(&k)).or_default();
             if block.len() < BLOCK_MAX {
-                block.push(i);
+                block.push(i as u32);
             }
         }
     }
@@ -248,7 +263,7 @@ fn find_duplicates(
         }
         let mut shared: HashMap<usize, usize> = HashMap::new();
         for k in keyer.probe(r) {
-            for &b in blocks.get(&k).into_iter().flatten() {
+            for b in blocks.get(&digest(&k)).into_iter().flatten().map(|&b| b as usize) {
                 if a < b {
                     *shared.entry(b).or_default() += 1;
                 }
@@ -276,9 +291,40 @@ fn find_duplicates(
             });
         }
     }
+    tracing::debug!(pairs = out.len(), "import analysis: pairs within the file weighed");
+    drop(blocks);
     let new: Vec<usize> = (0..records.len()).filter(|i| !known.contains_key(i)).collect();
-    let probes: Vec<Record> = new.iter().map(|i| records[*i].clone()).collect();
-    for (i, best) in new.into_iter().zip(duplicates::best_of_many(conn, scope, &probes)?) {
+    // A pass of rows at a time, as `best_of_many` reads the registry.
+    for pass in new.chunks(REGISTRY_PASS) {
+        let probes: Vec<Record> = pass.iter().map(|i| records[*i].clone()).collect();
+        registry_duplicates(conn, scope, rows, pass, &probes, &mut out)?;
+    }
+    out.sort_by(|a, b| a.row.cmp(&b.row).then(b.score.total_cmp(&a.score)));
+    Ok(out)
+}
+
+/// Rows (of the file) whose registry duplicates are looked for together.
+const REGISTRY_PASS: usize = 10_000;
+
+/// A block key's digest (the same for the same key within a process: the standard hasher with
+/// its fixed keys).
+fn digest(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
+}
+
+/// The best registry duplicate of each of these rows, added to `out`.
+fn registry_duplicates(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    rows: &[Row],
+    pass: &[usize],
+    probes: &[Record],
+    out: &mut Vec<RowDuplicate>,
+) -> AppResult<()> {
+    for (&i, best) in pass.iter().zip(duplicates::best_of_many(conn, scope, probes)?) {
         if let Some(d) = best {
             out.push(RowDuplicate {
                 row: rows[i].number,
@@ -292,8 +338,7 @@ fn find_duplicates(
             });
         }
     }
-    out.sort_by(|a, b| a.row.cmp(&b.row).then(b.score.total_cmp(&a.score)));
-    Ok(out)
+    Ok(())
 }
 
 fn band_name(b: Band) -> &'static str {

@@ -148,7 +148,7 @@ pub fn commit(
             writer.link(conn, u, &pa, &pb, l.kind, &field, a.known.contains_key(&l.a), &mut seen)?;
             links += 1;
         }
-        writer.flush(conn)?;
+        writer.flush(conn, u)?;
         let (rss_mb, peak_mb) = crate::telemetry::memory_mb();
         tracing::info!(rows = written.len(), secs = started.elapsed().as_secs_f64(), rss_mb, peak_mb, "import rows written");
         let keys: Vec<(String, PersonId)> = written.iter().map(|(i, r)| (a.keys[*i].clone(), r.id.clone())).collect();

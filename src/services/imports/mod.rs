@@ -150,6 +150,9 @@ pub fn preview(
     let before = repo::committed_file(conn, scope, &sha)?;
     let id = uuid::Uuid::new_v4().to_string();
     let p = preview_of(&id, &upload, &sha, &a, before);
+    let problems = a.problems.len() as i64;
+    // The preview holds what is kept: the rows go before the file is encoded.
+    drop(a);
     let row = ImportRow {
         id: id.clone(),
         organisation_id: scope.id().to_string(),
@@ -160,7 +163,7 @@ pub fn preview(
         rows_total: p.rows as i64,
         families_new: p.families_new as i64,
         persons_new: p.persons_new as i64,
-        problems: a.problems.len() as i64,
+        problems,
         preview: serde_json::to_string(&p).map_err(|e| AppError::Internal(e.into()))?,
         content: Some(base64::engine::general_purpose::STANDARD.encode(&upload.bytes)),
         created_by: ctx.actor_id.clone(),

@@ -73,7 +73,7 @@ impl Writer {
             Cell::BigInt(f.version),
         ]);
         families::note_created(conn, u, &f)?;
-        self.flush_if_full(conn)?;
+        self.flush_if_full(conn, u)?;
         Ok(f)
     }
 
@@ -127,7 +127,7 @@ impl Writer {
         // Written whole: nothing later in the commit changes its names, claims or custody.
         u.derived_stored(&row.id);
         self.built.push(built);
-        self.flush_if_full(conn)?;
+        self.flush_if_full(conn, u)?;
         Ok(row)
     }
 
@@ -161,7 +161,7 @@ impl Writer {
         let row = persons::kinship_row(u, person, relative, kind);
         self.kinship(&row);
         persons::note_linked(conn, u, person, relative, &row)?;
-        self.flush_if_full(conn)
+        self.flush_if_full(conn, u)
     }
 
     fn person(&mut self, r: &PersonRow) {
@@ -253,7 +253,7 @@ impl Writer {
         ]);
     }
 
-    fn flush_if_full(&mut self, conn: &mut DbConnection) -> AppResult<()> {
+    fn flush_if_full(&mut self, conn: &mut DbConnection, u: &Unit) -> AppResult<()> {
         let all = [
             &self.families,
             &self.persons,
@@ -265,14 +265,14 @@ impl Writer {
             &self.kinships,
         ];
         if all.iter().any(|b| b.is_full()) || self.built.len() >= BUILT_MAX {
-            self.flush(conn)?;
+            self.flush(conn, u)?;
         }
         Ok(())
     }
 
     /// Writes what is buffered, persons before the rows that name them (the foreign keys are
-    /// checked per statement).
-    pub(super) fn flush(&mut self, conn: &mut DbConnection) -> AppResult<()> {
+    /// checked per statement), and the change history owed so far.
+    pub(super) fn flush(&mut self, conn: &mut DbConnection, u: &Unit) -> AppResult<()> {
         for b in [
             &mut self.families,
             &mut self.persons,
@@ -289,6 +289,6 @@ impl Writer {
             derived::store_built(conn, &self.scope, &self.built, self.today)?;
             self.built.clear();
         }
-        Ok(())
+        u.write_history(conn)
     }
 }

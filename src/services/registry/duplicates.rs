@@ -149,11 +149,16 @@ fn held_in(conn: &mut DbConnection, scope: &OrgScope, found: &mut [Duplicate]) -
 const MANY_BLOCK_LIMIT: i64 = 500;
 /// Candidates compared per record by [`best_of_many`] (those sharing the most keys).
 const MANY_CANDIDATES: usize = 10;
+/// Records whose blocks and candidates are read together (an import's tens of thousands of new
+/// rows would otherwise hold blocks of hundreds of megabytes at once).
+const MANY_PER_PASS: usize = 10_000;
 
 /// The best likely or possible duplicate in the organisation of each of many records (the new
 /// rows of an import), found with a query per chunk of distinct keys instead of one per record:
 /// each record's candidates are the persons sharing the most of its keys, blocks of more than
 /// [`MANY_BLOCK_LIMIT`] persons aside.
+/// The records are taken [`MANY_PER_PASS`] at a time, so that the blocks and candidates held
+/// stay the same whatever the number of records.
 pub fn best_of_many(
     conn: &mut DbConnection,
     scope: &OrgScope,
@@ -161,6 +166,21 @@ pub fn best_of_many(
 ) -> AppResult<Vec<Option<Duplicate>>> {
     let dict = Dictionary::shared();
     let mut keyer = Keyer::new(&dict);
+    let mut out = Vec::with_capacity(probes_of.len());
+    for pass in probes_of.chunks(MANY_PER_PASS) {
+        out.extend(best_of_pass(conn, scope, pass, &dict, &mut keyer)?);
+    }
+    Ok(out)
+}
+
+/// [`best_of_many`] for one pass of records.
+fn best_of_pass(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    probes_of: &[Record],
+    dict: &Dictionary,
+    keyer: &mut Keyer,
+) -> AppResult<Vec<Option<Duplicate>>> {
     let probes: Vec<Vec<String>> = probes_of.iter().map(|r| keyer.probe(r)).collect();
     let mut distinct: Vec<String> = probes.iter().flatten().cloned().collect();
     distinct.sort_unstable();
@@ -200,7 +220,7 @@ pub fn best_of_many(
             let best = cands
                 .iter()
                 .filter_map(|id| known.get(id))
-                .map(|(row, other)| (compare(record, other, &dict), row))
+                .map(|(row, other)| (compare(record, other, dict), row))
                 .filter(|(c, _)| c.band >= Band::Possible)
                 .max_by(|a, b| a.0.score.total_cmp(&b.0.score).then_with(|| b.1.id.cmp(&a.1.id)));
             best.map(|(c, row)| view(&c, row)).transpose()
