@@ -212,8 +212,11 @@ pub fn import(
     let p = imports::preview(&mut conn, &ctx, &scope, upload, &mut progress_printer("checking")).map_err(explain)?;
     println!(
         "{} rows ({}): {} new families, {} new persons, {} rows imported before; {} problems, {} warnings, {} possible duplicates",
-        p.rows, p.encoding, p.families_new, p.persons_new, p.rows_known, p.problems.len(), p.warnings.len(), p.duplicates.len()
+        p.rows, p.encoding, p.families_new, p.persons_new, p.rows_known, p.problems_total, p.warnings_total, p.duplicates_total
     );
+    if [p.problems_total, p.warnings_total, p.duplicates_total].iter().any(|&n| n > imports::LISTED) {
+        println!("(the first {} of each are listed)", imports::LISTED);
+    }
     if let Some(at) = p.imported_before {
         println!("this file was imported on {}", at.format("%Y-%m-%d %H:%M"));
     }

@@ -54,14 +54,22 @@ impl<'a> Unit<'a> {
         Unit { ctx, scope, touched: BTreeSet::new(), stored: BTreeSet::new(), owed: Vec::new(), history: RefCell::new(Vec::new()) }
     }
 
-    /// Marks a person whose derived data must be refreshed at the end.
+    /// Marks a person whose derived data must be refreshed at the end (its names, claims or
+    /// custody changed: derived columns stored earlier in the unit are stale again).
     pub fn touch(&mut self, person: &PersonId) {
+        self.touched.insert(person.clone());
+        self.stored.remove(person);
+    }
+
+    /// Marks a person whose kinship changed: evaluated at the end (a parent's outcome reads a
+    /// child), while its derived columns, which read no kinship, stay as they are.
+    pub fn touch_kin(&mut self, person: &PersonId) {
         self.touched.insert(person.clone());
     }
 
     /// Marks a new person whose derived columns and keys the write stored from the rows it
-    /// built, complete: its names, claims and custody must not change later in the unit
-    /// (an import writes each member whole). It is still evaluated at the end.
+    /// built, complete (an import writes each member whole). It is still evaluated at the end,
+    /// and refreshed after all if a later change of its facts touches it.
     pub fn derived_stored(&mut self, person: &PersonId) {
         self.touched.insert(person.clone());
         self.stored.insert(person.clone());

@@ -349,3 +349,22 @@ async fn a_commit_in_the_background_reports_its_rows_and_a_refusal_lists_its_pro
     assert!(refused["refused"].as_array().is_some_and(|r| !r.is_empty()), "{}", refused["refused"]);
     assert_eq!(app.count("persons"), persons, "a refused commit writes nothing");
 }
+
+#[actix_web::test]
+async fn a_preview_lists_the_first_thousand_problems_and_counts_them_all() {
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let header = fixture().lines().next().unwrap_or_default().to_string();
+    let mut csv = format!("{header}\n");
+    for i in 0..1_001 {
+        csv.push_str(&format!("E{i},E{i}-1,Hiba,Errorova,,female,31/02/1990,RU,claimed,,Roj,2019,,,,bad date\n"));
+    }
+    let p = preview(&app, &s, CSV, csv.into_bytes()).await;
+    assert_eq!(p["problems"].as_array().map(Vec::len), Some(1_000), "listed");
+    assert_eq!(p["problems_total"], 1_001, "counted");
+    assert_eq!(p["committable"], false);
+    let id = p["id"].as_str().unwrap_or_default();
+    let page = app.get(&format!("/imports/{id}"), &s).await.text().await.unwrap_or_default();
+    assert!(page.contains("(1001)"), "the page counts them all");
+    assert!(page.contains("data-testid=\"import-problems-listed\""), "and says only the first are listed");
+}

@@ -5,7 +5,7 @@
 //! costs PostgreSQL more to parse and bind than the rows cost to write (a 50,000-row import
 //! spent three quarters of its commit there). The caller runs it inside its transaction.
 
-use crate::db::{backend, Backend, DbConnection, MultiBackend};
+use crate::db::{DbConnection, MultiBackend};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::sql_types::{BigInt, Bool, Date, Double, Integer, Nullable, Text, Timestamp};
 use diesel::{QueryResult, RunQueryDsl};
@@ -95,21 +95,14 @@ impl Bulk {
             tracing::trace!(table = self.table, rows, ms = started.elapsed().as_millis(), "bulk statement");
             return Ok(());
         }
-        let pg = backend(conn) == Backend::Postgres;
         let mut sql = format!("INSERT INTO {} ({}) VALUES ", self.table, self.columns.join(", "));
-        let mut n = 0;
         for (r, row) in self.rows.iter().enumerate() {
             sql.push_str(if r == 0 { "(" } else { ", (" });
             for c in 0..row.len() {
                 if c > 0 {
                     sql.push_str(", ");
                 }
-                n += 1;
-                if pg {
-                    sql.push_str(&format!("${n}"));
-                } else {
-                    sql.push('?');
-                }
+                sql.push('?');
             }
             sql.push(')');
         }

@@ -34,7 +34,7 @@ pub struct Analysis {
     pub rows_total: usize,
     /// The rows read (a row with a problem reading its cells is not among them).
     pub rows: Vec<Row>,
-    /// Each row checked (`None`: it has problems).
+    /// Each row checked (`None`: it has problems); empty when not kept (`Reading::members`).
     pub(crate) members: Vec<Option<Member>>,
     pub families: Vec<FileFamily>,
     pub links: Vec<FileLink>,
@@ -103,6 +103,9 @@ pub struct Reading {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Look for duplicates (the dry run does; the commit, which shows none, does not).
     pub duplicates: bool,
+    /// Keep each row's checked member (the commit writes them; the dry run only needs the
+    /// problems found making them).
+    pub members: bool,
 }
 
 /// Analyses a file; `progress` hears (rows done, rows) as the rows are checked.
@@ -114,7 +117,7 @@ pub fn analyse(
     how: Reading,
     progress: &mut dyn FnMut(usize, usize),
 ) -> AppResult<Analysis> {
-    let Reading { format, encoding, duplicates: with_duplicates } = how;
+    let Reading { format, encoding, duplicates: with_duplicates, members: keep_members } = how;
     let started = std::time::Instant::now();
     let (table, encoding) = match read::table(bytes, format, encoding) {
         Ok(t) => t,
@@ -164,7 +167,9 @@ pub fn analyse(
         if let Some(row) = row {
             let m = check::member(&refs, &row, today, &mut problems, &mut warnings);
             rows.push(row);
-            members.push(m);
+            if keep_members {
+                members.push(m);
+            }
         }
         if i % 1000 == 999 {
             progress(i + 1, total);
@@ -238,7 +243,8 @@ fn find_duplicates(
     let dict = Dictionary::shared();
     let records: Vec<Record> = rows.iter().map(record).collect();
     // Blocks by a digest of their key, rows by index: a key's text would cost some eighty bytes
-    // a row and key, ten keys a row (a shared digest only adds a comparison).
+    // a row and key, ten keys a row. Two keys sharing a digest (odds of about one in 10^8 for a
+    // file at the row cap) would share a block: a few more comparisons, a few pairs fewer.
     let mut blocks: HashMap<u64, Vec<u32>> = HashMap::new();
     let mut keyer = Keyer::new(&dict);
     for (i, r) in records.iter().enumerate() {

@@ -59,7 +59,7 @@ pub fn commit(
         .map_err(|e| AppError::Internal(anyhow::anyhow!("stored import file: {e}")))?;
     let format = if stored.format == "xlsx" { Format::Xlsx } else { Format::Csv };
     let preview: super::Preview = serde_json::from_str(&stored.preview).map_err(|e| AppError::Internal(e.into()))?;
-    let how = Reading { format, encoding: encoding_named(&preview.encoding), duplicates: false };
+    let how = Reading { format, encoding: encoding_named(&preview.encoding), duplicates: false, members: true };
     let started = std::time::Instant::now();
     let a = analyse(conn, scope, ctx.today(), &bytes, how, &mut |_, _| {})?;
     let analyse_secs = started.elapsed().as_secs_f64();
@@ -87,6 +87,9 @@ pub fn commit(
         problems: Vec::new(),
         warnings: Vec::new(),
         duplicates: Vec::new(),
+        problems_total: 0,
+        warnings_total: 0,
+        duplicates_total: 0,
         committable: false,
         refused: Vec::new(),
         job: None,

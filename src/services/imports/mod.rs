@@ -70,6 +70,14 @@ pub struct Preview {
     /// What is written anyway, but looked odd.
     pub warnings: Vec<Problem>,
     pub duplicates: Vec<RowDuplicate>,
+    /// How many problems, warnings and duplicates there are in all (the lists hold the first
+    /// [`LISTED`]).
+    #[serde(default)]
+    pub problems_total: usize,
+    #[serde(default)]
+    pub warnings_total: usize,
+    #[serde(default)]
+    pub duplicates_total: usize,
     /// True when the commit would write something and nothing stops it.
     pub committable: bool,
     /// The problems a commit found against the registry as it was then (it wrote nothing).
@@ -126,6 +134,9 @@ fn preview_of(id: &str, upload: &Upload, sha: &str, a: &Analysis, before: Option
         rows_known: a.known.len(),
         imported_before: before,
         committable: a.problems.is_empty() && a.persons_new() > 0,
+        problems_total: a.problems.len(),
+        warnings_total: a.warnings.len(),
+        duplicates_total: a.duplicates.len(),
         problems,
         warnings,
         duplicates,
@@ -145,7 +156,7 @@ pub fn preview(
     progress: &mut dyn FnMut(usize, usize),
 ) -> AppResult<Preview> {
     let sha = digest(&upload.bytes);
-    let how = analyse::Reading { format: upload.format, encoding: upload.encoding, duplicates: true };
+    let how = analyse::Reading { format: upload.format, encoding: upload.encoding, duplicates: true, members: false };
     let a = analyse::analyse(conn, scope, ctx.today(), &upload.bytes, how, progress)?;
     let before = repo::committed_file(conn, scope, &sha)?;
     let id = uuid::Uuid::new_v4().to_string();
@@ -198,6 +209,9 @@ pub fn find(conn: &mut DbConnection, scope: &OrgScope, id: &str) -> AppResult<Pr
             problems: Vec::new(),
             warnings: Vec::new(),
             duplicates: Vec::new(),
+            problems_total: row.problems as usize,
+            warnings_total: 0,
+            duplicates_total: 0,
             committable: false,
             refused: Vec::new(),
             job: job::latest(conn, scope, id)?,

@@ -17,7 +17,6 @@ use crate::services::registry::{claims, custody, persons};
 use crate::services::derived::{self, Built};
 use crate::services::unit::Unit;
 use crate::auth::OrgScope;
-use chrono::NaiveDate;
 use std::collections::HashSet;
 
 /// Buffered rows, flushed parents first.
@@ -33,7 +32,6 @@ pub(super) struct Writer {
     /// New members whose derived columns and keys are stored after their rows.
     built: Vec<Built>,
     scope: OrgScope,
-    today: NaiveDate,
 }
 
 /// Members whose derived columns are stored per statement.
@@ -48,7 +46,6 @@ impl Writer {
         Writer {
             built: Vec::new(),
             scope: u.scope.clone(),
-            today: u.ctx.today(),
             families: Bulk::new("families", columns::FAMILIES),
             persons: Bulk::new("persons", columns::PERSONS),
             flags: Bulk::new("person_flags", columns::FLAGS),
@@ -124,6 +121,10 @@ impl Writer {
             warnings.extend(w);
             built.events.push(event);
         }
+        // As the registry reads them back (whereabouts break ties of a day by this order).
+        built.events.sort_by(|a, b| {
+            (a.date.earliest, a.created_at, a.id.as_str()).cmp(&(b.date.earliest, b.created_at, b.id.as_str()))
+        });
         // Written whole: nothing later in the commit changes its names, claims or custody.
         u.derived_stored(&row.id);
         self.built.push(built);
@@ -286,7 +287,7 @@ impl Writer {
             b.flush(conn)?;
         }
         if !self.built.is_empty() {
-            derived::store_built(conn, &self.scope, &self.built, self.today)?;
+            derived::store_built(conn, &self.scope, &self.built, u.ctx.today())?;
             self.built.clear();
         }
         u.write_history(conn)

@@ -185,28 +185,38 @@ fn best_of_pass(
     let mut distinct: Vec<String> = probes.iter().flatten().cloned().collect();
     distinct.sort_unstable();
     distinct.dedup();
-    let mut blocks: HashMap<String, Vec<PersonId>> = HashMap::new();
+    // Persons by a number of this pass: a block holds up to MANY_BLOCK_LIMIT of them, and an id's
+    // text costs some sixty bytes where its number costs four.
+    let mut people: Vec<PersonId> = Vec::new();
+    let mut numbers: HashMap<PersonId, u32> = HashMap::new();
+    let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
     for chunk in distinct.chunks(500) {
         for (k, p) in match_keys_repo::small_blocks(conn, scope, chunk, MANY_BLOCK_LIMIT)? {
-            blocks.entry(k).or_default().push(p);
+            let n = *numbers.entry(p).or_insert_with_key(|p| {
+                people.push(p.clone());
+                (people.len() - 1) as u32
+            });
+            blocks.entry(k).or_default().push(n);
         }
     }
-    let mut wanted: BTreeSet<PersonId> = BTreeSet::new();
-    let candidates: Vec<Vec<PersonId>> = probes
+    drop(numbers);
+    let mut wanted: BTreeSet<&PersonId> = BTreeSet::new();
+    let candidates: Vec<Vec<u32>> = probes
         .iter()
         .map(|keys| {
-            let mut shared: HashMap<&PersonId, usize> = HashMap::new();
-            for p in keys.iter().filter_map(|k| blocks.get(k)).flatten() {
+            let mut shared: HashMap<u32, usize> = HashMap::new();
+            for &p in keys.iter().filter_map(|k| blocks.get(k)).flatten() {
                 *shared.entry(p).or_default() += 1;
             }
-            let mut ranked: Vec<(&PersonId, usize)> = shared.into_iter().collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-            let top: Vec<PersonId> = ranked.into_iter().take(MANY_CANDIDATES).map(|(p, _)| p.clone()).collect();
-            wanted.extend(top.iter().cloned());
+            let mut ranked: Vec<(u32, usize)> = shared.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| people[a.0 as usize].cmp(&people[b.0 as usize])));
+            let top: Vec<u32> = ranked.into_iter().take(MANY_CANDIDATES).map(|(p, _)| p).collect();
+            wanted.extend(top.iter().map(|&p| &people[p as usize]));
             top
         })
         .collect();
-    let ids: Vec<PersonId> = wanted.into_iter().collect();
+    drop((blocks, probes));
+    let ids: Vec<PersonId> = wanted.into_iter().cloned().collect();
     let mut known: HashMap<PersonId, (PersonRow, Record)> = HashMap::new();
     for chunk in ids.chunks(500) {
         let rows = persons::by_ids(conn, scope, chunk)?;
@@ -219,7 +229,7 @@ fn best_of_pass(
         .map(|(record, cands)| {
             let best = cands
                 .iter()
-                .filter_map(|id| known.get(id))
+                .filter_map(|&p| known.get(&people[p as usize]))
                 .map(|(row, other)| (compare(record, other, dict), row))
                 .filter(|(c, _)| c.band >= Band::Possible)
                 .max_by(|a, b| a.0.score.total_cmp(&b.0.score).then_with(|| b.1.id.cmp(&a.1.id)));

@@ -340,8 +340,8 @@ pub(crate) fn note_linked(
 ) -> AppResult<()> {
     let summary = format!("{} {}", row.kind, relative.full_name());
     history::note(conn, u, Change::person(person), "kinship", None, Some(summary))?;
-    u.touch(&person.id);
-    u.touch(&relative.id);
+    u.touch_kin(&person.id);
+    u.touch_kin(&relative.id);
     u.audit("kinship.create", "kinship", row.id.as_str());
     Ok(())
 }
@@ -370,8 +370,8 @@ pub fn unlink(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, id: &Ki
         kinships::delete(conn, scope, id)?;
         let old = format!("{} {}", link.kind, link.relative_id);
         history::note(conn, u, Change::person(&person), "kinship", Some(old), None)?;
-        u.touch(&link.person_id);
-        u.touch(&link.relative_id);
+        u.touch_kin(&link.person_id);
+        u.touch_kin(&link.relative_id);
         u.audit("kinship.delete", "kinship", id.as_str());
         Ok(())
     })

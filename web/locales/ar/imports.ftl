@@ -36,6 +36,7 @@ import-warnings = تنبيهات
 import-where = الموضع
 import-message = الرسالة
 import-duplicates = تكرارات محتملة
+import-listed-first = تُعرض هنا أول ١٠٠٠ فقط.
 import-row = الصف
 import-may-be = قد يكون
 import-band = الاحتمال

@@ -36,6 +36,7 @@ import-warnings = Warnings
 import-where = Where
 import-message = Message
 import-duplicates = Possible duplicates
+import-listed-first = Only the first 1,000 are listed here.
 import-row = Row
 import-may-be = May be
 import-band = Likelihood
