@@ -1,10 +1,10 @@
 //! A file analysed: read, each row checked, rows grouped into families, the rows imported
 //! before recognised by their keys, and the likely duplicates of each new row found within
-//! the file (rows sharing a blocking key) and in the registry (the duplicate search).
-//! Reads the registry; writes nothing.
+//! the file and in the registry (`imports::duplicates`). Reads the registry; writes nothing.
 
 use super::check::{self, References};
 use super::read::{self, Format};
+use super::duplicates::{find, Found};
 use super::RowDuplicate;
 use crate::auth::OrgScope;
 use crate::db::repo::imports::{self as repo, KnownRow};
@@ -12,20 +12,11 @@ use crate::db::DbConnection;
 use crate::domain::import::columns::{Column, Headers};
 use crate::domain::import::rows::{self, Row};
 use crate::domain::import::{group, row_key, FileFamily, FileLink, Problem};
-use crate::domain::matching::keys::Keyer;
-use crate::domain::matching::{compare, Band, Dictionary, Record};
 use crate::domain::names::search_key;
 use crate::error::AppResult;
-use crate::services::registry::duplicates;
 use crate::services::registry::families::Member;
 use chrono::NaiveDate;
 use std::collections::HashMap;
-
-/// Rows compared with each other at most per blocking key (a common name born in a common year
-/// makes a big block; the pairs that matter share several keys).
-const BLOCK_MAX: usize = 50;
-/// Other rows compared with each row at most.
-const PAIRS_PER_ROW: usize = 10;
 
 /// What a file holds and would do.
 pub struct Analysis {
@@ -44,7 +35,10 @@ pub struct Analysis {
     pub known: HashMap<usize, KnownRow>,
     pub problems: Vec<Problem>,
     pub warnings: Vec<Problem>,
+    /// The first [`super::LISTED`] duplicates, by row and then the best first.
     pub duplicates: Vec<RowDuplicate>,
+    /// How many duplicates were found in all.
+    pub duplicates_total: usize,
 }
 
 impl Analysis {
@@ -61,6 +55,7 @@ impl Analysis {
             problems,
             warnings: Vec::new(),
             duplicates: Vec::new(),
+            duplicates_total: 0,
         }
     }
 
@@ -78,23 +73,6 @@ impl Analysis {
     pub fn persons_new(&self) -> usize {
         self.rows.len() - self.known.len()
     }
-}
-
-/// The matcher's record of a row.
-fn record(row: &Row) -> Record {
-    let birth = row.person.birth.as_ref().and_then(|b| b.check().ok()).map(|b| (b.earliest(), b.latest()));
-    Record {
-        given_name: row.person.given_name.clone(),
-        family_name: row.person.family_name.clone(),
-        other_names: row.other_names.iter().map(|n| n.name.clone()).collect(),
-        sex: row.person.sex,
-        birth,
-        nationalities: row.nationalities.iter().filter(|n| n.len() == 2).map(|n| n.to_uppercase()).collect(),
-    }
-}
-
-fn reasons(c: &crate::domain::matching::Comparison) -> Vec<String> {
-    c.reasons.iter().map(|r| r.describe()).collect()
 }
 
 /// How to read a file, and what to look for.
@@ -219,138 +197,28 @@ pub fn analyse(
         }
     }
     phase("rows grouped and known rows found", started);
-    let duplicates = if with_duplicates { find_duplicates(conn, scope, &rows, &known)? } else { Vec::new() };
+    let found = if with_duplicates { find(conn, scope, &rows, &known)? } else { Found::default() };
     phase("duplicates found", started);
     progress(total, total);
     problems.sort_by_key(|p| (p.row, p.column.clone()));
-    Ok(Analysis { encoding, rows_total, rows, members, families, links, keys, known, problems, warnings, duplicates })
+    Ok(Analysis {
+        encoding,
+        rows_total,
+        rows,
+        members,
+        families,
+        links,
+        keys,
+        known,
+        problems,
+        warnings,
+        duplicates: found.listed,
+        duplicates_total: found.total,
+    })
 }
 
 /// Logs the time and memory of a phase of the analysis.
 fn phase(what: &str, started: std::time::Instant) {
     let (rss_mb, peak_mb) = crate::telemetry::memory_mb();
     tracing::debug!(secs = started.elapsed().as_secs_f64(), rss_mb, peak_mb, "import analysis: {what}");
-}
-
-/// The likely and possible duplicates of the new rows: other rows of the file sharing a
-/// blocking key, then the registry's persons (the best one per row).
-fn find_duplicates(
-    conn: &mut DbConnection,
-    scope: &OrgScope,
-    rows: &[Row],
-    known: &HashMap<usize, KnownRow>,
-) -> AppResult<Vec<RowDuplicate>> {
-    let dict = Dictionary::shared();
-    let records: Vec<Record> = rows.iter().map(record).collect();
-    // Blocks by a digest of their key, rows by index: a key's text would cost some eighty bytes
-    // a row and key, ten keys a row. Two keys sharing a digest (odds of about one in 10^8 for a
-    // file at the row cap) would share a block: a few more comparisons, a few pairs fewer.
-    let mut blocks: HashMap<u64, Vec<u32>> = HashMap::new();
-    let mut keyer = Keyer::new(&dict);
-    for (i, r) in records.iter().enumerate() {
-        if known.contains_key(&i) {
-            continue;
-        }
-        for k in keyer.filed(r) {
-            let block = blocks.entry(digest(&k)).or_default();
-            if block.len() < BLOCK_MAX {
-                block.push(i as u32);
-            }
-        }
-    }
-    // Each row probes the rows filed under its keys (a year around its birth, as the registry's
-    // search does).
-    // The rows sharing the most keys with each row, a few per row: a list of namesakes would
-    // otherwise make millions of pairs (and as many bytes of memory).
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for (a, r) in records.iter().enumerate() {
-        if known.contains_key(&a) {
-            continue;
-        }
-        let mut shared: HashMap<usize, usize> = HashMap::new();
-        for k in keyer.probe(r) {
-            for b in blocks.get(&digest(&k)).into_iter().flatten().map(|&b| b as usize) {
-                if a < b {
-                    *shared.entry(b).or_default() += 1;
-                }
-            }
-        }
-        let mut ranked: Vec<(usize, usize)> = shared.into_iter().collect();
-        ranked.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        pairs.extend(ranked.into_iter().take(PAIRS_PER_ROW).map(|(b, _)| (a, b)));
-    }
-    pairs.sort_unstable();
-    pairs.dedup();
-    let mut out = Vec::new();
-    for (a, b) in pairs {
-        let c = compare(&records[a], &records[b], &dict);
-        if c.band >= Band::Possible {
-            out.push(RowDuplicate {
-                row: rows[a].number,
-                other_row: Some(rows[b].number),
-                person_id: None,
-                name: format!("{} {}", rows[b].person.given_name, rows[b].person.family_name),
-                birth: rows[b].person.birth.as_ref().and_then(|d| d.check().ok()).map(|d| d.display()),
-                band: band_name(c.band).into(),
-                score: (c.score * 10.0).round() / 10.0,
-                reasons: reasons(&c),
-            });
-        }
-    }
-    tracing::debug!(pairs = out.len(), "import analysis: pairs within the file weighed");
-    drop(blocks);
-    let new: Vec<usize> = (0..records.len()).filter(|i| !known.contains_key(i)).collect();
-    // A pass of rows at a time, as `best_of_many` reads the registry.
-    for pass in new.chunks(REGISTRY_PASS) {
-        let probes: Vec<Record> = pass.iter().map(|i| records[*i].clone()).collect();
-        registry_duplicates(conn, scope, rows, pass, &probes, &mut out)?;
-    }
-    out.sort_by(|a, b| a.row.cmp(&b.row).then(b.score.total_cmp(&a.score)));
-    Ok(out)
-}
-
-/// Rows (of the file) whose registry duplicates are looked for together.
-const REGISTRY_PASS: usize = 10_000;
-
-/// A block key's digest (the same for the same key within a process: the standard hasher with
-/// its fixed keys).
-fn digest(key: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    key.hash(&mut h);
-    h.finish()
-}
-
-/// The best registry duplicate of each of these rows, added to `out`.
-fn registry_duplicates(
-    conn: &mut DbConnection,
-    scope: &OrgScope,
-    rows: &[Row],
-    pass: &[usize],
-    probes: &[Record],
-    out: &mut Vec<RowDuplicate>,
-) -> AppResult<()> {
-    for (&i, best) in pass.iter().zip(duplicates::best_of_many(conn, scope, probes)?) {
-        if let Some(d) = best {
-            out.push(RowDuplicate {
-                row: rows[i].number,
-                other_row: None,
-                person_id: Some(d.person_id.to_string()),
-                name: format!("{} {}", d.given_name, d.family_name),
-                birth: d.birth,
-                band: band_name(d.band).into(),
-                score: d.score,
-                reasons: d.reasons.into_iter().map(|r| r.text).collect(),
-            });
-        }
-    }
-    Ok(())
-}
-
-fn band_name(b: Band) -> &'static str {
-    match b {
-        Band::Likely => "likely",
-        Band::Possible => "possible",
-        Band::Unlikely => "unlikely",
-    }
 }

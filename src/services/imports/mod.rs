@@ -7,6 +7,7 @@
 pub mod analyse;
 pub mod check;
 pub mod commit;
+mod duplicates;
 pub mod job;
 pub mod read;
 pub mod template;
@@ -136,7 +137,7 @@ fn preview_of(id: &str, upload: &Upload, sha: &str, a: &Analysis, before: Option
         committable: a.problems.is_empty() && a.persons_new() > 0,
         problems_total: a.problems.len(),
         warnings_total: a.warnings.len(),
-        duplicates_total: a.duplicates.len(),
+        duplicates_total: a.duplicates_total,
         problems,
         warnings,
         duplicates,
