@@ -20,10 +20,11 @@ use std::collections::BTreeSet;
 /// Touched persons refreshed per query.
 const TOUCHED_PER_QUERY: usize = 500;
 
-/// An audit event owed by the unit.
+/// An audit event owed by the unit (an import owes hundreds of thousands: the action and kind
+/// are the callers' constants, not copies).
 struct Owed {
-    action: String,
-    entity: Option<(String, String)>,
+    action: &'static str,
+    entity: Option<(&'static str, String)>,
 }
 
 /// What a write has done so far, inside its transaction.
@@ -89,8 +90,8 @@ impl<'a> Unit<'a> {
     }
 
     /// Owes a `success` audit event, appended at the end of the unit.
-    pub fn audit(&mut self, action: &str, entity_type: &str, entity_id: &str) {
-        self.owed.push(Owed { action: action.into(), entity: Some((entity_type.into(), entity_id.into())) });
+    pub fn audit(&mut self, action: &'static str, entity_type: &'static str, entity_id: &str) {
+        self.owed.push(Owed { action, entity: Some((entity_type, entity_id.into())) });
     }
 
     fn flush(self, conn: &mut DbConnection) -> AppResult<Flushed> {
@@ -120,7 +121,7 @@ impl<'a> Unit<'a> {
             .owed
             .iter()
             .map(|e| {
-                audit::event(self.ctx, &e.action, e.entity.as_ref().map(|(t, id)| (t.as_str(), id.as_str())), "success")
+                audit::event(self.ctx, e.action, e.entity.as_ref().map(|(t, id)| (*t, id.as_str())), "success")
             })
             .collect();
         crate::db::repo::audit::append_many(conn, events)?;
