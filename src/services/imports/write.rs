@@ -105,7 +105,7 @@ impl Writer {
             if !countries.insert(c.country) {
                 return Err(AppError::field(
                     &format!("members[{index}].nationalities[{j}].country"),
-                    "this person already has a claim to this country: change its status instead",
+                    claims::ALREADY_CLAIMED,
                 ));
             }
             let claim = claims::new_row(u, &row, c);
@@ -148,7 +148,7 @@ impl Writer {
         seen: &mut HashSet<(String, String, &'static str)>,
     ) -> AppResult<()> {
         if person.id == relative.id {
-            return Err(AppError::field(field, "a person cannot be their own relative"));
+            return Err(AppError::field(field, persons::OWN_RELATIVE));
         }
         let key = (person.id.to_string(), relative.id.to_string(), kind.as_str());
         let twice = !seen.insert(key)
@@ -157,7 +157,7 @@ impl Writer {
                     .iter()
                     .any(|k| k.relative_id == relative.id && k.kind == kind));
         if twice {
-            return Err(AppError::field(field, "these two persons are already linked this way"));
+            return Err(AppError::field(field, persons::ALREADY_LINKED));
         }
         let row = persons::kinship_row(u, person, relative, kind);
         self.kinship(&row);

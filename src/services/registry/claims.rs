@@ -22,6 +22,9 @@ pub fn check_country(conn: &mut DbConnection, problems: &mut Problems, field: &s
     Ok(())
 }
 
+/// The refusal of a second claim of one person to one country (the UI translates it by this text).
+pub const ALREADY_CLAIMED: &str = "this person already has a claim to this country: change its status instead";
+
 /// Adds a claim (already checked) in the unit.
 pub fn add_in(
     conn: &mut DbConnection,
@@ -31,10 +34,7 @@ pub fn add_in(
     field: &str,
 ) -> AppResult<ClaimRow> {
     if claims::of(conn, u.scope, std::slice::from_ref(&person.id))?.iter().any(|x| x.country_code == c.country) {
-        return Err(AppError::field(
-            field,
-            "this person already has a claim to this country: change its status instead",
-        ));
+        return Err(AppError::field(field, ALREADY_CLAIMED));
     }
     let row = new_row(u, person, c);
     claims::insert(conn, u.scope, &row)?;

@@ -285,6 +285,11 @@ pub fn remove_name(
     })
 }
 
+/// The refusals of a link to oneself and of a link made twice (the UI translates them by these
+/// texts).
+pub const OWN_RELATIVE: &str = "a person cannot be their own relative";
+pub const ALREADY_LINKED: &str = "these two persons are already linked this way";
+
 /// Links two persons of the organisation in the unit. Implausible birth dates give a warning,
 /// not a refusal.
 pub fn link_in(
@@ -296,11 +301,11 @@ pub fn link_in(
     field: &str,
 ) -> AppResult<(KinshipRow, Option<Warning>)> {
     if person.id == relative.id {
-        return Err(AppError::field(field, "a person cannot be their own relative"));
+        return Err(AppError::field(field, OWN_RELATIVE));
     }
     let existing = kinships::of(conn, u.scope, std::slice::from_ref(&person.id))?;
     if existing.iter().any(|k| k.person_id == person.id && k.relative_id == relative.id && k.kind == kind) {
-        return Err(AppError::field(field, "these two persons are already linked this way"));
+        return Err(AppError::field(field, ALREADY_LINKED));
     }
     let warning = match kind {
         KinshipKind::ParentOf => check_parent_child(
