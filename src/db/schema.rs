@@ -222,6 +222,7 @@ diesel::table! {
         at_risk -> Bool,
         custody_status -> Text,
         current_facility_id -> Nullable<Text>,
+        family_id -> Nullable<Text>,
     }
 }
 

@@ -101,5 +101,6 @@ fn derive(
         at_risk: st.at_risk_of_statelessness,
         custody_status: now.status,
         current_facility_id: now.facility_id,
+        family_id: p.family_id.clone(),
     })
 }

@@ -52,7 +52,14 @@ pub struct Flushed {
 
 impl<'a> Unit<'a> {
     fn new(ctx: &'a AuditCtx, scope: &'a OrgScope) -> Unit<'a> {
-        Unit { ctx, scope, touched: BTreeSet::new(), stored: BTreeSet::new(), owed: Vec::new(), history: RefCell::new(Vec::new()) }
+        Unit {
+            ctx,
+            scope,
+            touched: BTreeSet::new(),
+            stored: BTreeSet::new(),
+            owed: Vec::new(),
+            history: RefCell::new(Vec::new()),
+        }
     }
 
     /// Marks a person whose derived data must be refreshed at the end (its names, claims or
@@ -120,9 +127,7 @@ impl<'a> Unit<'a> {
         let events = self
             .owed
             .iter()
-            .map(|e| {
-                audit::event(self.ctx, e.action, e.entity.as_ref().map(|(t, id)| (*t, id.as_str())), "success")
-            })
+            .map(|e| audit::event(self.ctx, e.action, e.entity.as_ref().map(|(t, id)| (*t, id.as_str())), "success"))
             .collect();
         crate::db::repo::audit::append_many(conn, events)?;
         tracing::debug!(

@@ -1,7 +1,8 @@
 //! The person and family lists take one of two query shapes (driven from an index when a
-//! filter is selective, a scan in list order otherwise; see `db::repo::lists`): on realistic
-//! synthetic data both must list exactly the same persons and families, for every filter, and
-//! a total is either exact or an honest lower bound (`COUNT_CAP`).
+//! filter is selective, a scan in list order otherwise; see `db::repo::lists`), and a family
+//! name search a third (grouped from the derived rows): on realistic synthetic data all must
+//! list exactly the same persons and families, for every filter, and a total is either exact
+//! or an honest lower bound (`COUNT_CAP`).
 
 use crate::helpers::*;
 use homeward::auth::OrgScope;
@@ -15,6 +16,29 @@ use homeward::services::synth::{self, Options};
 use std::collections::BTreeSet;
 
 const ORG: &str = "Synthetic NGO (fictional)";
+
+/// Every family id the grouped name search gives page by page, and the first page's total;
+/// `None` when it does not take the filter.
+fn grouped(conn: &mut DbConnection, scope: &OrgScope, filter: &PersonFilter) -> Option<(BTreeSet<String>, Total)> {
+    let (mut found, mut first) = (BTreeSet::new(), None);
+    for offset in (0..).step_by(250) {
+        let page = Page { limit: 250, offset };
+        match lists::families_grouped(conn, scope, filter, page).expect("grouped") {
+            lists::Grouped::Page(rows, total) => {
+                first.get_or_insert(total);
+                let n = rows.len();
+                found.extend(rows.into_iter().map(|f| f.id.to_string()));
+                if n < 250 {
+                    break;
+                }
+            }
+            // Past the end, after a full page.
+            lists::Grouped::Not if first.is_some() => break,
+            _ => return None,
+        }
+    }
+    Some((found, first.expect("a first page")))
+}
 
 /// Every id a list gives page by page, and the first page's total.
 fn all(
@@ -91,7 +115,7 @@ async fn both_query_shapes_list_the_same_rows_with_honest_totals() {
         ),
         ("nothing", PersonFilter::default()),
     ];
-    let mut nonempty = 0;
+    let (mut nonempty, mut grouped_filters) = (0, 0);
     for (name, filter) in &filters {
         for families in [false, true] {
             let (driven, _) = all(&mut conn, &scope, filter, Shape::Driven, families);
@@ -104,7 +128,15 @@ async fn both_query_shapes_list_the_same_rows_with_honest_totals() {
                 assert!(scanned.len() as i64 > COUNT_CAP, "{name}: only above the cap");
             }
             nonempty += usize::from(!driven.is_empty());
+            if families {
+                if let Some((found, total)) = grouped(&mut conn, &scope, filter) {
+                    assert_eq!(found, scanned, "{name} (grouped)");
+                    assert_eq!(total, Total { n: found.len() as i64, exact: true }, "{name} (grouped)");
+                    grouped_filters += 1;
+                }
+            }
         }
     }
+    assert!(grouped_filters >= 2, "name searches are grouped ({grouped_filters})");
     assert!(nonempty >= 16, "the filters find someone in the synthetic data ({nonempty})");
 }

@@ -154,3 +154,36 @@ async fn a_persons_duplicates_are_found_across_scripts_with_their_reasons_and_st
     let (_, other) = app.signed_in(Role::Caseworker, "Org B").await;
     assert_error(app.get(&format!("/api/v1/persons/{}/duplicates", ids[0]), &other).await, 404, "not_found").await;
 }
+
+#[actix_web::test]
+async fn a_family_search_follows_a_person_into_another_family() {
+    // The family search groups matches by the family kept beside each search key
+    // (`person_derived.family_id`); a trigger keeps it when `persons.family_id` changes by any
+    // path, even one that bypasses the services.
+    use diesel::RunQueryDsl;
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let mut ids = Vec::new();
+    for body in [family("Zumrad", "Tashkentova", "Зумрад"), family("Olim", "Karimov", "Олим")] {
+        let res = app.post("/api/v1/families", &s, body).await;
+        assert_eq!(res.status(), 201);
+        let v = json(res).await;
+        ids.push((
+            v["id"].as_str().expect("id").to_string(),
+            v["members"][0]["id"].as_str().expect("member").to_string(),
+        ));
+    }
+    let labels = |v: Value| -> Vec<String> {
+        v["items"].as_array().into_iter().flatten().filter_map(|f| f["label"].as_str().map(String::from)).collect()
+    };
+    let found = labels(json(app.get("/api/v1/families?q=zumrad", &s).await).await);
+    assert_eq!(found, vec!["Family of Zumrad Tashkentova (fictional)".to_string()]);
+    let mut conn = app.conn();
+    let c: &mut homeward::db::DbConnection = &mut conn;
+    let moved = diesel::sql_query(format!("UPDATE persons SET family_id = '{}' WHERE id = '{}'", ids[1].0, ids[0].1))
+        .execute(c)
+        .expect("move");
+    assert_eq!(moved, 1);
+    let found = labels(json(app.get("/api/v1/families?q=zumrad", &s).await).await);
+    assert_eq!(found, vec!["Family of Olim Karimov (fictional)".to_string()], "the family she is in now");
+}

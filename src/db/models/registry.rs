@@ -124,6 +124,9 @@ pub struct PersonDerivedRow {
     pub at_risk: bool,
     pub custody_status: CustodyStatus,
     pub current_facility_id: Option<FacilityId>,
+    /// The person's family (`persons.family_id`), so that a name search groups its matches
+    /// by family without reading `persons` (migration 000013).
+    pub family_id: Option<FamilyId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable, Insertable)]

@@ -71,6 +71,7 @@ pub fn insert(conn: &mut DbConnection, scope: &OrgScope, row: &PersonRow) -> Que
         at_risk: true,
         custody_status: crate::domain::custody::CustodyStatus::Unknown,
         current_facility_id: None,
+        family_id: row.family_id.clone(),
     };
     diesel::insert_into(d::table).values(&derived).execute(conn).map(|_| ())
 }
@@ -110,10 +111,11 @@ pub fn set_derived_many(conn: &mut DbConnection, scope: &OrgScope, rows: &[Perso
             "at_risk",
             "custody_status",
             "current_facility_id",
+            "family_id",
         ],
         "ON CONFLICT (person_id) DO UPDATE SET search_key = excluded.search_key, stateless = excluded.stateless, \
          at_risk = excluded.at_risk, custody_status = excluded.custody_status, \
-         current_facility_id = excluded.current_facility_id",
+         current_facility_id = excluded.current_facility_id, family_id = excluded.family_id",
     );
     for r in rows {
         if &r.organisation_id != scope.id() {
@@ -127,6 +129,7 @@ pub fn set_derived_many(conn: &mut DbConnection, scope: &OrgScope, rows: &[Perso
             Cell::Bool(r.at_risk),
             Cell::from(r.custody_status.as_str()),
             Cell::OptText(r.current_facility_id.as_ref().map(|f| f.as_str().to_string())),
+            Cell::OptText(r.family_id.as_ref().map(|f| f.as_str().to_string())),
         ]);
         if bulk.is_full() {
             bulk.flush(conn)?;

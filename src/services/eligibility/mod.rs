@@ -136,7 +136,13 @@ pub fn reevaluate(conn: &mut DbConnection, scope: &OrgScope, ids: &[PersonId], c
     let evaluated = evaluate(conn, scope, &batch, &versions, on)?;
     let evaluate_ms = t.elapsed().as_millis() - read_ms;
     store(conn, scope, &evaluated, on, clock.now())?;
-    tracing::trace!(persons = batch.len(), read_ms, evaluate_ms, total_ms = t.elapsed().as_millis(), "persons re-evaluated");
+    tracing::trace!(
+        persons = batch.len(),
+        read_ms,
+        evaluate_ms,
+        total_ms = t.elapsed().as_millis(),
+        "persons re-evaluated"
+    );
     Ok(batch.len())
 }
 

@@ -3,8 +3,8 @@
 //! the file and in the registry (`imports::duplicates`). Reads the registry; writes nothing.
 
 use super::check::{self, References};
-use super::read::{self, Format};
 use super::duplicates::{find, Found};
+use super::read::{self, Format};
 use super::RowDuplicate;
 use crate::auth::OrgScope;
 use crate::db::repo::imports::{self as repo, KnownRow};

@@ -153,7 +153,13 @@ pub fn commit(
         }
         writer.flush(conn, u)?;
         let (rss_mb, peak_mb) = crate::telemetry::memory_mb();
-        tracing::info!(rows = written.len(), secs = started.elapsed().as_secs_f64(), rss_mb, peak_mb, "import rows written");
+        tracing::info!(
+            rows = written.len(),
+            secs = started.elapsed().as_secs_f64(),
+            rss_mb,
+            peak_mb,
+            "import rows written"
+        );
         let keys: Vec<(String, PersonId)> = written.iter().map(|(i, r)| (a.keys[*i].clone(), r.id.clone())).collect();
         repo::insert_rows(conn, scope, id, &keys)?;
         u.audit("import.commit", "import", id);

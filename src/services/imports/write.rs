@@ -5,6 +5,7 @@
 //! trip: 50,000 members cost some 300,000 of them). The checks the services make per row are
 //! made on the file by the analysis that the commit runs again first.
 
+use crate::auth::OrgScope;
 use crate::db::models::{ClaimRow, CustodyEventRow, FamilyRow, KinshipRow, PersonNameRow, PersonRow, PersonWishRow};
 use crate::db::repo::bulk::{columns, Bulk, Cell};
 use crate::db::DbConnection;
@@ -12,11 +13,10 @@ use crate::domain::ids::FamilyId;
 use crate::domain::person::KinshipKind;
 use crate::domain::records::plausibility::Warning;
 use crate::error::{AppError, AppResult};
+use crate::services::derived::{self, Built};
 use crate::services::registry::families::{self, Member};
 use crate::services::registry::{claims, custody, persons};
-use crate::services::derived::{self, Built};
 use crate::services::unit::Unit;
-use crate::auth::OrgScope;
 use std::collections::HashSet;
 
 /// Buffered rows, flushed parents first.

@@ -244,6 +244,7 @@ fn family(
             Cell::Bool(st.at_risk_of_statelessness),
             now.status.as_str().into(),
             Cell::OptText(now.facility_id.map(|f| f.to_string())),
+            Cell::OptText(Some(fid.clone())),
         ]);
         ids.push(pid);
     }

@@ -50,6 +50,7 @@ impl Writers {
                     "at_risk",
                     "custody_status",
                     "current_facility_id",
+                    "family_id",
                 ],
             ),
             flags: Bulk::new("person_flags", columns::FLAGS),

@@ -77,6 +77,14 @@ impl PersonFilter {
         self.key().into_iter().chain(self.q_variants.iter().map(String::as_str).filter(|k| !k.is_empty())).collect()
     }
 
+    /// The keys that a search for any of them anywhere in the names needs: a key whose needle
+    /// holds another's is dropped, since every name containing it contains the other
+    /// (`amina` finds whatever `aminat` and `aminata` find). "Амина" in its nine spellings
+    /// is then five conditions, each evaluated on every candidate row.
+    fn anywhere_keys(&self) -> Vec<&str> {
+        implied_dropped(self.keys(), needle)
+    }
+
     /// Whether some filter can drive a query from its index (the name search, the
     /// nationality, the facility).
     pub(super) fn has_index(&self, conn: &DbConnection) -> bool {
@@ -86,6 +94,40 @@ impl PersonFilter {
     /// The name search when an index can find it: one letter has no trigram in SQLite's.
     fn indexed_key(&self, conn: &DbConnection) -> Option<&str> {
         self.key().filter(|k| backend_is_pg(conn) || needle(k).chars().count() >= 3)
+    }
+
+    /// The FTS5 query of the name search (SQLite): any of its needed spellings anywhere.
+    pub(super) fn fts_query(&self) -> String {
+        fts_query(&self.anywhere_keys())
+    }
+
+    /// Whether there is a name search that `push_conditions` finds through an index (on
+    /// SQLite, every needed spelling must have a trigram).
+    pub(super) fn key_is_indexed(&self, conn: &DbConnection) -> bool {
+        self.indexed_key(conn).is_some()
+            && (backend_is_pg(conn) || self.anywhere_keys().iter().all(|k| needle(k).chars().count() >= 3))
+    }
+
+    /// Whether there is a name search of three letters or more in every spelling: one that
+    /// the index of either database reads and that leaves few enough matches to group them
+    /// (a shorter fragment is a word's start, found in most names).
+    pub(super) fn has_readable_key(&self, conn: &DbConnection) -> bool {
+        self.indexed_key(conn).is_some() && self.keys().iter().all(|k| k.chars().count() >= 3)
+    }
+
+    /// Whether every condition reads `person_derived` alone (the name search, the facility,
+    /// statelessness), none `persons` or another table.
+    pub(super) fn on_derived_only(&self) -> bool {
+        self.nationality.is_none()
+            && self.born_on_or_before.is_none()
+            && self.born_after.is_none()
+            && self.sex.is_none()
+            && self.flags.is_empty()
+            && self.held.is_none()
+            && self.outcome.is_none()
+            && self.surely_born_after.is_none()
+            && self.ages_out_on.is_none()
+            && self.declining.is_none()
     }
 
     /// Whether some indexed filter leaves at most `SELECTIVE` candidates: a page is then
@@ -103,9 +145,9 @@ impl PersonFilter {
             sql.push("SELECT COUNT(*) AS n FROM (SELECT 1 FROM ");
             if sql.is_pg() {
                 sql.push("person_derived d WHERE TRUE");
-                push_likes(&mut sql, &self.keys());
+                push_likes(&mut sql, &self.anywhere_keys());
             } else {
-                sql.push("person_search WHERE person_search MATCH ").bind(fts_query(&self.keys()));
+                sql.push("person_search WHERE person_search MATCH ").bind(fts_query(&self.anywhere_keys()));
             }
             capped(&mut sql);
             counts.push(sql);
@@ -139,7 +181,7 @@ impl PersonFilter {
     /// when rows are read in list order and most of them match).
     pub(super) fn push_conditions(&self, sql: &mut Sql, scope: &OrgScope, indexed: bool) {
         if let Some(key) = self.key() {
-            let keys = self.keys();
+            let keys = self.anywhere_keys();
             let short = keys.iter().any(|k| needle(k).chars().count() < 3);
             if indexed && !sql.is_pg() && needle(key).chars().count() >= 3 && !short {
                 sql.push(" AND d.search_id IN (SELECT rowid FROM person_search WHERE person_search MATCH ")
@@ -244,6 +286,24 @@ fn needle(key: &str) -> String {
     }
 }
 
+/// The keys without those whose pattern (`pattern(key)`) holds another's: in a disjunction of
+/// "the names contain the pattern", such a key adds nothing. Equal patterns are kept once.
+fn implied_dropped<'k, P: AsRef<str>>(keys: Vec<&'k str>, pattern: impl Fn(&str) -> P) -> Vec<&'k str> {
+    let patterns: Vec<P> = keys.iter().map(|k| pattern(k)).collect();
+    let mut kept = Vec::with_capacity(keys.len());
+    for (i, key) in keys.iter().enumerate() {
+        let mine = patterns[i].as_ref();
+        let implied = patterns.iter().enumerate().any(|(j, other)| {
+            let other = other.as_ref();
+            j != i && mine.contains(other) && (mine != other || j < i)
+        });
+        if !implied {
+            kept.push(*key);
+        }
+    }
+    kept
+}
+
 /// The FTS5 string of the needle: its trigrams in order, a substring match.
 fn fts_phrase(key: &str) -> String {
     format!("\"{}\"", needle(key).replace('"', "\"\""))
@@ -300,7 +360,8 @@ impl PersonFilter {
             word(sql, k);
         }
         sql.push(") THEN 1 WHEN (FALSE");
-        for k in &keys {
+        // A word that starts with `aminat` starts with `amina`.
+        for k in implied_dropped(keys, |k| format!(" {k}")) {
             sql.push(" OR (' ' || d.search_key) LIKE ").bind(format!("% {}%", escaped(k))).push(" ESCAPE '\\'");
         }
         sql.push(") THEN 2 ELSE 3 END)");
@@ -311,4 +372,21 @@ impl PersonFilter {
 /// ` (' ' || d.search_key) LIKE '%needle%'`.
 fn push_like_condition(sql: &mut Sql, key: &str) {
     sql.push(" (' ' || d.search_key) LIKE ").bind(format!("%{}%", escaped(&needle(key)))).push(" ESCAPE '\\'");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spelling_that_holds_another_adds_nothing_to_a_search_anywhere() {
+        let keys = vec!["амина", "amina", "aminah", "aminat", "emine", "аминат", "amina"];
+        assert_eq!(implied_dropped(keys.clone(), needle), vec!["амина", "amina", "emine"]);
+        // At a word's start: " aminat" holds " amina", but " mina" is not at the start of " amina".
+        assert_eq!(implied_dropped(vec!["mina", "amina", "aminat"], |k| format!(" {k}")), vec!["mina", "amina"]);
+        // A short key is sought at a word's start: " al" is not inside "khalid".
+        assert_eq!(implied_dropped(vec!["al", "khalid"], needle), vec!["al", "khalid"]);
+        // Nor is it implied by "al hassan" anywhere (as in "khal hassan").
+        assert_eq!(implied_dropped(vec!["al", "al hassan"], needle), vec!["al", "al hassan"]);
+    }
 }

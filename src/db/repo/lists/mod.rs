@@ -15,9 +15,11 @@
 //! one, so it stops after `COUNT_CAP` matches). An unfiltered list is counted exactly.
 
 mod filter;
+mod grouped;
 mod held;
 
 pub use filter::PersonFilter;
+pub use grouped::{families as families_grouped, Found as Grouped, CAP as GROUPED_CAP};
 pub use held::{held_on, held_on_as};
 
 use super::sql::Sql;
@@ -203,7 +205,11 @@ pub fn families(
     filter: &PersonFilter,
     page: Page,
 ) -> QueryResult<(Vec<FamilyRow>, Total)> {
-    let shape = shape(conn, scope, filter)?;
+    let shape = match grouped::families(conn, scope, filter, page)? {
+        grouped::Found::Page(rows, total) => return Ok((rows, total)),
+        grouped::Found::Broad => Shape::Scan,
+        grouped::Found::Not => shape(conn, scope, filter)?,
+    };
     families_as(conn, scope, filter, page, shape)
 }
 
@@ -217,8 +223,13 @@ pub fn families_as(
 ) -> QueryResult<(Vec<FamilyRow>, Total)> {
     let total = if filter.is_empty() {
         Total::of(conn, families_from(conn, scope, filter, "SELECT COUNT(*) AS n", shape), None)?
+    } else if let Some(total) = families_beyond_cap(conn, scope, filter)? {
+        total
     } else if filter.has_index(conn) {
         // The distinct families of the matches, from the index, until there are enough.
+        // Through `persons` and its family index: PostgreSQL then streams the distinct
+        // families and stops at the cap, where `person_derived.family_id` (no index) would be
+        // hashed whole.
         let mut sql = Sql::new(conn);
         sql.push(
             "SELECT DISTINCT p.family_id FROM persons p JOIN person_derived d \
@@ -241,6 +252,30 @@ pub fn families_as(
     let rows: Vec<_> = sql.load(conn)?;
     let total = total.seen(page, rows.len() as i64);
     Ok((rows, total))
+}
+
+/// Matches read by `families_beyond_cap`.
+const SAMPLE: i64 = 4 * COUNT_CAP;
+
+/// `COUNT_CAP` families as a lower bound ("1000+") when the first `SAMPLE` matches the name
+/// index gives already belong to more than `COUNT_CAP` families; `None` otherwise (or without
+/// a name search on `person_derived` alone), when the families must be counted. A broad
+/// search ("al": a quarter of all persons) then costs a few milliseconds instead of walking
+/// families in order until 1,001 are found (90 ms on PostgreSQL at 500,000 persons).
+fn families_beyond_cap(conn: &mut DbConnection, scope: &OrgScope, filter: &PersonFilter) -> QueryResult<Option<Total>> {
+    if !filter.key_is_indexed(conn) || !filter.on_derived_only() {
+        return Ok(None);
+    }
+    let mut sql = Sql::new(conn);
+    sql.push(
+        "SELECT COUNT(DISTINCT s.family_id) AS n FROM (SELECT d.family_id AS family_id FROM person_derived d \
+         WHERE d.family_id IS NOT NULL AND d.organisation_id = ",
+    )
+    .bind(scope.id().as_str());
+    filter.push_conditions(&mut sql, scope, true);
+    sql.push(" LIMIT ").bind(SAMPLE).push(") s");
+    let n = sql.count(conn)?;
+    Ok((n > COUNT_CAP).then_some(Total { n: COUNT_CAP, exact: false }))
 }
 
 /// The members of these families (a page of them), by family and birth.
