@@ -368,3 +368,33 @@ async fn a_preview_lists_the_first_thousand_problems_and_counts_them_all() {
     assert!(page.contains("(1001)"), "the page counts them all");
     assert!(page.contains("data-testid=\"import-problems-listed\""), "and says only the first are listed");
 }
+
+#[actix_web::test]
+async fn kinship_across_families_is_written_whichever_family_comes_first() {
+    // The commit writes a link once both of its rows are written, and keeps a written person
+    // only until then: a relative in an earlier family, in a later one, and a family whose
+    // rows are far apart must all be linked to the right person.
+    let app = spawn_app().await;
+    let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
+    let file = "family,person_key,given_name,family_name,birth,relation,relative\n\
+                F1,F1-1,Amal,Crossfam,1960,,\n\
+                F2,F2-1,Huda,Crossfam,1985,child_of,F1-1\n\
+                F3,F3-1,Nour,Crossfam,2010,child_of,F4-1\n\
+                F4,F4-1,Dana,Crossfam,1988,,\n\
+                F1,F1-2,Omar,Crossfam,1962,sibling_of,F4-1\n";
+    let p = preview(&app, &s, CSV, file.as_bytes().to_vec()).await;
+    assert_eq!(p["committable"], true, "{}", p["problems"]);
+    let res =
+        app.post(&format!("/api/v1/imports/{}/commit", p["id"].as_str().unwrap_or_default()), &s, Value::Null).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let done = json(res).await;
+    assert_eq!((done["persons"].as_u64(), done["kinship_links"].as_u64()), (Some(5), Some(3)), "{done}");
+    for (a, b) in [("Huda", "Amal"), ("Nour", "Dana"), ("Omar", "Dana")] {
+        let linked = app.count(&format!(
+            "kinships k JOIN persons x ON x.id = k.person_id JOIN persons y ON y.id = k.relative_id \
+             WHERE (x.given_name = '{a}' AND y.given_name = '{b}') OR (x.given_name = '{b}' AND y.given_name = '{a}')"
+        ));
+        assert!(linked >= 1, "{a} and {b} are linked");
+    }
+    assert_eq!(app.count("kinships k JOIN persons x ON x.id = k.person_id WHERE x.given_name = 'Amal' AND x.family_name = 'Crossfam'") + app.count("kinships k JOIN persons y ON y.id = k.relative_id WHERE y.given_name = 'Amal'"), 1, "Amal only with Huda");
+}

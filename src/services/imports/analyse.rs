@@ -14,7 +14,6 @@ use crate::domain::import::rows::{self, Row};
 use crate::domain::import::{group, row_key, FileFamily, FileLink, Problem};
 use crate::domain::names::search_key;
 use crate::error::AppResult;
-use crate::services::registry::families::Member;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -25,8 +24,6 @@ pub struct Analysis {
     pub rows_total: usize,
     /// The rows read (a row with a problem reading its cells is not among them).
     pub rows: Vec<Row>,
-    /// Each row checked (`None`: it has problems); empty when not kept (`Reading::members`).
-    pub(crate) members: Vec<Option<Member>>,
     pub families: Vec<FileFamily>,
     pub links: Vec<FileLink>,
     /// Row keys, by row index.
@@ -47,7 +44,6 @@ impl Analysis {
             encoding,
             rows_total: 0,
             rows: Vec::new(),
-            members: Vec::new(),
             families: Vec::new(),
             links: Vec::new(),
             keys: Vec::new(),
@@ -81,9 +77,6 @@ pub struct Reading {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Look for duplicates (the dry run does; the commit, which shows none, does not).
     pub duplicates: bool,
-    /// Keep each row's checked member (the commit writes them; the dry run only needs the
-    /// problems found making them).
-    pub members: bool,
 }
 
 /// Analyses a file; `progress` hears (rows done, rows) as the rows are checked.
@@ -95,7 +88,7 @@ pub fn analyse(
     how: Reading,
     progress: &mut dyn FnMut(usize, usize),
 ) -> AppResult<Analysis> {
-    let Reading { format, encoding, duplicates: with_duplicates, members: keep_members } = how;
+    let Reading { format, encoding, duplicates: with_duplicates } = how;
     let started = std::time::Instant::now();
     let (table, encoding) = match read::table(bytes, format, encoding) {
         Ok(t) => t,
@@ -132,7 +125,7 @@ pub fn analyse(
         return Ok(Analysis::empty(encoding, problems));
     }
     let refs = References::load(conn)?;
-    let (mut rows, mut members, mut warnings) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut rows, mut warnings) = (Vec::new(), Vec::new());
     let total = body.len();
     let mut rows_total = 0;
     for (i, (number, cells)) in body.iter().enumerate() {
@@ -143,11 +136,9 @@ pub fn analyse(
         let (row, row_problems) = rows::read(*number, &headers, cells);
         problems.extend(row_problems);
         if let Some(row) = row {
-            let m = check::member(&refs, &row, today, &mut problems, &mut warnings);
+            // Only its problems are kept: the commit checks each row again as it writes it.
+            check::member(&refs, &row, today, &mut problems, &mut warnings);
             rows.push(row);
-            if keep_members {
-                members.push(m);
-            }
         }
         if i % 1000 == 999 {
             progress(i + 1, total);
@@ -205,7 +196,6 @@ pub fn analyse(
         encoding,
         rows_total,
         rows,
-        members,
         families,
         links,
         keys,

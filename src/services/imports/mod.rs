@@ -157,7 +157,7 @@ pub fn preview(
     progress: &mut dyn FnMut(usize, usize),
 ) -> AppResult<Preview> {
     let sha = digest(&upload.bytes);
-    let how = analyse::Reading { format: upload.format, encoding: upload.encoding, duplicates: true, members: false };
+    let how = analyse::Reading { format: upload.format, encoding: upload.encoding, duplicates: true };
     let a = analyse::analyse(conn, scope, ctx.today(), &upload.bytes, how, progress)?;
     let before = repo::committed_file(conn, scope, &sha)?;
     let id = uuid::Uuid::new_v4().to_string();
