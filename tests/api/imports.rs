@@ -38,6 +38,16 @@ async fn preview(app: &TestApp, s: &Session, content_type: &str, body: Vec<u8>) 
     json(res).await
 }
 
+/// Previews a CSV file that has no problem and commits it; the commit's answer.
+async fn preview_and_commit(app: &TestApp, s: &Session, file: Vec<u8>) -> Value {
+    let p = preview(app, s, CSV, file).await;
+    assert_eq!(p["committable"], true, "{}", p["problems"]);
+    let res =
+        app.post(&format!("/api/v1/imports/{}/commit", p["id"].as_str().unwrap_or_default()), s, Value::Null).await;
+    assert_eq!(res.status().as_u16(), 200);
+    json(res).await
+}
+
 fn problem_at(p: &Value, row: u64, column: &str) -> bool {
     p["problems"].as_array().into_iter().flatten().any(|x| x["row"] == row && x["column"] == column)
 }
@@ -278,12 +288,7 @@ async fn lists_as_they_come_blank_lines_kinship_from_both_sides_reused_keys_and_
                 K1,K1-3,Rami,Bothsides,2016,sibling_of,K1-2\n\
                 K1,K1-4,Rima,Bothsides,2017,,\n";
     let file = format!("{file}K1,K1-5,Rana,Bothsides,2018,sibling_of,K1-3\n");
-    let p = preview(&app, &s, CSV, file.clone().into_bytes()).await;
-    assert_eq!(p["committable"], true, "{}", p["problems"]);
-    let res =
-        app.post(&format!("/api/v1/imports/{}/commit", p["id"].as_str().unwrap_or_default()), &s, Value::Null).await;
-    assert_eq!(res.status().as_u16(), 200);
-    let done = json(res).await;
+    let done = preview_and_commit(&app, &s, file.clone().into_bytes()).await;
     assert_eq!(done["kinship_links"], 3, "{done}");
     // Another list that reuses a person key for someone else is told, not merged.
     let other = "family,person_key,given_name,family_name,birth\nZ9,K1-1,Leila,Otherlist,1985\n";
@@ -382,12 +387,7 @@ async fn kinship_across_families_is_written_whichever_family_comes_first() {
                 F3,F3-1,Nour,Crossfam,2010,child_of,F4-1\n\
                 F4,F4-1,Dana,Crossfam,1988,,\n\
                 F1,F1-2,Omar,Crossfam,1962,sibling_of,F4-1\n";
-    let p = preview(&app, &s, CSV, file.as_bytes().to_vec()).await;
-    assert_eq!(p["committable"], true, "{}", p["problems"]);
-    let res =
-        app.post(&format!("/api/v1/imports/{}/commit", p["id"].as_str().unwrap_or_default()), &s, Value::Null).await;
-    assert_eq!(res.status().as_u16(), 200);
-    let done = json(res).await;
+    let done = preview_and_commit(&app, &s, file.as_bytes().to_vec()).await;
     assert_eq!((done["persons"].as_u64(), done["kinship_links"].as_u64()), (Some(5), Some(3)), "{done}");
     for (a, b) in [("Huda", "Amal"), ("Nour", "Dana"), ("Omar", "Dana")] {
         let linked = app.count(&format!(
