@@ -39,8 +39,6 @@ pub struct Unit<'a> {
     /// (`services::derived::store_built`): evaluated at the end, not refreshed again.
     stored: BTreeSet<PersonId>,
     owed: Vec<Owed>,
-    /// Audit events written already (`write_owed`).
-    audited: usize,
     /// Change history rows, written at the end in multi-row statements (nothing reads the
     /// history of a record while changing it).
     history: RefCell<Vec<RecordChangeRow>>,
@@ -63,7 +61,6 @@ impl<'a> Unit<'a> {
             touched: BTreeSet::new(),
             stored: BTreeSet::new(),
             owed: Vec::new(),
-            audited: 0,
             history: RefCell::new(Vec::new()),
         }
     }
@@ -94,15 +91,15 @@ impl<'a> Unit<'a> {
         self.history.borrow_mut().extend(rows);
     }
 
-    /// Writes the change history and the audit events owed so far: a long unit (an import)
-    /// keeps its memory bounded by writing them as it goes, in its transaction (all or
-    /// nothing still).
-    pub fn write_owed(&mut self, conn: &mut DbConnection) -> AppResult<()> {
+    /// Writes the change history owed so far: a long unit (an import) keeps its memory bounded
+    /// by writing it as it goes. The audit events wait for the end: appending them takes the
+    /// chain's lock (PostgreSQL), which every audited write of the deployment waits for and
+    /// which every other write takes after its organisation's lock; taken early by a long
+    /// import, it would stall logins and could deadlock with a write finishing meanwhile.
+    pub fn write_history(&self, conn: &mut DbConnection) -> AppResult<()> {
         let rows = std::mem::take(&mut *self.history.borrow_mut());
         crate::db::repo::history::insert(conn, self.scope, &rows)?;
-        let owed = std::mem::take(&mut self.owed);
-        self.audited += owed.len();
-        append_audit(self.ctx, conn, &owed)
+        Ok(())
     }
 
     /// Owes a `success` audit event, appended at the end of the unit.
@@ -130,7 +127,7 @@ impl<'a> Unit<'a> {
                 crate::services::eligibility::reevaluate_with_kin(conn, self.scope, &touched, &self.ctx.clock)?;
         }
         let evaluate_ms = started.elapsed().as_millis() - refresh_ms;
-        let owed = self.audited + self.owed.len();
+        let owed = self.owed.len();
         crate::db::repo::history::insert(conn, self.scope, &self.history.into_inner())?;
         let history_ms = started.elapsed().as_millis() - refresh_ms - evaluate_ms;
         append_audit(self.ctx, conn, &self.owed)?;

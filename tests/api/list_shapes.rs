@@ -82,6 +82,8 @@ async fn both_query_shapes_list_the_same_rows_with_honest_totals() {
         ("q=a", q("a")),
         ("q=umm", q("umm")),
         ("q=mmad", q("mmad")),
+        ("q=umm at al-Hol", PersonFilter { facility_id: Some(hol.id.clone()), ..q("umm") }),
+        ("q=zzqx (nobody)", q("zzqx")),
         ("q=fatima in every spelling", {
             let dict = homeward::domain::matching::Dictionary::shared();
             let word = homeward::domain::matching::phonetic::Word::new("fatima");

@@ -48,8 +48,8 @@ fn synthesise(app: &TestApp, org: &str, roj: &str) {
     ));
     app.sql(&format!(
         "INSERT INTO person_derived (person_id, organisation_id, search_key, stateless, at_risk, custody_status, \
-         current_facility_id) SELECT {person}, '{org}', 'given' || CAST(i AS TEXT) || ' synthetic', FALSE, TRUE, \
-         'held', '{roj}' FROM {}",
+         current_facility_id, family_id) SELECT {person}, '{org}', 'given' || CAST(i AS TEXT) || ' synthetic', FALSE, \
+         TRUE, 'held', '{roj}', {family} FROM {}",
         series(PERSONS)
     ));
     app.sql(&format!(

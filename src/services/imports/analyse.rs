@@ -36,6 +36,9 @@ pub struct Analysis {
     pub duplicates: Vec<RowDuplicate>,
     /// How many duplicates were found in all.
     pub duplicates_total: usize,
+    /// The countries and facilities the rows were checked against (the commit checks each row
+    /// again with the same ones as it writes it).
+    pub(crate) refs: References,
 }
 
 impl Analysis {
@@ -52,6 +55,7 @@ impl Analysis {
             warnings: Vec::new(),
             duplicates: Vec::new(),
             duplicates_total: 0,
+            refs: References::default(),
         }
     }
 
@@ -204,6 +208,7 @@ pub fn analyse(
         warnings,
         duplicates: found.listed,
         duplicates_total: found.total,
+        refs,
     })
 }
 

@@ -91,6 +91,7 @@ const OTHER_CODES: &[(&str, &str)] = &[
 ];
 
 /// The reference data a check reads.
+#[derive(Default)]
 pub struct References {
     /// Folded code, name or alternative -> alpha-2 code.
     countries: HashMap<String, String>,

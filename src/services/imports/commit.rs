@@ -5,7 +5,7 @@
 //! events; all of it or nothing.
 
 use super::analyse::{analyse, Analysis, Reading};
-use super::check::{self, References};
+use super::check;
 use super::read::{encoding_named, Format};
 use super::write::Writer;
 use crate::auth::OrgScope;
@@ -15,6 +15,7 @@ use crate::db::repo::{families, persons as person_repo};
 use crate::db::DbConnection;
 use crate::domain::ids::{FamilyId, PersonId};
 use crate::domain::import::rows::Row;
+use crate::domain::import::Problem;
 use crate::domain::problems::Problems;
 use crate::domain::text::check_name;
 use crate::error::{AppError, AppResult};
@@ -67,15 +68,7 @@ pub fn commit(
     let mut a = analyse(conn, scope, ctx.today(), &bytes, how, &mut |_, _| {})?;
     drop(bytes);
     let analyse_secs = started.elapsed().as_secs_f64();
-    let mut p = Problems::new();
-    for x in &a.problems {
-        let at = match (x.row, &x.column) {
-            (Some(r), Some(c)) => format!("rows[{r}].{c}"),
-            (Some(r), None) => format!("rows[{r}]"),
-            _ => "file".to_string(),
-        };
-        p.add(at, x.message.clone());
-    }
+    let mut p = problems_of(&a.problems);
     let mut labels = Vec::new();
     for f in &a.families {
         let first = a.rows[f.rows[0]].number;
@@ -85,7 +78,7 @@ pub fn commit(
         return Err(p.into());
     }
     let (families_new, persons_new) = (a.families_new(), a.persons_new());
-    let refs = References::load(conn)?;
+    let refs = std::mem::take(&mut a.refs);
     let numbers: Vec<usize> = a.rows.iter().map(|r| r.number).collect();
     // Each row is dropped once written (`take`), and each written person kept only until the
     // last link that names it is written (`Links`): what the commit holds stays small per row.
@@ -136,10 +129,12 @@ pub fn commit(
                 };
                 for i in new {
                     let Some(row) = rows[i].take() else { continue };
-                    // Checked by the analysis above, with the same references and day.
+                    // Checked by the analysis above, with the same references and day: a problem
+                    // now would be a fault, and refuses the whole commit rather than skip the row.
                     let (mut problems, mut noted) = (Vec::new(), Vec::new());
-                    let Some(member) = check::member(&refs, &row, ctx.today(), &mut problems, &mut noted) else {
-                        continue;
+                    let member = check::member(&refs, &row, ctx.today(), &mut problems, &mut noted);
+                    let Some(member) = member.filter(|_| problems.is_empty()) else {
+                        return Err(refused(&problems));
                     };
                     let person = writer.member(conn, u, &family.id, &member, i, &mut warnings)?;
                     ids.push((i, person.id.clone()));
@@ -201,6 +196,28 @@ pub fn commit(
         kinship_links: links,
         evaluated: flushed.evaluated,
     })
+}
+
+/// The file's problems, each under its row and column, as a refusal's fields.
+fn problems_of(found: &[Problem]) -> Problems {
+    let mut p = Problems::new();
+    for x in found {
+        let at = match (x.row, &x.column) {
+            (Some(r), Some(c)) => format!("rows[{r}].{c}"),
+            (Some(r), None) => format!("rows[{r}]"),
+            _ => "file".to_string(),
+        };
+        p.add(at, x.message.clone());
+    }
+    p
+}
+
+/// A refusal (422) with these problems; a row that checks badly without one is a fault.
+fn refused(found: &[Problem]) -> AppError {
+    if found.is_empty() {
+        return AppError::Internal(anyhow::anyhow!("an import row checked at the commit gave no member"));
+    }
+    problems_of(found).into()
 }
 
 /// When each kinship link of the file is written: after the last family that holds one of its

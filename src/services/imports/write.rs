@@ -254,7 +254,7 @@ impl Writer {
         ]);
     }
 
-    fn flush_if_full(&mut self, conn: &mut DbConnection, u: &mut Unit) -> AppResult<()> {
+    fn flush_if_full(&mut self, conn: &mut DbConnection, u: &Unit) -> AppResult<()> {
         let all = [
             &self.families,
             &self.persons,
@@ -272,8 +272,8 @@ impl Writer {
     }
 
     /// Writes what is buffered, persons before the rows that name them (the foreign keys are
-    /// checked per statement), and the change history and audit events owed so far.
-    pub(super) fn flush(&mut self, conn: &mut DbConnection, u: &mut Unit) -> AppResult<()> {
+    /// checked per statement), and the change history owed so far.
+    pub(super) fn flush(&mut self, conn: &mut DbConnection, u: &Unit) -> AppResult<()> {
         for b in [
             &mut self.families,
             &mut self.persons,
@@ -290,6 +290,6 @@ impl Writer {
             derived::store_built(conn, &self.scope, &self.built, u.ctx.today())?;
             self.built.clear();
         }
-        u.write_owed(conn)
+        u.write_history(conn)
     }
 }

@@ -34,7 +34,7 @@ struct Grouped {
 pub enum Found {
     /// The page and the exact totals.
     Page(Vec<FamilyRow>, Total),
-    /// More than `CAP` persons match: the caller scans in label order.
+    /// More than `CAP` persons match: the caller takes the other shapes.
     Broad,
     /// The filter cannot be grouped, or the page lies past the end (the caller counts).
     Not,
@@ -116,7 +116,10 @@ pub fn families(conn: &mut DbConnection, scope: &OrgScope, filter: &PersonFilter
         .bind(scope.id().as_str())
         .push(" ORDER BY g.rank, g.family_id");
     let rows: Vec<Grouped> = sql.load(conn)?;
-    let Some(first) = rows.first() else { return Ok(Found::Not) };
+    let Some(first) = rows.first() else {
+        // No match at all; or a page past the end, which the caller counts.
+        return Ok(if page.offset == 0 { Found::Page(Vec::new(), Total { n: 0, exact: true }) } else { Found::Not });
+    };
     if first.persons > CAP {
         return Ok(Found::Broad);
     }

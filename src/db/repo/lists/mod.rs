@@ -1,7 +1,8 @@
 //! The person and family lists with their filters, and who was held in a facility on a day.
 //! Whatever the organisation's size, no list of ids is ever bound (SQLite refuses more than
 //! 32,766 variables, and PostgreSQL plans long lists badly), and the first page comes back
-//! fast at 500,000 persons because a page takes one of two shapes:
+//! fast at 500,000 persons because a page takes one of two shapes (a family list of a name
+//! search first tries a third, `grouped`):
 //!
 //! * **driven**: some indexed filter (a name, a nationality, a facility) leaves at most
 //!   `SELECTIVE` candidates; the query starts from that index and sorts the few matches;
@@ -198,7 +199,7 @@ fn ranked_families(conn: &DbConnection, scope: &OrgScope, filter: &PersonFilter)
 }
 
 /// One page of families with at least one matching member (all families when the filter is
-/// empty), by label and id, with the total.
+/// empty), by label and id (a grouped name search: by rank and id), with the total.
 pub fn families(
     conn: &mut DbConnection,
     scope: &OrgScope,
@@ -207,8 +208,8 @@ pub fn families(
 ) -> QueryResult<(Vec<FamilyRow>, Total)> {
     let shape = match grouped::families(conn, scope, filter, page)? {
         grouped::Found::Page(rows, total) => return Ok((rows, total)),
-        grouped::Found::Broad => Shape::Scan,
-        grouped::Found::Not => shape(conn, scope, filter)?,
+        // A broad name may still meet a selective facility: the usual choice.
+        grouped::Found::Broad | grouped::Found::Not => shape(conn, scope, filter)?,
     };
     families_as(conn, scope, filter, page, shape)
 }
