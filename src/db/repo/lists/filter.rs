@@ -139,8 +139,7 @@ impl PersonFilter {
             sql.push(" LIMIT ").bind(SELECTIVE + 1).push(") c");
         };
         let mut counts = Vec::new();
-        let readable = backend_is_pg(conn) || self.keys().iter().all(|k| needle(k).chars().count() >= 3);
-        if self.indexed_key(conn).is_some() && readable {
+        if self.key_is_indexed(conn) {
             let mut sql = Sql::new(conn);
             sql.push("SELECT COUNT(*) AS n FROM (SELECT 1 FROM ");
             if sql.is_pg() {

@@ -20,7 +20,7 @@ mod grouped;
 mod held;
 
 pub use filter::PersonFilter;
-pub use grouped::{families as families_grouped, Found as Grouped, CAP as GROUPED_CAP};
+pub use grouped::{families as families_grouped, Found as Grouped};
 pub use held::{held_on, held_on_as};
 
 use super::sql::Sql;
