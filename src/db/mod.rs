@@ -115,6 +115,7 @@ impl ManageConnection for Manager {
                      PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
+                conn.batch_execute(PAGE_CACHE).map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }
@@ -217,6 +218,16 @@ pub fn backend(conn: &DbConnection) -> Backend {
     }
 }
 
+/// The page cache of each SQLite connection: 64 MiB, filled only as pages are read (a demo
+/// registry never comes near it). SQLite's default, 2 MiB, holds 500 pages: at 500,000 persons
+/// a name search that reads 14,000 index entries (a Cyrillic name in nine spellings) fetched
+/// most pages again from the operating system each time. Measured on the same file, by hand:
+/// the search's query 59 ms with the default against 37 ms with this cache (36 ms with 128 MiB;
+/// memory-mapping the file instead: 46 ms), and through the server, `GET /families?q=Амина`
+/// 128 ms against 78 ms at the same moment (this machine's speed varies by half within an
+/// hour: compare within a run only). The cost is at most 64 MiB per pooled connection.
+const PAGE_CACHE: &str = "PRAGMA cache_size = -65536;";
+
 /// Switches a SQLite connection to writing bulk data (`homeward synth`) and back: a 512 MiB
 /// page cache, so that an index page is written once per transaction rather than each time the
 /// default 2 MiB cache spills it, and `synchronous = NORMAL` (in WAL mode the file cannot be
@@ -227,7 +238,8 @@ pub fn bulk_mode(conn: &mut DbConnection, on: bool) -> diesel::QueryResult<()> {
     match (conn, on) {
         (DbConnection::Sqlite(c), true) => c.batch_execute("PRAGMA cache_size = -524288; PRAGMA synchronous = NORMAL;"),
         (DbConnection::Sqlite(c), false) => {
-            c.batch_execute("PRAGMA cache_size = -2000; PRAGMA synchronous = FULL; PRAGMA wal_checkpoint(TRUNCATE);")
+            c.batch_execute(PAGE_CACHE)?;
+            c.batch_execute("PRAGMA synchronous = FULL; PRAGMA wal_checkpoint(TRUNCATE);")
         }
         (DbConnection::Pg(_), _) => Ok(()),
     }

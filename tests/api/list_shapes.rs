@@ -17,27 +17,33 @@ use std::collections::BTreeSet;
 
 const ORG: &str = "Synthetic NGO (fictional)";
 
-/// Every family id the grouped name search gives page by page, and the first page's total;
-/// `None` when it does not take the filter.
+/// Every family id the grouped name search gives page by page (on to the page past the end
+/// when the last is full), and the first page's total; `None` when it does not take the filter.
 fn grouped(conn: &mut DbConnection, scope: &OrgScope, filter: &PersonFilter) -> Option<(BTreeSet<String>, Total)> {
     let (mut found, mut first) = (BTreeSet::new(), None);
     for offset in (0..).step_by(250) {
         let page = Page { limit: 250, offset };
         match lists::families_grouped(conn, scope, filter, page).expect("grouped") {
             lists::Grouped::Page(rows, total) => {
-                first.get_or_insert(total);
+                // Every page, one past the end too, tells the same totals.
+                assert_eq!(*first.get_or_insert(total), total, "the totals of page {offset}");
                 let n = rows.len();
                 found.extend(rows.into_iter().map(|f| f.id.to_string()));
                 if n < 250 {
                     break;
                 }
             }
-            // Past the end, after a full page.
-            lists::Grouped::Not if first.is_some() => break,
             _ => return None,
         }
     }
-    Some((found, first.expect("a first page")))
+    let first = first.expect("a first page");
+    // Far past the end: no rows, the same totals (not a count by the other shapes).
+    let beyond = Page { limit: 250, offset: found.len() as i64 + 1000 };
+    match lists::families_grouped(conn, scope, filter, beyond).expect("grouped") {
+        lists::Grouped::Page(rows, total) => assert!(rows.is_empty() && total == first, "past the end: {total:?}"),
+        _ => panic!("a page past the end is grouped too"),
+    }
+    Some((found, first))
 }
 
 /// Every id a list gives page by page, and the first page's total.

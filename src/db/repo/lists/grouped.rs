@@ -36,7 +36,7 @@ pub enum Found {
     Page(Vec<FamilyRow>, Total),
     /// More than `CAP` persons match: the caller takes the other shapes.
     Broad,
-    /// The filter cannot be grouped, or the page lies past the end (the caller counts).
+    /// The filter cannot be grouped.
     Not,
 }
 
@@ -117,8 +117,15 @@ pub fn families(conn: &mut DbConnection, scope: &OrgScope, filter: &PersonFilter
         .push(" ORDER BY g.rank, g.family_id");
     let rows: Vec<Grouped> = sql.load(conn)?;
     let Some(first) = rows.first() else {
-        // No match at all; or a page past the end, which the caller counts.
-        return Ok(if page.offset == 0 { Found::Page(Vec::new(), Total { n: 0, exact: true }) } else { Found::Not });
+        if page.offset == 0 {
+            return Ok(Found::Page(Vec::new(), Total { n: 0, exact: true }));
+        }
+        // A page past the end: the first page's totals, with no rows (the other shapes would
+        // count the families of a broad name one by one: 0.9 s for "Амина" at 500,000).
+        return Ok(match families(conn, scope, filter, Page { limit: 1, offset: 0 })? {
+            Found::Page(_, total) => Found::Page(Vec::new(), total),
+            other => other,
+        });
     };
     if first.persons > CAP {
         return Ok(Found::Broad);

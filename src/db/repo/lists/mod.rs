@@ -168,6 +168,12 @@ fn families_from(conn: &DbConnection, scope: &OrgScope, filter: &PersonFilter, s
                 " AND fa.id IN (SELECT p.family_id FROM persons p JOIN person_derived d \
                               ON d.person_id = p.id WHERE p.organisation_id = "
             }
+            // Conditions on the derived rows alone read one index per family (migration
+            // 000014: the family, its organisation and the search key), not each member's
+            // row in persons and then in person_derived.
+            Shape::Scan if filter.on_derived_only() => {
+                " AND EXISTS (SELECT 1 FROM person_derived d WHERE d.family_id = fa.id AND d.organisation_id = "
+            }
             Shape::Scan => {
                 " AND EXISTS (SELECT 1 FROM persons p JOIN person_derived d ON d.person_id = p.id \
                             WHERE p.family_id = fa.id AND p.organisation_id = "
