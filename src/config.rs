@@ -46,6 +46,13 @@ pub struct Settings {
     pub workers: usize,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
+    /// How many reverse proxies stand in front of the server, each appending the address it
+    /// received from to `X-Forwarded-For`: the client is that many entries from the right.
+    pub trusted_proxy_hops: u32,
+    /// Host names (with `:port` when not the default) that requests may be addressed to; empty:
+    /// the bind address's host, `localhost`, `127.0.0.1` and `[::1]`, on the bind port. Others
+    /// are refused (a page on another site whose name resolves here, DNS rebinding).
+    pub allowed_hosts: Vec<String>,
     /// Pins the clock: the server's "now" starts at this UTC moment (`2026-11-26T12:00:00`) and
     /// runs forward from it. For tests and demonstrations only; unset, the system clock is used.
     pub clock_start: Option<chrono::NaiveDateTime>,
@@ -74,6 +81,8 @@ impl Default for Settings {
             pool_size: 8,
             workers: 0,
             trust_forwarded_for: false,
+            trusted_proxy_hops: 1,
+            allowed_hosts: Vec::new(),
             clock_start: None,
             job_poll_millis: 1000,
             bench_baseline: false,
@@ -92,6 +101,8 @@ impl std::fmt::Debug for Settings {
             .field("log_format", &self.log_format)
             .field("session_idle_timeout_secs", &self.session_idle_timeout_secs)
             .field("session_absolute_timeout_secs", &self.session_absolute_timeout_secs)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("allowed_hosts", &self.allowed_hosts)
             .field("clock_start", &self.clock_start)
             .field("bench_baseline", &self.bench_baseline)
             .finish_non_exhaustive()
@@ -104,21 +115,76 @@ impl Settings {
         crate::clock::Clock::from_start(self.clock_start)
     }
 
-    /// Defaults, then `config_file` (if it exists), then the environment.
+    /// Defaults, then `config_file` (if it exists), then the environment; then `check`.
     pub fn load(config_file: &Path) -> Result<Settings, Box<figment::Error>> {
         Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(config_file))
             .merge(Env::prefixed("HOMEWARD_"))
             .extract::<Settings>()
             .map_err(Box::new)
-            .and_then(|s| {
-                if s.case_stuck_days.is_valid() {
-                    Ok(s)
-                } else {
-                    Err(Box::new(figment::Error::from(
-                        "case_stuck_days: each status's days must be 1 to 3650".to_string(),
-                    )))
-                }
-            })
+            .and_then(|s| s.check().map(|()| s).map_err(|e| Box::new(figment::Error::from(e))))
+    }
+
+    /// Checks each setting against its sensible range, so that an absurd value stops the start
+    /// with a message naming it instead of failing requests later (a session timeout of 2^63
+    /// seconds overflowed the date arithmetic of every sign-in: 500).
+    pub fn check(&self) -> Result<(), String> {
+        const DAY: u64 = 86_400;
+        let mut problems = Vec::new();
+        let mut range = |name: &str, value: u64, min: u64, max: u64| {
+            if !(min..=max).contains(&value) {
+                problems.push(format!("{name} = {value}: must be from {min} to {max}"));
+            }
+        };
+        range("session_idle_timeout_secs", self.session_idle_timeout_secs, 1, 30 * DAY);
+        range("session_absolute_timeout_secs", self.session_absolute_timeout_secs, 1, 365 * DAY);
+        range("login_max_failures_per_account", self.login_max_failures_per_account.into(), 1, 1_000_000);
+        range("login_max_failures_per_client", self.login_max_failures_per_client.into(), 1, 1_000_000);
+        range("login_failure_window_secs", self.login_failure_window_secs, 1, 30 * DAY);
+        range("max_body_bytes", self.max_body_bytes as u64, 1024, 1 << 30);
+        range("pool_size", self.pool_size.into(), 1, 512);
+        range("workers", self.workers as u64, 0, 1024);
+        range("trusted_proxy_hops", self.trusted_proxy_hops.into(), 1, 16);
+        range("job_poll_millis", self.job_poll_millis, 10, DAY * 1000);
+        if self.database_url.trim().is_empty() {
+            problems.push("database_url: must not be empty".into());
+        }
+        if crate::http::hosts::bind_port(&self.bind).is_none() {
+            problems.push(format!("bind = {:?}: must be a host and a port, such as 127.0.0.1:8080", self.bind));
+        }
+        for host in &self.allowed_hosts {
+            if !crate::http::hosts::is_host_name(host) {
+                problems.push(format!("allowed_hosts: {host:?} is not a host name with an optional :port"));
+            }
+        }
+        if !self.case_stuck_days.is_valid() {
+            problems.push("case_stuck_days: each status's days must be 1 to 3650".into());
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_pass_and_absurd_values_are_named() {
+        assert_eq!(Settings::default().check(), Ok(()));
+        let absurd = Settings {
+            session_idle_timeout_secs: 1 << 63,
+            pool_size: 0,
+            bind: "nowhere".into(),
+            allowed_hosts: vec!["evil.example/x".into()],
+            ..Settings::default()
+        };
+        let e = absurd.check().expect_err("refused");
+        for name in ["session_idle_timeout_secs", "pool_size", "bind", "allowed_hosts"] {
+            assert!(e.contains(name), "{name} in {e}");
+        }
     }
 }

@@ -27,6 +27,9 @@ pub enum AppError {
     Forbidden,
     #[error("cross-origin request refused")]
     CrossOrigin,
+    /// The request is addressed to a host name this server does not answer to (`allowed_hosts`).
+    #[error("this server does not answer to that host name")]
+    HostNotAllowed,
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -53,6 +56,9 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("the database is not reachable")]
     Unavailable,
+    /// Too many sign-ins are being checked at once; the answer says when to try again.
+    #[error("the server is busy checking other sign-ins; try again in a moment")]
+    Busy { retry_after_secs: u64 },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -68,6 +74,7 @@ impl AppError {
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden => "forbidden",
             AppError::CrossOrigin => "cross_origin_request",
+            AppError::HostNotAllowed => "host_not_allowed",
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Conflict { .. } => "conflict",
@@ -78,6 +85,7 @@ impl AppError {
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Unavailable => "unavailable",
+            AppError::Busy { .. } => "busy",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -157,7 +165,7 @@ pub struct ErrorDetail {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::BadRequest(_) | AppError::MalformedJson(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::MalformedJson(_) | AppError::HostNotAllowed => StatusCode::BAD_REQUEST,
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::CrossOrigin => StatusCode::FORBIDDEN,
@@ -170,7 +178,7 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -178,7 +186,7 @@ impl ResponseError for AppError {
     // The envelope middleware rewrites this body with the request id; this is the fallback.
     fn error_response(&self) -> HttpResponse {
         let mut res = HttpResponse::build(self.status_code());
-        if let AppError::TooManyRequests { retry_after_secs } = self {
+        if let AppError::TooManyRequests { retry_after_secs } | AppError::Busy { retry_after_secs } = self {
             res.insert_header(("Retry-After", retry_after_secs.to_string()));
         }
         res.json(self.body(""))

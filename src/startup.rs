@@ -4,7 +4,7 @@
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, Pool};
-use crate::http::{envelope, inputs, security, spans::RedactedRootSpan};
+use crate::http::{envelope, hosts, inputs, security, spans::RedactedRootSpan};
 use crate::{api, services, ui};
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
@@ -101,6 +101,9 @@ fn run(
     let runner = (pool.clone(), clock.clone(), settings.job_poll_millis);
     actix_rt::spawn(async move { run_jobs_forever(runner.0, runner.1, runner.2, names).await });
     let workers = settings.workers;
+    let port = listener.local_addr()?.port();
+    let allowed_hosts = web::Data::new(hosts::AllowedHosts::new(&settings, port));
+    let hashing = web::Data::new(crate::auth::password::Hashing::for_this_machine());
     let pool = web::Data::new(pool);
     let settings = web::Data::new(settings);
     let clock = web::Data::new(clock);
@@ -110,6 +113,8 @@ fn run(
             .app_data(pool.clone())
             .app_data(settings.clone())
             .app_data(clock.clone())
+            .app_data(allowed_hosts.clone())
+            .app_data(hashing.clone())
             .app_data(json)
             .app_data(form)
             .app_data(query)
@@ -119,6 +124,7 @@ fn run(
             .wrap(from_fn(inputs::refuse_control_characters))
             .wrap(from_fn(crate::auth::guard::require_session))
             .wrap(from_fn(security::csrf))
+            .wrap(from_fn(hosts::allowed_host))
             .wrap(from_fn(envelope::error_envelope))
             .wrap(from_fn(security::security_headers))
             .wrap(Compress::default())

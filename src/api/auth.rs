@@ -39,11 +39,13 @@ pub struct Me {
     (status = 200, description = "signed in; the session cookie is set", body = Me),
     (status = 401, description = "unknown email or wrong password (the same answer for both)", body = crate::error::ErrorBody),
     (status = 422, description = "missing fields", body = crate::error::ErrorBody),
-    (status = 429, description = "too many failures; see Retry-After", body = crate::error::ErrorBody)))]
+    (status = 429, description = "too many failures; see Retry-After", body = crate::error::ErrorBody),
+    (status = 503, description = "too many sign-ins being checked at once; see Retry-After", body = crate::error::ErrorBody)))]
 pub async fn login(
     req: HttpRequest,
     pool: web::Data<Pool>,
     settings: web::Data<Settings>,
+    hashing: web::Data<crate::auth::password::Hashing>,
     body: Body<LoginRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner();
@@ -57,9 +59,8 @@ pub async fn login(
         request_id: request_id(&req),
         clock: crate::http::clock_of(&req)?,
     };
-    let s = settings.clone();
+    let (token, user) = crate::auth::signin::sign_in(&pool, &settings, &hashing, attempt).await?;
     let (token, me) = db(&pool, move |conn| {
-        let (token, user) = service::login(conn, &s, attempt)?;
         let org = organisations::find_by_id(conn, &user.organisation_id)?.ok_or(AppError::NotFound)?;
         let steward = crate::db::repo::stewards::is_steward(conn, &user.id)?;
         let me = Me {

@@ -7,6 +7,7 @@ pub mod guard;
 pub mod password;
 pub mod permissions;
 pub mod scope;
+pub mod signin;
 pub mod token;
 
 pub use current_user::{Can, CurrentUser};

@@ -36,6 +36,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_throttled (throttled_key) {
+        throttled_key -> Text,
+        window_start -> Timestamp,
+        attempts -> BigInt,
+    }
+}
+
+diesel::table! {
     login_failures (id) {
         id -> Text,
         account_key -> Text,
@@ -405,6 +413,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
     login_failures,
+    login_throttled,
     audit_events,
     countries,
     facilities,

@@ -56,7 +56,7 @@ fn render(path: &str, rid: &str, lang: Lang, err: &Error) -> HttpResponse {
         return html(app, rid, lang);
     }
     let mut res = HttpResponse::build(app.status_code());
-    if let AppError::TooManyRequests { retry_after_secs } = app {
+    if let AppError::TooManyRequests { retry_after_secs } | AppError::Busy { retry_after_secs } = app {
         res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
     }
     if let AppError::MethodNotAllowed = app {

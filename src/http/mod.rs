@@ -5,6 +5,7 @@
 pub mod download;
 pub mod envelope;
 pub mod filters;
+pub mod hosts;
 pub mod inputs;
 pub mod security;
 pub mod spans;
@@ -19,14 +20,12 @@ pub fn request_id(req: &HttpRequest) -> String {
     req.extensions().get::<tracing_actix_web::RequestId>().map(|id| id.to_string()).unwrap_or_default()
 }
 
-/// The client's address, for throttling. `X-Forwarded-For` is believed only when configured.
+/// The client's address, for throttling: the TCP peer, or with `trust_forwarded_for` the entry
+/// of `X-Forwarded-For` that the configured number of proxies puts there (`hosts::client`).
 pub fn client_addr(req: &HttpRequest, settings: &Settings) -> String {
-    if settings.trust_forwarded_for {
-        if let Some(ip) = req.connection_info().realip_remote_addr() {
-            return ip.to_string();
-        }
-    }
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    let forwarded: Vec<&str> =
+        req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).collect();
+    hosts::client(req.peer_addr().map(|a| a.ip()), &forwarded, settings)
 }
 
 /// Runs `f` with a pooled connection on the blocking thread pool: diesel calls (and argon2)

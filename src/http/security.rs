@@ -39,22 +39,18 @@ pub async fn security_headers(
     Ok(res)
 }
 
-/// Whether a state-changing request may proceed: browsers send `Sec-Fetch-Site` (and `Origin`)
-/// with every POST; a request without either is not from a browser (curl, scripts) and cannot
-/// carry a victim's cookies by way of another site.
-pub fn same_origin_allowed(method: &Method, fetch_site: Option<&str>, origin: Option<&str>, host: &str) -> bool {
+/// Whether a state-changing request may proceed: an `Origin`, when sent (browsers send one with
+/// every POST), must be this site's exactly, scheme, host and port (`hosts::expected_origin`);
+/// without one, `Sec-Fetch-Site` must say `same-origin`. A request with neither is not from a
+/// browser (curl, scripts) and cannot carry a victim's cookies by way of another site.
+pub fn same_origin_allowed(method: &Method, fetch_site: Option<&str>, origin: Option<&str>, expected: &str) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE) {
         return true;
     }
-    if let Some(site) = fetch_site {
-        return site == "same-origin";
+    if let Some(origin) = origin {
+        return origin.trim_end_matches('/').eq_ignore_ascii_case(expected);
     }
-    match origin {
-        None => true,
-        Some(origin) => {
-            origin.split_once("://").map(|(_, authority)| authority.trim_end_matches('/') == host).unwrap_or(false)
-        }
-    }
+    fetch_site.is_none_or(|site| site == "same-origin")
 }
 
 /// Middleware: refuses cross-origin state-changing requests with 403, and audits the refusal.
@@ -65,8 +61,10 @@ pub async fn csrf(
     let header_str = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
     let fetch_site = header_str("sec-fetch-site");
     let origin = header_str("origin");
-    let host = req.connection_info().host().to_string();
-    if same_origin_allowed(req.method(), fetch_site.as_deref(), origin.as_deref(), &host) {
+    let host = super::hosts::request_host(req.request()).unwrap_or_default();
+    let expected = super::settings_of(req.request()).map(|s| super::hosts::expected_origin(&s, &host));
+    let expected = expected.unwrap_or_default();
+    if same_origin_allowed(req.method(), fetch_site.as_deref(), origin.as_deref(), &expected) {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     }
     if let (Ok(pool), Ok(clock)) = (pool_of(req.request()), crate::http::clock_of(req.request())) {
@@ -91,17 +89,22 @@ mod tests {
 
     #[test]
     fn browsers_must_say_same_origin() {
-        assert!(same_origin_allowed(&Method::POST, Some("same-origin"), None, "h"));
-        assert!(!same_origin_allowed(&Method::POST, Some("cross-site"), None, "h"));
-        assert!(!same_origin_allowed(&Method::POST, Some("same-site"), None, "h"));
-        assert!(!same_origin_allowed(&Method::PATCH, Some("none"), None, "h"));
+        assert!(same_origin_allowed(&Method::POST, Some("same-origin"), None, "http://h"));
+        assert!(!same_origin_allowed(&Method::POST, Some("cross-site"), None, "http://h"));
+        assert!(!same_origin_allowed(&Method::POST, Some("same-site"), None, "http://h"));
+        assert!(!same_origin_allowed(&Method::PATCH, Some("none"), None, "http://h"));
     }
 
     #[test]
-    fn without_fetch_metadata_the_origin_must_match_the_host() {
-        assert!(same_origin_allowed(&Method::POST, None, Some("http://127.0.0.1:8080"), "127.0.0.1:8080"));
-        assert!(!same_origin_allowed(&Method::POST, None, Some("http://evil.example"), "127.0.0.1:8080"));
-        assert!(!same_origin_allowed(&Method::POST, None, Some("null"), "127.0.0.1:8080"));
-        assert!(same_origin_allowed(&Method::POST, None, None, "127.0.0.1:8080"));
+    fn the_origin_must_match_scheme_host_and_port() {
+        let here = "http://127.0.0.1:8080";
+        assert!(same_origin_allowed(&Method::POST, None, Some("http://127.0.0.1:8080"), here));
+        assert!(same_origin_allowed(&Method::POST, Some("same-origin"), Some("http://127.0.0.1:8080"), here));
+        assert!(!same_origin_allowed(&Method::POST, None, Some("http://evil.example"), here));
+        assert!(!same_origin_allowed(&Method::POST, None, Some("https://127.0.0.1:8080"), here));
+        assert!(!same_origin_allowed(&Method::POST, None, Some("http://127.0.0.1:8081"), here));
+        assert!(!same_origin_allowed(&Method::POST, Some("same-origin"), Some("http://127.0.0.1"), here));
+        assert!(!same_origin_allowed(&Method::POST, None, Some("null"), here));
+        assert!(same_origin_allowed(&Method::POST, None, None, here));
     }
 }

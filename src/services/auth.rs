@@ -1,6 +1,7 @@
 //! Login and logout. The order of a login matters: throttling is checked before any password
 //! hash is computed, and an unknown email costs the same hash as a wrong password, so neither
-//! the answer nor its timing tells whether an account exists.
+//! the answer nor its timing tells whether an account exists. The hash itself is computed
+//! between `begin` and `finish`, holding no database connection (`auth::signin`).
 
 use crate::auth::{password, token};
 use crate::config::Settings;
@@ -22,31 +23,66 @@ pub struct LoginAttempt {
     pub clock: crate::clock::Clock,
 }
 
-/// Checks the credentials and opens a session. Returns the session token and the user.
-/// An email with a control character is refused before anything is looked up or counted: no
-/// account has one, and PostgreSQL cannot compare a NUL at all.
-pub fn login(conn: &mut DbConnection, settings: &Settings, attempt: LoginAttempt) -> AppResult<(String, UserRow)> {
+/// A sign-in that passed the throttle: the account (if the email has one) and the hash its
+/// password is checked against, a dummy one when there is no account.
+pub struct Pending {
+    account_key: String,
+    client_key: String,
+    ctx: AuditCtx,
+    user: Option<UserRow>,
+}
+
+impl Pending {
+    /// The hash to check the password against (the same cost whether or not the account exists).
+    pub fn stored_hash(&self) -> String {
+        self.user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| password::dummy_hash().to_string())
+    }
+}
+
+/// The first step of a sign-in, before any hash: refuses an email no account can have (a
+/// control character: PostgreSQL cannot even compare a NUL) and a throttled account or address
+/// (429; the attempt is counted, and only the first of a window is audited), then looks the
+/// account up. The password is checked next, outside any database connection
+/// (`auth::signin`), then `finish`.
+pub fn begin(conn: &mut DbConnection, settings: &Settings, attempt: &LoginAttempt) -> AppResult<Pending> {
     if has_control(&attempt.email) {
         return Err(AppError::field("email", "must not contain control characters"));
     }
     let email = normalise_email(&attempt.email);
     let account_key = token::keyed_hash("login-account", &email);
     let client_key = token::keyed_hash("login-client", &attempt.client_addr);
-    let mut ctx = AuditCtx::anonymous(attempt.request_id, &attempt.clock);
+    let mut ctx = AuditCtx::anonymous(attempt.request_id.clone(), &attempt.clock);
 
-    if let Some(retry_after_secs) = throttled(conn, settings, &account_key, &client_key, ctx.now())? {
-        audit::record_alone(conn, &ctx, "auth.login", None, "throttled")?;
+    if let Some((key, retry_after_secs)) = throttled(conn, settings, &account_key, &client_key, ctx.now())? {
+        let at = ctx.now();
+        let window_open_since = at - Duration::seconds(settings.login_failure_window_secs as i64);
+        write_tx(conn, |conn| {
+            if login_failures::count_throttled(conn, &key, at, window_open_since)? == 1 {
+                audit::record(conn, &ctx, "auth.login", None, "throttled")?;
+            }
+            Ok::<_, AppError>(())
+        })?;
         return Err(AppError::TooManyRequests { retry_after_secs });
     }
 
     let user = users::find_by_email(conn, &email)?;
-    let stored_hash = user.as_ref().map(|u| u.password_hash.as_str()).unwrap_or_else(|| password::dummy_hash());
-    let password_ok = password::verify(&attempt.password, stored_hash);
     if let Some(u) = &user {
         ctx.actor_id = Some(u.id.to_string());
         ctx.organisation_id = Some(u.organisation_id.to_string());
     }
+    Ok(Pending { account_key, client_key, ctx, user })
+}
 
+/// The last step: opens a session when the password was right and the account is enabled,
+/// else records the failure (counted for the throttle) and answers as for a wrong password.
+/// Returns the session token and the user.
+pub fn finish(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    pending: Pending,
+    password_ok: bool,
+) -> AppResult<(String, UserRow)> {
+    let Pending { account_key, client_key, ctx, user } = pending;
     match user {
         Some(user) if password_ok && user.disabled_at.is_none() => write_tx(conn, |conn| {
             let token = crate::services::sessions::create(conn, settings, &user.id, ctx.now())?;
@@ -74,14 +110,15 @@ pub fn login(conn: &mut DbConnection, settings: &Settings, attempt: LoginAttempt
     }
 }
 
-/// Seconds to wait if the account or the client address has too many recent failures.
+/// The throttled key (the account's or the client address's) and the seconds to wait, if either
+/// has too many recent failures.
 fn throttled(
     conn: &mut DbConnection,
     settings: &Settings,
     account_key: &str,
     client_key: &str,
     at: NaiveDateTime,
-) -> AppResult<Option<u64>> {
+) -> AppResult<Option<(String, u64)>> {
     let window = Duration::seconds(settings.login_failure_window_secs as i64);
     let since = at - window;
     let retry = |oldest: Option<NaiveDateTime>| -> u64 {
@@ -90,11 +127,11 @@ fn throttled(
     };
     let (n, oldest) = login_failures::for_account(conn, account_key, since)?;
     if n >= i64::from(settings.login_max_failures_per_account) {
-        return Ok(Some(retry(oldest)));
+        return Ok(Some((account_key.to_string(), retry(oldest))));
     }
     let (n, oldest) = login_failures::for_client(conn, client_key, since)?;
     if n >= i64::from(settings.login_max_failures_per_client) {
-        return Ok(Some(retry(oldest)));
+        return Ok(Some((client_key.to_string(), retry(oldest))));
     }
     Ok(None)
 }

@@ -71,7 +71,9 @@ pub fn resolve(
 /// nobody committed (run periodically by the server).
 pub fn sweep(conn: &mut DbConnection, settings: &Settings, at: NaiveDateTime) -> QueryResult<usize> {
     let n = sessions::delete_stale(conn, at, at - secs(settings.session_idle_timeout_secs))?;
-    let m = crate::db::repo::login_failures::delete_before(conn, at - secs(settings.login_failure_window_secs))?;
+    let window = secs(settings.login_failure_window_secs);
+    let m = crate::db::repo::login_failures::delete_before(conn, at - window)?
+        + crate::db::repo::login_failures::delete_throttled_before(conn, at - window)?;
     // Uploaded lists nobody committed are not kept beyond their preview's life.
     let hours = chrono::Duration::hours(crate::services::imports::PREVIEW_HOURS);
     let f = crate::db::repo::imports::forget_stale_previews(conn, at - hours)?;

@@ -72,6 +72,7 @@ pub async fn login_submit(
     req: HttpRequest,
     pool: web::Data<Pool>,
     settings: web::Data<Settings>,
+    hashing: web::Data<crate::auth::password::Hashing>,
     form: web::Form<LoginForm>,
 ) -> AppResult<HttpResponse> {
     let form = form.into_inner();
@@ -84,8 +85,7 @@ pub async fn login_submit(
         request_id: request_id(&req),
         clock: crate::http::clock_of(&req)?,
     };
-    let s = settings.clone();
-    let outcome = db(&pool, move |conn| auth_service::login(conn, &s, attempt)).await;
+    let outcome = crate::auth::signin::sign_in(&pool, &settings, &hashing, attempt).await;
     let message_key = match outcome {
         Ok((token, _)) => {
             return Ok(HttpResponse::SeeOther()
@@ -95,6 +95,7 @@ pub async fn login_submit(
         }
         Err(AppError::InvalidCredentials) => "login-error-invalid",
         Err(AppError::TooManyRequests { .. }) => "login-error-throttled",
+        Err(AppError::Busy { .. }) => "login-error-busy",
         // An email no account can have (a control character): the form again, with the reason.
         Err(AppError::Validation { fields, .. }) => {
             let reasons: Vec<String> = fields.values().flatten().map(|m| translate(&i18n, m)).collect();
@@ -106,8 +107,11 @@ pub async fn login_submit(
         Err(other) => return Err(other),
     };
     let shown = LoginPage { error: Some(i18n.t(message_key)), i18n, path: "/login".into(), email };
-    let status =
-        if message_key == "login-error-throttled" { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNAUTHORIZED };
+    let status = match message_key {
+        "login-error-throttled" => StatusCode::TOO_MANY_REQUESTS,
+        "login-error-busy" => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::UNAUTHORIZED,
+    };
     page(status, &shown)
 }
 

@@ -15,6 +15,7 @@ mod edge_input;
 mod errors;
 mod exports;
 mod foreign_keys;
+mod hardening;
 mod helpers;
 mod imports;
 mod input;

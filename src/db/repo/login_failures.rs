@@ -45,3 +45,35 @@ pub fn clear_account(conn: &mut DbConnection, key: &str) -> QueryResult<usize> {
 pub fn delete_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(f::login_failures.filter(f::failed_at.lt(before))).execute(conn)
 }
+
+/// Counts a sign-in attempt the throttle refused under `key` (the throttled account or client
+/// address), in a window that began after `open_since` or else a new one starting `at`.
+/// Returns the attempts of the window so far: 1 for the first, which the caller audits. One
+/// statement, so two servers counting at once never both open a window.
+pub fn count_throttled(
+    conn: &mut DbConnection,
+    key: &str,
+    at: NaiveDateTime,
+    open_since: NaiveDateTime,
+) -> QueryResult<i64> {
+    let mut sql = super::sql::Sql::new(conn);
+    sql.push("INSERT INTO login_throttled (throttled_key, window_start, attempts) VALUES (")
+        .bind(key)
+        .push(", ")
+        .bind(at)
+        .push(
+            ", 1) ON CONFLICT (throttled_key) DO UPDATE SET \
+             attempts = CASE WHEN login_throttled.window_start > ",
+        )
+        .bind(open_since)
+        .push(" THEN login_throttled.attempts + 1 ELSE 1 END, window_start = CASE WHEN login_throttled.window_start > ")
+        .bind(open_since)
+        .push(" THEN login_throttled.window_start ELSE excluded.window_start END RETURNING attempts AS n");
+    sql.count(conn)
+}
+
+/// Forgets the counts of windows that began before `before`.
+pub fn delete_throttled_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
+    use crate::db::schema::login_throttled::dsl as t;
+    diesel::delete(t::login_throttled.filter(t::window_start.lt(before))).execute(conn)
+}

@@ -7,6 +7,7 @@ login-password = كلمة المرور
 login-submit = دخول
 login-error-invalid = بريد إلكتروني غير معروف أو كلمة مرور خاطئة.
 login-error-throttled = محاولات كثيرة جداً. انتظر بضع دقائق ثم حاول مجدداً.
+login-error-busy = الخادم مشغول بالتحقق من عمليات دخول أخرى. حاول مجدداً بعد لحظات.
 logout = تسجيل الخروج
 caseworker = باحث حالة
 coordinator = منسق

@@ -7,6 +7,7 @@ login-password = Password
 login-submit = Sign in
 login-error-invalid = Unknown email or wrong password.
 login-error-throttled = Too many attempts. Wait a few minutes and try again.
+login-error-busy = The server is busy checking other sign-ins. Try again in a moment.
 logout = Sign out
 caseworker = Caseworker
 coordinator = Coordinator

@@ -1,0 +1,28 @@
+//! A sign-in in its three steps, shared by the API and the login page: the throttle and the
+//! account (`services::auth::begin`, one short database call), the password hash in turn with
+//! the other sign-ins and holding no database connection (`password::Hashing`), then
+//! the session or the recorded failure (`services::auth::finish`).
+
+use crate::auth::password::Hashing;
+use crate::config::Settings;
+use crate::db::models::UserRow;
+use crate::db::Pool;
+use crate::error::AppResult;
+use crate::http::db;
+use crate::services::auth::{self as service, LoginAttempt};
+use actix_web::web;
+
+/// Checks the credentials and opens a session: the session token and the user.
+pub async fn sign_in(
+    pool: &web::Data<Pool>,
+    settings: &web::Data<Settings>,
+    hashing: &Hashing,
+    attempt: LoginAttempt,
+) -> AppResult<(String, UserRow)> {
+    let password_typed = attempt.password.clone();
+    let s = settings.clone();
+    let pending = db(pool, move |conn| service::begin(conn, &s, &attempt)).await?;
+    let password_ok = hashing.verify(password_typed, pending.stored_hash()).await?;
+    let s = settings.clone();
+    db(pool, move |conn| service::finish(conn, &s, pending, password_ok)).await
+}

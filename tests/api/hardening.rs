@@ -1,0 +1,158 @@
+//! What an outside probe of the build found (issue 12, point 2), each with a test that fails on
+//! the code before its fix: host names the server does not answer to, origins that differ in
+//! scheme or port, a client choosing its own address through `X-Forwarded-For`, throttled
+//! attempts each audited, the API docs reaching an outside validator, absurd settings.
+
+use crate::helpers::*;
+use homeward::domain::role::Role;
+use serde_json::json;
+
+fn port_of(app: &TestApp) -> u16 {
+    app.address.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port")
+}
+
+/// A page of another site whose name resolves to this server (DNS rebinding) reaches nothing:
+/// the request names a host the server does not answer to.
+#[actix_web::test]
+async fn a_request_for_another_host_name_is_refused() {
+    let app = spawn_app().await;
+    let port = port_of(&app);
+    let get = |host: String| app.client.get(format!("{}/api/v1/me", app.address)).header("Host", host).send();
+    for host in [format!("evil.example:{port}"), "evil.example".into(), format!("127.0.0.1:{}", port + 1)] {
+        assert_error(get(host.clone()).await.expect("sent"), 400, "host_not_allowed").await;
+    }
+    // The server's own names pass (and then ask for a session).
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("LOCALHOST:{port}")] {
+        assert_error(get(host).await.expect("sent"), 401, "unauthenticated").await;
+    }
+    // A page too.
+    let page = app.client.get(format!("{}/login", app.address)).header("Host", "evil.example").send().await;
+    assert_eq!(page.expect("sent").status(), 400);
+    // Configured names replace the defaults.
+    let app = spawn_app_with(|s| s.allowed_hosts = vec!["homeward.example.org".into()]).await;
+    let get = |host: &str| app.client.get(format!("{}/healthz", app.address)).header("Host", host).send();
+    assert_eq!(get("homeward.example.org").await.expect("sent").status(), 200);
+    assert_error(get(&format!("127.0.0.1:{}", port_of(&app))).await.expect("sent"), 400, "host_not_allowed").await;
+}
+
+/// An `Origin` must be this site's exactly: scheme, host and port.
+#[actix_web::test]
+async fn an_origin_that_differs_in_scheme_or_port_is_refused() {
+    let app = spawn_app().await;
+    let account = app.account(Role::Caseworker, "Org A");
+    let login = json!({"email": account.email, "password": account.password});
+    let url = format!("{}/api/v1/auth/login", app.address);
+    let port = port_of(&app);
+    for origin in [format!("https://127.0.0.1:{port}"), format!("http://127.0.0.1:{}", port + 1), "http://127.0.0.1".into()]
+    {
+        let res = app
+            .client
+            .post(&url)
+            .header("Sec-Fetch-Site", "same-origin")
+            .header("Origin", &origin)
+            .json(&login)
+            .send()
+            .await
+            .expect("sent");
+        assert_error(res, 403, "cross_origin_request").await;
+    }
+    let res = app.client.post(&url).header("Origin", &app.address).json(&login).send().await.expect("sent");
+    assert_eq!(res.status(), 200);
+    // Behind TLS (a Secure cookie), the site's origin is https.
+    let app = spawn_app_with(|s| s.cookie_secure = true).await;
+    let account = app.account(Role::Caseworker, "Org A");
+    let login = json!({"email": account.email, "password": account.password});
+    let url = format!("{}/api/v1/auth/login", app.address);
+    let plain = app.client.post(&url).header("Origin", &app.address).json(&login).send().await.expect("sent");
+    assert_error(plain, 403, "cross_origin_request").await;
+    let tls = app.address.replace("http://", "https://");
+    let res = app.client.post(&url).header("Origin", tls).json(&login).send().await.expect("sent");
+    assert_eq!(res.status(), 200);
+}
+
+/// Behind one proxy, the client is the rightmost `X-Forwarded-For` entry: writing other
+/// addresses on the left does not escape the per-address throttle, and another client is not
+/// throttled with it.
+#[actix_web::test]
+async fn a_client_cannot_choose_its_own_address_behind_the_proxy() {
+    let app = spawn_app_with(|s| {
+        s.trust_forwarded_for = true;
+        s.login_max_failures_per_client = 3;
+    })
+    .await;
+    let account = app.account(Role::Caseworker, "Org A");
+    let url = format!("{}/api/v1/auth/login", app.address);
+    let attempt = |forwarded: String, email: String, password: String| {
+        app.client
+            .post(&url)
+            .header("X-Forwarded-For", forwarded)
+            .json(&json!({"email": email, "password": password}))
+            .send()
+    };
+    for i in 0..3 {
+        let res = attempt(format!("10.9.9.{i}, 203.0.113.9"), format!("nobody{i}@test.homeward.example"), "wrong".into());
+        assert_eq!(res.await.expect("sent").status(), 401);
+    }
+    // A new leftmost address each time: still the same client, throttled.
+    let res = attempt("10.9.9.200, 203.0.113.9".into(), account.email.clone(), account.password.clone());
+    assert_error(res.await.expect("sent"), 429, "too_many_requests").await;
+    // Another client behind the same proxy signs in.
+    let res = attempt("203.0.113.9, 203.0.113.10".into(), account.email.clone(), account.password.clone());
+    assert_eq!(res.await.expect("sent").status(), 200);
+}
+
+/// A flood against a throttled account is counted, not hashed, and audited once per window
+/// (before: one audit event per attempt, 34,958 in 20 s).
+#[actix_web::test]
+async fn throttled_attempts_are_counted_and_audited_once_per_window() {
+    let app = spawn_app_with(|s| s.login_max_failures_per_account = 3).await;
+    let account = app.account(Role::Caseworker, "Org A");
+    for _ in 0..3 {
+        assert_eq!(app.try_login(&account.email, "wrong-password-123").await.status(), 401);
+    }
+    for _ in 0..25 {
+        assert_error(app.try_login(&account.email, &account.password).await, 429, "too_many_requests").await;
+    }
+    let throttled = app.audit_actions().into_iter().filter(|(_, a, o)| a == "auth.login" && o == "throttled").count();
+    assert_eq!(throttled, 1, "one event for the window");
+    assert_eq!(app.scalar("SELECT CAST(SUM(attempts) AS TEXT) AS v FROM login_throttled"), "25");
+    // Throttled attempts are not failures: they do not lengthen the lock-out.
+    assert_eq!(app.count("login_failures"), 3);
+    // A new window: counted afresh, audited again.
+    app.clock.advance(chrono::Duration::seconds(app.settings.login_failure_window_secs as i64 + 1));
+    for _ in 0..3 {
+        assert_eq!(app.try_login(&account.email, "wrong-password-123").await.status(), 401);
+    }
+    assert_eq!(app.try_login(&account.email, &account.password).await.status(), 429);
+    let throttled = app.audit_actions().into_iter().filter(|(_, a, o)| a == "auth.login" && o == "throttled").count();
+    assert_eq!(throttled, 2);
+}
+
+/// The API docs page asks no outside validator to check the document.
+#[actix_web::test]
+async fn the_api_docs_reach_no_outside_validator() {
+    let app = spawn_app().await;
+    let (_, session) = app.signed_in(Role::Caseworker, "Org A").await;
+    let res = app.get("/api/docs/swagger-initializer.js", &session).await;
+    assert_eq!(res.status(), 200);
+    let script = res.text().await.expect("body");
+    assert!(script.contains(r#""validatorUrl": "none""#), "{script}");
+}
+
+/// An absurd setting stops the start with a message naming it (a session timeout of 2^63 s made
+/// every sign-in fail with 500).
+#[test]
+fn absurd_settings_stop_the_start_with_their_names() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_homeward"))
+        .args(["migrate"])
+        .env("HOMEWARD_DATABASE_URL", fresh_database(&dir))
+        .env("HOMEWARD_CONFIG", dir.path().join("none.toml"))
+        .env("HOMEWARD_SESSION_IDLE_TIMEOUT_SECS", "9223372036854775808")
+        .env("HOMEWARD_POOL_SIZE", "0")
+        .output()
+        .expect("run homeward");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("session_idle_timeout_secs") && err.contains("pool_size"), "{err}");
+}
