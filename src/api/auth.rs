@@ -92,6 +92,22 @@ pub async fn logout(
     Ok(HttpResponse::NoContent().cookie(cleared_session_cookie(&settings)).finish())
 }
 
+/// Signs out everywhere: every session of the signed-in user ends, this one included, and the
+/// cookie is cleared.
+#[utoipa::path(post, path = "/api/v1/auth/logout-everywhere", tag = "auth", responses(
+    (status = 204, description = "every session of the user ended"),
+    (status = 401, description = "not signed in", body = crate::error::ErrorBody)))]
+pub async fn logout_everywhere(
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    settings: web::Data<Settings>,
+) -> AppResult<HttpResponse> {
+    let ctx = user.audit_ctx();
+    let id = user.id.clone();
+    db(&pool, move |conn| service::logout_everywhere(conn, &ctx, &id)).await?;
+    Ok(HttpResponse::NoContent().cookie(cleared_session_cookie(&settings)).finish())
+}
+
 /// The signed-in user and their organisation.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses(
     (status = 200, body = Me),

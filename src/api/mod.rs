@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/openapi.json").route(web::get().to(openapi::document)))
         .service(resource("/api/v1/auth/login").route(web::post().to(auth::login)))
         .service(resource("/api/v1/auth/logout").route(web::post().to(auth::logout)))
+        .service(resource("/api/v1/auth/logout-everywhere").route(web::post().to(auth::logout_everywhere)))
         .service(resource("/api/v1/me").route(web::get().to(auth::me)))
         .service(
             resource("/api/v1/organisations")
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/api/v1/users").route(web::get().to(users::list)).route(web::post().to(users::create)))
         .service(resource("/api/v1/users/{id}").route(web::get().to(users::get)).route(web::patch().to(users::update)))
+        .service(resource("/api/v1/users/{id}/sign-out").route(web::post().to(users::sign_out)))
         .service(resource("/api/v1/audit").route(web::get().to(audit::list)))
         .service(resource("/api/v1/audit/verify").route(web::get().to(audit::verify)))
         .service(resource("/api/v1/countries").route(web::get().to(facilities::list_countries)))

@@ -12,9 +12,9 @@ use utoipa::{Modify, OpenApi};
         Every error answers with the ErrorBody shape. State-changing requests from a browser must be same-origin."),
     paths(
         super::health::healthz, super::health::readyz,
-        super::auth::login, super::auth::logout, super::auth::me,
+        super::auth::login, super::auth::logout, super::auth::logout_everywhere, super::auth::me,
         super::organisations::list, super::organisations::create,
-        super::users::list, super::users::create, super::users::get, super::users::update,
+        super::users::list, super::users::create, super::users::get, super::users::update, super::users::sign_out,
         super::audit::list, super::audit::verify,
         super::facilities::list_countries, super::facilities::list, super::facilities::get, super::facilities::create,
         super::facilities::update, super::facilities::add_authority, super::facilities::population,

@@ -149,6 +149,7 @@ pub async fn update(
     req: HttpRequest,
     user: Can<ManageUsers>,
     pool: web::Data<Pool>,
+    settings: web::Data<crate::config::Settings>,
     id: web::Path<UserId>,
     body: Body<UpdateUserRequest>,
 ) -> AppResult<HttpResponse> {
@@ -163,8 +164,32 @@ pub async fn update(
         disabled: body.disabled,
         password: body.password,
     };
-    let (ctx, scope) = (user.audit_ctx(), user.scope());
-    let row = db(&pool, move |conn| service::update(conn, &ctx, &scope, &id, version, patch)).await?;
+    // An admin who changes their own password ends their sessions, this one too: a new one
+    // replaces it (the token taken before the change must not stay valid).
+    let renew = user.id.as_str() == id.as_str() && patch.password.is_some();
+    let (ctx, scope, s) = (user.audit_ctx(), user.scope(), settings.clone());
+    let (row, token) = db(&pool, move |conn| {
+        let row = service::update(conn, &ctx, &scope, &id, version, patch)?;
+        let token = if renew { Some(crate::services::sessions::create(conn, &s, &row.id, ctx.now())?) } else { None };
+        Ok((row, token))
+    })
+    .await?;
     let view = UserView::try_from(row)?;
-    Ok(HttpResponse::Ok().insert_header(etag(view.version)).json(view))
+    let mut res = HttpResponse::Ok();
+    if let Some(token) = token {
+        res.cookie(crate::auth::session_cookie(token, &settings));
+    }
+    Ok(res.insert_header(etag(view.version)).json(view))
+}
+
+/// Ends every session of a user of the organisation ("sign out everywhere" for someone else:
+/// a lost laptop, a colleague who left). Audited as `user.sign_out`.
+#[utoipa::path(post, path = "/api/v1/users/{id}/sign-out", tag = "users", params(("id" = String, Path)), responses(
+    (status = 204, description = "every session of the user ended"),
+    (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+    (status = 404, body = crate::error::ErrorBody)))]
+pub async fn sign_out(user: Can<ManageUsers>, pool: web::Data<Pool>, id: web::Path<UserId>) -> AppResult<HttpResponse> {
+    let (ctx, scope) = (user.audit_ctx(), user.scope());
+    db(&pool, move |conn| service::sign_out(conn, &ctx, &scope, &id)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

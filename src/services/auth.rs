@@ -145,3 +145,13 @@ pub fn logout(conn: &mut DbConnection, ctx: &AuditCtx, session_id: &str) -> AppR
         Ok(())
     })
 }
+
+/// Ends every session of the signed-in user, this one included ("sign out everywhere": a
+/// laptop left in a camp office, a password seen over a shoulder).
+pub fn logout_everywhere(conn: &mut DbConnection, ctx: &AuditCtx, user_id: &crate::domain::ids::UserId) -> AppResult<usize> {
+    write_tx(conn, |conn| {
+        let ended = sessions::delete_for_user(conn, user_id)?;
+        audit::record(conn, ctx, "auth.logout_everywhere", Some(("user", user_id.as_str())), "success")?;
+        Ok(ended)
+    })
+}

@@ -1,5 +1,6 @@
 //! Managing user accounts: creation (by an admin or at the command line) and updates with
-//! optimistic versioning. Disabling an account or changing its password ends its sessions.
+//! optimistic versioning. Disabling an account, changing its password or its role ends its
+//! sessions; an admin can also end them all at will (`sign_out`).
 
 use crate::auth::password;
 use crate::db::models::UserRow;
@@ -155,13 +156,28 @@ pub fn update(
             let version = repo::find(conn, scope, id)?.map(|u| u.version);
             return Err(version.map(conflict).unwrap_or(AppError::NotFound));
         }
-        if disabled_at.is_some() || patch.password.is_some() {
+        // A new password, a new role or a disabled account ends every session of the account:
+        // a token taken before must not carry the new rights, nor outlive the old password.
+        // (An admin who changes their own password gets a new session: `Updated::own_sessions_ended`.)
+        if disabled_at.is_some() || patch.password.is_some() || changes.role != current.role {
             sessions::delete_for_user(conn, id)?;
         }
         let action =
             if disabled_at.is_some() && current.disabled_at.is_none() { "user.disable" } else { "user.update" };
         audit::record(conn, &ctx.within(scope), action, Some(("user", id.as_str())), "success")?;
         repo::find(conn, scope, id)?.ok_or(AppError::NotFound)
+    })
+}
+
+/// Ends every session of a user of the organisation ("sign out everywhere", done by an admin
+/// for a lost laptop or a departed colleague); the number ended. 404 for another
+/// organisation's user.
+pub fn sign_out(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, id: &UserId) -> AppResult<usize> {
+    write_tx(conn, |conn| {
+        repo::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
+        let ended = sessions::delete_for_user(conn, id)?;
+        audit::record(conn, &ctx.within(scope), "user.sign_out", Some(("user", id.as_str())), "success")?;
+        Ok(ended)
     })
 }
 

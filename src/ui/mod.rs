@@ -39,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/").route(web::get().to(pages::home)))
         .service(resource("/login").route(web::get().to(pages::login_form)).route(web::post().to(pages::login_submit)))
         .service(resource("/logout").route(web::post().to(pages::logout)))
+        .service(resource("/logout-everywhere").route(web::post().to(pages::logout_everywhere)))
         .service(resource("/lang").route(web::post().to(i18n::switch)))
         .service(resource("/families").route(web::get().to(families::list)))
         // Before `/families/{id}`, which would take "new" for an id.

@@ -141,6 +141,20 @@ pub async fn home(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>) ->
     })
 }
 
+/// `POST /logout-everywhere`: every session of the user ends, this one too.
+pub async fn logout_everywhere(
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    settings: web::Data<Settings>,
+) -> AppResult<HttpResponse> {
+    let (ctx, id) = (user.audit_ctx(), user.id.clone());
+    db(&pool, move |conn| auth_service::logout_everywhere(conn, &ctx, &id)).await?;
+    Ok(HttpResponse::SeeOther()
+        .cookie(cleared_session_cookie(&settings))
+        .insert_header(("Location", "/login"))
+        .finish())
+}
+
 /// `POST /logout`.
 pub async fn logout(
     user: CurrentUser,

@@ -15,9 +15,13 @@ async fn a_role_change_takes_effect_on_the_next_request() {
         app.patch(&format!("/api/v1/users/{}", second.id), &admin, json!({"role": "caseworker", "version": 1})).await;
     assert_eq!(res.status(), 200);
     assert_eq!(json(res).await["role"], "caseworker");
-    // Same session, next request: the new role applies.
-    assert_error(app.get("/api/v1/users", &second_session).await, 403, "forbidden").await;
-    assert_eq!(json(app.get("/api/v1/me", &second_session).await).await["role"], "caseworker");
+    // The session taken with the old role ends (issue 12: a token must not change rights).
+    assert_error(app.get("/api/v1/users", &second_session).await, 401, "unauthenticated").await;
+    // Signed in again: the new role applies, with a new token.
+    let again = app.login(&second).await;
+    assert_ne!(again.0, second_session.0);
+    assert_error(app.get("/api/v1/users", &again).await, 403, "forbidden").await;
+    assert_eq!(json(app.get("/api/v1/me", &again).await).await["role"], "caseworker");
 }
 
 #[actix_web::test]

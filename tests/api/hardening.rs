@@ -156,3 +156,55 @@ fn absurd_settings_stop_the_start_with_their_names() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("session_idle_timeout_secs") && err.contains("pool_size"), "{err}");
 }
+
+/// Changing one's own password ends every session of the account and issues a new token to
+/// the request that changed it; the token from before no longer works.
+#[actix_web::test]
+async fn an_own_password_change_issues_a_new_session_token() {
+    let app = spawn_app().await;
+    let (me, first) = app.signed_in(Role::Admin, "Org A").await;
+    let elsewhere = app.login(&me).await;
+    let res = app.patch(&format!("/api/v1/users/{}", me.id), &first, json!({"password": "a-fresh-river-lantern", "version": 1})).await;
+    assert_eq!(res.status(), 200);
+    let renewed = session_from(&res).expect("a new session cookie");
+    assert_ne!(renewed.0, first.0);
+    assert_error(app.get("/api/v1/me", &first).await, 401, "unauthenticated").await;
+    assert_error(app.get("/api/v1/me", &elsewhere).await, 401, "unauthenticated").await;
+    assert_eq!(app.get("/api/v1/me", &renewed).await.status(), 200);
+}
+
+/// "Sign out everywhere", for oneself and by an admin for a user of the organisation (never of
+/// another: 404); each audited.
+#[actix_web::test]
+async fn sign_out_everywhere_ends_every_session_of_the_account() {
+    let app = spawn_app().await;
+    let (worker, laptop) = app.signed_in(Role::Caseworker, "Org A").await;
+    let phone = app.login(&worker).await;
+    let res = app.request(reqwest::Method::POST, "/api/v1/auth/logout-everywhere", Some(&laptop), None).await;
+    assert_eq!(res.status(), 204);
+    for s in [&laptop, &phone] {
+        assert_error(app.get("/api/v1/me", s).await, 401, "unauthenticated").await;
+    }
+    // By an admin.
+    let (_, admin) = app.signed_in(Role::Admin, "Org A").await;
+    let (_, other_admin) = app.signed_in(Role::Admin, "Org B").await;
+    let again = app.login(&worker).await;
+    let path = format!("/api/v1/users/{}/sign-out", worker.id);
+    assert_error(app.request(reqwest::Method::POST, &path, Some(&other_admin), None).await, 404, "not_found").await;
+    assert_eq!(app.get("/api/v1/me", &again).await.status(), 200);
+    let (_, caseworker) = app.signed_in(Role::Caseworker, "Org A").await;
+    assert_error(app.request(reqwest::Method::POST, &path, Some(&caseworker), None).await, 403, "forbidden").await;
+    assert_eq!(app.request(reqwest::Method::POST, &path, Some(&admin), None).await.status(), 204);
+    assert_error(app.get("/api/v1/me", &again).await, 401, "unauthenticated").await;
+    let actions: Vec<String> = app.audit_actions().into_iter().map(|(_, a, _)| a).collect();
+    assert!(actions.contains(&"auth.logout_everywhere".to_string()) && actions.contains(&"user.sign_out".to_string()));
+    // From the pages too.
+    let page_session = app.login(&worker).await;
+    let res = form_post(&app, &page_session, "/logout-everywhere", &[("x", "")]).await;
+    assert_eq!(res.status(), 303);
+    assert_error(app.get("/api/v1/me", &page_session).await, 401, "unauthenticated").await;
+    let again = app.login(&worker).await;
+    let res = form_post(&app, &admin, &format!("/admin/users/{}/sign-out", worker.id), &[("x", "")]).await;
+    assert_eq!(location(&res), format!("/admin/users/{}?saved=signed_out", worker.id));
+    assert_error(app.get("/api/v1/me", &again).await, 401, "unauthenticated").await;
+}

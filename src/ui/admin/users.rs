@@ -248,6 +248,7 @@ async fn render_user(
                 ("1", "admin-user-saved"),
                 ("disabled", "admin-user-disabled-notice"),
                 ("enabled", "admin-user-enabled-notice"),
+                ("signed_out", "admin-user-signed-out-notice"),
             ],
         ),
         alert: back.alert,
@@ -338,4 +339,12 @@ pub async fn update(
         }
         Err(e) => Err(e),
     }
+}
+
+/// `POST /admin/users/{id}/sign-out`: ends every session of the account.
+pub async fn sign_out(user: Can<ManageUsers>, pool: web::Data<Pool>, id: web::Path<UserId>) -> AppResult<HttpResponse> {
+    let (ctx, scope, uid) = (user.audit_ctx(), user.scope(), id.into_inner());
+    let back = format!("/admin/users/{uid}?saved=signed_out");
+    db(&pool, move |conn| service::sign_out(conn, &ctx, &scope, &uid)).await?;
+    Ok(see_other(&back))
 }

@@ -9,6 +9,7 @@ login-error-invalid = بريد إلكتروني غير معروف أو كلمة 
 login-error-throttled = محاولات كثيرة جداً. انتظر بضع دقائق ثم حاول مجدداً.
 login-error-busy = الخادم مشغول بالتحقق من عمليات دخول أخرى. حاول مجدداً بعد لحظات.
 logout = تسجيل الخروج
+logout-everywhere = تسجيل الخروج من كل الأجهزة
 caseworker = باحث حالة
 coordinator = منسق
 admin = مدير النظام

@@ -9,6 +9,7 @@ login-error-invalid = Unknown email or wrong password.
 login-error-throttled = Too many attempts. Wait a few minutes and try again.
 login-error-busy = The server is busy checking other sign-ins. Try again in a moment.
 logout = Sign out
+logout-everywhere = Sign out everywhere
 caseworker = Caseworker
 coordinator = Coordinator
 admin = Administrator
