@@ -42,6 +42,8 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Database connections kept open.
     pub pool_size: u32,
+    /// SQLite only: each connection's page cache, in MiB (filled only as pages are read).
+    pub sqlite_cache_mib: u32,
     /// HTTP worker threads (0: one per core).
     pub workers: usize,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
@@ -79,6 +81,7 @@ impl Default for Settings {
             login_failure_window_secs: 15 * 60,
             max_body_bytes: 256 * 1024,
             pool_size: 8,
+            sqlite_cache_mib: crate::db::DEFAULT_CACHE_MIB,
             workers: 0,
             trust_forwarded_for: false,
             trusted_proxy_hops: 1,
@@ -143,6 +146,7 @@ impl Settings {
         range("login_failure_window_secs", self.login_failure_window_secs, 1, 30 * DAY);
         range("max_body_bytes", self.max_body_bytes as u64, 1024, 1 << 30);
         range("pool_size", self.pool_size.into(), 1, 512);
+        range("sqlite_cache_mib", self.sqlite_cache_mib.into(), 1, 4096);
         range("workers", self.workers as u64, 0, 1024);
         range("trusted_proxy_hops", self.trusted_proxy_hops.into(), 1, 16);
         range("job_poll_millis", self.job_poll_millis, 10, DAY * 1000);

@@ -56,8 +56,9 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("the database is not reachable")]
     Unavailable,
-    /// Too many sign-ins are being checked at once; the answer says when to try again.
-    #[error("the server is busy checking other sign-ins; try again in a moment")]
+    /// Too many sign-ins are being checked at once, or the database stayed locked by other work:
+    /// nothing was done, and the answer says when to try again.
+    #[error("the server is busy; try again in a moment")]
     Busy { retry_after_secs: u64 },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -208,6 +209,12 @@ impl From<diesel::result::Error> for AppError {
                 message: "the request refers to a record that does not exist".into(),
                 fields: FieldErrors::new(),
             },
+            // SQLite's one writer held the lock past the busy timeout (a long background job):
+            // the request changed nothing and may be sent again, which 503 says; not a fault.
+            Error::DatabaseError(_, info) if info.message().contains("database is locked") => {
+                tracing::warn!("the database stayed locked past the busy timeout");
+                AppError::Busy { retry_after_secs: 10 }
+            }
             other => AppError::Internal(other.into()),
         }
     }

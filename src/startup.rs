@@ -64,7 +64,7 @@ impl Application {
 
 /// Connects, migrates and lets SQLite refresh the statistics it lacks.
 pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
-    let pool = db::connect(&settings.database_url, settings.pool_size)?;
+    let pool = db::connect_with_cache(&settings.database_url, settings.pool_size, settings.sqlite_cache_mib)?;
     let mut conn = pool.get()?;
     db::migrate(&mut conn)?;
     // Only an optimisation: a database busy or read-only at this moment still opens.

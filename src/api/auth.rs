@@ -58,8 +58,10 @@ pub async fn login(
         client_addr: client_addr(&req, &settings),
         request_id: request_id(&req),
         clock: crate::http::clock_of(&req)?,
+        device_token: crate::auth::device_token(&req),
     };
-    let (token, user) = crate::auth::signin::sign_in(&pool, &settings, &hashing, attempt).await?;
+    let signed_in = crate::auth::signin::sign_in(&pool, &settings, &hashing, attempt).await?;
+    let (token, user, device) = (signed_in.token, signed_in.user, signed_in.new_device_token);
     let (token, me) = db(&pool, move |conn| {
         let org = organisations::find_by_id(conn, &user.organisation_id)?.ok_or(AppError::NotFound)?;
         let steward = crate::db::repo::stewards::is_steward(conn, &user.id)?;
@@ -75,7 +77,11 @@ pub async fn login(
         Ok((token, me))
     })
     .await?;
-    Ok(HttpResponse::Ok().cookie(session_cookie(token, &settings)).json(me))
+    let mut res = HttpResponse::Ok();
+    if let Some(device) = device {
+        res.cookie(crate::auth::device_cookie(device, &settings));
+    }
+    Ok(res.cookie(session_cookie(token, &settings)).json(me))
 }
 
 /// Signs out: the session ends on the server, and the cookie is cleared.

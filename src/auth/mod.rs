@@ -31,6 +31,27 @@ pub fn session_cookie(token: String, settings: &Settings) -> Cookie<'static> {
         .finish()
 }
 
+/// Name of the cookie that remembers a browser which signed in before.
+pub const DEVICE_COOKIE: &str = "homeward_device";
+
+/// The device cookie: a random token (only its keyed hash is stored, with the account), kept a
+/// year, sent only with this site's own requests (`SameSite=Strict`), unreadable by scripts.
+/// With it, someone else's failed sign-ins do not lock this browser's user out.
+pub fn device_cookie(token: String, settings: &Settings) -> Cookie<'static> {
+    Cookie::build(DEVICE_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(settings.cookie_secure)
+        .max_age(CookieDuration::days(365))
+        .finish()
+}
+
+/// The device cookie's token sent with a request, if any.
+pub fn device_token(req: &actix_web::HttpRequest) -> Option<String> {
+    req.cookie(DEVICE_COOKIE).map(|c| c.value().to_string()).filter(|t| !t.is_empty() && t.len() <= 128)
+}
+
 /// A cookie that makes the browser forget the session.
 pub fn cleared_session_cookie(settings: &Settings) -> Cookie<'static> {
     let mut c = session_cookie(String::new(), settings);

@@ -5,20 +5,19 @@
 
 use crate::auth::password::Hashing;
 use crate::config::Settings;
-use crate::db::models::UserRow;
 use crate::db::Pool;
 use crate::error::AppResult;
 use crate::http::db;
-use crate::services::auth::{self as service, LoginAttempt};
+use crate::services::auth::{self as service, LoginAttempt, SignedIn};
 use actix_web::web;
 
-/// Checks the credentials and opens a session: the session token and the user.
+/// Checks the credentials and opens a session.
 pub async fn sign_in(
     pool: &web::Data<Pool>,
     settings: &web::Data<Settings>,
     hashing: &Hashing,
     attempt: LoginAttempt,
-) -> AppResult<(String, UserRow)> {
+) -> AppResult<SignedIn> {
     let password_typed = attempt.password.clone();
     let s = settings.clone();
     let pending = db(pool, move |conn| service::begin(conn, &s, &attempt)).await?;

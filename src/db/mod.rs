@@ -83,6 +83,8 @@ fn sqlite_path(url: &str) -> &str {
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: String,
+    /// SQLite's page cache per connection, in MiB (`sqlite_cache_mib`).
+    cache_mib: u32,
 }
 
 impl ManageConnection for Manager {
@@ -115,7 +117,7 @@ impl ManageConnection for Manager {
                      PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
-                conn.batch_execute(PAGE_CACHE).map_err(r2d2::Error::QueryError)?;
+                conn.batch_execute(&page_cache(self.cache_mib)).map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }
@@ -130,12 +132,17 @@ impl ManageConnection for Manager {
     }
 }
 
-/// Builds the pool. Fails if the database cannot be reached.
+/// Builds the pool with the default page cache. Fails if the database cannot be reached.
 pub fn connect(url: &str, size: u32) -> anyhow::Result<Pool> {
+    connect_with_cache(url, size, DEFAULT_CACHE_MIB)
+}
+
+/// Builds the pool, each SQLite connection with a page cache of `cache_mib` MiB.
+pub fn connect_with_cache(url: &str, size: u32, cache_mib: u32) -> anyhow::Result<Pool> {
     let inner = r2d2::Pool::builder()
         .max_size(size.max(1))
         .connection_timeout(Duration::from_secs(10))
-        .build(Manager { url: url.to_string() })?;
+        .build(Manager { url: url.to_string(), cache_mib })?;
     let gate = Arc::new(tokio::sync::Semaphore::new(size.max(1) as usize));
     Ok(Pool { inner, gate })
 }
@@ -218,15 +225,21 @@ pub fn backend(conn: &DbConnection) -> Backend {
     }
 }
 
-/// The page cache of each SQLite connection: 64 MiB, filled only as pages are read (a demo
-/// registry never comes near it). SQLite's default, 2 MiB, holds 500 pages: at 500,000 persons
-/// a name search that reads 14,000 index entries (a Cyrillic name in nine spellings) fetched
-/// most pages again from the operating system each time. Measured on the same file, by hand:
-/// the search's query 59 ms with the default against 37 ms with this cache (36 ms with 128 MiB;
-/// memory-mapping the file instead: 46 ms), and through the server, `GET /families?q=Амина`
-/// 128 ms against 78 ms at the same moment (this machine's speed varies by half within an
-/// hour: compare within a run only). The cost is at most 64 MiB per pooled connection.
-const PAGE_CACHE: &str = "PRAGMA cache_size = -65536;";
+/// The page cache of each SQLite connection, by default (`sqlite_cache_mib`): 64 MiB, filled
+/// only as pages are read (a demo registry never comes near it). SQLite's default, 2 MiB, holds
+/// 500 pages: at 500,000 persons a name search that reads 14,000 index entries (a Cyrillic
+/// name in nine spellings) fetched most pages again from the operating system each time.
+/// Measured on the same file, by hand: the search's query 59 ms with the default against 37 ms
+/// with this cache (36 ms with 128 MiB; memory-mapping the file instead: 46 ms), and through
+/// the server, `GET /families?q=Амина` 128 ms against 78 ms at the same moment (this
+/// machine's speed varies by half within an hour: compare within a run only). The cost is at
+/// most this much per pooled connection.
+pub const DEFAULT_CACHE_MIB: u32 = 64;
+
+/// The pragma that sets a connection's page cache to `mib` MiB.
+fn page_cache(mib: u32) -> String {
+    format!("PRAGMA cache_size = -{};", u64::from(mib) * 1024)
+}
 
 /// Switches a SQLite connection to writing bulk data (`homeward synth`) and back: a 512 MiB
 /// page cache, so that an index page is written once per transaction rather than each time the
@@ -238,7 +251,7 @@ pub fn bulk_mode(conn: &mut DbConnection, on: bool) -> diesel::QueryResult<()> {
     match (conn, on) {
         (DbConnection::Sqlite(c), true) => c.batch_execute("PRAGMA cache_size = -524288; PRAGMA synchronous = NORMAL;"),
         (DbConnection::Sqlite(c), false) => {
-            c.batch_execute(PAGE_CACHE)?;
+            c.batch_execute(&page_cache(DEFAULT_CACHE_MIB))?;
             c.batch_execute("PRAGMA synchronous = FULL; PRAGMA wal_checkpoint(TRUNCATE);")
         }
         (DbConnection::Pg(_), _) => Ok(()),

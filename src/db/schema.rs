@@ -36,6 +36,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    known_devices (device_key) {
+        device_key -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     login_throttled (throttled_key) {
         throttled_key -> Text,
         window_start -> Timestamp,
@@ -414,6 +423,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     login_failures,
     login_throttled,
+    known_devices,
     audit_events,
     countries,
     facilities,

@@ -39,18 +39,24 @@ pub async fn security_headers(
     Ok(res)
 }
 
-/// Whether a state-changing request may proceed: an `Origin`, when sent (browsers send one with
-/// every POST), must be this site's exactly, scheme, host and port (`hosts::expected_origin`);
-/// without one, `Sec-Fetch-Site` must say `same-origin`. A request with neither is not from a
-/// browser (curl, scripts) and cannot carry a victim's cookies by way of another site.
+/// Whether a state-changing request may proceed: `Sec-Fetch-Site`, when sent (every current
+/// browser does, and no page can forge it), must say `same-origin`; an `Origin`, when sent, must
+/// be this site's exactly, scheme, host and port (`hosts::expected_origin`), except that with
+/// `Sec-Fetch-Site: same-origin` an opaque `Origin: null` is accepted (Chromium sends it for a
+/// form posted by a page with `Referrer-Policy: no-referrer`, as ours are). A request with
+/// neither header is not from a browser (curl, scripts) and cannot carry a victim's cookies by
+/// way of another site.
 pub fn same_origin_allowed(method: &Method, fetch_site: Option<&str>, origin: Option<&str>, expected: &str) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE) {
         return true;
     }
-    if let Some(origin) = origin {
-        return origin.trim_end_matches('/').eq_ignore_ascii_case(expected);
+    let origin_ok = |origin: &str| origin.trim_end_matches('/').eq_ignore_ascii_case(expected);
+    match (fetch_site, origin) {
+        (Some(site), _) if site != "same-origin" => false,
+        (Some(_), Some("null")) | (Some(_), None) => true,
+        (_, Some(origin)) => origin_ok(origin),
+        (None, None) => true,
     }
-    fetch_site.is_none_or(|site| site == "same-origin")
 }
 
 /// Middleware: refuses cross-origin state-changing requests with 403, and audits the refusal.
@@ -106,5 +112,9 @@ mod tests {
         assert!(!same_origin_allowed(&Method::POST, Some("same-origin"), Some("http://127.0.0.1"), here));
         assert!(!same_origin_allowed(&Method::POST, None, Some("null"), here));
         assert!(same_origin_allowed(&Method::POST, None, None, here));
+        // A form posted by our own page under `Referrer-Policy: no-referrer` (Chromium).
+        assert!(same_origin_allowed(&Method::POST, Some("same-origin"), Some("null"), here));
+        // A sandboxed frame elsewhere also says null, but not same-origin.
+        assert!(!same_origin_allowed(&Method::POST, Some("cross-site"), Some("null"), here));
     }
 }

@@ -6,7 +6,7 @@
 use crate::auth::{password, token};
 use crate::config::Settings;
 use crate::db::models::{LoginFailureRow, UserRow};
-use crate::db::repo::{login_failures, new_id, sessions, users};
+use crate::db::repo::{devices, login_failures, new_id, sessions, users};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::account::normalise_email;
 use crate::domain::text::has_control;
@@ -21,6 +21,16 @@ pub struct LoginAttempt {
     pub client_addr: String,
     pub request_id: String,
     pub clock: crate::clock::Clock,
+    /// The device cookie's token, if the browser has one (`DEVICE_COOKIE`).
+    pub device_token: Option<String>,
+}
+
+/// A signed-in account: the session token, the user, and a device token to remember this
+/// browser by when it had none for the account (set it as `DEVICE_COOKIE`).
+pub struct SignedIn {
+    pub token: String,
+    pub user: UserRow,
+    pub new_device_token: Option<String>,
 }
 
 /// A sign-in that passed the throttle: the account (if the email has one) and the hash its
@@ -30,6 +40,8 @@ pub struct Pending {
     client_key: String,
     ctx: AuditCtx,
     user: Option<UserRow>,
+    /// The device's key when the device signed in to this account before.
+    known_device: Option<String>,
 }
 
 impl Pending {
@@ -40,10 +52,11 @@ impl Pending {
 }
 
 /// The first step of a sign-in, before any hash: refuses an email no account can have (a
-/// control character: PostgreSQL cannot even compare a NUL) and a throttled account or address
-/// (429; the attempt is counted, and only the first of a window is audited), then looks the
-/// account up. The password is checked next, outside any database connection
-/// (`auth::signin`), then `finish`.
+/// control character: PostgreSQL cannot even compare a NUL), looks the account up, and refuses
+/// a throttled account or address (429; the attempt is counted, and only the first of a window
+/// is audited; a device that signed in to the account before is throttled on its own failures
+/// only). The password is checked next, outside any database connection (`auth::signin`),
+/// then `finish`.
 pub fn begin(conn: &mut DbConnection, settings: &Settings, attempt: &LoginAttempt) -> AppResult<Pending> {
     if has_control(&attempt.email) {
         return Err(AppError::field("email", "must not contain control characters"));
@@ -53,6 +66,21 @@ pub fn begin(conn: &mut DbConnection, settings: &Settings, attempt: &LoginAttemp
     let client_key = token::keyed_hash("login-client", &attempt.client_addr);
     let mut ctx = AuditCtx::anonymous(attempt.request_id.clone(), &attempt.clock);
 
+    let user = users::find_by_email(conn, &email)?;
+    // A device that signed in to this very account before is throttled on its own failures
+    // only: someone else's failures, for the account or from the same address, do not lock
+    // its owner out.
+    let known_device = match (&attempt.device_token, &user) {
+        (Some(token), Some(u)) => {
+            let key = token::keyed_hash("login-device", token);
+            (devices::user_of(conn, &key)?.as_deref() == Some(u.id.as_str())).then_some(key)
+        }
+        _ => None,
+    };
+    let (account_key, client_key) = match &known_device {
+        Some(device) => (token::keyed_hash("login-device-account", &format!("{device}:{account_key}")), device.clone()),
+        None => (account_key, client_key),
+    };
     if let Some((key, retry_after_secs)) = throttled(conn, settings, &account_key, &client_key, ctx.now())? {
         let at = ctx.now();
         let window_open_since = at - Duration::seconds(settings.login_failure_window_secs as i64);
@@ -65,12 +93,11 @@ pub fn begin(conn: &mut DbConnection, settings: &Settings, attempt: &LoginAttemp
         return Err(AppError::TooManyRequests { retry_after_secs });
     }
 
-    let user = users::find_by_email(conn, &email)?;
     if let Some(u) = &user {
         ctx.actor_id = Some(u.id.to_string());
         ctx.organisation_id = Some(u.organisation_id.to_string());
     }
-    Ok(Pending { account_key, client_key, ctx, user })
+    Ok(Pending { account_key, client_key, ctx, user, known_device })
 }
 
 /// The last step: opens a session when the password was right and the account is enabled,
@@ -81,14 +108,25 @@ pub fn finish(
     settings: &Settings,
     pending: Pending,
     password_ok: bool,
-) -> AppResult<(String, UserRow)> {
-    let Pending { account_key, client_key, ctx, user } = pending;
+) -> AppResult<SignedIn> {
+    let Pending { account_key, client_key, ctx, user, known_device } = pending;
     match user {
         Some(user) if password_ok && user.disabled_at.is_none() => write_tx(conn, |conn| {
             let token = crate::services::sessions::create(conn, settings, &user.id, ctx.now())?;
             login_failures::clear_account(conn, &account_key)?;
+            let new_device_token = match &known_device {
+                Some(key) => {
+                    devices::touch(conn, key, ctx.now())?;
+                    None
+                }
+                None => {
+                    let device = token::generate();
+                    devices::insert(conn, &token::keyed_hash("login-device", &device), &user.id, ctx.now())?;
+                    Some(device)
+                }
+            };
             audit::record(conn, &ctx, "auth.login", Some(("user", user.id.as_str())), "success")?;
-            Ok((token, user))
+            Ok(SignedIn { token, user, new_device_token })
         }),
         user => {
             // A disabled account gets the same answer as a wrong password.

@@ -77,5 +77,7 @@ pub fn sweep(conn: &mut DbConnection, settings: &Settings, at: NaiveDateTime) ->
     // Uploaded lists nobody committed are not kept beyond their preview's life.
     let hours = chrono::Duration::hours(crate::services::imports::PREVIEW_HOURS);
     let f = crate::db::repo::imports::forget_stale_previews(conn, at - hours)?;
-    Ok(n + m + f)
+    // A browser not used to sign in for a year is no longer known (`known_devices`).
+    let d = crate::db::repo::devices::forget_unused(conn, at - Duration::days(365))?;
+    Ok(n + m + f + d)
 }

@@ -84,14 +84,16 @@ pub async fn login_submit(
         client_addr: client_addr(&req, &settings),
         request_id: request_id(&req),
         clock: crate::http::clock_of(&req)?,
+        device_token: crate::auth::device_token(&req),
     };
     let outcome = crate::auth::signin::sign_in(&pool, &settings, &hashing, attempt).await;
     let message_key = match outcome {
-        Ok((token, _)) => {
-            return Ok(HttpResponse::SeeOther()
-                .cookie(session_cookie(token, &settings))
-                .insert_header(("Location", "/"))
-                .finish())
+        Ok(signed_in) => {
+            let mut res = HttpResponse::SeeOther();
+            if let Some(device) = signed_in.new_device_token {
+                res.cookie(crate::auth::device_cookie(device, &settings));
+            }
+            return Ok(res.cookie(session_cookie(signed_in.token, &settings)).insert_header(("Location", "/")).finish());
         }
         Err(AppError::InvalidCredentials) => "login-error-invalid",
         Err(AppError::TooManyRequests { .. }) => "login-error-throttled",

@@ -12,10 +12,24 @@ async fn login_sets_an_httponly_samesite_session_cookie() {
     let account = app.account(Role::Caseworker, "Org A");
     let res = app.try_login(&account.email, &account.password).await;
     assert_eq!(res.status(), 200);
-    let cookie = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let set = |name: &str| {
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let cookie = set("homeward_session");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(cookie.contains("Secure"), "{cookie}");
+    // The device cookie (issue 12: its owner is not locked out by others' failures).
+    let device = set("homeward_device");
+    for flag in ["HttpOnly", "SameSite=Strict", "Secure", "Max-Age="] {
+        assert!(device.contains(flag), "{device}");
+    }
     let session = session_from(&res).expect("cookie");
     // 256 random bits, URL-safe base64: 43 characters.
     assert_eq!(session.0.len(), 43);

@@ -15,6 +15,7 @@ pub mod chunks;
 pub mod claims;
 pub mod countries;
 pub mod custody;
+pub mod devices;
 pub mod duplicate_pairs;
 pub mod exports;
 pub mod facilities;
