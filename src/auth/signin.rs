@@ -21,7 +21,14 @@ pub async fn sign_in(
     let password_typed = attempt.password.clone();
     let s = settings.clone();
     let pending = db(pool, move |conn| service::begin(conn, &s, &attempt)).await?;
-    let password_ok = hashing.verify(password_typed, pending.stored_hash()).await?;
+    let password_ok = match hashing.verify(password_typed, pending.stored_hash()).await {
+        Ok(ok) => ok,
+        Err(busy) => {
+            // Not checked: the attempt did not fail, and must not count as a failure.
+            db(pool, move |conn| service::abandon(conn, &pending)).await?;
+            return Err(busy);
+        }
+    };
     let s = settings.clone();
     db(pool, move |conn| service::finish(conn, &s, pending, password_ok)).await
 }

@@ -33,11 +33,12 @@ pub struct SignedIn {
     pub new_device_token: Option<String>,
 }
 
-/// A sign-in that passed the throttle: the account (if the email has one) and the hash its
-/// password is checked against, a dummy one when there is no account.
+/// A sign-in that passed the throttle: the account (if the email has one), the hash its
+/// password is checked against (a dummy one when there is no account), and the failure row
+/// reserved for it (`begin`).
 pub struct Pending {
     account_key: String,
-    client_key: String,
+    failure_id: String,
     ctx: AuditCtx,
     user: Option<UserRow>,
     /// The device's key when the device signed in to this account before.
@@ -52,11 +53,15 @@ impl Pending {
 }
 
 /// The first step of a sign-in, before any hash: refuses an email no account can have (a
-/// control character: PostgreSQL cannot even compare a NUL), looks the account up, and refuses
-/// a throttled account or address (429; the attempt is counted, and only the first of a window
-/// is audited; a device that signed in to the account before is throttled on its own failures
-/// only). The password is checked next, outside any database connection (`auth::signin`),
-/// then `finish`.
+/// control character: PostgreSQL cannot even compare a NUL) and a throttled account or address
+/// (429; the attempt is counted, and only the first of a window is audited; a device that
+/// signed in to the account before is throttled on its own failures only), then looks the
+/// account up. Until the account is known only the device's own account is read, so a 429
+/// costs the same whether or not the email has an account. The attempt is recorded as a
+/// failure at once, in the transaction of the check: sign-ins sent in parallel cannot all pass
+/// a throttle that counts failures written only after their hashes. `finish` removes the
+/// record when the password was right, `abandon` when the check never ran. The password is
+/// checked next, outside any database connection (`auth::signin`).
 pub fn begin(conn: &mut DbConnection, settings: &Settings, attempt: &LoginAttempt) -> AppResult<Pending> {
     if has_control(&attempt.email) {
         return Err(AppError::field("email", "must not contain control characters"));
@@ -66,86 +71,102 @@ pub fn begin(conn: &mut DbConnection, settings: &Settings, attempt: &LoginAttemp
     let client_key = token::keyed_hash("login-client", &attempt.client_addr);
     let mut ctx = AuditCtx::anonymous(attempt.request_id.clone(), &attempt.clock);
 
-    let user = users::find_by_email(conn, &email)?;
     // A device that signed in to this very account before is throttled on its own failures
     // only: someone else's failures, for the account or from the same address, do not lock
     // its owner out.
-    let known_device = match (&attempt.device_token, &user) {
-        (Some(token), Some(u)) => {
-            let key = token::keyed_hash("login-device", token);
-            (devices::user_of(conn, &key)?.as_deref() == Some(u.id.as_str())).then_some(key)
+    let known = match &attempt.device_token {
+        Some(device) => {
+            let key = token::keyed_hash("login-device", device);
+            match devices::user_of(conn, &key)? {
+                Some(id) => users::find_by_email(conn, &email)?.filter(|u| u.id.as_str() == id).map(|u| (key, u)),
+                None => None,
+            }
         }
-        _ => None,
+        None => None,
     };
-    let (account_key, client_key) = match &known_device {
-        Some(device) => (token::keyed_hash("login-device-account", &format!("{device}:{account_key}")), device.clone()),
+    let (account_key, client_key) = match &known {
+        Some((device, _)) => (token::keyed_hash("login-device-account", &format!("{device}:{account_key}")), device.clone()),
         None => (account_key, client_key),
     };
-    if let Some((key, retry_after_secs)) = throttled(conn, settings, &account_key, &client_key, ctx.now())? {
-        let at = ctx.now();
-        let window_open_since = at - Duration::seconds(settings.login_failure_window_secs as i64);
-        write_tx(conn, |conn| {
+    let at = ctx.now();
+    let failure_id = new_id();
+    let outcome = write_tx(conn, |conn| {
+        if let Some((key, retry_after_secs)) = throttled(conn, settings, &account_key, &client_key, at)? {
+            let window_open_since = at - Duration::seconds(settings.login_failure_window_secs as i64);
             if login_failures::count_throttled(conn, &key, at, window_open_since)? == 1 {
                 audit::record(conn, &ctx, "auth.login", None, "throttled")?;
             }
-            Ok::<_, AppError>(())
-        })?;
+            return Ok::<_, AppError>(Some(retry_after_secs));
+        }
+        let row = LoginFailureRow { id: failure_id.clone(), account_key: account_key.clone(), client_key, failed_at: at };
+        login_failures::insert(conn, &row)?;
+        Ok(None)
+    })?;
+    if let Some(retry_after_secs) = outcome {
         return Err(AppError::TooManyRequests { retry_after_secs });
     }
 
+    let (known_device, user) = match known {
+        Some((device, user)) => (Some(device), Some(user)),
+        None => (None, users::find_by_email(conn, &email)?),
+    };
     if let Some(u) = &user {
         ctx.actor_id = Some(u.id.to_string());
         ctx.organisation_id = Some(u.organisation_id.to_string());
     }
-    Ok(Pending { account_key, client_key, ctx, user, known_device })
+    Ok(Pending { account_key, failure_id, ctx, user, known_device })
 }
 
-/// The last step: opens a session when the password was right and the account is enabled,
-/// else records the failure (counted for the throttle) and answers as for a wrong password.
-/// Returns the session token and the user.
+/// Forgets the failure `begin` reserved when the password could not be checked at all (the
+/// server was too busy): the attempt did not fail.
+pub fn abandon(conn: &mut DbConnection, pending: &Pending) -> AppResult<()> {
+    login_failures::delete(conn, &pending.failure_id)?;
+    Ok(())
+}
+
+/// The last step: opens a session when the password was right and the account, read again in
+/// this transaction, is enabled and still has the password that was checked (an admin may have
+/// changed or disabled it meanwhile); else the failure `begin` recorded stays, and the answer
+/// is the one for a wrong password. Remembers a new device.
 pub fn finish(
     conn: &mut DbConnection,
     settings: &Settings,
     pending: Pending,
     password_ok: bool,
 ) -> AppResult<SignedIn> {
-    let Pending { account_key, client_key, ctx, user, known_device } = pending;
-    match user {
-        Some(user) if password_ok && user.disabled_at.is_none() => write_tx(conn, |conn| {
-            let token = crate::services::sessions::create(conn, settings, &user.id, ctx.now())?;
-            login_failures::clear_account(conn, &account_key)?;
-            let new_device_token = match &known_device {
-                Some(key) => {
-                    devices::touch(conn, key, ctx.now())?;
-                    None
-                }
-                None => {
-                    let device = token::generate();
-                    devices::insert(conn, &token::keyed_hash("login-device", &device), &user.id, ctx.now())?;
-                    Some(device)
-                }
-            };
-            audit::record(conn, &ctx, "auth.login", Some(("user", user.id.as_str())), "success")?;
-            Ok(SignedIn { token, user, new_device_token })
-        }),
-        user => {
+    let Pending { account_key, failure_id: _, ctx, user, known_device } = pending;
+    let checked_hash = user.as_ref().map(|u| u.password_hash.clone());
+    let signed_in = write_tx(conn, |conn| {
+        let now = match &user {
+            Some(u) if password_ok => users::find_by_id_unscoped(conn, &u.id)?,
+            _ => None,
+        };
+        let Some(user) = now.filter(|u| u.disabled_at.is_none() && Some(&u.password_hash) == checked_hash.as_ref())
+        else {
             // A disabled account gets the same answer as a wrong password.
-            let outcome = match user {
-                Some(_) if password_ok => "disabled",
-                _ => "failure",
-            };
-            write_tx(conn, |conn| {
-                login_failures::insert(
-                    conn,
-                    &LoginFailureRow { id: new_id(), account_key, client_key, failed_at: ctx.now() },
-                )?;
-                let entity = ctx.actor_id.clone();
-                audit::record(conn, &ctx, "auth.login", entity.as_deref().map(|id| ("user", id)), outcome)?;
-                Ok::<_, AppError>(())
-            })?;
-            Err(AppError::InvalidCredentials)
-        }
-    }
+            let outcome = if password_ok && user.is_some() { "disabled" } else { "failure" };
+            let entity = ctx.actor_id.clone();
+            audit::record(conn, &ctx, "auth.login", entity.as_deref().map(|id| ("user", id)), outcome)?;
+            return Ok::<_, AppError>(None);
+        };
+        let token = crate::services::sessions::create(conn, settings, &user.id, ctx.now())?;
+        // The failure reserved for this attempt goes with the account's others.
+        login_failures::clear_account(conn, &account_key)?;
+        let new_device_token = match &known_device {
+            Some(key) => {
+                devices::touch(conn, key, ctx.now())?;
+                None
+            }
+            None => {
+                let device = token::generate();
+                devices::insert(conn, &token::keyed_hash("login-device", &device), &user.id, ctx.now())?;
+                Some(device)
+            }
+        };
+        audit::record(conn, &ctx, "auth.login", Some(("user", user.id.as_str())), "success")?;
+        Ok(Some(SignedIn { token, user, new_device_token }))
+    })?;
+    signed_in.ok_or(AppError::InvalidCredentials)
 }
 
 /// The throttled key (the account's or the client address's) and the seconds to wait, if either
@@ -189,6 +210,7 @@ pub fn logout(conn: &mut DbConnection, ctx: &AuditCtx, session_id: &str) -> AppR
 pub fn logout_everywhere(conn: &mut DbConnection, ctx: &AuditCtx, user_id: &crate::domain::ids::UserId) -> AppResult<usize> {
     write_tx(conn, |conn| {
         let ended = sessions::delete_for_user(conn, user_id)?;
+        devices::forget_user(conn, user_id)?;
         audit::record(conn, ctx, "auth.logout_everywhere", Some(("user", user_id.as_str())), "success")?;
         Ok(ended)
     })

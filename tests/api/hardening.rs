@@ -30,9 +30,12 @@ async fn a_request_for_another_host_name_is_refused() {
     assert_eq!(page.expect("sent").status(), 400);
     // Configured names replace the defaults.
     let app = spawn_app_with(|s| s.allowed_hosts = vec!["homeward.example.org".into()]).await;
-    let get = |host: &str| app.client.get(format!("{}/healthz", app.address)).header("Host", host).send();
-    assert_eq!(get("homeward.example.org").await.expect("sent").status(), 200);
+    let get = |host: &str| app.client.get(format!("{}/api/v1/me", app.address)).header("Host", host).send();
+    assert_error(get("homeward.example.org").await.expect("sent"), 401, "unauthenticated").await;
     assert_error(get(&format!("127.0.0.1:{}", port_of(&app))).await.expect("sent"), 400, "host_not_allowed").await;
+    // Health checks answer whatever the name (orchestrators call them by address; no data).
+    let health = app.client.get(format!("{}/healthz", app.address)).header("Host", "10.1.2.3:8080").send().await;
+    assert_eq!(health.expect("sent").status(), 200);
 }
 
 /// An `Origin` must be this site's exactly: scheme, host and port.
@@ -243,10 +246,13 @@ async fn a_device_that_signed_in_before_is_not_locked_out_by_someone_elses_failu
     .await;
     let owner = app.account(Role::Caseworker, "Org A");
     let colleague = app.account(Role::Caseworker, "Org A");
+    let (_, admin) = app.signed_in(Role::Admin, "Org A").await;
     let first = login_from(&app, None, &owner.email, &owner.password).await;
     assert_eq!(first.status(), 200);
     let device = device_from(&first);
-    assert!(app.count("known_devices") == 1 && !app.scalar("SELECT device_key AS v FROM known_devices").contains(&device));
+    let mine = format!("known_devices WHERE user_id = '{}'", owner.id);
+    assert_eq!(app.count(&mine), 1);
+    assert!(!app.scalar(&format!("SELECT device_key AS v FROM {mine}")).contains(&device), "only a hash is stored");
     // Someone at the same address fails for the owner's account and for others.
     for i in 0..6 {
         let email = if i % 2 == 0 { owner.email.clone() } else { format!("nobody{i}@test.homeward.example") };
@@ -265,6 +271,29 @@ async fn a_device_that_signed_in_before_is_not_locked_out_by_someone_elses_failu
         assert_eq!(login_from(&app, Some(&device), &owner.email, "wrong-password-123").await.status(), 401);
     }
     assert_error(login_from(&app, Some(&device), &owner.email, &owner.password).await, 429, "too_many_requests").await;
+    // Signed out everywhere by an admin, the account's devices are forgotten.
+    let path = format!("/api/v1/users/{}/sign-out", owner.id);
+    assert_eq!(app.request(reqwest::Method::POST, &path, Some(&admin), None).await.status(), 204);
+    assert_eq!(app.count(&format!("known_devices WHERE user_id = '{}'", owner.id)), 0);
+}
+
+/// Sign-ins sent all at once cannot pass a throttle that counted failures only after their
+/// hashes: each attempt is recorded before its hash, in the transaction of the check.
+#[actix_web::test]
+async fn parallel_attempts_do_not_slip_past_the_throttle() {
+    let app = spawn_app_with(|s| s.login_max_failures_per_account = 3).await;
+    let account = app.account(Role::Caseworker, "Org A");
+    let attempts = (0..20).map(|_| app.try_login(&account.email, "wrong-password-123"));
+    let answers = futures_util::future::join_all(attempts).await;
+    let hashed = answers.iter().filter(|r| r.status() == 401).count();
+    let throttled = answers.iter().filter(|r| r.status() == 429).count();
+    assert_eq!(hashed + throttled, 20, "every attempt is answered 401 or 429");
+    // SQLite takes the check and the record one at a time: exactly the limit gets through. On
+    // PostgreSQL checks running side by side may each see one failure fewer: at most the
+    // pool's connections more.
+    let limit = if backend() == "sqlite" { 3 } else { 3 + app.settings.pool_size as usize };
+    assert!((3..=limit).contains(&hashed), "{hashed} attempts were hashed");
+    assert_eq!(app.count("login_failures"), hashed as i64);
 }
 
 /// SQLite's single writer held past the busy timeout (a long background job) makes a write

@@ -35,3 +35,9 @@ pub fn touch(conn: &mut DbConnection, device_key: &str, at: NaiveDateTime) -> Qu
 pub fn forget_unused(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(d::known_devices.filter(d::last_used_at.lt(before))).execute(conn)
 }
+
+/// Forgets every device of an account (signed out everywhere, a new password, disabled): a lost
+/// laptop must not keep its exemption from the throttle.
+pub fn forget_user(conn: &mut DbConnection, user_id: &UserId) -> QueryResult<usize> {
+    diesel::delete(d::known_devices.filter(d::user_id.eq(user_id.as_str()))).execute(conn)
+}

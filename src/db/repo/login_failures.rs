@@ -37,6 +37,11 @@ pub fn for_client(
         .first(conn)
 }
 
+/// Removes one recorded failure (an attempt whose password could not be checked).
+pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {
+    diesel::delete(f::login_failures.filter(f::id.eq(id))).execute(conn)
+}
+
 /// A successful login clears the account's failures.
 pub fn clear_account(conn: &mut DbConnection, key: &str) -> QueryResult<usize> {
     diesel::delete(f::login_failures.filter(f::account_key.eq(key))).execute(conn)
