@@ -1,7 +1,7 @@
 //! `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/me`.
 
 use super::extract::Body;
-use crate::auth::{cleared_session_cookie, session_cookie, CurrentUser};
+use crate::auth::{cleared_session_cookie, CurrentUser};
 use crate::config::Settings;
 use crate::db::repo::organisations;
 use crate::db::Pool;
@@ -78,10 +78,10 @@ pub async fn login(
     })
     .await?;
     let mut res = HttpResponse::Ok();
-    if let Some(device) = device {
-        res.cookie(crate::auth::device_cookie(device, &settings));
+    for cookie in crate::auth::sign_in_cookies(token, device, &settings) {
+        res.cookie(cookie);
     }
-    Ok(res.cookie(session_cookie(token, &settings)).json(me))
+    Ok(res.json(me))
 }
 
 /// Signs out: the session ends on the server, and the cookie is cleared.

@@ -47,6 +47,14 @@ pub fn device_cookie(token: String, settings: &Settings) -> Cookie<'static> {
         .finish()
 }
 
+/// The cookies a sign-in sets: the session's, and the device's when the browser was new to
+/// the account (`services::auth::SignedIn`).
+pub fn sign_in_cookies(token: String, new_device: Option<String>, settings: &Settings) -> Vec<Cookie<'static>> {
+    let mut cookies = vec![session_cookie(token, settings)];
+    cookies.extend(new_device.map(|d| device_cookie(d, settings)));
+    cookies
+}
+
 /// The device cookie's token sent with a request, if any.
 pub fn device_token(req: &actix_web::HttpRequest) -> Option<String> {
     req.cookie(DEVICE_COOKIE).map(|c| c.value().to_string()).filter(|t| !t.is_empty() && t.len() <= 128)

@@ -209,8 +209,7 @@ pub fn logout(conn: &mut DbConnection, ctx: &AuditCtx, session_id: &str) -> AppR
 /// laptop left in a camp office, a password seen over a shoulder).
 pub fn logout_everywhere(conn: &mut DbConnection, ctx: &AuditCtx, user_id: &crate::domain::ids::UserId) -> AppResult<usize> {
     write_tx(conn, |conn| {
-        let ended = sessions::delete_for_user(conn, user_id)?;
-        devices::forget_user(conn, user_id)?;
+        let ended = crate::services::sessions::end_everywhere(conn, user_id)?;
         audit::record(conn, ctx, "auth.logout_everywhere", Some(("user", user_id.as_str())), "success")?;
         Ok(ended)
     })

@@ -81,3 +81,12 @@ pub fn sweep(conn: &mut DbConnection, settings: &Settings, at: NaiveDateTime) ->
     let d = crate::db::repo::devices::forget_unused(conn, at - Duration::days(365))?;
     Ok(n + m + f + d)
 }
+
+/// Ends every session of an account and forgets its known devices (signed out everywhere, a new
+/// password, a disabled account): a lost laptop keeps neither a session nor its exemption from
+/// the sign-in throttle. The number of sessions ended.
+pub fn end_everywhere(conn: &mut DbConnection, user_id: &crate::domain::ids::UserId) -> QueryResult<usize> {
+    let ended = sessions::delete_for_user(conn, user_id)?;
+    crate::db::repo::devices::forget_user(conn, user_id)?;
+    Ok(ended)
+}

@@ -160,11 +160,10 @@ pub fn update(
         // a token taken before must not carry the new rights, nor outlive the old password (an
         // admin who changes their own password gets a new session: `api::users::update`).
         // A new password or a disabled account also forgets the account's known devices.
-        if disabled_at.is_some() || patch.password.is_some() || changes.role != current.role {
-            sessions::delete_for_user(conn, id)?;
-        }
         if disabled_at.is_some() || patch.password.is_some() {
-            crate::db::repo::devices::forget_user(conn, id)?;
+            crate::services::sessions::end_everywhere(conn, id)?;
+        } else if changes.role != current.role {
+            sessions::delete_for_user(conn, id)?;
         }
         let action =
             if disabled_at.is_some() && current.disabled_at.is_none() { "user.disable" } else { "user.update" };
@@ -179,8 +178,7 @@ pub fn update(
 pub fn sign_out(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, id: &UserId) -> AppResult<usize> {
     write_tx(conn, |conn| {
         repo::find(conn, scope, id)?.ok_or(AppError::NotFound)?;
-        let ended = sessions::delete_for_user(conn, id)?;
-        crate::db::repo::devices::forget_user(conn, id)?;
+        let ended = crate::services::sessions::end_everywhere(conn, id)?;
         audit::record(conn, &ctx.within(scope), "user.sign_out", Some(("user", id.as_str())), "success")?;
         Ok(ended)
     })

@@ -2,7 +2,7 @@
 
 use super::forms::{page, translate, Nav, Words as _};
 use super::i18n::I18n;
-use crate::auth::{cleared_session_cookie, session_cookie, CurrentUser};
+use crate::auth::{cleared_session_cookie, CurrentUser};
 use crate::config::Settings;
 use crate::db::repo::organisations;
 use crate::db::Pool;
@@ -90,10 +90,10 @@ pub async fn login_submit(
     let message_key = match outcome {
         Ok(signed_in) => {
             let mut res = HttpResponse::SeeOther();
-            if let Some(device) = signed_in.new_device_token {
-                res.cookie(crate::auth::device_cookie(device, &settings));
+            for cookie in crate::auth::sign_in_cookies(signed_in.token, signed_in.new_device_token, &settings) {
+                res.cookie(cookie);
             }
-            return Ok(res.cookie(session_cookie(signed_in.token, &settings)).insert_header(("Location", "/")).finish());
+            return Ok(res.insert_header(("Location", "/")).finish());
         }
         Err(AppError::InvalidCredentials) => "login-error-invalid",
         Err(AppError::TooManyRequests { .. }) => "login-error-throttled",
