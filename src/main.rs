@@ -77,6 +77,27 @@ enum Command {
         #[command(subcommand)]
         command: StewardCommand,
     },
+    /// Write a consistent copy of the database to a new file while servers run (SQLite: the
+    /// file itself; PostgreSQL: pg_dump from a snapshot), optionally encrypted with a passphrase.
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+        /// Encrypt with the passphrase on the first line of this file (or set
+        /// HOMEWARD_BACKUP_PASSPHRASE); at least 12 characters.
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// Bring a backup back into the configured database after checking it (hash, counts, audit
+    /// chain). Stop the servers first.
+    Restore {
+        from: PathBuf,
+        /// The passphrase of an encrypted backup (or HOMEWARD_BACKUP_PASSPHRASE).
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+        /// Restore over an existing database (SQLite keeps the old file beside it).
+        #[arg(long)]
+        replace: bool,
+    },
     /// Audit trail operations.
     Audit {
         #[command(subcommand)]
@@ -164,6 +185,12 @@ fn main() -> ExitCode {
         }
         Command::Steward { command: StewardCommand::Revoke { email } } => {
             homeward::commands::steward(&settings, &email, false)
+        }
+        Command::Backup { to, passphrase_file } => {
+            homeward::commands::backup(&settings, &to, passphrase_file.as_deref())
+        }
+        Command::Restore { from, passphrase_file, replace } => {
+            homeward::commands::restore(&settings, &from, passphrase_file.as_deref(), replace)
         }
         Command::Audit { command: AuditCommand::Verify } => match homeward::commands::audit_verify(&settings) {
             Ok(true) => Ok(()),

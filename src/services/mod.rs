@@ -4,6 +4,7 @@
 //! `eligibility` reads the repo and the domain only; work over everyone is a job (`jobs`).
 
 pub mod audit;
+pub mod backup;
 pub mod auth;
 pub mod cases;
 pub mod demo;

@@ -168,6 +168,17 @@ impl TestApp {
         TestApp { address, pool, settings: self.settings.clone(), clock, client, _dir: dir }
     }
 
+    /// A server with this one's settings on another database (a restored copy, say).
+    pub async fn server_on(&self, database_url: &str) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let settings = Settings { database_url: database_url.to_string(), ..self.settings.clone() };
+        let app = Application::build(settings.clone()).expect("build app on the other database");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let (pool, clock) = (app.pool(), app.clock());
+        actix_rt::spawn(app.run_until_stopped());
+        TestApp { address, pool, settings, clock, client: client(), _dir: dir }
+    }
+
     /// The operator's audit context at the command line, on the server's clock.
     pub fn cli_ctx(&self) -> AuditCtx {
         AuditCtx::cli("test", &self.clock)

@@ -6,6 +6,7 @@ mod access;
 mod audit;
 mod auth;
 mod backlog;
+mod backup;
 mod bench_endpoint;
 mod cases;
 mod cli;

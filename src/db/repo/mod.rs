@@ -34,6 +34,7 @@ pub mod organisations;
 pub mod persons;
 pub mod policies;
 pub mod sessions;
+pub mod snapshot;
 pub(crate) mod sql;
 pub mod stewards;
 pub mod users;
