@@ -4,7 +4,7 @@
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, Pool};
-use crate::http::{envelope, hosts, inputs, security, spans::RedactedRootSpan};
+use crate::http::{envelope, hosts, idempotency, inputs, security, spans::RedactedRootSpan};
 use crate::{api, services, ui};
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress};
@@ -121,6 +121,7 @@ fn run(
             .app_data(path)
             .app_data(web::PayloadConfig::new(settings.max_body_bytes))
             // Innermost: inputs are looked at only once the session and origin checks passed.
+            .wrap(from_fn(idempotency::replay_retries))
             .wrap(from_fn(inputs::refuse_control_characters))
             .wrap(from_fn(crate::auth::guard::require_session))
             .wrap(from_fn(security::csrf))

@@ -45,6 +45,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (user_id, idem_key) {
+        user_id -> Text,
+        idem_key -> Text,
+        fingerprint -> Text,
+        request_id -> Text,
+        audit_seq -> BigInt,
+        state -> Text,
+        status -> Nullable<Integer>,
+        headers -> Nullable<Text>,
+        body -> Nullable<Binary>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     login_throttled (throttled_key) {
         throttled_key -> Text,
         window_start -> Timestamp,
@@ -424,6 +439,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     login_throttled,
     known_devices,
+    idempotency_keys,
     audit_events,
     countries,
     facilities,

@@ -40,7 +40,7 @@ pub async fn error_envelope(
 }
 
 /// Builds the answer for an error, logging internal causes.
-fn render(path: &str, rid: &str, lang: Lang, err: &Error) -> HttpResponse {
+pub(crate) fn render(path: &str, rid: &str, lang: Lang, err: &Error) -> HttpResponse {
     let converted;
     let app: &AppError = match err.as_error::<AppError>() {
         Some(app) => app,

@@ -6,6 +6,7 @@ pub mod download;
 pub mod envelope;
 pub mod filters;
 pub mod hosts;
+pub mod idempotency;
 pub mod inputs;
 pub mod security;
 pub mod spans;

@@ -14,6 +14,7 @@ pub mod derived;
 pub mod eligibility;
 pub mod exports;
 pub mod facilities;
+pub mod idempotency;
 pub mod imports;
 pub mod jobs;
 pub mod names;

@@ -68,7 +68,7 @@ pub fn resolve(
 }
 
 /// Deletes expired sessions and old login failures, and forgets the files of import previews
-/// nobody committed (run periodically by the server).
+/// nobody committed and the kept answers of idempotent writes (run periodically by the server).
 pub fn sweep(conn: &mut DbConnection, settings: &Settings, at: NaiveDateTime) -> QueryResult<usize> {
     let n = sessions::delete_stale(conn, at, at - secs(settings.session_idle_timeout_secs))?;
     let window = secs(settings.login_failure_window_secs);
@@ -79,7 +79,9 @@ pub fn sweep(conn: &mut DbConnection, settings: &Settings, at: NaiveDateTime) ->
     let f = crate::db::repo::imports::forget_stale_previews(conn, at - hours)?;
     // A browser not used to sign in for a year is no longer known (`known_devices`).
     let d = crate::db::repo::devices::forget_unused(conn, at - Duration::days(365))?;
-    Ok(n + m + f + d)
+    // Kept answers of idempotent writes live a day (they may hold personal data).
+    let k = crate::services::idempotency::sweep(conn, at)?;
+    Ok(n + m + f + d + k)
 }
 
 /// Ends every session of an account and forgets its known devices (signed out everywhere, a new

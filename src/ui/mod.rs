@@ -12,6 +12,7 @@ pub mod duplicates;
 pub mod facilities;
 pub mod families;
 pub mod family;
+pub mod form_token;
 pub mod forms;
 pub mod i18n;
 pub mod imports;

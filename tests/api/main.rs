@@ -18,6 +18,7 @@ mod exports;
 mod foreign_keys;
 mod hardening;
 mod helpers;
+mod idempotency;
 mod imports;
 mod input;
 mod jobs;

@@ -21,6 +21,7 @@ pub mod exports;
 pub mod facilities;
 pub mod families;
 pub mod history;
+pub mod idempotency;
 pub mod imports;
 pub mod jobs;
 pub mod kinships;

@@ -1,0 +1,111 @@
+//! Retries that never duplicate: a write carries a key (the API's `Idempotency-Key` header, a
+//! page form's one-time `form_token`); the first request with a key claims it and its answer is
+//! kept for a day; a retry with the same key and the same request gets that answer again and
+//! changes nothing. Keys belong to the user who sent them.
+//!
+//! A claim is written before the request runs, in its own transaction, so two copies racing
+//! each other cannot both run (the second is told to retry in a moment). If the server stops
+//! while a request runs, its claim stays `running`: after [`LEASE_SECS`] a retry looks for the
+//! audit events of the first attempt (every change writes one in its own transaction): none
+//! means nothing was done and the retry runs; some means it was done and only its answer was
+//! lost, which the retry is told instead of doing it twice.
+
+use crate::db::repo::{audit as audit_repo, idempotency as repo};
+use crate::db::{write_tx, DbConnection};
+use crate::error::{AppError, AppResult};
+use chrono::{Duration, NaiveDateTime};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+/// How long a kept answer can be replayed, and its claim kept.
+pub const KEEP_HOURS: i64 = 24;
+/// How long a running claim is taken to be alive: longer than any request runs (an import of
+/// 100,000 rows commits in under a minute at 500,000 persons).
+pub const LEASE_SECS: i64 = 600;
+
+/// A kept answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// What to do with a request that carries a key.
+#[derive(Debug)]
+pub enum Begin {
+    /// The key is claimed for this request: run it, then [`finish`] or [`release`].
+    Run,
+    /// The same request ran before: answer this.
+    Replay(Answer),
+    /// The same request is running now.
+    Running,
+    /// The key was used for another request.
+    Mismatch,
+    /// The same request was carried out but the server stopped before its answer was kept.
+    AnswerLost,
+}
+
+/// The key as the client sent it, checked: 1 to 255 visible ASCII characters.
+pub fn check_key(key: &str) -> AppResult<()> {
+    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(AppError::field("Idempotency-Key", "must be 1 to 255 visible ASCII characters (a UUID, say)"));
+    }
+    Ok(())
+}
+
+/// Claims `key` of `user_id` for a request with this fingerprint, or says why not.
+pub fn begin(conn: &mut DbConnection, user_id: &str, key: &str, fingerprint: &str, request_id: &str, at: NaiveDateTime) -> AppResult<Begin> {
+    let outcome = write_tx(conn, |conn| -> Result<Begin, DieselError> {
+        let Some(claim) = repo::find(conn, user_id, key)? else {
+            let (seq, _) = audit_repo::head(conn)?;
+            repo::insert_running(conn, user_id, key, fingerprint, request_id, seq, at)?;
+            return Ok(Begin::Run);
+        };
+        if claim.fingerprint != fingerprint {
+            return Ok(Begin::Mismatch);
+        }
+        if claim.state == "done" {
+            return Ok(Begin::Replay(answer(claim)));
+        }
+        if at - claim.created_at < Duration::seconds(LEASE_SECS) {
+            return Ok(Begin::Running);
+        }
+        if repo::carried_out(conn, &claim.request_id, claim.audit_seq)? {
+            return Ok(Begin::AnswerLost);
+        }
+        let (seq, _) = audit_repo::head(conn)?;
+        repo::take_over(conn, user_id, key, request_id, seq, at)?;
+        Ok(Begin::Run)
+    });
+    match outcome {
+        // PostgreSQL: another copy claimed the key between the read and the insert.
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(Begin::Running),
+        other => Ok(other?),
+    }
+}
+
+fn answer(claim: repo::Claim) -> Answer {
+    Answer {
+        status: claim.status.and_then(|s| u16::try_from(s).ok()).unwrap_or(200),
+        headers: claim.headers.and_then(|h| serde_json::from_str(&h).ok()).unwrap_or_default(),
+        body: claim.body.unwrap_or_default(),
+    }
+}
+
+/// Keeps the answer of the request that claimed the key.
+pub fn finish(conn: &mut DbConnection, user_id: &str, key: &str, request_id: &str, answer: &Answer) -> AppResult<()> {
+    let headers = serde_json::to_string(&answer.headers).unwrap_or_else(|_| "[]".into());
+    repo::complete(conn, user_id, key, request_id, i32::from(answer.status), &headers, &answer.body)?;
+    Ok(())
+}
+
+/// Gives the key back: the request failed in a way a retry may fix (a 5xx, 429, 503).
+pub fn release(conn: &mut DbConnection, user_id: &str, key: &str, request_id: &str) -> AppResult<()> {
+    repo::release(conn, user_id, key, request_id)?;
+    Ok(())
+}
+
+/// Forgets claims older than [`KEEP_HOURS`] (the server's sweeper).
+pub fn sweep(conn: &mut DbConnection, at: NaiveDateTime) -> diesel::QueryResult<usize> {
+    repo::delete_before(conn, at - Duration::hours(KEEP_HOURS))
+}
