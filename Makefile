@@ -4,8 +4,11 @@
 
 CARGO ?= cargo
 BIN := $(CURDIR)/target/debug/homeward
+# The crash test (tests/crash.rs) kills the release server, as deployed.
+RELEASE_BIN := $(CURDIR)/target/release/homeward
+CRASH_KILLS ?= 20
 
-.PHONY: test test-deps build test-sqlite test-faketime test-postgres test-e2e run-demo bench
+.PHONY: test test-deps build test-sqlite test-faketime test-postgres test-e2e run-demo bench crash-test
 
 test: test-deps build test-sqlite test-faketime test-postgres test-e2e
 	@echo "== all test suites passed (unit, API on SQLite, API under faketime, API on PostgreSQL, browser) =="
@@ -15,10 +18,11 @@ test-deps:
 
 build:
 	$(CARGO) build --bins --tests
+	$(CARGO) build --release --bin homeward
 
 test-sqlite: build
 	@echo "== unit tests + API tests on SQLite =="
-	HOMEWARD_TEST_BACKEND=sqlite $(CARGO) test
+	HOMEWARD_TEST_BACKEND=sqlite HOMEWARD_CRASH_BIN=$(RELEASE_BIN) HOMEWARD_CRASH_KILLS=$(CRASH_KILLS) $(CARGO) test
 
 # The API tests again with the system clock moved to a December day (when a child born 18 years
 # before "today + 30 days" is already 18) and to a leap day: they must not depend on the date.
@@ -34,7 +38,16 @@ test-faketime: build
 
 test-postgres: build
 	@echo "== API tests on PostgreSQL =="
-	HOMEWARD_TEST_BACKEND=postgres bash scripts/with-postgres.sh $(CARGO) test --test api
+	HOMEWARD_TEST_BACKEND=postgres HOMEWARD_CRASH_BIN=$(RELEASE_BIN) HOMEWARD_CRASH_KILLS=$(CRASH_KILLS) \
+		bash scripts/with-postgres.sh $(CARGO) test --test api --test crash
+
+# `make crash-test`: the crash test alone, 200 kills of the release server on each database.
+crash-test: test-deps
+	$(CARGO) build --release --bin homeward
+	HOMEWARD_TEST_BACKEND=sqlite HOMEWARD_CRASH_BIN=$(RELEASE_BIN) HOMEWARD_CRASH_KILLS=200 \
+		$(CARGO) test --test crash -- --nocapture
+	HOMEWARD_TEST_BACKEND=postgres HOMEWARD_CRASH_BIN=$(RELEASE_BIN) HOMEWARD_CRASH_KILLS=200 \
+		bash scripts/with-postgres.sh $(CARGO) test --test crash -- --nocapture
 
 test-e2e: build
 	@echo "== browser tests (headless Chromium) =="

@@ -34,6 +34,12 @@ impl Application {
         if clock.is_pinned() {
             tracing::warn!(clock = ?clock, "the clock is pinned (clock_start): for tests and demonstrations only");
         }
+        // Writes a previous run of this server was carrying out when it died (SQLite), settled
+        // before the first retry can arrive.
+        let (given_back, lost) = services::idempotency::recover_after_restart(&mut *pool.get()?, clock.now())?;
+        if given_back + lost > 0 {
+            tracing::info!(given_back, lost, "idempotency keys left running by a previous run are settled");
+        }
         // The names admins added, before the first request is served and before the job
         // runner checks whether the duplicate keys are stale.
         let names = load_names(&pool);

@@ -75,12 +75,9 @@ pub async fn replay_retries(
             "Idempotency-Key",
             "this key was used for another request: use a new key for a new request",
         ))),
-        Ok(Begin::AnswerLost) => Ok(req.error_response(AppError::Conflict {
-            message: "the request with this key was carried out, but its answer was lost when the server stopped: \
-                      open the record to see it instead of sending it again"
-                .into(),
-            current_version: None,
-        })),
+        Ok(Begin::AnswerLost) => {
+            Ok(req.error_response(AppError::Conflict { message: service::ANSWER_LOST.into(), current_version: None }))
+        }
         Ok(Begin::Run) => {
             let res = next.call(req).await?.map_into_boxed_body();
             keep(res, pool, user, key, rid).await

@@ -11,7 +11,7 @@
 //! lost, which the retry is told instead of doing it twice.
 
 use crate::db::repo::{audit as audit_repo, idempotency as repo};
-use crate::db::{write_tx, DbConnection};
+use crate::db::{backend, write_tx, Backend, DbConnection};
 use crate::error::{AppError, AppResult};
 use chrono::{Duration, NaiveDateTime};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -103,6 +103,37 @@ pub fn finish(conn: &mut DbConnection, user_id: &str, key: &str, request_id: &st
 pub fn release(conn: &mut DbConnection, user_id: &str, key: &str, request_id: &str) -> AppResult<()> {
     repo::release(conn, user_id, key, request_id)?;
     Ok(())
+}
+
+/// What a retry of a request that was carried out, but whose answer was lost, is told.
+pub const ANSWER_LOST: &str = "the request with this key was carried out, but its answer was lost when the server \
+                               stopped: open the record to see it instead of sending it again";
+
+/// At start-up, SQLite (one server per file): the claims a previous run left running are
+/// settled at once instead of after the lease. One whose request left no audit event did
+/// nothing and is given back (its retry runs); one that did is kept with the answer
+/// [`ANSWER_LOST`]. PostgreSQL may have other servers running requests: there the lease
+/// decides. Returns (given back, answer lost).
+pub fn recover_after_restart(conn: &mut DbConnection, started_at: NaiveDateTime) -> AppResult<(usize, usize)> {
+    if backend(conn) == Backend::Postgres {
+        return Ok((0, 0));
+    }
+    let outcome = write_tx(conn, |conn| -> Result<(usize, usize), DieselError> {
+        let (mut given_back, mut lost) = (0, 0);
+        for (user, key, rid, seq) in repo::running_before(conn, started_at)? {
+            if repo::carried_out(conn, &rid, seq)? {
+                let body = serde_json::json!({"error": {"code": "conflict", "message": ANSWER_LOST, "request_id": rid}});
+                let headers = r#"[["content-type","application/json"]]"#;
+                repo::complete(conn, &user, &key, &rid, 409, headers, body.to_string().as_bytes())?;
+                lost += 1;
+            } else {
+                repo::release(conn, &user, &key, &rid)?;
+                given_back += 1;
+            }
+        }
+        Ok((given_back, lost))
+    })?;
+    Ok(outcome)
 }
 
 /// Forgets claims older than [`KEEP_HOURS`] (the server's sweeper).

@@ -84,6 +84,14 @@ pub fn carried_out(conn: &mut DbConnection, request_id: &str, after_seq: i64) ->
     Ok(n > 0)
 }
 
+/// The claims still running that were made before `before`: (user, key, request id, audit seq).
+pub fn running_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<Vec<(String, String, String, i64)>> {
+    k::idempotency_keys
+        .filter(k::state.eq("running").and(k::created_at.lt(before)))
+        .select((k::user_id, k::idem_key, k::request_id, k::audit_seq))
+        .load(conn)
+}
+
 /// Forgets the claims made before `before`.
 pub fn delete_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(k::idempotency_keys.filter(k::created_at.lt(before))).execute(conn)
