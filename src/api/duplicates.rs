@@ -110,7 +110,7 @@ pub async fn merge_into(
 }
 
 /// The merges into this person or of it, newest first.
-#[utoipa::path(get, path = "/api/v1/persons/{id}/merges", tag = "duplicates", params(("id" = String, Path)), responses((status = 200, body = Vec<MergeView>)))]
+#[utoipa::path(get, path = "/api/v1/persons/{id}/merges", tag = "duplicates", params(("id" = String, Path)), responses((status = 200, body = Vec<MergeView>), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn merges_of(
     user: Can<ReadRegistry>,
     pool: web::Data<Pool>,

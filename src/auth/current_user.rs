@@ -9,7 +9,7 @@ use crate::clock::Clock;
 use crate::domain::ids::{OrgId, UserId};
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::http::{db, pool_of};
+use crate::http::{clock_of, db, pool_of, settings_of};
 use crate::services::audit::{self, AuditCtx};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
@@ -118,27 +118,51 @@ impl<P: Permission + 'static> FromRequest for Can<P> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let user = req.extensions().get::<CurrentUser>().cloned();
-        let pool = pool_of(req);
-        Box::pin(async move {
-            let user = user.ok_or(AppError::Unauthenticated)?;
-            if allows(user.role, user.steward, P::ACTION) {
-                return Ok(Can { user, _permission: PhantomData });
-            }
-            deny(&user, pool?, P::ACTION.name()).await
-        })
+        let Some(user) = user else { return Box::pin(std::future::ready(Err(AppError::Unauthenticated))) };
+        if allows(user.role, user.steward, P::ACTION) {
+            return Box::pin(std::future::ready(Ok(Can { user, _permission: PhantomData })));
+        }
+        // Refused at once, before the other extractors finish: a body that does not parse must
+        // not turn the 403 into a 422 (the matrix test). The refusal is recorded beside it.
+        if let (Ok(pool), Ok(settings), Ok(clock)) = (pool_of(req), settings_of(req), clock_of(req)) {
+            let window = settings.login_failure_window_secs;
+            let (ctx, action) = (user.audit_ctx(), P::ACTION.name().to_string());
+            actix_web::rt::spawn(async move {
+                let at = clock.now();
+                let recorded = db(&pool, move |conn| audit_refusal(conn, &ctx, &action, at, window)).await;
+                if let Err(e) = recorded {
+                    tracing::warn!(error = %e, "a refusal could not be audited");
+                }
+            });
+        }
+        Box::pin(std::future::ready(Err(AppError::Forbidden)))
     }
 }
 
-/// Records a refused action (`access.denied`) and answers 403.
-async fn deny<T>(user: &CurrentUser, pool: actix_web::web::Data<crate::db::Pool>, action: &str) -> Result<T, AppError> {
-    let ctx = user.audit_ctx();
-    let action = action.to_string();
-    db(&pool, move |conn| audit::record_alone(conn, &ctx, "access.denied", Some(("action", &action)), "denied"))
-        .await?;
+/// Records a refused action: the first refusal of a user's action in a window of
+/// `login_failure_window_secs` writes an `access.denied` event, the others of the window are
+/// counted (in `login_throttled`, under `denied:<user>:<action>`), so an insider probing
+/// thousands of records writes one event per action, not thousands.
+fn audit_refusal(conn: &mut crate::db::DbConnection, ctx: &audit::AuditCtx, action: &str, at: chrono::NaiveDateTime, window: u64) -> Result<(), AppError> {
+    let key = format!("denied:{}:{action}", ctx.actor_id.as_deref().unwrap_or_default());
+    let open_since = at - chrono::Duration::seconds(i64::try_from(window).unwrap_or(i64::MAX / 2));
+    crate::db::write_tx(conn, |conn| {
+        if crate::db::repo::login_failures::count_throttled(conn, &key, at, open_since)? == 1 {
+            audit::record(conn, ctx, "access.denied", Some(("action", action)), "denied")?;
+        }
+        Ok(())
+    })
+}
+
+/// Records a refused action (as [`audit_refusal`]) and answers 403.
+async fn deny<T>(req: &HttpRequest, user: &CurrentUser, action: &str) -> Result<T, AppError> {
+    let (pool, settings, clock) = (pool_of(req)?, settings_of(req)?, clock_of(req)?);
+    let (ctx, action, at, window) = (user.audit_ctx(), action.to_string(), clock.now(), settings.login_failure_window_secs);
+    db(&pool, move |conn| audit_refusal(conn, &ctx, &action, at, window)).await?;
     Err(AppError::Forbidden)
 }
 
 /// Records a refusal decided by a handler (e.g. acting on another organisation's user).
 pub async fn refuse(req: &HttpRequest, user: &CurrentUser, action: &str) -> Result<(), AppError> {
-    deny(user, pool_of(req)?, action).await
+    deny(req, user, action).await
 }

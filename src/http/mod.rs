@@ -78,7 +78,19 @@ pub fn is_api_path(path: &str) -> bool {
     path.starts_with("/api/") || path == "/api" || path == "/healthz" || path == "/readyz"
 }
 
-/// A resource whose unknown methods answer 405 in the error envelope (not a bare 404).
+/// A resource whose unknown methods answer 405 in the error envelope (not a bare 404). Every
+/// route of the app is made here, so its path is also noted in [`registered_paths`].
 pub fn resource(path: &str) -> actix_web::Resource {
+    let mut paths = REGISTERED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    paths.insert(path.to_string());
     web::resource(path).default_service(web::to(envelope::method_not_allowed))
+}
+
+static REGISTERED: std::sync::Mutex<std::collections::BTreeSet<String>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// The paths of every resource registered so far in this process (the router's table: the
+/// authorisation matrix test checks that each of them is in its checked-in table).
+pub fn registered_paths() -> Vec<String> {
+    REGISTERED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter().cloned().collect()
 }

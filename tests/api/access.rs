@@ -117,9 +117,28 @@ async fn non_admins_cannot_manage_users_and_the_refusal_is_audited() {
             .await;
         assert_error(app.get("/api/v1/audit", &session).await, 403, "forbidden").await;
     }
-    let denied = app.audit_actions().into_iter().filter(|(_, a, o)| a == "access.denied" && o == "denied").count();
-    assert_eq!(denied, 8);
+    // One event per user and refused action (listing and creating users are one action).
+    let denied = "audit_events WHERE action = 'access.denied' AND outcome = 'denied'";
+    assert_eq!(app.settled_count(denied).await, 6);
     assert_eq!(app.count("organisations WHERE name = 'Mine'"), 0);
+}
+
+#[actix_web::test]
+async fn a_flood_of_refused_requests_is_audited_once_per_action_and_window() {
+    let app = spawn_app().await;
+    let (_, session) = app.signed_in(Role::Caseworker, "Org A").await;
+    let denied = "audit_events WHERE action = 'access.denied' AND outcome = 'denied'";
+    for _ in 0..30 {
+        assert_error(app.get("/api/v1/users", &session).await, 403, "forbidden").await;
+    }
+    assert_eq!(app.settled_count(denied).await, 1, "thirty refusals, one event");
+    // A refusal answers 403 even when the body would not parse (never a 422 that tells more).
+    let res = app.request(Method::POST, "/api/v1/users", Some(&session), Some(json!({"email": 5}))).await;
+    assert_error(res, 403, "forbidden").await;
+    app.clock.advance(chrono::Duration::minutes(16));
+    let session = app.login(&app.account(Role::Caseworker, "Org A")).await;
+    assert_error(app.get("/api/v1/users", &session).await, 403, "forbidden").await;
+    assert_eq!(app.settled_count(denied).await, 2, "a new window, a new event");
 }
 
 #[actix_web::test]

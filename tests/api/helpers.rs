@@ -279,6 +279,21 @@ impl TestApp {
     }
 
     /// The audit events of the whole chain, in order: (seq, action, outcome).
+    /// `count(from_where)` once it has stopped changing (refusals are audited beside their
+    /// answer, a moment after it): read until two reads 100 ms apart agree, at most 5 s.
+    pub async fn settled_count(&self, from_where: &str) -> i64 {
+        let mut last = self.count(from_where);
+        for _ in 0..50 {
+            actix_rt::time::sleep(std::time::Duration::from_millis(100)).await;
+            let now = self.count(from_where);
+            if now == last {
+                return now;
+            }
+            last = now;
+        }
+        last
+    }
+
     pub fn audit_actions(&self) -> Vec<(i64, String, String)> {
         let mut conn = self.conn();
         homeward::db::repo::audit::chain_after(&mut conn, 0, 10_000)

@@ -5,6 +5,7 @@
 mod access;
 mod audit;
 mod auth;
+mod authz_matrix;
 mod backlog;
 mod backup;
 mod bench_endpoint;
