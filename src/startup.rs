@@ -19,6 +19,7 @@ pub struct Application {
     server: Server,
     pool: Pool,
     clock: Clock,
+    access_log: (services::access_log::AccessLog, actix_web::rt::task::JoinHandle<()>),
 }
 
 impl Application {
@@ -43,8 +44,9 @@ impl Application {
         // The names admins added, before the first request is served and before the job
         // runner checks whether the duplicate keys are stale.
         let names = load_names(&pool);
-        let server = run(listener, pool.clone(), settings, clock.clone(), names)?;
-        Ok(Application { port, server, pool, clock })
+        let access_log = services::access_log::AccessLog::start(pool.clone());
+        let server = run(listener, pool.clone(), settings, clock.clone(), names, access_log.0.clone())?;
+        Ok(Application { port, server, pool, clock, access_log })
     }
 
     /// The port actually bound (useful with port 0).
@@ -62,9 +64,15 @@ impl Application {
         self.clock.clone()
     }
 
-    /// Serves until stopped.
+    /// Serves until stopped, then writes the views the access log still holds.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        let (log, writer) = self.access_log;
+        log.stop();
+        if tokio::time::timeout(Duration::from_secs(10), writer).await.is_err() {
+            tracing::warn!("the access log could not be written within 10 s of stopping");
+        }
+        served
     }
 }
 
@@ -99,6 +107,7 @@ fn run(
     settings: Settings,
     clock: Clock,
     names: services::names::Loaded,
+    access_log: services::access_log::AccessLog,
 ) -> anyhow::Result<Server> {
     let sweeper = (pool.clone(), settings.clone(), clock.clone());
     actix_rt::spawn(async move { sweep_forever(sweeper.0, sweeper.1, sweeper.2).await });
@@ -113,6 +122,7 @@ fn run(
     let pool = web::Data::new(pool);
     let settings = web::Data::new(settings);
     let clock = web::Data::new(clock);
+    let access_log = web::Data::new(access_log);
     let mut server = HttpServer::new(move || {
         let (json, form, query, path) = api::extract::configs(settings.max_body_bytes);
         App::new()
@@ -121,6 +131,7 @@ fn run(
             .app_data(clock.clone())
             .app_data(allowed_hosts.clone())
             .app_data(hashing.clone())
+            .app_data(access_log.clone())
             .app_data(json)
             .app_data(form)
             .app_data(query)

@@ -50,9 +50,15 @@ pub async fn create(
 
 /// A family with every member's names, claims, statelessness, custody and relatives.
 #[utoipa::path(get, path = "/api/v1/families/{id}", tag = "families", params(("id" = String, Path)), responses((status = 200, body = views::FamilyView), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(user: Can<ReadRegistry>, pool: web::Data<Pool>, id: web::Path<FamilyId>) -> AppResult<HttpResponse> {
+pub async fn get(
+    req: HttpRequest,
+    user: Can<ReadRegistry>,
+    pool: web::Data<Pool>,
+    id: web::Path<FamilyId>,
+) -> AppResult<HttpResponse> {
     let (scope, today) = (user.scope(), user.today());
     let v = db(&pool, move |conn| views::family(conn, &scope, &id, today)).await?;
+    crate::http::viewed(&req, &user.audit_ctx(), ("family", v.id.as_str()));
     Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 

@@ -34,9 +34,15 @@ pub async fn list(user: Can<ReadRegistry>, pool: web::Data<Pool>, q: web::Query<
 
 /// One person with names, claims, custody, whereabouts, wishes and relatives.
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = String, Path)), responses((status = 200, body = views::PersonView), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(user: Can<ReadRegistry>, pool: web::Data<Pool>, id: web::Path<PersonId>) -> AppResult<HttpResponse> {
+pub async fn get(
+    req: HttpRequest,
+    user: Can<ReadRegistry>,
+    pool: web::Data<Pool>,
+    id: web::Path<PersonId>,
+) -> AppResult<HttpResponse> {
     let (scope, today) = (user.scope(), user.today());
     let v = db(&pool, move |conn| views::person(conn, &scope, &id, today)).await?;
+    crate::http::viewed(&req, &user.audit_ctx(), ("person", v.id.as_str()));
     Ok(HttpResponse::Ok().insert_header(etag(v.version)).json(v))
 }
 

@@ -126,9 +126,9 @@ impl<P: Permission + 'static> FromRequest for Can<P> {
         // not turn the 403 into a 422 (the matrix test). The refusal is recorded beside it.
         if let (Ok(pool), Ok(settings), Ok(clock)) = (pool_of(req), settings_of(req), clock_of(req)) {
             let window = settings.login_failure_window_secs;
-            let (ctx, action) = (user.audit_ctx(), P::ACTION.name().to_string());
+            // The moment of the refusal, not of the write that records it.
+            let (ctx, action, at) = (user.audit_ctx(), P::ACTION.name().to_string(), clock.now());
             actix_web::rt::spawn(async move {
-                let at = clock.now();
                 let recorded = db(&pool, move |conn| audit_refusal(conn, &ctx, &action, at, window)).await;
                 if let Err(e) = recorded {
                     tracing::warn!(error = %e, "a refusal could not be audited");

@@ -78,6 +78,13 @@ pub fn is_api_path(path: &str) -> bool {
     path.starts_with("/api/") || path == "/api" || path == "/healthz" || path == "/readyz"
 }
 
+/// Notes in the access log (`services::access_log`) that the user of `ctx` opened a record.
+pub fn viewed(req: &HttpRequest, ctx: &crate::services::audit::AuditCtx, entity: (&str, &str)) {
+    if let Some(log) = req.app_data::<web::Data<crate::services::access_log::AccessLog>>() {
+        log.viewed(ctx, entity);
+    }
+}
+
 /// A resource whose unknown methods answer 405 in the error envelope (not a bare 404). Every
 /// route of the app is made here, so its path is also noted in [`registered_paths`].
 pub fn resource(path: &str) -> actix_web::Resource {

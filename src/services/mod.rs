@@ -3,6 +3,7 @@
 //! writes end in a unit of work (`unit`) that refreshes derived data through `eligibility`;
 //! `eligibility` reads the repo and the domain only; work over everyone is a job (`jobs`).
 
+pub mod access_log;
 pub mod audit;
 pub mod backup;
 pub mod auth;

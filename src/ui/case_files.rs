@@ -78,6 +78,7 @@ pub async fn summary(
     let (scope, today, role) = (user.scope(), user.today(), user.role);
     let id = id.into_inner();
     let (case, records) = db(&pool, move |conn| views::summary(conn, &scope, &id, role, today)).await?;
+    crate::http::viewed(&req, &user.audit_ctx(), ("case", case.summary.id.as_str()));
     let p = SummaryPage {
         i18n: I18n::of_request(&req),
         path: "/cases".into(),

@@ -210,7 +210,10 @@ pub async fn show(
     pool: web::Data<Pool>,
     id: web::Path<CaseId>,
 ) -> AppResult<HttpResponse> {
-    render(&req, user.user(), &pool, id.into_inner(), None).await
+    let id = id.into_inner();
+    let page = render(&req, user.user(), &pool, id.clone(), None).await?;
+    crate::http::viewed(&req, &user.audit_ctx(), ("case", id.as_str()));
+    Ok(page)
 }
 
 /// Refusals a user can act on come back on the page; anything else is the error page.

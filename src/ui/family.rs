@@ -166,7 +166,10 @@ pub async fn show(
     pool: web::Data<Pool>,
     id: web::Path<FamilyId>,
 ) -> AppResult<HttpResponse> {
-    render_family(&req, &user, user.scope(), &pool, id.into_inner(), None, StatusCode::OK).await
+    let id = id.into_inner();
+    let page = render_family(&req, &user, user.scope(), &pool, id.clone(), None, StatusCode::OK).await?;
+    crate::http::viewed(&req, &user.audit_ctx(), ("family", id.as_str()));
+    Ok(page)
 }
 
 /// The label and notes form, with the version edited: a stale one shows the stored record and

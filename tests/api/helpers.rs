@@ -279,17 +279,20 @@ impl TestApp {
     }
 
     /// The audit events of the whole chain, in order: (seq, action, outcome).
-    /// `count(from_where)` once it has stopped changing (refusals are audited beside their
-    /// answer, a moment after it): read until two reads 100 ms apart agree, at most 5 s.
+    /// `count(from_where)` once it has stopped changing: refusals and views are audited beside
+    /// their answer, views in batches every 500 ms, so read until 800 ms pass without a change
+    /// (at most 10 s).
     pub async fn settled_count(&self, from_where: &str) -> i64 {
         let mut last = self.count(from_where);
-        for _ in 0..50 {
+        let mut unchanged = 0;
+        for _ in 0..100 {
             actix_rt::time::sleep(std::time::Duration::from_millis(100)).await;
             let now = self.count(from_where);
-            if now == last {
-                return now;
-            }
+            unchanged = if now == last { unchanged + 1 } else { 0 };
             last = now;
+            if unchanged >= 8 {
+                break;
+            }
         }
         last
     }

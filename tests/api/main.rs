@@ -3,6 +3,7 @@
 //! otherwise on a temporary SQLite file. `make test` runs both.
 
 mod access;
+mod access_log;
 mod audit;
 mod auth;
 mod authz_matrix;

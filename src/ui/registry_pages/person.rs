@@ -167,5 +167,8 @@ pub async fn show(
     pool: web::Data<Pool>,
     id: web::Path<PersonId>,
 ) -> AppResult<HttpResponse> {
-    render_person(&req, &user, user.scope(), &pool, id.into_inner(), None, StatusCode::OK).await
+    let id = id.into_inner();
+    let page = render_person(&req, &user, user.scope(), &pool, id.clone(), None, StatusCode::OK).await?;
+    crate::http::viewed(&req, &user.audit_ctx(), ("person", id.as_str()));
+    Ok(page)
 }
