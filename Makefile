@@ -39,7 +39,7 @@ test-faketime: build
 test-postgres: build
 	@echo "== API tests on PostgreSQL =="
 	HOMEWARD_TEST_BACKEND=postgres HOMEWARD_CRASH_BIN=$(RELEASE_BIN) HOMEWARD_CRASH_KILLS=$(CRASH_KILLS) \
-		bash scripts/with-postgres.sh $(CARGO) test --test api --test crash
+		bash scripts/with-postgres.sh $(CARGO) test --test api --test crash --test two_servers
 
 # `make crash-test`: the crash test alone, 200 kills of the release server on each database.
 crash-test: test-deps

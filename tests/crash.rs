@@ -9,92 +9,17 @@
 //! `HOMEWARD_CRASH_SEED` (the moments of the kills; printed, to repeat a failing run), and the
 //! database as the API tests choose it (`HOMEWARD_TEST_BACKEND`, `HOMEWARD_TEST_PG_URL`).
 
-use diesel::{Connection, QueryableByName, RunQueryDsl};
-use homeward::db::{self, DbConnection};
+mod processes;
+
+use diesel::{QueryableByName, RunQueryDsl};
+use homeward::db;
+use processes::*;
 use rand::{Rng, SeedableRng};
-use serde_json::{json, Value};
-use std::io::{BufRead, Write};
-use std::process::{Child, Command, Stdio};
+use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-const EMAIL: &str = "crash@test.homeward.example";
-const PASSWORD: &str = "kill-nine-lantern-river";
 const WRITERS: usize = 4;
-
-fn bin() -> String {
-    std::env::var("HOMEWARD_CRASH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_homeward").to_string())
-}
-
-fn fresh_database(dir: &tempfile::TempDir) -> String {
-    if std::env::var("HOMEWARD_TEST_BACKEND").as_deref() == Ok("postgres") {
-        let admin_url = std::env::var("HOMEWARD_TEST_PG_URL").expect("HOMEWARD_TEST_PG_URL");
-        let name = format!("homeward_crash_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = diesel::PgConnection::establish(&admin_url).expect("connect to PostgreSQL");
-        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create database");
-        format!("{}/{name}", admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url))
-    } else {
-        dir.path().join("crash.db").to_string_lossy().into_owned()
-    }
-}
-
-fn homeward(url: &str, args: &[&str], stdin: Option<&str>) {
-    let mut child = Command::new(bin())
-        .args(args)
-        .env("HOMEWARD_DATABASE_URL", url)
-        .env("HOMEWARD_CONFIG", "/nonexistent/homeward.toml")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("run homeward");
-    if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("stdin");
-    }
-    drop(child.stdin.take());
-    assert!(child.wait().expect("wait").success(), "homeward {args:?}");
-}
-
-/// Starts the server and waits for its "listening" line; its address.
-fn serve(url: &str) -> (Child, String) {
-    let mut child = Command::new(bin())
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("HOMEWARD_DATABASE_URL", url)
-        .env("HOMEWARD_CONFIG", "/nonexistent/homeward.toml")
-        .env("HOMEWARD_COOKIE_SECURE", "false")
-        .env("HOMEWARD_JOB_POLL_MILLIS", "100")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve");
-    let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    out.read_line(&mut line).expect("listening line");
-    // Keep the pipe drained: a full pipe would stall the server.
-    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    (child, line.trim().rsplit(' ').next().expect("address").to_string())
-}
-
-async fn sign_in(client: &reqwest::Client, address: &str) -> String {
-    let res = client
-        .post(format!("{address}/api/v1/auth/login"))
-        .json(&json!({"email": EMAIL, "password": PASSWORD}))
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(res.status(), 200, "sign in after a restart");
-    let cookie = res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("homeward_session="));
-    cookie.and_then(|c| c.split(';').next()).expect("session cookie").to_string()
-}
-
-fn intake(label: &str) -> Value {
-    json!({"label": label, "members": [
-        {"given_name": "Amira", "family_name": "Crash", "sex": "female", "birth": {"year": 1994}},
-        {"given_name": "Yusuf", "family_name": "Crash", "sex": "male", "birth": {"year": 2015}},
-        {"given_name": "Maryam", "family_name": "Crash", "sex": "female", "birth": {"year": 2019}}],
-        "kinship": [{"person": 0, "kind": "parent_of", "relative": 1}, {"person": 0, "kind": "parent_of", "relative": 2}]})
-}
 
 /// What the clients saw: answered intakes (label, family id) and intakes sent but unanswered.
 #[derive(Default)]
@@ -103,28 +28,6 @@ struct Seen {
     unanswered: Vec<String>,
     /// Retries told that the first attempt was carried out but its answer lost.
     lost: Vec<String>,
-}
-
-async fn post_intake(client: &reqwest::Client, address: &str, cookie: &str, label: &str) -> Result<(u16, Value), reqwest::Error> {
-    let res = client
-        .post(format!("{address}/api/v1/families"))
-        .header("Cookie", cookie)
-        .header("Idempotency-Key", label.replace(' ', "-"))
-        .json(&intake(label))
-        .send()
-        .await?;
-    let status = res.status().as_u16();
-    Ok((status, res.json().await.unwrap_or(Value::Null)))
-}
-
-#[derive(QueryableByName)]
-struct N {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-fn count(conn: &mut DbConnection, sql: &str) -> i64 {
-    diesel::sql_query(sql).get_result::<N>(conn).expect(sql).n
 }
 
 /// Everything the database must say after a kill.
@@ -155,18 +58,6 @@ fn check(url: &str, seen: &Seen, kill: usize) {
     }
     let twice = count(&mut conn, "SELECT count(*) AS n FROM (SELECT label FROM families GROUP BY label HAVING count(*) > 1) t");
     assert_eq!(twice, 0, "kill {kill}: a retried intake made a second family");
-}
-
-/// Waits until no job is queued or running (at most a minute).
-async fn settled(pool: &db::Pool) {
-    for _ in 0..600 {
-        let open = count(&mut pool.get().expect("conn"), "SELECT count(*) AS n FROM jobs WHERE status IN ('queued', 'running')");
-        if open == 0 {
-            return;
-        }
-        actix_rt::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("jobs still queued or running a minute after the last restart");
 }
 
 #[actix_web::test]
