@@ -8,7 +8,7 @@ BIN := $(CURDIR)/target/debug/homeward
 RELEASE_BIN := $(CURDIR)/target/release/homeward
 CRASH_KILLS ?= 20
 
-.PHONY: test test-deps build test-sqlite test-faketime test-postgres test-e2e run-demo bench crash-test
+.PHONY: test test-deps build test-sqlite test-faketime test-postgres test-e2e run-demo bench crash-test bench-load
 
 test: test-deps build test-sqlite test-faketime test-postgres test-e2e
 	@echo "== all test suites passed (unit, API on SQLite, API under faketime, API on PostgreSQL, browser) =="
@@ -69,3 +69,11 @@ bench:
 	$(CARGO) build --release
 	bash scripts/bench-deps.sh
 	$(CARGO) bench --bench scale -- --sizes $(SIZES) --backends $(BACKENDS) --seed $(SEED) $(BENCH_ARGS)
+
+# `make bench-load`: the release server under wrk (scripts/bench-load.sh): reads and sign-ins at
+# 64 connections for 60 s, and reads during a flood of wrong passwords against reads alone.
+# Figures printed and written to target/bench/load.md; nothing asserted.
+bench-load:
+	$(CARGO) build --release
+	bash scripts/bench-deps.sh
+	bash scripts/bench-load.sh
