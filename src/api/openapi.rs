@@ -44,7 +44,7 @@ use utoipa::{Modify, OpenApi};
         super::backlog::all, super::backlog::one,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
-    modifiers(&SessionCookie),
+    modifiers(&SessionCookie, &ErrorAnswers),
     security(("session_cookie" = [])),
 )]
 pub struct ApiDoc;
@@ -59,6 +59,73 @@ impl Modify for SessionCookie {
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
         );
     }
+}
+
+/// Documents on every operation the error answers any request can get, whatever the
+/// handler (the envelope answers them all with `ErrorBody`): 401 without a session (except
+/// sign-in), 403 for a role that may not, 404 for a path naming a record, 422 for a path or
+/// query parameter that does not parse, 503 when the database is busy; with a request body also
+/// 400 (not JSON), 413 (too large) and 415 (another content type). Sign-in needs no session.
+struct ErrorAnswers;
+
+impl Modify for ErrorAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{security::SecurityRequirement, Content, Ref, ResponseBuilder};
+        let answer = |what: &str| {
+            ResponseBuilder::new()
+                .description(what)
+                .content("application/json", Content::new(Some(Ref::from_schema_name("ErrorBody"))))
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let public = path == "/api/v1/auth/login";
+            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+                let mut codes = vec![("422", "a parameter or field is not valid"), ("503", "busy: retry after Retry-After")];
+                if !public {
+                    codes.push(("401", "no live session"));
+                    codes.push(("403", "the role may not do this"));
+                }
+                if path.contains('{') {
+                    codes.push(("404", "no such record in the organisation"));
+                }
+                if op.request_body.is_some() {
+                    codes.extend([("400", "the body is not valid JSON"), ("413", "the body is too large"), ("415", "another content type")]);
+                }
+                for (code, what) in codes {
+                    op.responses.responses.entry(code.to_string()).or_insert_with(|| answer(what).into());
+                }
+                if public {
+                    op.security = Some(vec![SecurityRequirement::default()]);
+                }
+            }
+        }
+    }
+}
+
+/// The methods the OpenAPI document gives a route pattern, as an `Allow` header lists them.
+pub fn methods_of(pattern: &str) -> Option<String> {
+    static METHODS: std::sync::OnceLock<std::collections::HashMap<String, String>> = std::sync::OnceLock::new();
+    let all = METHODS.get_or_init(|| {
+        let doc = ApiDoc::openapi();
+        doc.paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods: Vec<&str> = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(m, present)| present.then_some(m))
+                .collect();
+                (path.clone(), methods.join(", "))
+            })
+            .collect()
+    });
+    all.get(pattern).cloned()
 }
 
 /// `GET /api/openapi.json`.

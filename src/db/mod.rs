@@ -147,6 +147,21 @@ pub fn connect_with_cache(url: &str, size: u32, cache_mib: u32) -> anyhow::Resul
     Ok(Pool { inner, gate })
 }
 
+/// The newest migration this binary knows for a backend (digits only, as the migrations table
+/// stores it): a backup of a newer schema cannot be restored by it.
+pub fn newest_migration(backend: Backend) -> Option<String> {
+    use diesel::migration::MigrationSource;
+    let versions: Vec<String> = match backend {
+        Backend::Sqlite => MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS)
+            .map(|ms| ms.iter().map(|m| m.name().version().to_string()).collect())
+            .unwrap_or_default(),
+        Backend::Postgres => MigrationSource::<diesel::pg::Pg>::migrations(&POSTGRES_MIGRATIONS)
+            .map(|ms| ms.iter().map(|m| m.name().version().to_string()).collect())
+            .unwrap_or_default(),
+    };
+    versions.into_iter().map(|v| v.chars().filter(char::is_ascii_digit).collect::<String>()).max()
+}
+
 /// Runs the pending migrations of the connection's backend.
 pub fn migrate(conn: &mut DbConnection) -> anyhow::Result<usize> {
     let applied = match conn {

@@ -26,7 +26,14 @@ pub async fn error_envelope(
     match next.call(req).await {
         Ok(res) => match res.response().error() {
             Some(err) => {
-                let response = render(&path, &rid, lang, err);
+                let mut response = render(&path, &rid, lang, err);
+                if response.status() == StatusCode::METHOD_NOT_ALLOWED {
+                    // RFC 9110: a 405 says which methods the resource has.
+                    let allowed = res.request().match_pattern().and_then(|p| crate::api::openapi::methods_of(&p));
+                    if let Some(v) = allowed.and_then(|a| header::HeaderValue::from_str(&a).ok()) {
+                        response.headers_mut().insert(header::ALLOW, v);
+                    }
+                }
                 Ok(res.into_response(response))
             }
             None => Ok(res.map_into_boxed_body()),

@@ -98,7 +98,8 @@ async fn keep(
     let small = matches!(res.response().body().size(), BodySize::None | BodySize::Sized(0..=MAX_KEPT));
     if retryable || !small {
         // Streamed or large answers (a download) pass through; a retry runs again.
-        let _ = db(&pool, move |conn| service::release(conn, &user, &key, &rid)).await;
+        let download = !retryable;
+        let _ = db(&pool, move |conn| service::release(conn, &user, &key, &rid, download)).await;
         return Ok(res);
     }
     let (req, res) = res.into_parts();
@@ -153,10 +154,11 @@ fn key_error() -> AppError {
     AppError::field(HEADER, "must be 1 to 255 visible ASCII characters (a UUID, say)")
 }
 
-/// The request as a retry must repeat it: method, path, query, content type and body.
+/// The request as a retry must repeat it: method, path, query, content type, `If-Match` and body.
 fn fingerprint(req: &ServiceRequest, body: &[u8]) -> String {
     let mut h = Sha256::new();
-    for part in [req.method().as_str(), req.path(), req.query_string(), req.content_type()] {
+    let if_match = req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).unwrap_or("");
+    for part in [req.method().as_str(), req.path(), req.query_string(), req.content_type(), if_match] {
         h.update(part.as_bytes());
         h.update([0]);
     }

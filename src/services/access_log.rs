@@ -62,25 +62,30 @@ type Key = (Option<String>, Option<String>, Option<String>);
 async fn write_forever(pool: Pool, mut rx: mpsc::UnboundedReceiver<Msg>) {
     let mut last: HashMap<Key, NaiveDateTime> = HashMap::new();
     let mut held: Vec<EventContent> = Vec::new();
+    // When what is held must be written: FLUSH_EVERY after the first view held, however many
+    // follow (a steady stream of views must not put the write off).
+    let mut due: Option<tokio::time::Instant> = None;
     loop {
-        let open = match tokio::time::timeout(FLUSH_EVERY, rx.recv()).await {
+        let wait_until = due.unwrap_or_else(|| tokio::time::Instant::now() + FLUSH_EVERY);
+        let open = match tokio::time::timeout_at(wait_until, rx.recv()).await {
             Ok(Some(Msg::View(e))) => {
                 let key = (e.actor_id.clone(), e.entity_type.clone(), e.entity_id.clone());
                 let m = minute(e.occurred_at);
                 if last.get(&key) != Some(&m) {
                     last.insert(key, m);
                     held.push(e);
+                    due.get_or_insert_with(|| tokio::time::Instant::now() + FLUSH_EVERY);
                 }
-                if held.len() < BATCH {
+                if held.len() < BATCH && due.is_some_and(|d| d > tokio::time::Instant::now()) {
                     continue;
                 }
                 true
             }
             Ok(Some(Msg::Stop)) | Ok(None) => false,
-            Err(_) => true, // the interval passed
+            Err(_) => true, // due
         };
         if !held.is_empty() {
-            let batch = std::mem::take(&mut held);
+            let batch = held.clone();
             let pool = pool.clone();
             let written = actix_web::rt::task::spawn_blocking(move || {
                 let mut conn = pool.get().map_err(|e| e.to_string())?;
@@ -88,11 +93,17 @@ async fn write_forever(pool: Pool, mut rx: mpsc::UnboundedReceiver<Msg>) {
             })
             .await;
             match written {
-                Ok(Ok(_)) => {}
-                Ok(Err(e)) => tracing::warn!(error = %e, "views could not be written to the access log"),
-                Err(e) => tracing::warn!(error = %e, "the access log writer failed"),
+                Ok(Ok(_)) => held.clear(),
+                // Kept for the next round (the database may be busy a moment), within reason.
+                Ok(Err(e)) => tracing::warn!(error = %e, held = held.len(), "views could not be written yet"),
+                Err(e) => tracing::warn!(error = %e, held = held.len(), "the access log writer failed"),
+            }
+            if held.len() > 20 * BATCH {
+                tracing::error!(lost = held.len(), "the access log cannot be written: views dropped");
+                held.clear();
             }
         }
+        due = (!held.is_empty()).then(|| tokio::time::Instant::now() + FLUSH_EVERY);
         // Forget the minutes that are over (the map stays as small as the last minute's views).
         if let Some(newest) = last.values().max().copied() {
             last.retain(|_, m| *m >= newest - chrono::Duration::minutes(1));

@@ -74,8 +74,11 @@ pub fn begin(conn: &mut DbConnection, user_id: &str, key: &str, fingerprint: &st
             return Ok(Begin::AnswerLost);
         }
         let (seq, _) = audit_repo::head(conn)?;
-        repo::take_over(conn, user_id, key, request_id, seq, at)?;
-        Ok(Begin::Run)
+        if repo::take_over(conn, user_id, key, &claim.request_id, request_id, seq, at)? == 1 {
+            Ok(Begin::Run)
+        } else {
+            Ok(Begin::Running) // another retry took it over a moment ago
+        }
     });
     match outcome {
         // PostgreSQL: another copy claimed the key between the read and the insert.
@@ -99,9 +102,22 @@ pub fn finish(conn: &mut DbConnection, user_id: &str, key: &str, request_id: &st
     Ok(())
 }
 
-/// Gives the key back: the request failed in a way a retry may fix (a 5xx, 429, 503).
-pub fn release(conn: &mut DbConnection, user_id: &str, key: &str, request_id: &str) -> AppResult<()> {
-    repo::release(conn, user_id, key, request_id)?;
+/// Gives the key back: the request failed in a way a retry may fix (a 5xx, 429, 503), or its
+/// answer is a download not worth keeping. If the audit chain shows it changed something
+/// anyway (an error after its commit), the key is kept with [`ANSWER_LOST`] instead, so that a
+/// retry does not do it twice.
+pub fn release(conn: &mut DbConnection, user_id: &str, key: &str, request_id: &str, download: bool) -> AppResult<()> {
+    write_tx(conn, |conn| -> Result<(), DieselError> {
+        let claim = repo::find(conn, user_id, key)?.filter(|c| c.request_id == request_id && c.state == "running");
+        let Some(claim) = claim else { return Ok(()) };
+        if !download && repo::carried_out(conn, request_id, claim.audit_seq)? {
+            let body = serde_json::json!({"error": {"code": "conflict", "message": ANSWER_LOST, "request_id": request_id}});
+            repo::complete(conn, user_id, key, request_id, 409, r#"[["content-type","application/json"]]"#, body.to_string().as_bytes())?;
+        } else {
+            repo::release(conn, user_id, key, request_id)?;
+        }
+        Ok(())
+    })?;
     Ok(())
 }
 

@@ -155,5 +155,24 @@ async fn an_encrypted_backup_needs_its_passphrase_and_refuses_any_change() {
     std::fs::write(&damaged, &flipped).expect("write");
     let bad = homeward(&target, &["restore", &damaged.to_string_lossy()], Some("a long fictional passphrase"));
     assert!(!bad.status.success() && text(&bad).contains("damaged"), "{}", text(&bad));
+    // An unencrypted file where an encrypted one is expected, and a backup of a newer release.
+    let plain = dir.path().join("plain.backup");
+    let out = homeward(url, &["backup", "--to", &plain.to_string_lossy()], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let forged = homeward(&target, &["restore", &plain.to_string_lossy()], Some("a long fictional passphrase"));
+    assert!(!forged.status.success() && text(&forged).contains("not encrypted"), "{}", text(&forged));
+    let raw = std::fs::read(&plain).expect("plain");
+    let newer = dir.path().join("newer.backup");
+    let text_of = String::from_utf8_lossy(&raw[..raw.len().min(4096)]).into_owned();
+    let schema = text_of.split("\"schema\":\"").nth(1).and_then(|r| r.split('"').next()).expect("schema").to_string();
+    let edited = replace_once(&raw, format!("\"schema\":\"{schema}\"").as_bytes(), b"\"schema\":\"99991231000099\"");
+    std::fs::write(&newer, edited).expect("write");
+    let out = homeward(&target, &["restore", &newer.to_string_lossy()], None);
+    assert!(!out.status.success() && text(&out).contains("newer release"), "{}", text(&out));
     assert!(untouched(&target), "a refused restore writes nothing");
+}
+
+fn replace_once(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let at = haystack.windows(from.len()).position(|w| w == from).expect("found");
+    [&haystack[..at], to, &haystack[at + from.len()..]].concat()
 }

@@ -278,7 +278,6 @@ impl TestApp {
             .to_string()
     }
 
-    /// The audit events of the whole chain, in order: (seq, action, outcome).
     /// `count(from_where)` once it has stopped changing: refusals and views are audited beside
     /// their answer, views in batches every 500 ms, so read until 800 ms pass without a change
     /// (at most 10 s).
@@ -297,6 +296,7 @@ impl TestApp {
         last
     }
 
+    /// The audit events of the whole chain, in order: (seq, action, outcome).
     pub fn audit_actions(&self) -> Vec<(i64, String, String)> {
         let mut conn = self.conn();
         homeward::db::repo::audit::chain_after(&mut conn, 0, 10_000)

@@ -53,9 +53,20 @@ pub fn insert_running(
         .map(|_| ())
 }
 
-/// Hands an interrupted claim to a new attempt of the same request.
-pub fn take_over(conn: &mut DbConnection, user_id: &str, key: &str, request_id: &str, audit_seq: i64, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(k::idempotency_keys.filter(k::user_id.eq(user_id).and(k::idem_key.eq(key)).and(k::state.eq("running"))))
+/// Hands an interrupted claim (of the attempt `from_request`) to a new attempt of the same
+/// request. The number of claims taken: 0 when another retry took it first (on PostgreSQL two
+/// may read the same stale claim; the update re-checks the attempt and only one wins).
+pub fn take_over(
+    conn: &mut DbConnection,
+    user_id: &str,
+    key: &str,
+    from_request: &str,
+    request_id: &str,
+    audit_seq: i64,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
+    let claim = k::user_id.eq(user_id).and(k::idem_key.eq(key)).and(k::state.eq("running"));
+    diesel::update(k::idempotency_keys.filter(claim.and(k::request_id.eq(from_request))))
         .set((k::request_id.eq(request_id), k::audit_seq.eq(audit_seq), k::created_at.eq(at)))
         .execute(conn)
 }

@@ -52,6 +52,11 @@ impl Sealing {
         if self.cipher != "xchacha20poly1305-stream-64k" || self.kdf != "argon2id" {
             bail!("this backup is sealed with {} / {}, which this version cannot open", self.cipher, self.kdf);
         }
+        // The costs come from the header, which is read before anything authenticates it: a
+        // forged header must not make the restore take all memory or all day.
+        if self.m_cost > 1024 * 1024 || self.t_cost > 16 || self.p_cost > 8 {
+            bail!("the backup header asks for key costs beyond what Homeward writes (changed header?)");
+        }
         let salt = hex::decode(&self.salt).context("the backup header's salt is not hex")?;
         let prefix: [u8; PREFIX] = hex::decode(&self.nonce_prefix)
             .ok()

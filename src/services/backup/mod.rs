@@ -60,31 +60,40 @@ fn facts(conn: &mut DbConnection) -> anyhow::Result<Facts> {
     Ok(Facts { schema: snapshot::schema_version(conn)?, counts: snapshot::counts(conn)?, audit_seq, audit_head })
 }
 
-/// A file removed when dropped, unless kept: no half-written backup or restore is left behind.
-struct Scratch(PathBuf, bool);
+/// A private directory (mode 0700) for the plaintext a backup or restore passes through, made
+/// beside the file it prepares (so the final rename stays on one filesystem) and removed with
+/// everything in it when dropped: no other local user can read it meanwhile, and nothing is
+/// left behind by an error. (A power cut can leave it: it starts with `.homeward-` and may
+/// be deleted.)
+struct Private(PathBuf);
 
-impl Scratch {
-    fn beside(path: &Path, what: &str) -> Scratch {
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(format!(".{what}-{}", uuid::Uuid::new_v4().simple()));
-        Scratch(path.with_file_name(name), false)
+impl Private {
+    fn beside(path: &Path) -> anyhow::Result<Private> {
+        use std::os::unix::fs::DirBuilderExt;
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = parent.join(format!(".homeward-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&dir)
+            .with_context(|| format!("cannot write in {}", parent.display()))?;
+        Ok(Private(dir))
     }
-    fn keep(mut self) -> PathBuf {
-        self.1 = true;
-        self.0.clone()
+    fn file(&self, name: &str) -> PathBuf {
+        self.0.join(name)
     }
 }
 
-impl Drop for Scratch {
+impl Drop for Private {
     fn drop(&mut self) {
-        if !self.1 {
-            for suffix in ["", "-wal", "-shm", "-journal"] {
-                let mut p = self.0.clone().into_os_string();
-                p.push(suffix);
-                let _ = std::fs::remove_file(p);
-            }
-        }
+        let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// Only the owner may read or write `path` (a backup, a restored database).
+fn owner_only(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    Ok(())
 }
 
 /// Hashes and counts what passes through to the inner writer.
@@ -129,22 +138,23 @@ pub fn backup(url: &str, clock: &Clock, to: &Path, passphrase: Option<&str>) -> 
     }
     let pool = db::connect(url, 1)?;
     let mut conn = pool.get()?;
-    let payload = Scratch::beside(to, "payload");
+    let private = Private::beside(to)?;
+    let payload = private.file("payload");
     let facts = match backend {
         Backend::Sqlite => {
-            snapshot::sqlite_vacuum_into(&mut conn, &payload.0.to_string_lossy())?;
-            let copy = db::connect(&payload.0.to_string_lossy(), 1)?;
+            snapshot::sqlite_vacuum_into(&mut conn, &payload.to_string_lossy())?;
+            let copy = db::connect(&payload.to_string_lossy(), 1)?;
             let mut copy_conn = copy.get()?;
             facts(&mut copy_conn)?
         }
         Backend::Postgres => {
             let id = snapshot::pg_begin_exported(&mut conn)?;
-            let read = facts(&mut conn).and_then(|f| tools::pg_dump(url, &id, &payload.0).map(|_| f));
+            let read = facts(&mut conn).and_then(|f| tools::pg_dump(url, &id, &payload).map(|_| f));
             snapshot::end(&mut conn)?;
             read?
         }
     };
-    let (payload_bytes, payload_sha256) = sha256_of(&payload.0)?;
+    let (payload_bytes, payload_sha256) = sha256_of(&payload)?;
     let header = Header {
         backend: db::backend_name(url).to_string(),
         created_at: clock.now(),
@@ -157,13 +167,13 @@ pub fn backup(url: &str, clock: &Clock, to: &Path, passphrase: Option<&str>) -> 
         payload_sha256,
         sealing: passphrase.map(|_| crypt::Sealing::fresh()),
     };
-    let out = Scratch::beside(to, "partial");
+    let out = private.file("backup");
     {
-        let mut w = BufWriter::new(File::create(&out.0)?);
+        let mut w = BufWriter::new(File::create(&out)?);
         let line = serde_json::to_string(&header)?;
         writeln!(w, "{MAGIC}")?;
         writeln!(w, "{line}")?;
-        let mut input = BufReader::new(File::open(&payload.0)?);
+        let mut input = BufReader::new(File::open(&payload)?);
         match (&header.sealing, passphrase) {
             (Some(s), Some(p)) => crypt::seal(s, p, line.as_bytes(), &mut input, &mut w)?,
             _ => {
@@ -172,7 +182,9 @@ pub fn backup(url: &str, clock: &Clock, to: &Path, passphrase: Option<&str>) -> 
         }
         w.into_inner().map_err(|e| anyhow!("cannot write the backup: {e}"))?.sync_all()?;
     }
-    std::fs::rename(out.keep(), to).with_context(|| format!("cannot write {}", to.display()))?;
+    owner_only(&out)?;
+    // A hard link never replaces a file that appeared meanwhile (a rename would).
+    std::fs::hard_link(&out, to).with_context(|| format!("cannot write {} (does it exist now?)", to.display()))?;
     let detail = format!("{} persons, {} audit events", header.counts.get("persons").unwrap_or(&0), header.audit_seq);
     audit::record_alone(&mut conn, &AuditCtx::cli("backup", clock), "backup.created", None, &detail)
         .map_err(|e| anyhow!("the backup was written but could not be audited: {e}"))?;
@@ -260,6 +272,16 @@ pub fn restore(url: &str, clock: &Clock, from: &Path, passphrase: Option<&str>, 
     if header.backend != db::backend_name(url) {
         bail!("this backup is of a {} database; the configured one is {}", header.backend, db::backend_name(url));
     }
+    let digits = |v: &str| v.chars().filter(char::is_ascii_digit).collect::<String>();
+    if let (Some(theirs), Some(ours)) = (header.schema.as_deref().map(digits), db::newest_migration(backend)) {
+        if theirs > ours {
+            bail!("this backup was made by a newer release (schema {theirs}, this one knows {ours}): restore it with that release");
+        }
+    }
+    if header.sealing.is_none() && passphrase.is_some() {
+        // A passphrase means the operator expects a sealed file: an unsealed one could be a forgery.
+        bail!("this backup is not encrypted, but a passphrase was given: check that it is the file you made");
+    }
     let restored = match backend {
         Backend::Sqlite => restore_sqlite(url, clock, from, passphrase, replace)?,
         Backend::Postgres => restore_postgres(url, from, passphrase, replace)?,
@@ -279,10 +301,11 @@ fn restore_sqlite(url: &str, clock: &Clock, from: &Path, passphrase: Option<&str
     if exists && !replace {
         bail!("{} already exists: pass --replace to restore over it (it is kept beside it)", target.display());
     }
-    let scratch = Scratch::beside(&target, "restoring");
-    let header = extract(from, &scratch.0, passphrase)?;
+    let private = Private::beside(&target)?;
+    let scratch = private.file("restoring.db");
+    let header = extract(from, &scratch, passphrase)?;
     let migrations_applied = {
-        let pool = db::connect(&scratch.0.to_string_lossy(), 1)?;
+        let pool = db::connect(&scratch.to_string_lossy(), 1)?;
         let mut conn = pool.get()?;
         check(&mut conn, &header)?;
         let applied = db::migrate(&mut conn)?;
@@ -298,7 +321,8 @@ fn restore_sqlite(url: &str, clock: &Clock, from: &Path, passphrase: Option<&str
             snapshot::sqlite_checkpoint(&mut conn)?;
         }
         let mut name = target.file_name().unwrap_or_default().to_os_string();
-        name.push(format!(".before-restore-{}", clock.now().format("%Y%m%dT%H%M%S")));
+        let stamp = clock.now().format("%Y%m%dT%H%M%S");
+        name.push(format!(".before-restore-{stamp}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]));
         let aside = target.with_file_name(name);
         std::fs::rename(&target, &aside)?;
         set_aside = Some(aside);
@@ -308,7 +332,8 @@ fn restore_sqlite(url: &str, clock: &Clock, from: &Path, passphrase: Option<&str
         p.push(suffix);
         let _ = std::fs::remove_file(p);
     }
-    std::fs::rename(scratch.keep(), &target)?;
+    owner_only(&scratch)?;
+    std::fs::rename(&scratch, &target)?;
     Ok(Restored { header, set_aside, migrations_applied })
 }
 
@@ -319,10 +344,11 @@ fn restore_postgres(url: &str, from: &Path, passphrase: Option<&str>, replace: b
     if exists && !replace {
         bail!("the database already holds a Homeward schema: pass --replace to restore over it, or restore into a new, empty database");
     }
-    let scratch = Scratch::beside(&std::env::temp_dir().join("homeward-restore"), "dump");
+    let private = Private::beside(&std::env::temp_dir().join("restore"))?;
+    let scratch = private.file("dump");
     // The hash is checked before pg_restore touches the database.
-    let header = extract(from, &scratch.0, passphrase)?;
-    tools::pg_restore(url, &scratch.0, exists)?;
+    let header = extract(from, &scratch, passphrase)?;
+    tools::pg_restore(url, &scratch, exists)?;
     check(&mut conn, &header).context("restored, but the check failed: do not use this database")?;
     let migrations_applied = db::migrate(&mut conn)?;
     Ok(Restored { header, set_aside: None, migrations_applied })

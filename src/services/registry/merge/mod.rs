@@ -240,11 +240,13 @@ fn carry_distinct(
 
 /// The merges into a person or of it, newest first.
 pub fn of_person(conn: &mut DbConnection, scope: &OrgScope, person: &PersonId) -> AppResult<Vec<MergeView>> {
-    // A person of another organisation answers as one that does not exist (the matrix test).
-    if crate::db::repo::persons::find(conn, scope, person)?.is_none() {
+    // A person of another organisation answers as one that does not exist (the matrix test);
+    // a person merged away (whose row is gone) still has the merges to undo.
+    let merges: Vec<MergeView> = repo::of_person(conn, scope, person)?.iter().map(view).collect();
+    if merges.is_empty() && crate::db::repo::persons::find(conn, scope, person)?.is_none() {
         return Err(crate::error::AppError::NotFound);
     }
-    Ok(repo::of_person(conn, scope, person)?.iter().map(view).collect())
+    Ok(merges)
 }
 
 /// The organisation's merges, newest first, with how many there are.
