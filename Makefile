@@ -8,7 +8,7 @@ BIN := $(CURDIR)/target/debug/homeward
 RELEASE_BIN := $(CURDIR)/target/release/homeward
 CRASH_KILLS ?= 20
 
-.PHONY: test test-deps build test-sqlite test-faketime test-postgres test-e2e run-demo bench crash-test bench-load
+.PHONY: test test-deps build test-sqlite test-faketime test-postgres test-e2e run-demo bench crash-test bench-load fuzz
 
 test: test-deps build test-sqlite test-faketime test-postgres test-e2e
 	@echo "== all test suites passed (unit, API on SQLite, API under faketime, API on PostgreSQL, browser) =="
@@ -77,3 +77,7 @@ bench-load:
 	$(CARGO) build --release
 	bash scripts/bench-deps.sh
 	bash scripts/bench-load.sh
+
+# `make fuzz`: schemathesis against the OpenAPI document (scripts/fuzz.sh); not yet in `make test`.
+fuzz: build
+	bash scripts/fuzz.sh

@@ -44,7 +44,7 @@ use utoipa::{Modify, OpenApi};
         super::backlog::all, super::backlog::one,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
-    modifiers(&SessionCookie, &ErrorAnswers),
+    modifiers(&SessionCookie, &ErrorAnswers, &NaiveTimestamps),
     security(("session_cookie" = [])),
 )]
 pub struct ApiDoc;
@@ -78,7 +78,7 @@ impl Modify for ErrorAnswers {
                 .build()
         };
         for (path, item) in openapi.paths.paths.iter_mut() {
-            let public = path == "/api/v1/auth/login";
+            let public = ["/api/v1/auth/login", "/healthz", "/readyz"].contains(&path.as_str());
             for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
                 let mut codes = vec![("422", "a parameter or field is not valid"), ("503", "busy: retry after Retry-After")];
                 if !public {
@@ -96,6 +96,55 @@ impl Modify for ErrorAnswers {
                 }
                 if public {
                     op.security = Some(vec![SecurityRequirement::default()]);
+                }
+            }
+        }
+    }
+}
+
+/// Timestamps are UTC written without an offset (`2026-11-28T01:21:43.232641`), which is not an
+/// RFC 3339 `date-time`: the document says what they are, a pattern, instead of a format a
+/// client would check them against and refuse.
+struct NaiveTimestamps;
+
+const NAIVE_TIMESTAMP: &str = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$";
+
+fn naive_timestamps(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>) {
+    use utoipa::openapi::schema::{ArrayItems, KnownFormat, Schema, SchemaFormat};
+    use utoipa::openapi::RefOr;
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(o) => {
+            if matches!(o.format, Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))) {
+                o.format = None;
+                o.pattern = Some(NAIVE_TIMESTAMP.to_string());
+                o.description.get_or_insert_with(|| "UTC, without an offset".to_string());
+            }
+            o.properties.values_mut().for_each(naive_timestamps);
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                naive_timestamps(items);
+            }
+        }
+        Schema::OneOf(o) => o.items.iter_mut().for_each(naive_timestamps),
+        Schema::AllOf(o) => o.items.iter_mut().for_each(naive_timestamps),
+        Schema::AnyOf(o) => o.items.iter_mut().for_each(naive_timestamps),
+        _ => {}
+    }
+}
+
+impl Modify for NaiveTimestamps {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.schemas.values_mut().for_each(naive_timestamps);
+        }
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+                for p in op.parameters.iter_mut().flatten() {
+                    if let Some(schema) = p.schema.as_mut() {
+                        naive_timestamps(schema);
+                    }
                 }
             }
         }
