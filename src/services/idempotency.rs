@@ -111,8 +111,7 @@ pub fn release(conn: &mut DbConnection, user_id: &str, key: &str, request_id: &s
         let claim = repo::find(conn, user_id, key)?.filter(|c| c.request_id == request_id && c.state == "running");
         let Some(claim) = claim else { return Ok(()) };
         if !download && repo::carried_out(conn, request_id, claim.audit_seq)? {
-            let body = serde_json::json!({"error": {"code": "conflict", "message": ANSWER_LOST, "request_id": request_id}});
-            repo::complete(conn, user_id, key, request_id, 409, r#"[["content-type","application/json"]]"#, body.to_string().as_bytes())?;
+            keep_answer_lost(conn, user_id, key, request_id)?;
         } else {
             repo::release(conn, user_id, key, request_id)?;
         }
@@ -138,9 +137,7 @@ pub fn recover_after_restart(conn: &mut DbConnection, started_at: NaiveDateTime)
         let (mut given_back, mut lost) = (0, 0);
         for (user, key, rid, seq) in repo::running_before(conn, started_at)? {
             if repo::carried_out(conn, &rid, seq)? {
-                let body = serde_json::json!({"error": {"code": "conflict", "message": ANSWER_LOST, "request_id": rid}});
-                let headers = r#"[["content-type","application/json"]]"#;
-                repo::complete(conn, &user, &key, &rid, 409, headers, body.to_string().as_bytes())?;
+                keep_answer_lost(conn, &user, &key, &rid)?;
                 lost += 1;
             } else {
                 repo::release(conn, &user, &key, &rid)?;
@@ -150,6 +147,14 @@ pub fn recover_after_restart(conn: &mut DbConnection, started_at: NaiveDateTime)
         Ok((given_back, lost))
     })?;
     Ok(outcome)
+}
+
+/// Keeps, as the answer of a request that was carried out but whose own answer is gone, the
+/// 409 [`ANSWER_LOST`] (its request id is replaced by the retry's when replayed).
+fn keep_answer_lost(conn: &mut DbConnection, user_id: &str, key: &str, request_id: &str) -> Result<(), DieselError> {
+    let body = serde_json::json!({"error": {"code": "conflict", "message": ANSWER_LOST, "request_id": request_id}});
+    repo::complete(conn, user_id, key, request_id, 409, r#"[["content-type","application/json"]]"#, body.to_string().as_bytes())?;
+    Ok(())
 }
 
 /// Forgets claims older than [`KEEP_HOURS`] (the server's sweeper).
