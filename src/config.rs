@@ -65,6 +65,11 @@ pub struct Settings {
     pub bench_baseline: bool,
     /// Days after which an open case counts as stuck at each status (the backlog's figure).
     pub case_stuck_days: crate::domain::case::backlog::StuckThresholds,
+    /// Roles that must sign in with a second factor (TOTP): any of `caseworker`, `coordinator`,
+    /// `admin`, and `steward` for the holders of the policy stewardship grant. Empty by default
+    /// (the demo and a first installation sign in with a password); a deployment should set
+    /// `["admin", "coordinator", "steward"]` (docs/security.md).
+    pub two_factor_required_for: Vec<String>,
 }
 
 impl Default for Settings {
@@ -90,6 +95,7 @@ impl Default for Settings {
             job_poll_millis: 1000,
             bench_baseline: false,
             case_stuck_days: crate::domain::case::backlog::StuckThresholds::default(),
+            two_factor_required_for: Vec::new(),
         }
     }
 }
@@ -108,6 +114,7 @@ impl std::fmt::Debug for Settings {
             .field("allowed_hosts", &self.allowed_hosts)
             .field("clock_start", &self.clock_start)
             .field("bench_baseline", &self.bench_baseline)
+            .field("two_factor_required_for", &self.two_factor_required_for)
             .finish_non_exhaustive()
     }
 }
@@ -161,6 +168,14 @@ impl Settings {
                 problems.push(format!("allowed_hosts: {host:?} is not a host name with an optional :port"));
             }
         }
+        for role in &self.two_factor_required_for {
+            if !crate::services::two_factor::REQUIRABLE.contains(&role.as_str()) {
+                problems.push(format!(
+                    "two_factor_required_for: {role:?} is not one of {}",
+                    crate::services::two_factor::REQUIRABLE.join(", ")
+                ));
+            }
+        }
         if !self.case_stuck_days.is_valid() {
             problems.push("case_stuck_days: each status's days must be 1 to 3650".into());
         }
@@ -184,10 +199,11 @@ mod tests {
             pool_size: 0,
             bind: "nowhere".into(),
             allowed_hosts: vec!["evil.example/x".into()],
+            two_factor_required_for: vec!["admins".into()],
             ..Settings::default()
         };
         let e = absurd.check().expect_err("refused");
-        for name in ["session_idle_timeout_secs", "pool_size", "bind", "allowed_hosts"] {
+        for name in ["session_idle_timeout_secs", "pool_size", "bind", "allowed_hosts", "two_factor_required_for"] {
             assert!(e.contains(name), "{name} in {e}");
         }
     }

@@ -23,6 +23,10 @@ pub enum AppError {
     Unauthenticated,
     #[error("unknown email or wrong password")]
     InvalidCredentials,
+    /// The session's password was right but its second factor is still awaited
+    /// (`POST /api/v1/auth/two-factor`, or enrolment when the role requires it).
+    #[error("the second factor of this sign-in is awaited")]
+    SecondFactorRequired,
     #[error("you may not do this")]
     Forbidden,
     #[error("cross-origin request refused")]
@@ -73,6 +77,7 @@ impl AppError {
             AppError::Validation { .. } => "validation_failed",
             AppError::Unauthenticated => "unauthenticated",
             AppError::InvalidCredentials => "invalid_credentials",
+            AppError::SecondFactorRequired => "second_factor_required",
             AppError::Forbidden => "forbidden",
             AppError::CrossOrigin => "cross_origin_request",
             AppError::HostNotAllowed => "host_not_allowed",
@@ -168,7 +173,9 @@ impl ResponseError for AppError {
         match self {
             AppError::BadRequest(_) | AppError::MalformedJson(_) | AppError::HostNotAllowed => StatusCode::BAD_REQUEST,
             AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Unauthenticated | AppError::InvalidCredentials | AppError::SecondFactorRequired => {
+                StatusCode::UNAUTHORIZED
+            }
             AppError::Forbidden | AppError::CrossOrigin => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,

@@ -34,9 +34,20 @@ pub struct Me {
     pub organisation_name: String,
 }
 
-/// Signs in; sets the session cookie.
+/// A sign-in whose password was right and whose second factor is awaited.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SecondFactorAwaited {
+    /// `code`: send a code from the authenticator app (or a recovery code) to
+    /// `POST /api/v1/auth/two-factor`; `enrol`: the role requires two-factor sign-in and the
+    /// account has none yet: `POST /api/v1/auth/two-factor/enrolment`, then `.../confirm`.
+    pub second_factor: String,
+}
+
+/// Signs in; sets the session cookie. With two-factor sign-in the answer is 202 and the session
+/// reaches only the two-factor endpoints until the second factor is given.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest, responses(
     (status = 200, description = "signed in; the session cookie is set", body = Me),
+    (status = 202, description = "the password is right; the second factor is awaited (the cookie is set)", body = SecondFactorAwaited),
     (status = 401, description = "unknown email or wrong password (the same answer for both)", body = crate::error::ErrorBody),
     (status = 422, description = "missing fields", body = crate::error::ErrorBody),
     (status = 429, description = "too many failures; see Retry-After", body = crate::error::ErrorBody),
@@ -60,9 +71,20 @@ pub async fn login(
         clock: crate::http::clock_of(&req)?,
         device_token: crate::auth::device_token(&req),
     };
-    let signed_in = crate::auth::signin::sign_in(&pool, &settings, &hashing, attempt).await?;
+    let accepted = crate::auth::signin::sign_in(&pool, &settings, &hashing, attempt).await?;
+    let signed_in = accepted.signed_in;
+    if accepted.second_factor != crate::services::two_factor::Stage::Done {
+        let awaited = SecondFactorAwaited { second_factor: accepted.second_factor.as_str().to_string() };
+        return Ok(HttpResponse::Accepted().cookie(crate::auth::session_cookie(signed_in.token, &settings)).json(awaited));
+    }
+    signed_in_answer(&pool, &settings, signed_in).await
+}
+
+/// The answer of a completed sign-in: the signed-in user, with the session cookie (and the
+/// device cookie for a browser new to the account).
+pub async fn signed_in_answer(pool: &web::Data<Pool>, settings: &Settings, signed_in: crate::services::auth::SignedIn) -> AppResult<HttpResponse> {
     let (token, user, device) = (signed_in.token, signed_in.user, signed_in.new_device_token);
-    let (token, me) = db(&pool, move |conn| {
+    let (token, me) = db(pool, move |conn| {
         let org = organisations::find_by_id(conn, &user.organisation_id)?.ok_or(AppError::NotFound)?;
         let steward = crate::db::repo::stewards::is_steward(conn, &user.id)?;
         let me = Me {
@@ -78,7 +100,7 @@ pub async fn login(
     })
     .await?;
     let mut res = HttpResponse::Ok();
-    for cookie in crate::auth::sign_in_cookies(token, device, &settings) {
+    for cookie in crate::auth::sign_in_cookies(token, device, settings) {
         res.cookie(cookie);
     }
     Ok(res.json(me))
@@ -89,12 +111,18 @@ pub async fn login(
     (status = 204, description = "signed out"),
     (status = 401, description = "not signed in", body = crate::error::ErrorBody)))]
 pub async fn logout(
-    user: CurrentUser,
+    user: Option<CurrentUser>,
+    waiting: Option<crate::auth::Waiting>,
     pool: web::Data<Pool>,
     settings: web::Data<Settings>,
 ) -> AppResult<HttpResponse> {
-    let ctx = user.audit_ctx();
-    db(&pool, move |conn| service::logout(conn, &ctx, &user.session_id)).await?;
+    // A sign-in waiting for its second factor may be abandoned too.
+    let (ctx, session) = match (user, waiting) {
+        (Some(u), _) => (u.audit_ctx(), u.session_id),
+        (None, Some(w)) => (w.audit_ctx(), w.session_id),
+        (None, None) => return Err(AppError::Unauthenticated),
+    };
+    db(&pool, move |conn| service::logout(conn, &ctx, &session)).await?;
     Ok(HttpResponse::NoContent().cookie(cleared_session_cookie(&settings)).finish())
 }
 

@@ -22,6 +22,7 @@ pub mod organisations;
 pub mod persons;
 pub mod policies;
 pub mod stewards;
+pub mod two_factor;
 pub mod users;
 
 pub use crate::http::resource;
@@ -37,6 +38,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/auth/logout-everywhere").route(web::post().to(auth::logout_everywhere)))
         .service(resource("/api/v1/me").route(web::get().to(auth::me)))
         .service(
+            resource("/api/v1/auth/two-factor")
+                .route(web::get().to(two_factor::status))
+                .route(web::post().to(two_factor::verify)),
+        )
+        .service(resource("/api/v1/auth/two-factor/enrolment").route(web::post().to(two_factor::enrol)))
+        .service(resource("/api/v1/auth/two-factor/enrolment/confirm").route(web::post().to(two_factor::confirm)))
+        .service(resource("/api/v1/auth/two-factor/recovery-codes").route(web::post().to(two_factor::renew_codes)))
+        .service(resource("/api/v1/auth/two-factor/disable").route(web::post().to(two_factor::disable)))
+        .service(
             resource("/api/v1/organisations")
                 .route(web::get().to(organisations::list))
                 .route(web::post().to(organisations::create)),
@@ -44,6 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/users").route(web::get().to(users::list)).route(web::post().to(users::create)))
         .service(resource("/api/v1/users/{id}").route(web::get().to(users::get)).route(web::patch().to(users::update)))
         .service(resource("/api/v1/users/{id}/sign-out").route(web::post().to(users::sign_out)))
+        .service(resource("/api/v1/users/{id}/two-factor/reset").route(web::post().to(two_factor::reset)))
         .service(resource("/api/v1/audit").route(web::get().to(audit::list)))
         .service(resource("/api/v1/audit/verify").route(web::get().to(audit::verify)))
         .service(resource("/api/v1/countries").route(web::get().to(facilities::list_countries)))

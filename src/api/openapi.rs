@@ -13,6 +13,8 @@ use utoipa::{Modify, OpenApi};
     paths(
         super::health::healthz, super::health::readyz,
         super::auth::login, super::auth::logout, super::auth::logout_everywhere, super::auth::me,
+        super::two_factor::verify, super::two_factor::status, super::two_factor::enrol, super::two_factor::confirm,
+        super::two_factor::renew_codes, super::two_factor::disable, super::two_factor::reset,
         super::organisations::list, super::organisations::create,
         super::users::list, super::users::create, super::users::get, super::users::update, super::users::sign_out,
         super::audit::list, super::audit::verify,

@@ -170,7 +170,7 @@ pub async fn update(
     let (ctx, scope, s) = (user.audit_ctx(), user.scope(), settings.clone());
     let (row, token) = db(&pool, move |conn| {
         let row = service::update(conn, &ctx, &scope, &id, version, patch)?;
-        let token = if renew { Some(crate::services::sessions::create(conn, &s, &row.id, ctx.now())?) } else { None };
+        let token = if renew { Some(crate::services::sessions::create(conn, &s, &row.id, ctx.now(), crate::services::two_factor::Stage::Done)?) } else { None };
         Ok((row, token))
     })
     .await?;

@@ -7,6 +7,7 @@ use super::SESSION_COOKIE;
 use crate::error::AppError;
 use crate::http::{clock_of, db, pool_of, request_id, settings_of};
 use crate::services::sessions;
+use crate::services::two_factor::Stage;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
@@ -23,6 +24,17 @@ const PUBLIC: &[&str] = &[
     "/api/docs/",
     "/api/openapi.json",
     "/api/v1/auth/login",
+];
+
+/// Paths a session that waits for its second factor may reach, besides the public ones.
+const WAITING: &[&str] = &[
+    "/login/two-factor",
+    "/login/two-factor/confirm",
+    "/login/two-factor/cancel",
+    "/api/v1/auth/two-factor",
+    "/api/v1/auth/two-factor/enrolment",
+    "/api/v1/auth/two-factor/enrolment/confirm",
+    "/api/v1/auth/logout",
 ];
 
 /// True for the public paths.
@@ -50,10 +62,17 @@ pub async fn require_session(
         None => None,
     };
     match user {
-        Some(user) => {
+        Some(Resolved::Full(user)) => {
             req.extensions_mut().insert(user);
             next.call(req).await.map(ServiceResponse::map_into_boxed_body)
         }
+        Some(Resolved::Waiting(waiting)) if WAITING.contains(&req.path()) => {
+            req.extensions_mut().insert(waiting);
+            next.call(req).await.map(ServiceResponse::map_into_boxed_body)
+        }
+        // Half signed in: the public pages as if signed out, anything else sends to the code.
+        Some(Resolved::Waiting(_)) if is_public(req.path()) => next.call(req).await.map(ServiceResponse::map_into_boxed_body),
+        Some(Resolved::Waiting(_)) => Ok(req.error_response(AppError::SecondFactorRequired)),
         // A public page with a stale cookie still answers (the login form, say).
         None if is_public(req.path()) => next.call(req).await.map(ServiceResponse::map_into_boxed_body),
         // Answered, not returned as an error, so the envelope and the security headers apply.
@@ -61,7 +80,13 @@ pub async fn require_session(
     }
 }
 
-async fn resolve(req: &actix_web::HttpRequest, token: String) -> Result<Option<CurrentUser>, AppError> {
+/// A live session: full, or waiting for its second factor.
+enum Resolved {
+    Full(CurrentUser),
+    Waiting(super::Waiting),
+}
+
+async fn resolve(req: &actix_web::HttpRequest, token: String) -> Result<Option<Resolved>, AppError> {
     let (pool, settings, clock) = (pool_of(req)?, settings_of(req)?, clock_of(req)?);
     let at = clock.now();
     let rid = request_id(req);
@@ -71,7 +96,8 @@ async fn resolve(req: &actix_web::HttpRequest, token: String) -> Result<Option<C
         Ok(Some((session, user, steward)))
     })
     .await?;
-    Ok(found.map(|(session, user, steward)| CurrentUser {
+    Ok(found.map(|(session, user, steward)| match Stage::parse(&session.second_factor) {
+        Stage::Done => Resolved::Full(CurrentUser {
         id: user.id,
         organisation_id: user.organisation_id,
         email: user.email,
@@ -80,7 +106,17 @@ async fn resolve(req: &actix_web::HttpRequest, token: String) -> Result<Option<C
         steward,
         session_id: session.id,
         request_id: rid,
-        clock,
-        sealed: super::current_user::Sealed,
+            clock,
+            sealed: super::current_user::Sealed,
+        }),
+        stage => Resolved::Waiting(super::Waiting {
+            id: user.id,
+            organisation_id: user.organisation_id,
+            email: user.email,
+            stage,
+            session_id: session.id,
+            request_id: rid,
+            clock,
+        }),
     }))
 }

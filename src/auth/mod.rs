@@ -9,9 +9,11 @@ pub mod permissions;
 pub mod scope;
 pub mod signin;
 pub mod token;
+pub mod waiting;
 
 pub use current_user::{Can, CurrentUser};
 pub use scope::OrgScope;
+pub use waiting::Waiting;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "homeward_session";

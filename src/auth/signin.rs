@@ -8,16 +8,16 @@ use crate::config::Settings;
 use crate::db::Pool;
 use crate::error::AppResult;
 use crate::http::db;
-use crate::services::auth::{self as service, LoginAttempt, SignedIn};
+use crate::services::auth::{self as service, LoginAttempt, PasswordAccepted};
 use actix_web::web;
 
-/// Checks the credentials and opens a session.
+/// Checks the credentials and opens a session (full, or waiting for its second factor).
 pub async fn sign_in(
     pool: &web::Data<Pool>,
     settings: &web::Data<Settings>,
     hashing: &Hashing,
     attempt: LoginAttempt,
-) -> AppResult<SignedIn> {
+) -> AppResult<PasswordAccepted> {
     let password_typed = attempt.password.clone();
     let s = settings.clone();
     let pending = db(pool, move |conn| service::begin(conn, &s, &attempt)).await?;

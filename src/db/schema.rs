@@ -32,6 +32,27 @@ diesel::table! {
         created_at -> Timestamp,
         last_seen_at -> Timestamp,
         expires_at -> Timestamp,
+        second_factor -> Text,
+    }
+}
+
+diesel::table! {
+    totp_secrets (user_id) {
+        user_id -> Text,
+        secret -> Text,
+        confirmed_at -> Nullable<Timestamp>,
+        last_step -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> Text,
+        user_id -> Text,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -439,6 +460,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     login_throttled,
     known_devices,
+    totp_secrets,
+    recovery_codes,
     idempotency_keys,
     audit_events,
     countries,

@@ -20,3 +20,4 @@ pub mod records;
 pub mod role;
 pub mod string_enum;
 pub mod text;
+pub mod totp;

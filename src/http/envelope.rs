@@ -89,6 +89,9 @@ fn from_status(err: &Error) -> AppError {
 fn html(app: &AppError, rid: &str, lang: Lang) -> HttpResponse {
     match app {
         AppError::Unauthenticated => HttpResponse::SeeOther().insert_header((header::LOCATION, "/login")).finish(),
+        AppError::SecondFactorRequired => {
+            HttpResponse::SeeOther().insert_header((header::LOCATION, "/login/two-factor")).finish()
+        }
         _ => {
             let i18n = I18n::new(lang);
             let body = format!(

@@ -35,7 +35,9 @@ pub async fn replay_retries(
     let user = req.extensions().get::<CurrentUser>().map(|u| u.id.to_string());
     let header_key = req.headers().get(HEADER).map(|v| v.to_str().map(str::to_string));
     let form = req.content_type().eq_ignore_ascii_case("application/x-www-form-urlencoded");
-    let Some(user) = user.filter(|_| writes && (header_key.is_some() || form)) else {
+    // The answers of the two-factor steps hold recovery codes or a secret: never kept.
+    let secret_answer = req.path().contains("/two-factor");
+    let Some(user) = user.filter(|_| writes && !secret_answer && (header_key.is_some() || form)) else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
     let body = match read_body(&mut req).await {

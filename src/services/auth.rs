@@ -33,6 +33,12 @@ pub struct SignedIn {
     pub new_device_token: Option<String>,
 }
 
+/// A sign-in with the right password: a full session, or one that waits for its second factor.
+pub struct PasswordAccepted {
+    pub signed_in: SignedIn,
+    pub second_factor: crate::services::two_factor::Stage,
+}
+
 /// A sign-in that passed the throttle: the account (if the email has one), the hash its
 /// password is checked against (a dummy one when there is no account), and the failure row
 /// reserved for it (`begin`).
@@ -133,7 +139,7 @@ pub fn finish(
     settings: &Settings,
     pending: Pending,
     password_ok: bool,
-) -> AppResult<SignedIn> {
+) -> AppResult<PasswordAccepted> {
     let Pending { account_key, failure_id: _, ctx, user, known_device } = pending;
     let checked_hash = user.as_ref().map(|u| u.password_hash.clone());
     let signed_in = write_tx(conn, |conn| {
@@ -149,10 +155,14 @@ pub fn finish(
             audit::record(conn, &ctx, "auth.login", entity.as_deref().map(|id| ("user", id)), outcome)?;
             return Ok::<_, AppError>(None);
         };
-        let token = crate::services::sessions::create(conn, settings, &user.id, ctx.now())?;
+        let stage = crate::services::two_factor::stage_after_password(conn, settings, &user.id, user.role)?;
+        let token = crate::services::sessions::create(conn, settings, &user.id, ctx.now(), stage)?;
         // The failure reserved for this attempt goes with the account's others.
         login_failures::clear_account(conn, &account_key)?;
+        // A browser is remembered when it completes the sign-in: the password alone does not
+        // exempt it from the throttle of the second factor (`services::two_factor`).
         let new_device_token = match &known_device {
+            _ if stage != crate::services::two_factor::Stage::Done => None,
             Some(key) => {
                 devices::touch(conn, key, ctx.now())?;
                 None
@@ -163,15 +173,16 @@ pub fn finish(
                 Some(device)
             }
         };
-        audit::record(conn, &ctx, "auth.login", Some(("user", user.id.as_str())), "success")?;
-        Ok(Some(SignedIn { token, user, new_device_token }))
+        let outcome = if stage == crate::services::two_factor::Stage::Done { "success" } else { "second_factor_awaited" };
+        audit::record(conn, &ctx, "auth.login", Some(("user", user.id.as_str())), outcome)?;
+        Ok(Some(PasswordAccepted { signed_in: SignedIn { token, user, new_device_token }, second_factor: stage }))
     })?;
     signed_in.ok_or(AppError::InvalidCredentials)
 }
 
 /// The throttled key (the account's or the client address's) and the seconds to wait, if either
 /// has too many recent failures.
-fn throttled(
+pub(crate) fn throttled(
     conn: &mut DbConnection,
     settings: &Settings,
     account_key: &str,

@@ -26,5 +26,6 @@ pub mod seed;
 pub mod sessions;
 pub mod stewards;
 pub mod synth;
+pub mod two_factor;
 pub mod unit;
 pub mod users;

@@ -9,12 +9,13 @@ use crate::db::DbConnection;
 use chrono::{Duration, NaiveDateTime};
 use diesel::QueryResult;
 
-/// Creates a session and returns its token (the only time the token exists in clear).
+/// Creates a session at a second-factor stage and returns its token (the only time the token exists in clear).
 pub fn create(
     conn: &mut DbConnection,
     settings: &Settings,
     user_id: &crate::domain::ids::UserId,
     at: NaiveDateTime,
+    stage: crate::services::two_factor::Stage,
 ) -> QueryResult<String> {
     let token = token::generate();
     sessions::insert(
@@ -26,6 +27,7 @@ pub fn create(
             created_at: at,
             last_seen_at: at,
             expires_at: at + secs(settings.session_absolute_timeout_secs),
+            second_factor: stage.as_str().to_string(),
         },
     )?;
     Ok(token)
@@ -50,7 +52,9 @@ pub fn resolve(
     let idle = secs(settings.session_idle_timeout_secs);
     let user = users::find_by_id_unscoped(conn, &session.user_id)?;
     let live_user = user.filter(|u| u.disabled_at.is_none());
-    let expired = at >= session.expires_at || at - session.last_seen_at >= idle;
+    // A sign-in waiting for its second factor has ten minutes to complete it.
+    let waiting_too_long = session.second_factor != "done" && at - session.created_at >= Duration::minutes(10);
+    let expired = at >= session.expires_at || at - session.last_seen_at >= idle || waiting_too_long;
     match live_user {
         Some(user) if !expired => {
             // Refresh the idle clock, but not on every request: one write a minute at most.

@@ -25,6 +25,7 @@ pub mod persons;
 pub mod policies;
 pub mod policy_editor;
 pub mod registry_pages;
+pub mod two_factor;
 pub mod warnings;
 
 use crate::http::resource;
@@ -41,6 +42,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/login").route(web::get().to(pages::login_form)).route(web::post().to(pages::login_submit)))
         .service(resource("/logout").route(web::post().to(pages::logout)))
         .service(resource("/logout-everywhere").route(web::post().to(pages::logout_everywhere)))
+        .service(
+            resource("/login/two-factor")
+                .route(web::get().to(two_factor::step))
+                .route(web::post().to(two_factor::step_submit)),
+        )
+        .service(resource("/login/two-factor/confirm").route(web::post().to(two_factor::step_confirm)))
+        .service(resource("/login/two-factor/cancel").route(web::post().to(two_factor::step_cancel)))
+        .service(resource("/account").route(web::get().to(two_factor::account)))
+        .service(resource("/account/two-factor/enrol").route(web::post().to(two_factor::account_enrol)))
+        .service(resource("/account/two-factor/confirm").route(web::post().to(two_factor::account_confirm)))
+        .service(resource("/account/two-factor/recovery-codes").route(web::post().to(two_factor::account_renew)))
+        .service(resource("/account/two-factor/disable").route(web::post().to(two_factor::account_disable)))
         .service(resource("/lang").route(web::post().to(i18n::switch)))
         .service(resource("/families").route(web::get().to(families::list)))
         // Before `/families/{id}`, which would take "new" for an id.

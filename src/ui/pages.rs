@@ -88,7 +88,12 @@ pub async fn login_submit(
     };
     let outcome = crate::auth::signin::sign_in(&pool, &settings, &hashing, attempt).await;
     let message_key = match outcome {
-        Ok(signed_in) => {
+        Ok(accepted) if accepted.second_factor != crate::services::two_factor::Stage::Done => {
+            let cookie = crate::auth::session_cookie(accepted.signed_in.token, &settings);
+            return Ok(HttpResponse::SeeOther().cookie(cookie).insert_header(("Location", "/login/two-factor")).finish());
+        }
+        Ok(accepted) => {
+            let signed_in = accepted.signed_in;
             let mut res = HttpResponse::SeeOther();
             for cookie in crate::auth::sign_in_cookies(signed_in.token, signed_in.new_device_token, &settings) {
                 res.cookie(cookie);

@@ -37,6 +37,7 @@ mod scale;
 mod scope;
 mod search;
 mod shared_changes;
+mod two_factor;
 mod synth_cases;
 mod ui;
 mod ui_admin;

@@ -55,6 +55,9 @@ pub struct SessionRow {
     pub created_at: NaiveDateTime,
     pub last_seen_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    /// `done` for a full session; `code` or `enrol` while the second factor is awaited
+    /// (`services::two_factor::Stage`).
+    pub second_factor: String,
 }
 
 /// One failed login, keyed by hashes of the account and the client address.

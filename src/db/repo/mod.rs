@@ -38,6 +38,7 @@ pub mod sessions;
 pub mod snapshot;
 pub(crate) mod sql;
 pub mod stewards;
+pub mod two_factor;
 pub mod users;
 
 pub use crate::auth::OrgScope;

@@ -31,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/admin/users").route(web::get().to(users::list)).route(web::post().to(users::create)))
         .service(resource("/admin/users/{id}").route(web::get().to(users::show)).route(web::post().to(users::update)))
         .service(resource("/admin/users/{id}/sign-out").route(web::post().to(users::sign_out)))
+        .service(resource("/admin/users/{id}/two-factor/reset").route(web::post().to(users::two_factor_reset)))
         .service(resource("/admin/audit").route(web::get().to(audit::list)))
         .service(resource("/admin/audit/verify").route(web::get().to(audit::verify)))
         .service(

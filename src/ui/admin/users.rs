@@ -249,6 +249,7 @@ async fn render_user(
                 ("disabled", "admin-user-disabled-notice"),
                 ("enabled", "admin-user-enabled-notice"),
                 ("signed_out", "admin-user-signed-out-notice"),
+                ("two_factor_reset", "admin-user-tf-reset-notice"),
             ],
         ),
         alert: back.alert,
@@ -346,5 +347,13 @@ pub async fn sign_out(user: Can<ManageUsers>, pool: web::Data<Pool>, id: web::Pa
     let (ctx, scope, uid) = (user.audit_ctx(), user.scope(), id.into_inner());
     let back = format!("/admin/users/{uid}?saved=signed_out");
     db(&pool, move |conn| service::sign_out(conn, &ctx, &scope, &uid)).await?;
+    Ok(see_other(&back))
+}
+
+/// `POST /admin/users/{id}/two-factor/reset`: removes the account's second factor (a lost phone).
+pub async fn two_factor_reset(user: Can<ManageUsers>, pool: web::Data<Pool>, id: web::Path<UserId>) -> AppResult<HttpResponse> {
+    let (ctx, scope, uid) = (user.audit_ctx(), user.scope(), id.into_inner());
+    let back = format!("/admin/users/{uid}?saved=two_factor_reset");
+    db(&pool, move |conn| crate::services::two_factor::reset(conn, &ctx, &scope, &uid)).await?;
     Ok(see_other(&back))
 }

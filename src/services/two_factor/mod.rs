@@ -1,0 +1,247 @@
+//! Two-factor sign-in: a TOTP secret enrolled with a QR code the server draws, confirmed with a
+//! first code, ten single-use recovery codes stored only as keyed hashes, and the stage a
+//! password sign-in leaves its session at (`Stage`): a session that still waits for its
+//! second factor reaches only the two-factor pages (`auth::guard`). Which roles must use it is
+//! configuration (`two_factor_required_for`). Codes are checked and throttled in `check`.
+
+pub mod check;
+
+pub use check::{verify, Factor, FactorAttempt};
+
+use crate::auth::token;
+use crate::config::Settings;
+use crate::db::repo::{stewards, two_factor as repo};
+use crate::db::{write_tx, DbConnection};
+use crate::domain::ids::UserId;
+use crate::domain::role::Role;
+use crate::domain::totp;
+use crate::error::{AppError, AppResult};
+use crate::services::audit::{self, AuditCtx};
+use rand::{Rng, RngCore};
+
+/// Where a session stands with its second factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// A full session.
+    Done,
+    /// The password was right; a code (or a recovery code) is awaited.
+    Code,
+    /// The password was right; the role requires two-factor sign-in and the account has none
+    /// yet: it must enrol before anything else.
+    Enrol,
+}
+
+impl Stage {
+    /// As stored in `sessions.second_factor`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Done => "done",
+            Stage::Code => "code",
+            Stage::Enrol => "enrol",
+        }
+    }
+
+    /// From the stored form; anything unknown is the most restrictive stage, never `Done`.
+    pub fn parse(stored: &str) -> Stage {
+        match stored {
+            "done" => Stage::Done,
+            "enrol" => Stage::Enrol,
+            _ => Stage::Code,
+        }
+    }
+}
+
+/// The names `two_factor_required_for` accepts: the roles, and `steward` for the holders of
+/// the policy stewardship grant.
+pub const REQUIRABLE: [&str; 4] = ["caseworker", "coordinator", "admin", "steward"];
+
+/// Whether the configuration requires two-factor sign-in of this role (or grant).
+pub fn required(settings: &Settings, role: Role, steward: bool) -> bool {
+    settings.two_factor_required_for.iter().any(|r| r == role.as_str() || (steward && r == "steward"))
+}
+
+/// The stage a sign-in with the right password opens its session at.
+pub fn stage_after_password(conn: &mut DbConnection, settings: &Settings, user: &UserId, role: Role) -> AppResult<Stage> {
+    if repo::is_enrolled(conn, user)? {
+        return Ok(Stage::Code);
+    }
+    let steward = stewards::is_steward(conn, user)?;
+    Ok(if required(settings, role, steward) { Stage::Enrol } else { Stage::Done })
+}
+
+/// What an authenticator app needs: the secret (to type in), the `otpauth://` URI, and the QR
+/// code of the URI as an SVG drawing (inline in the page: no image from anywhere else).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Enrolment {
+    /// Base32, as authenticator apps take it when typed.
+    pub secret: String,
+    pub otpauth_uri: String,
+    /// An SVG document.
+    pub qr_svg: String,
+}
+
+/// The account's two-factor state.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Status {
+    pub enrolled: bool,
+    /// The configuration requires it of this user's role or grant.
+    pub required: bool,
+    pub recovery_codes_left: i64,
+}
+
+/// The account's two-factor state.
+pub fn status(conn: &mut DbConnection, settings: &Settings, user: &UserId, role: Role) -> AppResult<Status> {
+    let steward = stewards::is_steward(conn, user)?;
+    Ok(Status {
+        enrolled: repo::is_enrolled(conn, user)?,
+        required: required(settings, role, steward),
+        recovery_codes_left: repo::recovery_codes_left(conn, user)?,
+    })
+}
+
+/// Starts (or shows again) an enrolment: the unconfirmed secret of the last hour, or a new one.
+/// An account already enrolled is refused: it turns two-factor sign-in off first (with a code),
+/// or an admin resets it, so a stolen session cannot quietly move the second factor to another
+/// phone.
+pub fn start_enrolment(conn: &mut DbConnection, ctx: &AuditCtx, user: &UserId, email: &str) -> AppResult<Enrolment> {
+    write_tx(conn, |conn| {
+        let existing = repo::secret_of(conn, user)?;
+        if existing.as_ref().is_some_and(|s| s.confirmed_at.is_some()) {
+            return Err(AppError::Conflict {
+                message: "two-factor sign-in is already set up for this account: turn it off first to move it to another phone".into(),
+                current_version: None,
+            });
+        }
+        let fresh = existing.filter(|s| ctx.now() - s.created_at < chrono::Duration::hours(1));
+        let secret = match fresh {
+            Some(s) => s.secret,
+            None => {
+                let mut bytes = [0u8; totp::SECRET_BYTES];
+                rand::rngs::OsRng.fill_bytes(&mut bytes);
+                let secret = totp::base32_encode(&bytes);
+                repo::put_unconfirmed(conn, user, &secret, ctx.now())?;
+                audit::record(conn, ctx, "auth.two_factor.enrolment", Some(("user", user.as_str())), "started")?;
+                secret
+            }
+        };
+        let otpauth_uri = totp::otpauth_uri("Homeward", email, &secret);
+        Ok(Enrolment { qr_svg: qr_svg(&otpauth_uri)?, otpauth_uri, secret })
+    })
+}
+
+/// The QR code of a URI, as SVG.
+fn qr_svg(uri: &str) -> AppResult<String> {
+    let code = qrcode::QrCode::new(uri.as_bytes()).map_err(|e| AppError::Internal(anyhow::anyhow!("QR code: {e}")))?;
+    Ok(code.render::<qrcode::render::svg::Color>().min_dimensions(220, 220).quiet_zone(true).build())
+}
+
+/// Confirms an enrolment with the first code the app shows; the account is then enrolled, and
+/// the ten recovery codes returned here are the only time they exist in clear.
+pub fn confirm_enrolment(conn: &mut DbConnection, ctx: &AuditCtx, user: &UserId, typed: &str) -> AppResult<Vec<String>> {
+    let code = totp::parse_code(typed).ok_or_else(|| AppError::field("code", "type the six digits the app shows"))?;
+    write_tx(conn, |conn| {
+        let secret = match repo::secret_of(conn, user)? {
+            Some(s) if s.confirmed_at.is_none() => s,
+            Some(_) => {
+                return Err(AppError::Conflict { message: "two-factor sign-in is already set up".into(), current_version: None })
+            }
+            None => return Err(AppError::Conflict { message: "no enrolment is under way: start again".into(), current_version: None }),
+        };
+        let bytes = totp::base32_decode(&secret.secret).ok_or_else(|| AppError::Internal(anyhow::anyhow!("a stored secret is not base32")))?;
+        let unix = ctx.now().and_utc().timestamp();
+        let Some(step) = totp::matching_step(&bytes, code, unix, 0) else {
+            return Err(AppError::field("code", "this code does not match: check that the phone's clock is right, and type the code it shows now"));
+        };
+        repo::confirm(conn, user, step, ctx.now())?;
+        let codes = new_recovery_codes(conn, user, ctx.now())?;
+        audit::record(conn, ctx, "auth.two_factor.enrolment", Some(("user", user.as_str())), "confirmed")?;
+        Ok(codes)
+    })
+}
+
+/// Ten new recovery codes in place of the old ones; returns them in clear.
+fn new_recovery_codes(conn: &mut DbConnection, user: &UserId, at: chrono::NaiveDateTime) -> AppResult<Vec<String>> {
+    let mut rng = rand::rngs::OsRng;
+    let codes: Vec<String> = (0..10)
+        .map(|_| {
+            (0..totp::RECOVERY_LEN)
+                .map(|_| totp::RECOVERY_ALPHABET[rng.gen_range(0..totp::RECOVERY_ALPHABET.len())] as char)
+                .collect()
+        })
+        .collect();
+    let hashes: Vec<String> = codes.iter().map(|c| recovery_hash(user, c)).collect();
+    repo::replace_recovery_codes(conn, user, &hashes, at)?;
+    Ok(codes.iter().map(|c| totp::format_recovery(c)).collect())
+}
+
+/// What is stored for a recovery code (normalised): a hash keyed by purpose and account. The
+/// codes carry about 50 random bits each and ten wrong guesses throttle the account, so a fast
+/// hash is enough (a slow one would let a flood of guesses take the CPU).
+fn recovery_hash(user: &UserId, code: &str) -> String {
+    token::keyed_hash("recovery-code", &format!("{}:{code}", user.as_str()))
+}
+
+/// New recovery codes for a signed-in user who proves the second factor again.
+pub fn renew_recovery_codes(conn: &mut DbConnection, settings: &Settings, ctx: &AuditCtx, attempt: FactorAttempt) -> AppResult<Vec<String>> {
+    let user = attempt.user.clone();
+    check::prove(conn, settings, ctx, &attempt)?;
+    write_tx(conn, |conn| {
+        let codes = new_recovery_codes(conn, &user, ctx.now())?;
+        audit::record(conn, ctx, "auth.two_factor.recovery_codes", Some(("user", user.as_str())), "renewed")?;
+        Ok(codes)
+    })
+}
+
+/// Turns two-factor sign-in off for a signed-in user who proves it once more; refused when the
+/// configuration requires it of the user's role (an admin can reset it instead).
+pub fn turn_off(conn: &mut DbConnection, settings: &Settings, ctx: &AuditCtx, role: Role, attempt: FactorAttempt) -> AppResult<()> {
+    let user = attempt.user.clone();
+    if required(settings, role, stewards::is_steward(conn, &user)?) {
+        return Err(AppError::Conflict {
+            message: "two-factor sign-in is required for your role: ask an admin to reset it if you need to move it to another phone".into(),
+            current_version: None,
+        });
+    }
+    check::prove(conn, settings, ctx, &attempt)?;
+    write_tx(conn, |conn| {
+        repo::remove(conn, &user)?;
+        audit::record(conn, ctx, "auth.two_factor", Some(("user", user.as_str())), "turned_off")?;
+        Ok(())
+    })
+}
+
+/// An admin's reset of a user's second factor (a lost phone, recovery codes used up): the
+/// secret and codes go, and every session of the user ends. The user enrols again at the next
+/// sign-in when the role requires it. `scope` limits the reset to the admin's organisation.
+pub fn reset(conn: &mut DbConnection, ctx: &AuditCtx, scope: &crate::auth::OrgScope, user: &UserId) -> AppResult<()> {
+    write_tx(conn, |conn| {
+        crate::db::repo::users::find(conn, scope, user)?.ok_or(AppError::NotFound)?;
+        repo::remove(conn, user)?;
+        crate::services::sessions::end_everywhere(conn, user)?;
+        audit::record(conn, ctx, "user.two_factor_reset", Some(("user", user.as_str())), "success")?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_stage_is_never_a_full_session() {
+        for s in [Stage::Done, Stage::Code, Stage::Enrol] {
+            assert_eq!(Stage::parse(s.as_str()), s);
+        }
+        assert_eq!(Stage::parse(""), Stage::Code);
+        assert_eq!(Stage::parse("DONE"), Stage::Code);
+    }
+
+    #[test]
+    fn requirement_follows_the_configuration() {
+        let s = Settings { two_factor_required_for: vec!["admin".into(), "steward".into()], ..Settings::default() };
+        assert!(required(&s, Role::Admin, false));
+        assert!(required(&s, Role::Caseworker, true), "a steward, whatever the role");
+        assert!(!required(&s, Role::Coordinator, false));
+        assert!(!required(&Settings::default(), Role::Admin, true));
+    }
+}
