@@ -12,7 +12,9 @@ use anyhow::Context;
 use std::io::Write;
 
 mod backup;
+mod retention;
 pub use backup::{backup, restore};
+pub use retention::retention;
 
 /// `homeward serve [--demo]`.
 pub async fn serve(mut settings: Settings, demo_mode: bool) -> anyhow::Result<()> {

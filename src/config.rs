@@ -70,6 +70,10 @@ pub struct Settings {
     /// (the demo and a first installation sign in with a password); a deployment should set
     /// `["admin", "coordinator", "steward"]` (docs/security.md).
     pub two_factor_required_for: Vec<String>,
+    /// Days after the last of a family's cases ended (repatriated, withdrawn, closed) when the
+    /// family's personal data is pseudonymised (`services::retention`); 0: never (the default:
+    /// how long records must be kept is each organisation's decision, docs/security.md).
+    pub retention_closed_case_days: u32,
 }
 
 impl Default for Settings {
@@ -96,6 +100,7 @@ impl Default for Settings {
             bench_baseline: false,
             case_stuck_days: crate::domain::case::backlog::StuckThresholds::default(),
             two_factor_required_for: Vec::new(),
+            retention_closed_case_days: 0,
         }
     }
 }
@@ -115,6 +120,7 @@ impl std::fmt::Debug for Settings {
             .field("clock_start", &self.clock_start)
             .field("bench_baseline", &self.bench_baseline)
             .field("two_factor_required_for", &self.two_factor_required_for)
+            .field("retention_closed_case_days", &self.retention_closed_case_days)
             .finish_non_exhaustive()
     }
 }
@@ -157,6 +163,7 @@ impl Settings {
         range("workers", self.workers as u64, 0, 1024);
         range("trusted_proxy_hops", self.trusted_proxy_hops.into(), 1, 16);
         range("job_poll_millis", self.job_poll_millis, 10, DAY * 1000);
+        range("retention_closed_case_days", self.retention_closed_case_days.into(), 0, 36_500);
         if self.database_url.trim().is_empty() {
             problems.push("database_url: must not be empty".into());
         }

@@ -33,6 +33,9 @@ enum Command {
     Seed,
     /// Re-evaluate every person against the published policies (the server also does it daily).
     Reevaluate,
+    /// Pseudonymise the families whose cases all ended more than `retention_closed_case_days`
+    /// ago (the server also does it daily).
+    Retention,
     /// File everyone under the duplicate keys of the current rules and name dictionary, where
     /// they are stale (the server also does it at start-up, in the background).
     Reindex,
@@ -168,6 +171,7 @@ fn main() -> ExitCode {
         Command::Migrate => homeward::commands::migrate(&settings),
         Command::Seed => homeward::commands::seed(&settings),
         Command::Reevaluate => homeward::commands::reevaluate(&settings),
+        Command::Retention => homeward::commands::retention(&settings),
         Command::Reindex => homeward::commands::reindex(&settings),
         Command::ReviewDuplicates { org } => homeward::commands::review_duplicates(&settings, &org),
         Command::Import { file, org, dry_run, encoding } => {

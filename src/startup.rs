@@ -112,7 +112,8 @@ fn run(
     let sweeper = (pool.clone(), settings.clone(), clock.clone());
     actix_rt::spawn(async move { sweep_forever(sweeper.0, sweeper.1, sweeper.2).await });
     let evaluator = (pool.clone(), clock.clone());
-    actix_rt::spawn(async move { reevaluate_daily(evaluator.0, evaluator.1).await });
+    let retention = settings.clone();
+    actix_rt::spawn(async move { reevaluate_daily(evaluator.0, evaluator.1, retention).await });
     let runner = (pool.clone(), clock.clone(), settings.job_poll_millis);
     actix_rt::spawn(async move { run_jobs_forever(runner.0, runner.1, runner.2, names).await });
     let workers = settings.workers;
@@ -193,9 +194,10 @@ async fn sweep_forever(pool: Pool, settings: Settings, clock: Clock) {
 }
 
 /// Queues the re-evaluation of everyone once a day, so outcomes follow birthdays and version
-/// periods without anyone touching a record (the job runner does the work). Checks hourly
-/// whether the date changed; the first check is a minute after start-up.
-async fn reevaluate_daily(pool: Pool, clock: Clock) {
+/// periods without anyone touching a record (the job runner does the work), and the retention
+/// job when a period is configured. Checks hourly whether the date changed; the first check is
+/// a minute after start-up.
+async fn reevaluate_daily(pool: Pool, clock: Clock, settings: Settings) {
     let mut last: Option<chrono::NaiveDate> = None;
     actix_rt::time::sleep(Duration::from_secs(60)).await;
     let mut interval = actix_rt::time::interval(Duration::from_secs(3600));
@@ -205,9 +207,10 @@ async fn reevaluate_daily(pool: Pool, clock: Clock) {
         if last == Some(today) {
             continue;
         }
-        let (pool, clock) = (pool.clone(), clock.clone());
+        let (pool, clock, settings) = (pool.clone(), clock.clone(), settings.clone());
         let done = web::block(move || {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
+            services::retention::queue_daily(&mut conn, &settings, &clock).map_err(|e| e.to_string())?;
             services::jobs::queue_daily(&mut conn, &clock).map_err(|e| e.to_string())
         })
         .await;

@@ -111,10 +111,12 @@ impl ManageConnection for Manager {
                 // durable (a lost record can cost a child a repatriation); the busy timeout
                 // makes a second writer wait instead of failing.
                 // busy_timeout first: switching to WAL itself needs a lock that another
-                // connection opening at the same moment may hold.
+                // connection opening at the same moment may hold. `secure_delete` overwrites
+                // what is deleted or replaced with zeros, so that data purged under the retention
+                // period is gone from the file, not just unlinked (`services::retention`).
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 conn.batch_execute(&page_cache(self.cache_mib)).map_err(r2d2::Error::QueryError)?;
@@ -270,6 +272,24 @@ pub fn bulk_mode(conn: &mut DbConnection, on: bool) -> diesel::QueryResult<()> {
             c.batch_execute("PRAGMA synchronous = FULL; PRAGMA wal_checkpoint(TRUNCATE);")
         }
         (DbConnection::Pg(_), _) => Ok(()),
+    }
+}
+
+/// Copies the SQLite write-ahead log into the database file and empties it (`TRUNCATE`): after a
+/// purge, the old pages that still hold purged data in the log are gone too. True when the log
+/// was emptied (false when a reader kept it busy). PostgreSQL has no such file: true.
+pub fn checkpoint(conn: &mut DbConnection) -> diesel::QueryResult<bool> {
+    #[derive(diesel::QueryableByName)]
+    struct Checkpoint {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        busy: i32,
+    }
+    match conn {
+        DbConnection::Sqlite(c) => {
+            let rows: Vec<Checkpoint> = diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").load(c)?;
+            Ok(rows.first().is_some_and(|r| r.busy == 0))
+        }
+        DbConnection::Pg(_) => Ok(true),
     }
 }
 

@@ -241,6 +241,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        pseudonymised_at -> Nullable<Timestamp>,
     }
 }
 

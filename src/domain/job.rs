@@ -17,12 +17,15 @@ pub enum JobKind {
     ReviewDuplicates,
     /// Commit a previewed import of one organisation.
     Import,
+    /// Pseudonymise the families whose cases all ended before the retention period.
+    Retention,
 }
 crate::string_enum!(JobKind {
     ReevaluateAll => "reevaluate_all",
     RebuildMatchKeys => "rebuild_match_keys",
     ReviewDuplicates => "review_duplicates",
     Import => "import",
+    Retention => "retention",
 });
 
 /// Where a job is.

@@ -243,6 +243,9 @@ fn run_one(conn: &mut DbConnection, pool: &Pool, clock: &Clock, job: &JobRow) ->
                 tracing::info!(job = %job.id, pairs, "job done");
             })
         }
+        JobKind::Retention => crate::services::retention::run_job(conn, clock, job, progress).map(|r| {
+            tracing::info!(job = %job.id, families = r.families, persons = r.persons, log_emptied = r.log_emptied, "job done");
+        }),
         JobKind::RebuildMatchKeys => {
             crate::services::registry::match_keys::rebuild_stale(conn, clock, progress).map(|persons| {
                 tracing::info!(job = %job.id, persons, "job done");

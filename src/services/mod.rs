@@ -22,6 +22,7 @@ pub mod names;
 pub mod organisations;
 pub mod policy;
 pub mod registry;
+pub mod retention;
 pub mod seed;
 pub mod sessions;
 pub mod stewards;

@@ -33,6 +33,7 @@ mod policies;
 mod population;
 mod registry;
 mod registry_rules;
+mod retention;
 mod scale;
 mod scope;
 mod search;

@@ -35,6 +35,7 @@ pub mod organisations;
 pub mod persons;
 pub mod policies;
 pub mod sessions;
+pub mod retention;
 pub mod snapshot;
 pub(crate) mod sql;
 pub mod stewards;
