@@ -82,11 +82,22 @@ pub async fn status(user: CurrentUser, pool: web::Data<Pool>, settings: web::Dat
     Ok(web::Json(db(&pool, move |conn| service::status(conn, &settings, &id, role)).await?))
 }
 
-/// Who is enrolling: a signed-in user, or a sign-in waiting to enrol.
-fn enrolling(user: Option<CurrentUser>, waiting: Option<Waiting>) -> AppResult<(UserId, String, crate::services::audit::AuditCtx, Option<String>)> {
+/// Who is enrolling: a signed-in user, or a sign-in waiting to enrol; with the session, and
+/// whether it waits.
+struct Enrolling {
+    id: UserId,
+    email: String,
+    ctx: crate::services::audit::AuditCtx,
+    session: String,
+    waiting: bool,
+}
+
+fn enrolling(user: Option<CurrentUser>, waiting: Option<Waiting>) -> AppResult<Enrolling> {
     match (user, waiting) {
-        (Some(u), _) => Ok((u.id.clone(), u.email.clone(), u.audit_ctx(), None)),
-        (None, Some(w)) if w.stage == Stage::Enrol => Ok((w.id.clone(), w.email.clone(), w.audit_ctx(), Some(w.session_id))),
+        (Some(u), _) => Ok(Enrolling { ctx: u.audit_ctx(), id: u.id, email: u.email, session: u.session_id, waiting: false }),
+        (None, Some(w)) if w.stage == Stage::Enrol => {
+            Ok(Enrolling { ctx: w.audit_ctx(), id: w.id, email: w.email, session: w.session_id, waiting: true })
+        }
         // Waiting for a code: the account is enrolled already.
         (None, Some(_)) => Err(AppError::Conflict { message: "two-factor sign-in is already set up: send a code".into(), current_version: None }),
         (None, None) => Err(AppError::Unauthenticated),
@@ -99,8 +110,8 @@ fn enrolling(user: Option<CurrentUser>, waiting: Option<Waiting>) -> AppResult<(
     (status = 200, body = Enrolment),
     (status = 409, description = "already set up", body = crate::error::ErrorBody)))]
 pub async fn enrol(user: Option<CurrentUser>, waiting: Option<Waiting>, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
-    let (id, email, ctx, _) = enrolling(user, waiting)?;
-    let enrolment = db(&pool, move |conn| service::start_enrolment(conn, &ctx, &id, &email)).await?;
+    let e = enrolling(user, waiting)?;
+    let enrolment = db(&pool, move |conn| service::start_enrolment(conn, &e.ctx, &e.id, &e.email, &e.session)).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(enrolment))
 }
 
@@ -118,14 +129,14 @@ pub async fn confirm(
     settings: web::Data<Settings>,
     body: Body<CodeRequest>,
 ) -> AppResult<HttpResponse> {
-    let (id, _, ctx, waiting_session) = enrolling(user, waiting)?;
+    let e = enrolling(user, waiting)?;
     let code = body.into_inner().code;
     let (s, device) = (settings.clone(), crate::auth::device_token(&req));
     let (codes, signed_in) = db(&pool, move |conn| {
-        let codes = service::confirm_enrolment(conn, &ctx, &id, &code)?;
-        let signed_in = match waiting_session {
-            Some(session) => Some(service::check::complete(conn, &s, &ctx, &id, &session, device.as_deref())?),
-            None => None,
+        let codes = service::confirm_enrolment(conn, &e.ctx, &e.id, &e.session, &code)?;
+        let signed_in = match e.waiting {
+            true => Some(service::check::complete(conn, &s, &e.ctx, &e.id, &e.session, device.as_deref())?),
+            false => None,
         };
         Ok((codes, signed_in))
     })

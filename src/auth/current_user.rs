@@ -27,6 +27,8 @@ pub struct CurrentUser {
     /// Holds the deployment-level policy stewardship grant.
     pub steward: bool,
     pub session_id: String,
+    /// The session's second factor was given (not a password-only session).
+    pub two_factor_verified: bool,
     pub request_id: String,
     /// The server's clock: "now" for this user's requests.
     pub clock: Clock,

@@ -93,11 +93,20 @@ async fn resolve(req: &actix_web::HttpRequest, token: String) -> Result<Option<R
     let found = db(&pool, move |conn| {
         let Some((session, user)) = sessions::resolve(conn, &settings, &token, at)? else { return Ok(None) };
         let steward = crate::db::repo::stewards::is_steward(conn, &user.id)?;
+        // A session opened by the password alone, of a user who must now give a second factor
+        // (stewardship granted, or the setting turned on since): ended, so the next sign-in
+        // asks for it.
+        let stage = Stage::parse(&session.second_factor);
+        if stage == Stage::Done && crate::services::two_factor::required(&settings, user.role, steward) {
+            crate::db::repo::sessions::delete(conn, &session.id)?;
+            return Ok(None);
+        }
         Ok(Some((session, user, steward)))
     })
     .await?;
     Ok(found.map(|(session, user, steward)| match Stage::parse(&session.second_factor) {
-        Stage::Done => Resolved::Full(CurrentUser {
+        stage @ (Stage::Done | Stage::Verified) => Resolved::Full(CurrentUser {
+            two_factor_verified: stage == Stage::Verified,
         id: user.id,
         organisation_id: user.organisation_id,
         email: user.email,

@@ -43,6 +43,8 @@ diesel::table! {
         confirmed_at -> Nullable<Timestamp>,
         last_step -> BigInt,
         created_at -> Timestamp,
+        enrolling_session -> Nullable<Text>,
+        failures -> BigInt,
     }
 }
 

@@ -67,9 +67,15 @@ pub fn code_at(secret: &[u8], step: i64) -> u32 {
     word % 10u32.pow(DIGITS)
 }
 
-/// A code as typed: six digits, spaces allowed ("123 456"); `None` for anything else.
+/// A code as typed: six digits, spaces allowed ("123 456"), Arabic-Indic and Persian digits read
+/// as their values (an Arabic keyboard types ١٢٣٤٥٦); `None` for anything else.
 pub fn parse_code(typed: &str) -> Option<u32> {
-    let digits: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+    let western = |c: char| match c {
+        '\u{0660}'..='\u{0669}' => char::from_u32(c as u32 - 0x0660 + u32::from(b'0')).unwrap_or(c),
+        '\u{06F0}'..='\u{06F9}' => char::from_u32(c as u32 - 0x06F0 + u32::from(b'0')).unwrap_or(c),
+        other => other,
+    };
+    let digits: String = typed.chars().filter(|c| !c.is_whitespace()).map(western).collect();
     (digits.len() == DIGITS as usize && digits.chars().all(|c| c.is_ascii_digit())).then(|| digits.parse().ok()).flatten()
 }
 
@@ -153,6 +159,8 @@ mod tests {
         assert_eq!(matching_step(secret, code, now + 3 * STEP_SECS, 0), None, "too late");
         assert_eq!(matching_step(secret, code, now, step_of(now)), None, "spent");
         assert_eq!(parse_code(" 123 456 "), Some(123456));
+        assert_eq!(parse_code("١٢٣٤٥٦"), Some(123456), "Arabic-Indic digits");
+        assert_eq!(parse_code("۱۲۳ ۴۵۶"), Some(123456), "Persian digits");
         assert_eq!(parse_code("12345"), None);
         assert_eq!(parse_code("12345x"), None);
     }

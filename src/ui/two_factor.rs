@@ -101,8 +101,8 @@ pub async fn step(req: HttpRequest, waiting: Waiting, pool: web::Data<Pool>) -> 
     if waiting.stage == Stage::Code {
         return page(StatusCode::OK, &CodePage { i18n, path: "/login/two-factor".into(), error: None });
     }
-    let (ctx, id, email) = (waiting.audit_ctx(), waiting.id.clone(), waiting.email.clone());
-    let enrolment = db(&pool, move |conn| service::start_enrolment(conn, &ctx, &id, &email)).await?;
+    let (ctx, id, email, session) = (waiting.audit_ctx(), waiting.id.clone(), waiting.email.clone(), waiting.session_id.clone());
+    let enrolment = db(&pool, move |conn| service::start_enrolment(conn, &ctx, &id, &email, &session)).await?;
     let p = EnrolPage { i18n, path: "/login/two-factor".into(), nav: None, enrolment, action: "/login/two-factor/confirm", error: None };
     no_store(page(StatusCode::OK, &p))
 }
@@ -157,9 +157,9 @@ pub async fn step_confirm(
     let (ctx, id, email, session) = (waiting.audit_ctx(), waiting.id.clone(), waiting.email.clone(), waiting.session_id.clone());
     let (s, device, code) = (settings.clone(), crate::auth::device_token(&req), form.into_inner().code);
     let outcome = db(&pool, move |conn| {
-        let codes = match service::confirm_enrolment(conn, &ctx, &id, &code) {
+        let codes = match service::confirm_enrolment(conn, &ctx, &id, &session, &code) {
             Ok(codes) => codes,
-            Err(e) => return Ok(Err((e, service::start_enrolment(conn, &ctx, &id, &email)?))),
+            Err(e) => return Ok(Err((e, service::start_enrolment(conn, &ctx, &id, &email, &session)?))),
         };
         Ok(Ok((codes, service::check::complete(conn, &s, &ctx, &id, &session, device.as_deref())?)))
     })
@@ -216,8 +216,8 @@ pub async fn account(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>,
 
 /// `POST /account/two-factor/enrol`: the QR code to scan.
 pub async fn account_enrol(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, settings: web::Data<Settings>) -> AppResult<HttpResponse> {
-    let (ctx, id, email) = (user.audit_ctx(), user.id.clone(), user.email.clone());
-    match db(&pool, move |conn| service::start_enrolment(conn, &ctx, &id, &email)).await {
+    let (ctx, id, email, session) = (user.audit_ctx(), user.id.clone(), user.email.clone(), user.session_id.clone());
+    match db(&pool, move |conn| service::start_enrolment(conn, &ctx, &id, &email, &session)).await {
         Ok(enrolment) => {
             let p = EnrolPage { i18n: I18n::of_request(&req), path: "/account".into(), nav: Some(Nav::of(&user)), enrolment, action: "/account/two-factor/confirm", error: None };
             no_store(page(StatusCode::OK, &p))
@@ -233,9 +233,10 @@ pub async fn account_enrol(req: HttpRequest, user: CurrentUser, pool: web::Data<
 pub async fn account_confirm(req: HttpRequest, user: CurrentUser, pool: web::Data<Pool>, form: web::Form<CodeForm>) -> AppResult<HttpResponse> {
     let i18n = I18n::of_request(&req);
     let (ctx, id, email, code) = (user.audit_ctx(), user.id.clone(), user.email.clone(), form.into_inner().code);
-    let outcome = db(&pool, move |conn| match service::confirm_enrolment(conn, &ctx, &id, &code) {
+    let session = user.session_id.clone();
+    let outcome = db(&pool, move |conn| match service::confirm_enrolment(conn, &ctx, &id, &session, &code) {
         Ok(codes) => Ok(Ok(codes)),
-        Err(e) => Ok(Err((e, service::start_enrolment(conn, &ctx, &id, &email)?))),
+        Err(e) => Ok(Err((e, service::start_enrolment(conn, &ctx, &id, &email, &session)?))),
     })
     .await?;
     match outcome {

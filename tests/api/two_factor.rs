@@ -260,3 +260,101 @@ async fn the_sign_in_pages_walk_through_enrolment_and_the_code() {
     assert_eq!(location(&res), "/login");
     assert_error(app.get("/api/v1/me", &waiting).await, 401, "unauthenticated").await;
 }
+
+/// Paths a waiting session may reach (`auth::guard`).
+const WAITING_PATHS: [&str; 7] = [
+    "/login/two-factor",
+    "/login/two-factor/confirm",
+    "/login/two-factor/cancel",
+    "/api/v1/auth/two-factor",
+    "/api/v1/auth/two-factor/enrolment",
+    "/api/v1/auth/two-factor/enrolment/confirm",
+    "/api/v1/auth/logout",
+];
+
+#[actix_web::test]
+async fn a_waiting_session_reaches_nothing_but_the_two_factor_paths() {
+    let app = spawn_app_with(required_for_managers).await;
+    let admin = app.account(Role::Admin, "Org A");
+    let (waiting, _) = password_step(&app, &admin).await;
+    let some_id = uuid::Uuid::new_v4().to_string();
+    let paths: Vec<String> = homeward::http::registered_paths().into_iter().filter(|p| !p.starts_with("/api/v1/bench/")).collect();
+    assert!(paths.len() > 140, "the router's paths ({})", paths.len());
+    let mut checked = 0;
+    for path in paths.iter().filter(|p| !WAITING_PATHS.contains(&p.as_str()) && !homeward::auth::guard::is_public(p)) {
+        let concrete: String = path.split('/').map(|seg| if seg.starts_with('{') { some_id.as_str() } else { seg }).collect::<Vec<_>>().join("/");
+        for method in [reqwest::Method::GET, reqwest::Method::POST] {
+            let res = app.request(method.clone(), &concrete, Some(&waiting), Some(json!({}))).await;
+            let status = res.status().as_u16();
+            if concrete.starts_with("/api/") {
+                assert_eq!(status, 401, "{method} {concrete}");
+                assert_eq!(json(res).await["error"]["code"], "second_factor_required", "{method} {concrete}");
+            } else {
+                assert_eq!((status, location(&res)), (303, "/login/two-factor".to_string()), "{method} {concrete}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 250, "{checked} requests");
+}
+
+#[actix_web::test]
+async fn racing_copies_of_a_code_or_a_confirmation_give_one_session() {
+    let app = spawn_app_with(required_for_managers).await;
+    let admin = app.account(Role::Admin, "Org A");
+    let (waiting, _) = password_step(&app, &admin).await;
+    let secret = json(app.post("/api/v1/auth/two-factor/enrolment", &waiting, json!({})).await).await["secret"].as_str().expect("secret").to_string();
+    let body = json!({"code": code(&app, &secret, 0)});
+    let path = "/api/v1/auth/two-factor/enrolment/confirm";
+    let (a, b) = tokio::join!(app.post(path, &waiting, body.clone()), app.post(path, &waiting, body.clone()));
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses[0], 200, "{statuses:?}");
+    assert!(statuses[1] == 409 || statuses[1] == 401, "the copy is refused: {statuses:?}");
+    assert_eq!(app.count(&format!("recovery_codes WHERE user_id = '{}'", admin.id)), 10);
+
+    app.clock.advance(chrono::Duration::seconds(30));
+    let (waiting, _) = password_step(&app, &admin).await;
+    let verified = |app: &TestApp| app.count(&format!("sessions WHERE user_id = '{}' AND second_factor = 'verified'", admin.id));
+    let before = verified(&app);
+    let body = json!({"code": code(&app, &secret, 0)});
+    let (a, b) = tokio::join!(app.post("/api/v1/auth/two-factor", &waiting, body.clone()), app.post("/api/v1/auth/two-factor", &waiting, body));
+    let full = [&a, &b].iter().filter(|r| r.status() == 200).count();
+    assert_eq!(full, 1, "one code, one session: {} {}", a.status(), b.status());
+    assert_eq!(verified(&app), before + 1);
+}
+
+#[actix_web::test]
+async fn another_session_cannot_see_or_confirm_an_enrolment_in_progress() {
+    let app = spawn_app_with(required_for_managers).await;
+    let admin = app.account(Role::Admin, "Org A");
+    let (owner, _) = password_step(&app, &admin).await;
+    let (other, _) = password_step(&app, &admin).await;
+    let mine = json(app.post("/api/v1/auth/two-factor/enrolment", &owner, json!({})).await).await["secret"].clone();
+    let theirs = json(app.post("/api/v1/auth/two-factor/enrolment", &other, json!({})).await).await["secret"].clone();
+    assert_ne!(mine, theirs, "another session never sees the secret being scanned");
+    let res = app.post("/api/v1/auth/two-factor/enrolment/confirm", &owner, json!({"code": code(&app, mine.as_str().unwrap_or_default(), 0)})).await;
+    assert_error(res, 409, "conflict").await;
+    // Fifty wrong codes in a row lock the second factor, whatever the window; an admin resets it.
+    let res = app.post("/api/v1/auth/two-factor/enrolment/confirm", &other, json!({"code": code(&app, theirs.as_str().unwrap_or_default(), 0)})).await;
+    assert_eq!(res.status(), 200);
+    let secret = theirs.as_str().unwrap_or_default().to_string();
+    app.sql(&format!("UPDATE totp_secrets SET failures = 49 WHERE user_id = '{}'", admin.id));
+    let (waiting, _) = password_step(&app, &admin).await;
+    assert_error(app.post("/api/v1/auth/two-factor", &waiting, json!({"code": wrong_code(&app, &secret)})).await, 422, "validation_failed").await;
+    app.clock.advance(chrono::Duration::seconds(30));
+    let res = app.post("/api/v1/auth/two-factor", &waiting, json!({"code": code(&app, &secret, 0)})).await;
+    let body = assert_error(res, 409, "conflict").await;
+    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("locked")), "{body}");
+}
+
+#[actix_web::test]
+async fn a_password_only_session_ends_when_its_user_must_give_a_second_factor() {
+    let app = spawn_app_with(|s| s.two_factor_required_for = vec!["steward".into()]).await;
+    let (account, s) = app.signed_in(Role::Coordinator, "Org A").await;
+    assert_eq!(app.get("/api/v1/me", &s).await.status(), 200);
+    homeward::services::stewards::grant(&mut app.conn(), &app.cli_ctx(), &account.email).expect("grant");
+    assert_error(app.get("/api/v1/me", &s).await, 401, "unauthenticated").await;
+    let (_, stage) = password_step(&app, &account).await;
+    assert_eq!(stage, "enrol");
+}

@@ -31,3 +31,12 @@ pub fn delete_for_user(conn: &mut DbConnection, user_id: &crate::domain::ids::Us
 pub fn delete_stale(conn: &mut DbConnection, now: NaiveDateTime, idle_before: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(s::sessions.filter(s::expires_at.le(now).or(s::last_seen_at.lt(idle_before)))).execute(conn)
 }
+
+/// Deletes a session that still waits for its second factor (stage `code` or `enrol`) of this
+/// user; the number deleted (0 when it was completed, cancelled or ended meanwhile).
+pub fn delete_waiting(conn: &mut DbConnection, id: &str, user: &crate::domain::ids::UserId) -> QueryResult<usize> {
+    diesel::delete(
+        s::sessions.filter(s::id.eq(id)).filter(s::user_id.eq(user)).filter(s::second_factor.eq_any(["code", "enrol"])),
+    )
+    .execute(conn)
+}

@@ -19,6 +19,10 @@ pub struct TotpRow {
     pub confirmed_at: Option<NaiveDateTime>,
     pub last_step: i64,
     pub created_at: NaiveDateTime,
+    /// The session that began the enrolment (until it is confirmed).
+    pub enrolling_session: Option<String>,
+    /// Wrong codes since the last right one.
+    pub failures: i64,
 }
 
 /// The account's secret, confirmed or not.
@@ -34,20 +38,42 @@ pub fn is_enrolled(conn: &mut DbConnection, user: &UserId) -> QueryResult<bool> 
     .get_result(conn)
 }
 
-/// Starts an enrolment: a new unconfirmed secret in place of any unconfirmed one.
-pub fn put_unconfirmed(conn: &mut DbConnection, user: &UserId, secret: &str, at: NaiveDateTime) -> QueryResult<()> {
+/// Starts an enrolment for a session: a new unconfirmed secret in place of any unconfirmed one.
+pub fn put_unconfirmed(conn: &mut DbConnection, user: &UserId, secret: &str, session: &str, at: NaiveDateTime) -> QueryResult<()> {
     diesel::delete(t::totp_secrets.filter(t::user_id.eq(user.as_str())).filter(t::confirmed_at.is_null())).execute(conn)?;
     diesel::insert_into(t::totp_secrets)
-        .values((t::user_id.eq(user.as_str()), t::secret.eq(secret), t::last_step.eq(0i64), t::created_at.eq(at)))
+        .values((
+            t::user_id.eq(user.as_str()),
+            t::secret.eq(secret),
+            t::last_step.eq(0i64),
+            t::created_at.eq(at),
+            t::enrolling_session.eq(Some(session)),
+        ))
         .execute(conn)
         .map(|_| ())
 }
 
-/// Confirms the secret with the step of its first code.
-pub fn confirm(conn: &mut DbConnection, user: &UserId, step: i64, at: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(t::totp_secrets.filter(t::user_id.eq(user.as_str())).filter(t::confirmed_at.is_null()))
-        .set((t::confirmed_at.eq(Some(at)), t::last_step.eq(step)))
-        .execute(conn)
+/// Confirms the secret the session began with the step of its first code; 1 when it did (0: a
+/// racing copy confirmed it first, or another session began another enrolment since).
+pub fn confirm(conn: &mut DbConnection, user: &UserId, session: &str, step: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        t::totp_secrets
+            .filter(t::user_id.eq(user.as_str()))
+            .filter(t::confirmed_at.is_null())
+            .filter(t::enrolling_session.eq(session)),
+    )
+    .set((t::confirmed_at.eq(Some(at)), t::last_step.eq(step), t::enrolling_session.eq(None::<String>)))
+    .execute(conn)
+}
+
+/// Counts a wrong code (`true`) or clears the count after a right one (`false`).
+pub fn note_failure(conn: &mut DbConnection, user: &UserId, failed: bool) -> QueryResult<usize> {
+    let target = t::totp_secrets.filter(t::user_id.eq(user.as_str())).filter(t::confirmed_at.is_not_null());
+    if failed {
+        diesel::update(target).set(t::failures.eq(t::failures + 1i64)).execute(conn)
+    } else {
+        diesel::update(target).set(t::failures.eq(0i64)).execute(conn)
+    }
 }
 
 /// Spends a step: true when it is later than the last one accepted (a racing copy of the same

@@ -15,6 +15,12 @@ use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditCtx};
 use crate::services::auth::SignedIn;
 
+/// Wrong codes in a row, whatever the window, after which the second factor is locked until an
+/// admin resets it: the chance of guessing one in 50 tries is about 1 in 6,700.
+pub const MAX_FAILURES: i64 = 50;
+/// The outcome "locked" among retry delays (no real delay is this long).
+const LOCKED: u64 = u64::MAX;
+
 /// What the user typed: a code from the app, or one of the recovery codes.
 #[derive(Debug, Clone)]
 pub enum Factor {
@@ -77,8 +83,12 @@ pub fn complete(
 ) -> AppResult<SignedIn> {
     write_tx(conn, |conn| {
         let user = users::find_by_id_unscoped(conn, user_id)?.filter(|u| u.disabled_at.is_none()).ok_or(AppError::Unauthenticated)?;
-        crate::db::repo::sessions::delete(conn, waiting_session)?;
-        let token = crate::services::sessions::create(conn, settings, &user.id, ctx.now(), super::Stage::Done)?;
+        // The waiting session must still be there and still waiting: two requests completing
+        // it at once, or one racing its sign-out, get one full session at most.
+        if crate::db::repo::sessions::delete_waiting(conn, waiting_session, user_id)? != 1 {
+            return Err(AppError::Unauthenticated);
+        }
+        let token = crate::services::sessions::create(conn, settings, &user.id, ctx.now(), super::Stage::Verified)?;
         let known = device_token.map(|d| token::keyed_hash("login-device", d));
         let new_device_token = match known {
             Some(key) if devices::user_of(conn, &key)?.as_deref() == Some(user.id.as_str()) => {
@@ -123,17 +133,26 @@ pub(super) fn prove(conn: &mut DbConnection, settings: &Settings, ctx: &AuditCtx
             }
             return Ok::<_, AppError>(Err(Some(retry_after_secs)));
         }
+        if repo::secret_of(conn, user)?.is_some_and(|s| s.confirmed_at.is_some() && s.failures >= MAX_FAILURES) {
+            return Ok(Err(Some(LOCKED)));
+        }
         if right(conn, user, &attempt.factor, at)? {
             login_failures::clear_account(conn, &account_key)?;
+            repo::note_failure(conn, user, false)?;
             return Ok(Ok(()));
         }
         let row = LoginFailureRow { id: new_id(), account_key: account_key.clone(), client_key: client_key.clone(), failed_at: at };
         login_failures::insert(conn, &row)?;
+        repo::note_failure(conn, user, true)?;
         audit::record(conn, ctx, "auth.second_factor", Some(("user", user.as_str())), "failure")?;
         Ok(Err(None))
     })?;
     match outcome {
         Ok(()) => Ok(()),
+        Err(Some(LOCKED)) => Err(AppError::Conflict {
+            message: "too many wrong codes: the second factor is locked; ask an admin to reset two-factor sign-in".into(),
+            current_version: None,
+        }),
         Err(Some(retry_after_secs)) => Err(AppError::TooManyRequests { retry_after_secs }),
         Err(None) => Err(AppError::field(
             attempt.factor.field(),

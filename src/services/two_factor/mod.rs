@@ -22,8 +22,10 @@ use rand::{Rng, RngCore};
 /// Where a session stands with its second factor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
-    /// A full session.
+    /// A full session opened by a password alone (no second factor was asked).
     Done,
+    /// A full session whose second factor was given.
+    Verified,
     /// The password was right; a code (or a recovery code) is awaited.
     Code,
     /// The password was right; the role requires two-factor sign-in and the account has none
@@ -36,15 +38,22 @@ impl Stage {
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::Done => "done",
+            Stage::Verified => "verified",
             Stage::Code => "code",
             Stage::Enrol => "enrol",
         }
+    }
+
+    /// A full session (either kind).
+    pub fn is_full(self) -> bool {
+        matches!(self, Stage::Done | Stage::Verified)
     }
 
     /// From the stored form; anything unknown is the most restrictive stage, never `Done`.
     pub fn parse(stored: &str) -> Stage {
         match stored {
             "done" => Stage::Done,
+            "verified" => Stage::Verified,
             "enrol" => Stage::Enrol,
             _ => Stage::Code,
         }
@@ -99,11 +108,13 @@ pub fn status(conn: &mut DbConnection, settings: &Settings, user: &UserId, role:
     })
 }
 
-/// Starts (or shows again) an enrolment: the unconfirmed secret of the last hour, or a new one.
-/// An account already enrolled is refused: it turns two-factor sign-in off first (with a code),
-/// or an admin resets it, so a stolen session cannot quietly move the second factor to another
-/// phone.
-pub fn start_enrolment(conn: &mut DbConnection, ctx: &AuditCtx, user: &UserId, email: &str) -> AppResult<Enrolment> {
+/// Starts (or shows again) an enrolment of `session`: the unconfirmed secret this session began
+/// within the hour, or a new one (which ends any other session's enrolment: a secret is never
+/// shown to a session that did not make it, so no one can copy a phone's secret while its owner
+/// scans it). An account already enrolled is refused: it turns two-factor sign-in off first
+/// (with a code), or an admin resets it, so a stolen session cannot quietly move the second
+/// factor to another phone.
+pub fn start_enrolment(conn: &mut DbConnection, ctx: &AuditCtx, user: &UserId, email: &str, session: &str) -> AppResult<Enrolment> {
     write_tx(conn, |conn| {
         let existing = repo::secret_of(conn, user)?;
         if existing.as_ref().is_some_and(|s| s.confirmed_at.is_some()) {
@@ -112,14 +123,15 @@ pub fn start_enrolment(conn: &mut DbConnection, ctx: &AuditCtx, user: &UserId, e
                 current_version: None,
             });
         }
-        let fresh = existing.filter(|s| ctx.now() - s.created_at < chrono::Duration::hours(1));
+        let fresh = existing
+            .filter(|s| s.enrolling_session.as_deref() == Some(session) && ctx.now() - s.created_at < chrono::Duration::hours(1));
         let secret = match fresh {
             Some(s) => s.secret,
             None => {
                 let mut bytes = [0u8; totp::SECRET_BYTES];
                 rand::rngs::OsRng.fill_bytes(&mut bytes);
                 let secret = totp::base32_encode(&bytes);
-                repo::put_unconfirmed(conn, user, &secret, ctx.now())?;
+                repo::put_unconfirmed(conn, user, &secret, session, ctx.now())?;
                 audit::record(conn, ctx, "auth.two_factor.enrolment", Some(("user", user.as_str())), "started")?;
                 secret
             }
@@ -137,11 +149,17 @@ fn qr_svg(uri: &str) -> AppResult<String> {
 
 /// Confirms an enrolment with the first code the app shows; the account is then enrolled, and
 /// the ten recovery codes returned here are the only time they exist in clear.
-pub fn confirm_enrolment(conn: &mut DbConnection, ctx: &AuditCtx, user: &UserId, typed: &str) -> AppResult<Vec<String>> {
+pub fn confirm_enrolment(conn: &mut DbConnection, ctx: &AuditCtx, user: &UserId, session: &str, typed: &str) -> AppResult<Vec<String>> {
     let code = totp::parse_code(typed).ok_or_else(|| AppError::field("code", "type the six digits the app shows"))?;
     write_tx(conn, |conn| {
         let secret = match repo::secret_of(conn, user)? {
-            Some(s) if s.confirmed_at.is_none() => s,
+            Some(s) if s.confirmed_at.is_none() && s.enrolling_session.as_deref() == Some(session) => s,
+            Some(s) if s.confirmed_at.is_none() => {
+                return Err(AppError::Conflict {
+                    message: "this enrolment was replaced by one begun elsewhere: start again".into(),
+                    current_version: None,
+                })
+            }
             Some(_) => {
                 return Err(AppError::Conflict { message: "two-factor sign-in is already set up".into(), current_version: None })
             }
@@ -152,7 +170,10 @@ pub fn confirm_enrolment(conn: &mut DbConnection, ctx: &AuditCtx, user: &UserId,
         let Some(step) = totp::matching_step(&bytes, code, unix, 0) else {
             return Err(AppError::field("code", "this code does not match: check that the phone's clock is right, and type the code it shows now"));
         };
-        repo::confirm(conn, user, step, ctx.now())?;
+        if repo::confirm(conn, user, session, step, ctx.now())? != 1 {
+            // A racing copy of this request confirmed it first (its page shows the codes).
+            return Err(AppError::Conflict { message: "two-factor sign-in is already set up".into(), current_version: None });
+        }
         let codes = new_recovery_codes(conn, user, ctx.now())?;
         audit::record(conn, ctx, "auth.two_factor.enrolment", Some(("user", user.as_str())), "confirmed")?;
         Ok(codes)
@@ -174,7 +195,8 @@ fn new_recovery_codes(conn: &mut DbConnection, user: &UserId, at: chrono::NaiveD
     Ok(codes.iter().map(|c| totp::format_recovery(c)).collect())
 }
 
-/// What is stored for a recovery code (normalised): a hash keyed by purpose and account. The
+/// What is stored for a recovery code (normalised): SHA-256 of the purpose, the account's id and
+/// the code (no server key: a copy of the database lets an attacker test guesses offline). The
 /// codes carry about 50 random bits each and ten wrong guesses throttle the account, so a fast
 /// hash is enough (a slow one would let a flood of guesses take the CPU).
 fn recovery_hash(user: &UserId, code: &str) -> String {
@@ -229,7 +251,7 @@ mod tests {
 
     #[test]
     fn an_unknown_stage_is_never_a_full_session() {
-        for s in [Stage::Done, Stage::Code, Stage::Enrol] {
+        for s in [Stage::Done, Stage::Verified, Stage::Code, Stage::Enrol] {
             assert_eq!(Stage::parse(s.as_str()), s);
         }
         assert_eq!(Stage::parse(""), Stage::Code);

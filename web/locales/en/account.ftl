@@ -29,3 +29,4 @@ tf-required-note = Your role requires it; an admin can reset it if you lose your
 admin-user-tf-reset = Reset two-factor sign-in
 admin-user-tf-reset-explain = For a lost phone: removes the account's second factor and recovery codes and ends its sessions. The user sets it up again at the next sign-in.
 admin-user-tf-reset-notice = Two-factor sign-in was reset and the account signed out everywhere.
+tf-or-recovery-code = or a recovery code
