@@ -27,7 +27,7 @@ const PUBLIC: &[&str] = &[
 ];
 
 /// Paths a session that waits for its second factor may reach, besides the public ones.
-const WAITING: &[&str] = &[
+pub const WAITING: &[&str] = &[
     "/login/two-factor",
     "/login/two-factor/confirm",
     "/login/two-factor/cancel",

@@ -261,16 +261,6 @@ async fn the_sign_in_pages_walk_through_enrolment_and_the_code() {
     assert_error(app.get("/api/v1/me", &waiting).await, 401, "unauthenticated").await;
 }
 
-/// Paths a waiting session may reach (`auth::guard`).
-const WAITING_PATHS: [&str; 7] = [
-    "/login/two-factor",
-    "/login/two-factor/confirm",
-    "/login/two-factor/cancel",
-    "/api/v1/auth/two-factor",
-    "/api/v1/auth/two-factor/enrolment",
-    "/api/v1/auth/two-factor/enrolment/confirm",
-    "/api/v1/auth/logout",
-];
 
 #[actix_web::test]
 async fn a_waiting_session_reaches_nothing_but_the_two_factor_paths() {
@@ -281,7 +271,7 @@ async fn a_waiting_session_reaches_nothing_but_the_two_factor_paths() {
     let paths: Vec<String> = homeward::http::registered_paths().into_iter().filter(|p| !p.starts_with("/api/v1/bench/")).collect();
     assert!(paths.len() > 140, "the router's paths ({})", paths.len());
     let mut checked = 0;
-    for path in paths.iter().filter(|p| !WAITING_PATHS.contains(&p.as_str()) && !homeward::auth::guard::is_public(p)) {
+    for path in paths.iter().filter(|p| !homeward::auth::guard::WAITING.contains(&p.as_str()) && !homeward::auth::guard::is_public(p)) {
         let concrete: String = path.split('/').map(|seg| if seg.starts_with('{') { some_id.as_str() } else { seg }).collect::<Vec<_>>().join("/");
         for method in [reqwest::Method::GET, reqwest::Method::POST] {
             let res = app.request(method.clone(), &concrete, Some(&waiting), Some(json!({}))).await;
