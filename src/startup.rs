@@ -140,6 +140,7 @@ fn run(
             .app_data(web::PayloadConfig::new(settings.max_body_bytes))
             // Innermost: inputs are looked at only once the session and origin checks passed.
             .wrap(from_fn(idempotency::replay_retries))
+            .wrap(from_fn(crate::http::probes::note_cross_organisation))
             .wrap(from_fn(inputs::refuse_control_characters))
             .wrap(from_fn(crate::auth::guard::require_session))
             .wrap(from_fn(security::csrf))

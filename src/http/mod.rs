@@ -8,6 +8,7 @@ pub mod filters;
 pub mod hosts;
 pub mod idempotency;
 pub mod inputs;
+pub mod probes;
 pub mod security;
 pub mod spans;
 

@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod names;
 pub mod organisations;
 pub mod policy;
+pub mod probes;
 pub mod registry;
 pub mod retention;
 pub mod seed;

@@ -142,6 +142,34 @@ async fn a_flood_of_refused_requests_is_audited_once_per_action_and_window() {
 }
 
 #[actix_web::test]
+async fn attempts_on_another_organisations_records_answer_404_and_are_audited_once_per_window() {
+    let app = spawn_app().await;
+    let (_, theirs) = app.signed_in(Role::Caseworker, "Org B").await;
+    let family = json(app.post("/api/v1/families", &theirs, crate::registry::intake_body(&app, "Farrow")).await).await;
+    let family_id = family["id"].as_str().expect("id").to_string();
+    let (me, mine) = app.signed_in(Role::Caseworker, "Org A").await;
+    let cross = "audit_events WHERE action = 'access.cross_organisation'";
+    for path in [format!("/api/v1/families/{family_id}"), format!("/families/{family_id}"), format!("/api/v1/families/{family_id}/history")] {
+        for _ in 0..5 {
+            assert_eq!(app.get(&path, &mine).await.status(), 404, "{path}");
+        }
+    }
+    assert_eq!(app.settled_count(cross).await, 1, "fifteen attempts, one event");
+    let ours = app.scalar("SELECT organisation_id AS v FROM audit_events WHERE action = 'access.cross_organisation'");
+    assert_eq!(ours, me.organisation_id, "in the prober's organisation's audit list");
+    assert_eq!(app.scalar("SELECT entity_id AS v FROM audit_events WHERE action = 'access.cross_organisation'"), family_id);
+    // A missing id is not an attempt on anyone's record.
+    let (_, other) = app.signed_in(Role::Caseworker, "Org C").await;
+    assert_eq!(app.get(&format!("/api/v1/families/{}", uuid::Uuid::new_v4()), &other).await.status(), 404);
+    // The owner reads it as before; a new window, a new event.
+    assert_eq!(app.get(&format!("/api/v1/families/{family_id}"), &theirs).await.status(), 200);
+    app.clock.advance(chrono::Duration::minutes(16));
+    let mine = app.login(&me).await;
+    assert_eq!(app.get(&format!("/api/v1/persons/{}", family["members"][0]["id"].as_str().unwrap_or_default()), &mine).await.status(), 404);
+    assert_eq!(app.settled_count(cross).await, 2);
+}
+
+#[actix_web::test]
 async fn organisation_id_in_a_body_is_accepted_only_for_the_own_organisation() {
     let app = spawn_app().await;
     let (me, admin) = app.signed_in(Role::Admin, "Org A").await;
