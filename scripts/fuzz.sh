@@ -37,8 +37,14 @@ for _ in $(seq 1 100); do curl -fs "$URL/readyz" >/dev/null 2>&1 && break; sleep
 COOKIE=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
     -d '{"email":"fuzz@test.homeward.example","password":"fuzz-lantern-river-7"}' "$URL/api/v1/auth/login" \
     | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(homeward_session=[^;]*\).*/\1/p' | head -n 1)
+# The session goes in as the document's `session_cookie` scheme (not a fixed header), so that
+# schemathesis can also send requests without it and expect 401.
+cat > "$WORK/schemathesis.toml" <<TOML
+[auth.openapi.session_cookie]
+api_key = "${COOKIE#homeward_session=}"
+TOML
 set +e
-"$VENV/bin/st" run "$URL/api/openapi.json" --checks all -H "Cookie: $COOKIE" \
+"$VENV/bin/st" --config-file "$WORK/schemathesis.toml" run "$URL/api/openapi.json" --checks all \
     --max-examples "${FUZZ_EXAMPLES:-10}" --seed "${FUZZ_SEED:-1}" --exclude-path-regex 'logout' -w 1 \
     > "$WORK/st.out" 2>&1
 rc=$?

@@ -211,7 +211,10 @@ async fn reevaluate_daily(pool: Pool, clock: Clock, settings: Settings) {
         let (pool, clock, settings) = (pool.clone(), clock.clone(), settings.clone());
         let done = web::block(move || {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            services::retention::queue_daily(&mut conn, &settings, &clock).map_err(|e| e.to_string())?;
+            // A failure to queue retention must not stop the daily re-evaluation.
+            if let Err(e) = services::retention::queue_daily(&mut conn, &settings, &clock) {
+                tracing::warn!(error = %e, "queueing the retention job failed");
+            }
             services::jobs::queue_daily(&mut conn, &clock).map_err(|e| e.to_string())
         })
         .await;

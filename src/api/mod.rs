@@ -18,6 +18,7 @@ pub mod imports;
 pub mod jobs;
 pub mod names;
 pub mod openapi;
+pub mod openapi_rules;
 pub mod organisations;
 pub mod persons;
 pub mod policies;

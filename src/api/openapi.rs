@@ -3,6 +3,7 @@
 
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use super::openapi_rules::InputRules;
 use utoipa::{Modify, OpenApi};
 
 /// Every documented endpoint.
@@ -46,7 +47,7 @@ use utoipa::{Modify, OpenApi};
         super::backlog::all, super::backlog::one,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
-    modifiers(&SessionCookie, &ErrorAnswers, &NaiveTimestamps),
+    modifiers(&SessionCookie, &ErrorAnswers, &NaiveTimestamps, &InputRules),
     security(("session_cookie" = [])),
 )]
 pub struct ApiDoc;

@@ -293,6 +293,20 @@ pub fn checkpoint(conn: &mut DbConnection) -> diesel::QueryResult<bool> {
     }
 }
 
+/// After a purge (`services::retention`): merges the name-search index's segments, which drops
+/// the entries deleted from it (a contentless FTS5 table only marks them), and analyses again the
+/// tables, whose sample keys in the planner's statistics (`sqlite_stat4`, `pg_statistic`) may be
+/// purged names or dates (a whole `ANALYZE`: at 500,000 persons some seconds, once per run that
+/// purged something).
+pub fn compact_after_purge(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(c) => c.batch_execute(
+            "INSERT INTO person_search (person_search) VALUES ('optimize'); ANALYZE;",
+        ),
+        DbConnection::Pg(c) => c.batch_execute("ANALYZE"),
+    }
+}
+
 /// Refreshes the query planner's statistics after bulk loads (synthetic data, imports): SQLite
 /// plans without statistics until `ANALYZE` runs, and then picks poor indexes at scale.
 pub fn analyse(conn: &mut DbConnection) -> diesel::QueryResult<()> {

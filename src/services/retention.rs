@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditCtx};
 use chrono::NaiveDate;
 
-/// Families pseudonymised per transaction.
+/// Due families read per query (each is pseudonymised in its own transaction).
 const BATCH: i64 = 50;
 /// The prefix of the job's dedupe key; the rest is the cutoff date.
 const KEY_PREFIX: &str = "retention:before:";
@@ -58,7 +58,13 @@ pub fn run_job(
         .and_then(|k| k.strip_prefix(KEY_PREFIX))
         .and_then(|d| d.parse::<NaiveDate>().ok())
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a retention job without its cutoff")))?;
-    run(conn, clock, &format!("job:{}", job.id), before, progress)
+    let report = run(conn, clock, &format!("job:{}", job.id), before, progress)?;
+    if !report.log_emptied {
+        // Old pages of the log may still hold what was purged: the job runs again (and finds
+        // nothing more to do but the checkpoint).
+        return Err(AppError::Busy { retry_after_secs: 60 });
+    }
+    Ok(report)
 }
 
 /// Pseudonymises every family due: their cases all ended before `before`.
@@ -88,29 +94,42 @@ pub fn run(
         loop {
             let families = repo::due(conn, scope, cutoff, &after, BATCH)?;
             let Some(last) = families.last().cloned() else { break };
-            let persons = write_tx(conn, |conn| {
-                let mut persons = 0;
-                for family in &families {
-                    persons += repo::pseudonymise_family(conn, scope, family, ctx.now())?;
+            // One family per transaction: the write lock (and on PostgreSQL the audit table's)
+            // is held for one family's statements, not for a batch's.
+            for family in &families {
+                let done = write_tx(conn, |conn| {
+                    let Some(persons) = repo::pseudonymise_family(conn, scope, family, cutoff, ctx.now())? else {
+                        return Ok::<_, AppError>(None); // no longer due
+                    };
                     // The search key and duplicate keys are made from the names: made again
                     // from the pseudonyms, then the duplicate keys dropped (a pseudonym is no
-                    // one's name to match).
+                    // one's name to match). The stored results and the backlog's facts hold
+                    // the exact birth dates: evaluated again from the years.
                     let ids = repo::person_ids(conn, scope, family)?
                         .iter()
                         .map(|id| PersonId::parse(id).map_err(|m| AppError::Internal(anyhow::anyhow!(m))))
                         .collect::<AppResult<Vec<_>>>()?;
                     crate::services::derived::refresh(conn, scope, &ids, clock.today())?;
                     repo::forget_match_keys(conn, scope, family)?;
+                    crate::services::eligibility::walk::lock_evaluation(conn, false)?;
+                    crate::services::eligibility::reevaluate_with_kin(conn, scope, &ids, clock)?;
+                    repo::drop_empty_birth_counts(conn, scope)?;
                     audit::record(conn, &ctx, "family.pseudonymised", Some(("family", family)), "retention")?;
+                    Ok(Some(persons))
+                })?;
+                if let Some(persons) = done {
+                    report.families += 1;
+                    report.persons += persons;
                 }
-                Ok::<_, AppError>(persons)
-            })?;
-            report.families += families.len();
-            report.persons += persons;
+            }
             after = last;
             progress(conn, report.families as i64, total)?;
         }
-        write_tx(conn, |conn| Ok::<_, AppError>(repo::forget_import_previews(conn, scope, cutoff)?))?;
+    }
+    if report.families > 0 {
+        // What still holds the old values outside the rows: the name-search index's segments
+        // (merged, dropping the deleted entries) and the planner's sample keys (analysed again).
+        crate::db::compact_after_purge(conn)?;
     }
     report.log_emptied = crate::db::checkpoint(conn)?;
     Ok(report)

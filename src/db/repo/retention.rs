@@ -11,11 +11,21 @@ use diesel::QueryResult;
 /// The statuses a case ends in.
 const ENDED: &str = "('repatriated', 'withdrawn', 'closed')";
 
-/// The condition "family `f` is due": it has a case, it is not pseudonymised yet, and neither
-/// its cases nor any case one of its persons is a member of is open or ended on or after
-/// `ended_before`.
+/// The condition "family `f` is due": it has a case, it is not pseudonymised yet, neither it nor
+/// its persons were edited on or after `ended_before`, and neither its cases nor any case one of
+/// its persons is a member of is open or ended on or after `ended_before`.
 fn push_due(q: &mut Sql, scope: &OrgScope, ended_before: NaiveDateTime) {
     q.push(" FROM families f WHERE f.organisation_id = ").bind(scope.id().as_str());
+    push_due_of_f(q, ended_before);
+}
+
+/// The conditions on `f` (its organisation bound by the caller).
+fn push_due_of_f(q: &mut Sql, ended_before: NaiveDateTime) {
+    // Not edited since the cutoff, nor any of its persons (a newborn added, a note written).
+    q.push(" AND f.updated_at < ").bind(ended_before);
+    q.push(" AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.family_id = f.id AND p.organisation_id = f.organisation_id AND p.updated_at >= ")
+        .bind(ended_before)
+        .push(")");
     q.push(" AND f.pseudonymised_at IS NULL AND EXISTS (SELECT 1 FROM cases c WHERE c.family_id = f.id AND c.organisation_id = f.organisation_id)");
     q.push(" AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.family_id = f.id AND c.organisation_id = f.organisation_id AND (c.status NOT IN ")
         .push(ENDED)
@@ -86,13 +96,37 @@ fn year_of(pg: bool, column: &str, end: bool) -> String {
 /// records and the duplicate pairs and merge snapshots that hold their names go. What counts
 /// (ids, sex, years, nationality claims and their status, custody facilities and dates, case
 /// statuses, kinship links) stays. Returns the number of persons.
-pub fn pseudonymise_family(conn: &mut DbConnection, scope: &OrgScope, family: &str, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn pseudonymise_family(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    family: &str,
+    ended_before: NaiveDateTime,
+    at: NaiveDateTime,
+) -> QueryResult<Option<usize>> {
     let org = scope.id().as_str().to_string();
     let pg = Sql::new(conn).is_pg();
+    // Claimed first, in this transaction, only if still due (a case opened since the list was
+    // read, or another run that took it, leaves it alone; on PostgreSQL the row stays locked).
+    let mut q = Sql::new(conn);
+    q.push("UPDATE families SET pseudonymised_at = ").bind(at);
+    q.push(" WHERE organisation_id = ").bind(org.as_str()).push(" AND id = ").bind(family);
+    q.push(" AND id IN (SELECT f.id FROM families f WHERE f.organisation_id = ").bind(org.as_str());
+    push_due_of_f(&mut q, ended_before);
+    q.push(")");
+    if q.execute(conn)? != 1 {
+        return Ok(None);
+    }
     // Persons: a pseudonym, no place, no notes, years only.
     let mut q = Sql::new(conn);
-    q.push("UPDATE persons SET given_name = '', family_name = 'P-' || substr(id, 1, 8), place_of_birth = '', notes = ''");
-    for (col, end) in [("birth_earliest", false), ("birth_latest", true), ("left_home_earliest", false), ("left_home_latest", true)] {
+    // Pseudonyms from the ids' random tails (their heads are the creation time, shared by a family).
+    q.push("UPDATE persons SET given_name = '', family_name = 'P-' || substr(id, 25, 12), place_of_birth = '', notes = ''");
+    for (col, end) in [
+        ("birth_earliest", false),
+        ("birth_latest", true),
+        ("left_home_earliest", false),
+        ("left_home_latest", true),
+        ("date_of_death", false),
+    ] {
         q.push(&format!(", {col} = {}", year_of(pg, col, end)));
     }
     q.push(", version = version + 1, updated_at = ").bind(at);
@@ -100,12 +134,14 @@ pub fn pseudonymise_family(conn: &mut DbConnection, scope: &OrgScope, family: &s
     let persons = q.execute(conn)?;
 
     // Statements of the form "<head> WHERE organisation_id = ? AND <column> IN <persons>".
+    // (Each by an index that leads with the person's id.)
     let by_person: [(&str, &str); 5] = [
         ("DELETE FROM person_names", "person_id"),
         ("UPDATE nationality_claims SET legal_note = '', source = ''", "person_id"),
         ("UPDATE custody_events SET note = ''", "person_id"),
         ("DELETE FROM match_keys", "person_id"),
-        ("UPDATE case_consents SET given_by_name = ''", "person_id"),
+        // A list's row keys name the person (or hash their names): a re-import would link back.
+        ("DELETE FROM import_rows", "person_id"),
     ];
     for (head, column) in by_person {
         let mut q = Sql::new(conn);
@@ -126,11 +162,18 @@ pub fn pseudonymise_family(conn: &mut DbConnection, scope: &OrgScope, family: &s
         q.execute(conn)?;
     }
     // The change history of the family, its persons and their records.
+    // Three statements, each on an index (one with OR would scan the table for every family).
     let mut q = Sql::new(conn);
-    q.push("DELETE FROM record_changes WHERE organisation_id = ").bind(org.as_str()).push(" AND (family_id = ").bind(family);
-    q.push(" OR entity_id = ").bind(family).push(" OR entity_id IN ");
+    q.push("DELETE FROM record_changes WHERE organisation_id = ").bind(org.as_str()).push(" AND family_id = ").bind(family);
+    q.execute(conn)?;
+    let mut q = Sql::new(conn);
+    q.push("DELETE FROM record_changes WHERE entity_type = 'family' AND entity_id = ").bind(family);
+    q.push(" AND organisation_id = ").bind(org.as_str());
+    q.execute(conn)?;
+    let mut q = Sql::new(conn);
+    q.push("DELETE FROM record_changes WHERE entity_type = 'person' AND organisation_id = ").bind(org.as_str());
+    q.push(" AND entity_id IN ");
     persons_of(&mut q, scope, family);
-    q.push(")");
     q.execute(conn)?;
     // Cases: the free texts.
     for head in ["UPDATE case_events SET note = ''", "UPDATE case_consents SET given_by_name = ''"] {
@@ -140,25 +183,16 @@ pub fn pseudonymise_family(conn: &mut DbConnection, scope: &OrgScope, family: &s
         q.execute(conn)?;
     }
     let mut q = Sql::new(conn);
-    q.push("UPDATE cases SET next_action = '', version = version + 1, updated_at = ").bind(at);
+    q.push("UPDATE cases SET next_action = '', wish_override = CASE WHEN wish_override IS NULL THEN NULL ELSE '-' END");
+    q.push(", version = version + 1, updated_at = ").bind(at);
     q.push(" WHERE organisation_id = ").bind(org.as_str()).push(" AND family_id = ").bind(family);
     q.execute(conn)?;
     // The family last: its pseudonym and the moment.
     let mut q = Sql::new(conn);
-    q.push("UPDATE families SET label = 'F-' || substr(id, 1, 8), notes = '', version = version + 1, updated_at = ").bind(at);
-    q.push(", pseudonymised_at = ").bind(at);
+    q.push("UPDATE families SET label = 'F-' || substr(id, 25, 12), notes = '', version = version + 1");
     q.push(" WHERE organisation_id = ").bind(org.as_str()).push(" AND id = ").bind(family);
     q.execute(conn)?;
-    Ok(persons)
-}
-
-/// Forgets the previews of the organisation's imports committed before `before` (they list the
-/// rows of the file, names included).
-pub fn forget_import_previews(conn: &mut DbConnection, scope: &OrgScope, before: NaiveDateTime) -> QueryResult<usize> {
-    let mut q = Sql::new(conn);
-    q.push("UPDATE imports SET preview = '', file_name = '' WHERE organisation_id = ").bind(scope.id().as_str());
-    q.push(" AND status = 'committed' AND committed_at < ").bind(before).push(" AND preview <> ''");
-    q.execute(conn)
+    Ok(Some(persons))
 }
 
 /// The day before which ended cases are due, for a period of `days` ending `today`.
@@ -171,5 +205,13 @@ pub fn forget_match_keys(conn: &mut DbConnection, scope: &OrgScope, family: &str
     let mut q = Sql::new(conn);
     q.push("DELETE FROM match_keys WHERE organisation_id = ").bind(scope.id().as_str()).push(" AND person_id IN ");
     persons_of(&mut q, scope, family);
+    q.execute(conn)
+}
+
+/// Drops the organisation's birth-range counts that fell to zero: after a family's dates were cut
+/// to their years, its exact ranges stay as rows counting nobody (the backlog reads only n <> 0).
+pub fn drop_empty_birth_counts(conn: &mut DbConnection, scope: &OrgScope) -> QueryResult<usize> {
+    let mut q = Sql::new(conn);
+    q.push("DELETE FROM backlog_births WHERE organisation_id = ").bind(scope.id().as_str()).push(" AND n = 0");
     q.execute(conn)
 }

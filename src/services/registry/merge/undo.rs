@@ -38,7 +38,11 @@ pub fn undo(conn: &mut DbConnection, ctx: &AuditCtx, scope: &OrgScope, id: &str)
             return Err(conflict(gone_since));
         }
         // A snapshot emptied by retention (`services::retention`) has nothing to bring back.
-        let snap: Snapshot = serde_json::from_str(&row.snapshot).unwrap_or_default();
+        let snap: Snapshot = if row.snapshot == "{}" {
+            Snapshot::default()
+        } else {
+            serde_json::from_str(&row.snapshot).map_err(|e| AppError::Internal(e.into()))?
+        };
         let m = snap.person.clone().ok_or_else(|| conflict("the merged person's record was pseudonymised under the retention period: there is nothing to bring back"))?;
         if !repo::mark_undone(conn, scope, id, ctx.actor_id.clone(), ctx.now())? {
             return Err(conflict("this merge was undone already"));

@@ -1,0 +1,102 @@
+//! What the server refuses, written into the OpenAPI document so that a client (and the fuzzer,
+//! `make fuzz`) knows it before sending: no string anywhere may hold a control character other
+//! than a line break or a tab (`http::inputs` refuses them at the edge, 422), every list's
+//! `limit` is 1 to 500 and its `offset` not negative (`http::filters::PageQuery`), and an edit
+//! (PATCH) states the `version` it edited (in the body, or as `If-Match`, which the document
+//! does not model: the body's field is marked required).
+
+use utoipa::openapi::schema::{ArrayItems, Schema, SchemaType, Type};
+use utoipa::openapi::RefOr;
+use utoipa::Modify;
+
+/// A string without the control characters the server refuses (Rust's `char::is_control`,
+/// line breaks and tabs aside).
+pub const NO_CONTROLS: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
+
+/// The modifier.
+pub struct InputRules;
+
+fn is_type(t: &SchemaType, want: Type) -> bool {
+    matches!(t, SchemaType::Type(x) if *x == want) || matches!(t, SchemaType::Array(v) if v.contains(&want))
+}
+
+/// Adds the pattern to every free string of a schema (one without a format, an enum or a
+/// pattern of its own), recursively.
+fn strings(schema: &mut RefOr<Schema>) {
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(o) => {
+            if is_type(&o.schema_type, Type::String) && o.format.is_none() && o.enum_values.is_none() && o.pattern.is_none() {
+                o.pattern = Some(NO_CONTROLS.to_string());
+            }
+            o.properties.values_mut().for_each(strings);
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                strings(items);
+            }
+        }
+        Schema::OneOf(o) => o.items.iter_mut().for_each(strings),
+        Schema::AllOf(o) => o.items.iter_mut().for_each(strings),
+        Schema::AnyOf(o) => o.items.iter_mut().for_each(strings),
+        _ => {}
+    }
+}
+
+/// The component names of the PATCH operations' JSON bodies.
+fn edit_bodies(openapi: &utoipa::openapi::OpenApi) -> Vec<String> {
+    let mut names = Vec::new();
+    for item in openapi.paths.paths.values() {
+        let Some(body) = item.patch.as_ref().and_then(|op| op.request_body.as_ref()) else { continue };
+        for content in body.content.values() {
+            if let Some(RefOr::Ref(r)) = &content.schema {
+                names.extend(r.ref_location.rsplit('/').next().map(str::to_string));
+            }
+        }
+    }
+    names
+}
+
+impl Modify for InputRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let edits = edit_bodies(openapi);
+        if let Some(components) = openapi.components.as_mut() {
+            components.schemas.values_mut().for_each(strings);
+            for name in &edits {
+                if let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(name) {
+                    if o.properties.contains_key("version") && !o.required.iter().any(|r| r == "version") {
+                        o.required.push("version".to_string());
+                    }
+                }
+            }
+        }
+        for item in openapi.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+                for p in op.parameters.iter_mut().flatten() {
+                    let name = p.name.clone();
+                    let Some(RefOr::T(Schema::Object(o))) = p.schema.as_mut() else { continue };
+                    match name.as_str() {
+                        "limit" => {
+                            o.minimum = Some(utoipa::Number::Int(1));
+                            o.maximum = Some(utoipa::Number::Int(crate::http::filters::MAX_LIMIT as isize));
+                        }
+                        "offset" => o.minimum = Some(utoipa::Number::Int(0)),
+                        _ => {}
+                    }
+                }
+                for p in op.parameters.iter_mut().flatten() {
+                    if let Some(schema) = p.schema.as_mut() {
+                        strings(schema);
+                    }
+                }
+                if let Some(body) = op.request_body.as_mut() {
+                    for content in body.content.values_mut() {
+                        if let Some(schema) = content.schema.as_mut() {
+                            strings(schema);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
