@@ -81,6 +81,17 @@ impl Modify for InputRules {
                             o.maximum = Some(utoipa::Number::Int(crate::http::filters::MAX_LIMIT as isize));
                         }
                         "offset" => o.minimum = Some(utoipa::Number::Int(0)),
+                        // Ages are whole years of a person (`http::filters`), day counts at most ten years.
+                        "age_min" | "age_max" => {
+                            o.minimum = Some(utoipa::Number::Int(0));
+                            o.maximum = Some(utoipa::Number::Int(120));
+                        }
+                        "days" | "stuck_days" => {
+                            o.minimum = Some(utoipa::Number::Int(1));
+                            o.maximum = Some(utoipa::Number::Int(3650));
+                        }
+                        // A day the registry can hold (years 1900 to 2100).
+                        "as_of" => o.pattern = Some(r"^(19\d\d|20\d\d|2100)-\d\d-\d\d$".to_string()),
                         _ => {}
                     }
                 }
