@@ -8,10 +8,10 @@ BIN := $(CURDIR)/target/debug/homeward
 RELEASE_BIN := $(CURDIR)/target/release/homeward
 CRASH_KILLS ?= 20
 
-.PHONY: test test-deps build test-sqlite test-faketime test-postgres test-e2e run-demo bench crash-test bench-load fuzz
+.PHONY: test test-deps build test-sqlite test-faketime test-postgres test-fuzz test-e2e run-demo bench crash-test bench-load fuzz
 
-test: test-deps build test-sqlite test-faketime test-postgres test-e2e
-	@echo "== all test suites passed (unit, API on SQLite, API under faketime, API on PostgreSQL, browser) =="
+test: test-deps build test-sqlite test-faketime test-postgres test-fuzz test-e2e
+	@echo "== all test suites passed (unit, API on SQLite, API under faketime, API on PostgreSQL, API fuzzing on both, browser) =="
 
 test-deps:
 	bash scripts/test-deps.sh
@@ -40,6 +40,13 @@ test-postgres: build
 	@echo "== API tests on PostgreSQL =="
 	HOMEWARD_TEST_BACKEND=postgres HOMEWARD_CRASH_BIN=$(RELEASE_BIN) HOMEWARD_CRASH_KILLS=$(CRASH_KILLS) \
 		bash scripts/with-postgres.sh $(CARGO) test --test api --test crash --test two_servers
+
+# Schemathesis against the OpenAPI document on each database, the checks that pass everywhere
+# (scripts/fuzz.sh; `make fuzz` runs all of them and still reports failures).
+test-fuzz: build
+	@echo "== API fuzzing (schemathesis) on SQLite and PostgreSQL =="
+	FUZZ_GATE=1 bash scripts/fuzz.sh
+	FUZZ_GATE=1 HOMEWARD_TEST_BACKEND=postgres bash scripts/with-postgres.sh bash scripts/fuzz.sh
 
 # `make crash-test`: the crash test alone, 200 kills of the release server on each database.
 crash-test: test-deps

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # fuzz.sh — `make fuzz`: schemathesis against /api/openapi.json of the debug server, signed in
 # as a coordinator, all checks, a bounded number of examples per operation (issue 12, point 3).
-# Not part of `make test` yet: it still finds failures (see the issue's note); it prints them
-# and exits non-zero while it does. Schemathesis goes into target/fuzz-venv (PyPI).
+# `make fuzz` runs every check and still finds failures (docs/security.md, API fuzzing): it
+# prints them and exits non-zero. `make test` runs it with FUZZ_GATE=1 on both databases: every
+# check but `positive_data_acceptance` (a request the schema allows but the server refuses with
+# 422: rules the document does not state yet), so that a 5xx, an answer or a response body off
+# the document, a schema-violating request accepted, or auth ignored fails the build.
+# Schemathesis goes into target/fuzz-venv (PyPI).
 #   FUZZ_EXAMPLES (default 10), FUZZ_SEED (default 1), HOMEWARD_TEST_BACKEND=postgres with
 #   HOMEWARD_TEST_PG_URL for PostgreSQL (scripts/with-postgres.sh provides it).
 set -euo pipefail
@@ -44,7 +48,11 @@ cat > "$WORK/schemathesis.toml" <<TOML
 api_key = "${COOKIE#homeward_session=}"
 TOML
 set +e
-"$VENV/bin/st" --config-file "$WORK/schemathesis.toml" run "$URL/api/openapi.json" --checks all \
+EXCLUDED=()
+if [ "${FUZZ_GATE:-0}" = 1 ]; then
+    EXCLUDED=(--exclude-checks positive_data_acceptance)
+fi
+"$VENV/bin/st" --config-file "$WORK/schemathesis.toml" run "$URL/api/openapi.json" --checks all "${EXCLUDED[@]}" \
     --max-examples "${FUZZ_EXAMPLES:-10}" --seed "${FUZZ_SEED:-1}" --exclude-path-regex 'logout' -w 1 \
     > "$WORK/st.out" 2>&1
 rc=$?

@@ -3,7 +3,9 @@
 #   * Debian's Chromium (/usr/bin/chromium) for the browser (e2e) tests,
 #   * PostgreSQL server binaries (initdb/pg_ctl) for scripts/with-postgres.sh,
 #   * faketime (Debian) for the API tests under another system date,
-#   * the npm packages of tests/e2e (playwright-core, axe-core) via `npm ci`.
+#   * the npm packages of tests/e2e (playwright-core, axe-core) via `npm ci`,
+#   * Python's venv module (Debian's python3-venv) and psql, for the API fuzzing (scripts/fuzz.sh
+#     installs schemathesis from PyPI into target/fuzz-venv itself).
 # Idempotent: each step is skipped when its result is already there.
 # Usage: scripts/test-deps.sh   (from anywhere; works on a fresh clone)
 set -euo pipefail
@@ -45,6 +47,18 @@ if [ -f "$e2e/package-lock.json" ]; then
     fi
 else
     log "no tests/e2e/package-lock.json: skipping npm ci"
+fi
+
+# 5. What the API fuzzing needs: a Python that can make a virtualenv, and psql (PostgreSQL run).
+if python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    log "python3 venv present"
+else
+    apt_install python3-venv
+fi
+if command -v psql >/dev/null 2>&1; then
+    log "psql present"
+else
+    apt_install postgresql-client
 fi
 
 log "done"

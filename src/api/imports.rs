@@ -32,7 +32,7 @@ pub fn payload_config() -> web::PayloadConfig {
 
 /// Reads and checks a file and answers its preview: problems by row and column, warnings,
 /// counts of new families and persons, the rows imported before and the likely duplicates.
-#[utoipa::path(post, path = "/api/v1/imports", tag = "imports", params(UploadQuery), request_body(content = String, content_type = "text/csv"), responses((status = 201, body = Preview), (status = 413, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/imports", tag = "imports", params(UploadQuery), request_body(content = serde_json::Value, content_type = "text/csv", description = "the list as CSV bytes (any bytes: the preview reports what it cannot read, row by row; XLSX with its own content type)"), responses((status = 201, body = Preview), (status = 413, body = crate::error::ErrorBody), (status = 415, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn upload(
     req: HttpRequest,
     user: Can<WriteRegistry>,

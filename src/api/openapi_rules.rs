@@ -57,11 +57,54 @@ fn edit_bodies(openapi: &utoipa::openapi::OpenApi) -> Vec<String> {
     names
 }
 
+/// The names of the components a schema refers to, directly.
+fn refs_in(schema: &RefOr<Schema>, out: &mut Vec<String>) {
+    match schema {
+        RefOr::Ref(r) => out.extend(r.ref_location.rsplit('/').next().map(str::to_string)),
+        RefOr::T(Schema::Object(o)) => o.properties.values().for_each(|p| refs_in(p, out)),
+        RefOr::T(Schema::Array(a)) => {
+            if let ArrayItems::RefOrSchema(items) = &a.items {
+                refs_in(items, out);
+            }
+        }
+        RefOr::T(Schema::OneOf(o)) => o.items.iter().for_each(|i| refs_in(i, out)),
+        RefOr::T(Schema::AllOf(o)) => o.items.iter().for_each(|i| refs_in(i, out)),
+        RefOr::T(Schema::AnyOf(o)) => o.items.iter().for_each(|i| refs_in(i, out)),
+        RefOr::T(_) => {}
+    }
+}
+
+/// The components reachable from the JSON request bodies: the rule is about what clients send
+/// (answers may echo a file's bytes, e.g. an import's problems).
+fn request_components(openapi: &utoipa::openapi::OpenApi) -> std::collections::BTreeSet<String> {
+    let mut todo = Vec::new();
+    for item in openapi.paths.paths.values() {
+        for op in [&item.get, &item.post, &item.put, &item.patch, &item.delete].into_iter().flatten() {
+            for (kind, content) in op.request_body.iter().flat_map(|b| b.content.iter()) {
+                if let (true, Some(schema)) = (kind.contains("json"), &content.schema) {
+                    refs_in(schema, &mut todo);
+                }
+            }
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let components = openapi.components.as_ref();
+    while let Some(name) = todo.pop() {
+        if seen.insert(name.clone()) {
+            if let Some(schema) = components.and_then(|c| c.schemas.get(&name)) {
+                refs_in(schema, &mut todo);
+            }
+        }
+    }
+    seen
+}
+
 impl Modify for InputRules {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let edits = edit_bodies(openapi);
+        let sent = request_components(openapi);
         if let Some(components) = openapi.components.as_mut() {
-            components.schemas.values_mut().for_each(strings);
+            components.schemas.iter_mut().filter(|(name, _)| sent.contains(name.as_str())).for_each(|(_, s)| strings(s));
             for name in &edits {
                 if let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut(name) {
                     if o.properties.contains_key("version") && !o.required.iter().any(|r| r == "version") {
@@ -101,8 +144,9 @@ impl Modify for InputRules {
                     }
                 }
                 if let Some(body) = op.request_body.as_mut() {
-                    for content in body.content.values_mut() {
-                        if let Some(schema) = content.schema.as_mut() {
+                    // JSON only: an uploaded file (CSV, XLSX) is the import's to judge, row by row.
+                    for (kind, content) in body.content.iter_mut() {
+                        if let (true, Some(schema)) = (kind.contains("json"), content.schema.as_mut()) {
                             strings(schema);
                         }
                     }

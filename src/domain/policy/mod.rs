@@ -58,7 +58,6 @@ pub struct Rule {
     pub conditions: Vec<ReturnCondition>,
     /// Plain language, shown to caseworkers and coordinators: one text, or one per language
     /// (`{"en": "...", "ar": "..."}`).
-    #[schema(value_type = Object)]
     pub explanation: LocalizedText,
 }
 
