@@ -42,15 +42,20 @@ pub struct CurrentUser {
 #[derive(Debug, Clone, Copy)]
 pub(in crate::auth) struct Sealed;
 
+/// The audit context of a signed-in account's request (full or waiting for its second factor).
+pub(in crate::auth) fn account_ctx(id: &UserId, organisation_id: &OrgId, request_id: &str, clock: &Clock) -> AuditCtx {
+    AuditCtx {
+        actor_id: Some(id.to_string()),
+        organisation_id: Some(organisation_id.to_string()),
+        request_id: request_id.to_string(),
+        clock: clock.clone(),
+    }
+}
+
 impl CurrentUser {
     /// The audit context of this user's actions.
     pub fn audit_ctx(&self) -> AuditCtx {
-        AuditCtx {
-            actor_id: Some(self.id.to_string()),
-            organisation_id: Some(self.organisation_id.to_string()),
-            request_id: self.request_id.clone(),
-            clock: self.clock.clone(),
-        }
+        account_ctx(&self.id, &self.organisation_id, &self.request_id, &self.clock)
     }
 
     /// Today, by the server's clock.

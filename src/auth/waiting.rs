@@ -27,12 +27,7 @@ pub struct Waiting {
 impl Waiting {
     /// The audit context of this account's steps.
     pub fn audit_ctx(&self) -> AuditCtx {
-        AuditCtx {
-            actor_id: Some(self.id.to_string()),
-            organisation_id: Some(self.organisation_id.to_string()),
-            request_id: self.request_id.clone(),
-            clock: self.clock.clone(),
-        }
+        super::current_user::account_ctx(&self.id, &self.organisation_id, &self.request_id, &self.clock)
     }
 }
 

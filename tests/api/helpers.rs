@@ -347,6 +347,17 @@ pub fn count_in(conn: &mut DbConnection, from_where: &str) -> i64 {
     diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {from_where}")).get_result::<Count>(conn).expect("count").n
 }
 
+/// Signs in through the login page, as a browser would.
+pub async fn form_login(app: &TestApp, email: &str, password: &str) -> Response {
+    app.client
+        .post(format!("{}/login", app.address))
+        .header("Sec-Fetch-Site", "same-origin")
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .expect("sent")
+}
+
 /// Posts a form as a browser on one of our pages would (urlencoded, same-origin).
 pub async fn form_post<T: serde::Serialize + ?Sized>(app: &TestApp, s: &Session, path: &str, fields: &T) -> Response {
     app.client

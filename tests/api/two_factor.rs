@@ -206,19 +206,7 @@ async fn a_user_may_turn_it_on_and_off_and_an_admin_resets_a_lost_phone_in_their
 async fn the_sign_in_pages_walk_through_enrolment_and_the_code() {
     let app = spawn_app_with(required_for_managers).await;
     let admin = app.account(Role::Admin, "Org A");
-    let login = |email: String, password: String| {
-        let app = &app;
-        async move {
-            app.client
-                .post(format!("{}/login", app.address))
-                .header("Sec-Fetch-Site", "same-origin")
-                .form(&[("email", email), ("password", password)])
-                .send()
-                .await
-                .expect("sent")
-        }
-    };
-    let res = login(admin.email.clone(), admin.password.clone()).await;
+    let res = form_login(&app, &admin.email, &admin.password).await;
     assert_eq!(res.status(), 303);
     assert_eq!(location(&res), "/login/two-factor");
     let waiting = session_from(&res).expect("waiting session");
@@ -243,7 +231,7 @@ async fn the_sign_in_pages_walk_through_enrolment_and_the_code() {
 
     // The next sign-in: the code page, a wrong code, then the right one.
     app.clock.advance(chrono::Duration::seconds(30));
-    let res = login(admin.email.clone(), admin.password.clone()).await;
+    let res = form_login(&app, &admin.email, &admin.password).await;
     let waiting = session_from(&res).expect("waiting");
     let (_, page) = html(&app, &waiting, "/login/two-factor").await;
     assert!(page.contains("autocomplete=\"one-time-code\"") && !page.contains("<svg"));
@@ -254,7 +242,7 @@ async fn the_sign_in_pages_walk_through_enrolment_and_the_code() {
     let full = session_from(&res).expect("signed in");
     assert_eq!(html(&app, &full, "/").await.0, 200);
     // Cancelling a waiting sign-in ends it.
-    let res = login(admin.email.clone(), admin.password.clone()).await;
+    let res = form_login(&app, &admin.email, &admin.password).await;
     let waiting = session_from(&res).expect("waiting");
     let res = form_post(&app, &waiting, "/login/two-factor/cancel", &[("x", "")]).await;
     assert_eq!(location(&res), "/login");

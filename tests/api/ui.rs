@@ -3,16 +3,6 @@
 use crate::helpers::*;
 use homeward::domain::role::Role;
 
-async fn form_login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
-    app.client
-        .post(format!("{}/login", app.address))
-        .header("Sec-Fetch-Site", "same-origin")
-        .form(&[("email", email), ("password", password)])
-        .send()
-        .await
-        .expect("sent")
-}
-
 #[actix_web::test]
 async fn the_login_form_signs_in_and_the_home_page_fits_the_role() {
     let app = spawn_app().await;
