@@ -8,7 +8,7 @@ BIN := $(CURDIR)/target/debug/homeward
 RELEASE_BIN := $(CURDIR)/target/release/homeward
 CRASH_KILLS ?= 20
 
-.PHONY: test test-deps build test-sqlite test-faketime test-postgres test-fuzz test-e2e run-demo bench crash-test bench-load fuzz
+.PHONY: test test-deps build test-sqlite test-faketime test-postgres test-fuzz test-e2e run-demo bench bench-pair crash-test bench-load fuzz
 
 test: test-deps build test-sqlite test-faketime test-postgres test-fuzz test-e2e
 	@echo "== all test suites passed (unit, API on SQLite, API under faketime, API on PostgreSQL, API fuzzing on both, browser) =="
@@ -76,6 +76,14 @@ bench:
 	$(CARGO) build --release
 	bash scripts/bench-deps.sh
 	$(CARGO) bench --bench scale -- --sizes $(SIZES) --backends $(BACKENDS) --seed $(SEED) $(BENCH_ARGS)
+	case ",$(BACKENDS)," in *,postgres,*) bash scripts/bench-pair.sh ;; esac
+
+# `make bench-pair`: two servers on one PostgreSQL behind HAProxy against one server behind it
+# (scripts/bench-pair.sh; also the last step of `make bench`). Results: target/bench/pair.md.
+bench-pair:
+	$(CARGO) build --release
+	bash scripts/bench-deps.sh
+	bash scripts/bench-pair.sh
 
 # `make bench-load`: the release server under wrk (scripts/bench-load.sh): reads and sign-ins at
 # 64 connections for 60 s, and reads during a flood of wrong passwords against reads alone.
