@@ -194,7 +194,7 @@ pub struct CaseUpdate {
     /// What happens next (empty clears it); sent with `next_action_due` or alone.
     pub next_action: Option<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<NaiveDate>)]
     pub next_action_due: Patch<NaiveDate>,
     /// Who works on the case: a user id, or `null` to unassign (coordinators only).
     #[serde(default)]

@@ -124,7 +124,8 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Body<T
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
         let value = web::Json::<serde_json::Value>::from_request(req, payload);
         Box::pin(async move {
-            let value = value.await?.into_inner();
+            let mut value = value.await?.into_inner();
+            whole_numbers(&mut value);
             let controls = crate::domain::text::controls_in_json(&value);
             if !controls.is_empty() {
                 let fields = controls.into_iter().map(|f| (f, vec!["must not contain control characters".into()]));
@@ -153,6 +154,23 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for Body<T
     }
 }
 
+/// Numbers written with a zero fraction (`3.0`) made integers: JSON (and JSON Schema) does not
+/// tell `3.0` from `3`, and some clients write every number as a float, so an integer field
+/// (a version, a year) takes them. A fraction that is not zero still fails where an integer is
+/// expected.
+fn whole_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                *value = serde_json::Value::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
 /// A path segment that must be a country code (anything else names nothing: 404).
 pub fn country(segment: &str) -> AppResult<crate::domain::country::CountryCode> {
     crate::domain::country::CountryCode::parse(segment).map_err(|_| AppError::NotFound)
@@ -166,4 +184,14 @@ pub fn configs(max_body: usize) -> (web::JsonConfig, web::FormConfig, web::Query
         web::QueryConfig::default().error_handler(query_error),
         web::PathConfig::default().error_handler(path_error),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn whole_floats_become_integers_and_fractions_stay() {
+        let mut v = serde_json::json!({"version": 3.0, "frequency": 0.5, "parts": [1990.0, -2.0], "big": 1e300});
+        super::whole_numbers(&mut v);
+        assert_eq!(v, serde_json::json!({"version": 3, "frequency": 0.5, "parts": [1990, -2], "big": 1e300}));
+    }
 }

@@ -238,6 +238,7 @@ pub async fn add_custody(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct GroupCustodyInput {
     /// 1 to 50 persons of the organisation.
+    #[schema(min_items = 1, max_items = 50)]
     pub person_ids: Vec<PersonId>,
     #[serde(flatten)]
     pub event: CustodyInput,

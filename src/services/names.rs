@@ -47,7 +47,9 @@ pub const VARIANTS_MAX: usize = 30;
 pub const DEFAULT_FREQUENCY: f64 = 0.001;
 
 /// A name to add.
+// `as`: the document has a person's other name as `NameInput` too (domain::records).
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = DictionaryNameInput)]
 pub struct NameInput {
     /// The name as usually written in Latin script (`Zubayda`).
     pub name: String,

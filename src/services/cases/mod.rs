@@ -41,7 +41,7 @@ pub struct NewCase {
     /// ISO country code of the destination.
     pub destination: String,
     /// The members the case is for (some or all of the family's living members).
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<String>, min_items = 1, max_items = 40)]
     pub members: Vec<PersonId>,
     /// Coordinators may assign at once; a caseworker's case is assigned to them.
     #[schema(value_type = Option<String>)]

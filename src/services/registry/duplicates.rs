@@ -268,7 +268,6 @@ pub struct Probe {
     pub other_names: Vec<String>,
     pub sex: Option<crate::domain::person::Sex>,
     /// A birth date, whole or partial (`1990`, `1990-03`, `1990-03-14`).
-    #[schema(value_type = Option<Object>)]
     pub birth: Option<crate::domain::partial_date::RawPartialDate>,
     /// Country codes claimed.
     #[serde(default)]

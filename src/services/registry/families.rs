@@ -66,6 +66,7 @@ pub struct FamilyIntake {
     pub label: String,
     #[serde(default)]
     pub notes: String,
+    #[schema(min_items = 1, max_items = 40)]
     pub members: Vec<PersonIntake>,
     #[serde(default)]
     pub kinship: Vec<IntakeKinship>,
