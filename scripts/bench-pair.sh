@@ -35,7 +35,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 DB="homeward_pair_$$"
 psql "$HOMEWARD_TEST_PG_URL" -qc "CREATE DATABASE $DB" >/dev/null
 export HOMEWARD_DATABASE_URL="${HOMEWARD_TEST_PG_URL%/*}/$DB"
-export HOMEWARD_CONFIG="$WORK/none.toml" HOMEWARD_COOKIE_SECURE=false
+# Both servers read the same key file, as a deployment's processes must.
+export HOMEWARD_CONFIG="$WORK/none.toml" HOMEWARD_COOKIE_SECURE=false HOMEWARD_SECRET_KEY_FILE="$WORK/server.key"
 EMAIL="pair@test.homeward.example"
 PASSWORD="pair-lantern-river-42"
 

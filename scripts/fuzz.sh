@@ -28,7 +28,7 @@ if [ "${HOMEWARD_TEST_BACKEND:-sqlite}" = postgres ]; then
 else
     export HOMEWARD_DATABASE_URL="$WORK/fuzz.db"
 fi
-export HOMEWARD_CONFIG="$WORK/none.toml" HOMEWARD_COOKIE_SECURE=false
+export HOMEWARD_CONFIG="$WORK/none.toml" HOMEWARD_COOKIE_SECURE=false HOMEWARD_SECRET_KEY_FILE="$WORK/server.key"
 "$BIN" seed >/dev/null
 printf '%s\n' 'fuzz-lantern-river-7' | "$BIN" user create --email fuzz@test.homeward.example \
     --name "Fuzz (fictional)" --role coordinator --org "Fuzz Org" --password-stdin >/dev/null

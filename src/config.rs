@@ -74,6 +74,10 @@ pub struct Settings {
     /// family's personal data is pseudonymised (`services::retention`); 0: never (the default:
     /// how long records must be kept is each organisation's decision, docs/security.md).
     pub retention_closed_case_days: u32,
+    /// The file holding the server's secret key (`services::server_key`), created when missing;
+    /// unset: beside a SQLite database (`homeward.db.key`), or `homeward.key` in the working
+    /// directory with PostgreSQL. Every server process of a deployment needs the same key.
+    pub secret_key_file: Option<String>,
 }
 
 impl Default for Settings {
@@ -101,6 +105,7 @@ impl Default for Settings {
             case_stuck_days: crate::domain::case::backlog::StuckThresholds::default(),
             two_factor_required_for: Vec::new(),
             retention_closed_case_days: 0,
+            secret_key_file: None,
         }
     }
 }
@@ -121,6 +126,7 @@ impl std::fmt::Debug for Settings {
             .field("bench_baseline", &self.bench_baseline)
             .field("two_factor_required_for", &self.two_factor_required_for)
             .field("retention_closed_case_days", &self.retention_closed_case_days)
+            .field("secret_key_file", &self.secret_key_file)
             .finish_non_exhaustive()
     }
 }

@@ -44,8 +44,9 @@ impl Application {
         // The names admins added, before the first request is served and before the job
         // runner checks whether the duplicate keys are stale.
         let names = load_names(&pool);
+        let key = load_key(&settings, &pool, &clock)?;
         let access_log = services::access_log::AccessLog::start(pool.clone());
-        let server = run(listener, pool.clone(), settings, clock.clone(), names, access_log.0.clone())?;
+        let server = run(listener, pool.clone(), settings, clock.clone(), names, access_log.0.clone(), key)?;
         Ok(Application { port, server, pool, clock, access_log })
     }
 
@@ -88,6 +89,36 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
     Ok(pool)
 }
 
+/// The server's secret key, created on first start (said loudly: it must be kept with the
+/// backups and be the same on every server process); seals the two-factor secrets stored in
+/// clear by a version that had no key.
+fn load_key(settings: &Settings, pool: &Pool, clock: &Clock) -> anyhow::Result<services::server_key::ServerKey> {
+    let path = services::server_key::ServerKey::path(settings);
+    let (key, created) = services::server_key::ServerKey::load_or_create(&path)?;
+    if created && services::two_factor::sealed_secrets(&mut *pool.get()?)? > 0 {
+        // A restore on another machine, or a process started elsewhere: a new key would make
+        // every enrolled user's second factor unusable. Refuse, and leave no new key behind.
+        let _ = std::fs::remove_file(&path);
+        anyhow::bail!(
+            "{} did not exist, but the database holds two-factor secrets sealed with a key: give this server the key file \
+             the database was used with (secret_key_file), or reset the users' second factors from a server that has it",
+            path.display()
+        );
+    }
+    if created {
+        tracing::warn!(path = %path.display(), fingerprint = %key.fingerprint(),
+            "created the server's secret key: keep a copy with the backups (not in them), and give every server process the same file");
+    } else {
+        tracing::info!(path = %path.display(), fingerprint = %key.fingerprint(), "secret key loaded");
+    }
+    let ctx = services::audit::AuditCtx::anonymous("startup".into(), clock);
+    let sealed = services::two_factor::seal_stored_secrets(&mut *pool.get()?, &key, &ctx)?;
+    if sealed > 0 {
+        tracing::info!(sealed, "two-factor secrets stored in clear are now sealed");
+    }
+    Ok(key)
+}
+
 /// Installs the name dictionary of the database (built-in plus added names); a failure leaves
 /// the built-in one, and the job runner's first poll tries again.
 fn load_names(pool: &Pool) -> services::names::Loaded {
@@ -108,6 +139,7 @@ fn run(
     clock: Clock,
     names: services::names::Loaded,
     access_log: services::access_log::AccessLog,
+    key: services::server_key::ServerKey,
 ) -> anyhow::Result<Server> {
     let sweeper = (pool.clone(), settings.clone(), clock.clone());
     actix_rt::spawn(async move { sweep_forever(sweeper.0, sweeper.1, sweeper.2).await });
@@ -124,6 +156,7 @@ fn run(
     let settings = web::Data::new(settings);
     let clock = web::Data::new(clock);
     let access_log = web::Data::new(access_log);
+    let key = web::Data::new(key);
     let mut server = HttpServer::new(move || {
         let (json, form, query, path) = api::extract::configs(settings.max_body_bytes);
         App::new()
@@ -133,6 +166,7 @@ fn run(
             .app_data(allowed_hosts.clone())
             .app_data(hashing.clone())
             .app_data(access_log.clone())
+            .app_data(key.clone())
             .app_data(json)
             .app_data(form)
             .app_data(query)

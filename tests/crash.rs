@@ -44,7 +44,10 @@ fn check(url: &str, seen: &Seen, kill: usize) {
         let n = count(&mut conn, &format!("SELECT count(*) AS n FROM persons WHERE family_id = '{id}'"));
         assert_eq!(n, 3, "kill {kill}: acknowledged family {label} must be there whole");
     }
-    let partial = count(&mut conn, "SELECT count(*) AS n FROM families f WHERE (SELECT count(*) FROM persons p WHERE p.family_id = f.id) <> 3");
+    let partial = count(
+        &mut conn,
+        "SELECT count(*) AS n FROM families f WHERE (SELECT count(*) FROM persons p WHERE p.family_id = f.id) <> 3",
+    );
     assert_eq!(partial, 0, "kill {kill}: a family is there in part");
     let unaudited = count(
         &mut conn,
@@ -56,7 +59,8 @@ fn check(url: &str, seen: &Seen, kill: usize) {
         let n = count(&mut conn, &format!("SELECT count(*) AS n FROM families WHERE label = '{label}'"));
         assert_eq!(n, 1, "kill {kill}: {label} was said to be carried out");
     }
-    let twice = count(&mut conn, "SELECT count(*) AS n FROM (SELECT label FROM families GROUP BY label HAVING count(*) > 1) t");
+    let twice =
+        count(&mut conn, "SELECT count(*) AS n FROM (SELECT label FROM families GROUP BY label HAVING count(*) > 1) t");
     assert_eq!(twice, 0, "kill {kill}: a retried intake made a second family");
 }
 
@@ -69,7 +73,19 @@ async fn the_server_killed_at_random_moments_loses_nothing_it_acknowledged() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = fresh_database(&dir);
     homeward(&url, &["seed"], None);
-    let create = ["user", "create", "--email", EMAIL, "--name", "Crash (fictional)", "--role", "caseworker", "--org", "Crash Org", "--password-stdin"];
+    let create = [
+        "user",
+        "create",
+        "--email",
+        EMAIL,
+        "--name",
+        "Crash (fictional)",
+        "--role",
+        "caseworker",
+        "--org",
+        "Crash Org",
+        "--password-stdin",
+    ];
     homeward(&url, &create, Some(&format!("{PASSWORD}\n")));
     let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
     let mut seen = Seen::default();
@@ -102,12 +118,18 @@ async fn the_server_killed_at_random_moments_loses_nothing_it_acknowledged() {
             }
         }
         // A background job running or queued when the kill comes.
-        let res = client.post(format!("{address}/api/v1/duplicates/review")).header("Cookie", &cookie).send().await.expect("queue job");
+        let res = client
+            .post(format!("{address}/api/v1/duplicates/review"))
+            .header("Cookie", &cookie)
+            .send()
+            .await
+            .expect("queue job");
         assert_eq!(res.status(), 202);
         let shared = Arc::new(Mutex::new(Seen::default()));
         let writers: Vec<_> = (0..WRITERS)
             .map(|w| {
-                let (client, address, cookie, shared) = (client.clone(), address.clone(), cookie.clone(), shared.clone());
+                let (client, address, cookie, shared) =
+                    (client.clone(), address.clone(), cookie.clone(), shared.clone());
                 actix_rt::spawn(async move {
                     for n in 0.. {
                         let label = format!("Crash {kill}-{w}-{n} (fictional)");
@@ -151,15 +173,24 @@ async fn the_server_killed_at_random_moments_loses_nothing_it_acknowledged() {
     let failed: Vec<Failed> = diesel::sql_query("SELECT error FROM jobs WHERE status = 'failed'")
         .load(&mut *pool.get().expect("conn"))
         .expect("failed jobs");
-    let faults: Vec<String> = failed.into_iter().filter_map(|f| f.error).filter(|e| !e.contains("stopped with its runner")).collect();
+    let faults: Vec<String> =
+        failed.into_iter().filter_map(|f| f.error).filter(|e| !e.contains("stopped with its runner")).collect();
     assert!(faults.is_empty(), "jobs failed for another reason than the kills: {faults:?}");
     // And the queue works: a new job runs to the end.
     let cookie = sign_in(&client, &address).await;
-    let res = client.post(format!("{address}/api/v1/duplicates/review")).header("Cookie", &cookie).send().await.expect("queue job");
+    let res = client
+        .post(format!("{address}/api/v1/duplicates/review"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .expect("queue job");
     assert_eq!(res.status(), 202);
     let job = res.json::<Value>().await.expect("job")["id"].as_str().expect("job id").to_string();
     settled(&pool).await;
-    let done = count(&mut pool.get().expect("conn"), &format!("SELECT count(*) AS n FROM jobs WHERE id = '{job}' AND status = 'done'"));
+    let done = count(
+        &mut pool.get().expect("conn"),
+        &format!("SELECT count(*) AS n FROM jobs WHERE id = '{job}' AND status = 'done'"),
+    );
     server.kill().expect("stop");
     let _ = server.wait();
     assert_eq!(done, 1, "a job queued after the kills runs to the end");

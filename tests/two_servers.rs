@@ -27,7 +27,19 @@ async fn two_server_processes_share_sessions_writes_and_jobs_and_one_dying_loses
     let dir = tempfile::tempdir().expect("temp dir");
     let url = fresh_database(&dir);
     homeward(&url, &["seed"], None);
-    let create = ["user", "create", "--email", EMAIL, "--name", "Pair (fictional)", "--role", "caseworker", "--org", "Pair Org", "--password-stdin"];
+    let create = [
+        "user",
+        "create",
+        "--email",
+        EMAIL,
+        "--name",
+        "Pair (fictional)",
+        "--role",
+        "caseworker",
+        "--org",
+        "Pair Org",
+        "--password-stdin",
+    ];
     homeward(&url, &create, Some(&format!("{PASSWORD}\n")));
     let (mut one, at_one) = serve(&url);
     let (mut two, at_two) = serve(&url);
@@ -37,19 +49,28 @@ async fn two_server_processes_share_sessions_writes_and_jobs_and_one_dying_loses
     let cookie = sign_in(&client, &at_one).await;
     assert_eq!(get(&client, &at_two, &cookie, "/api/v1/me").await.0, 200);
     // A write on one is read on the other.
-    let (status, family) = post_intake(&client, &at_one, &cookie, "Pair written on one (fictional)").await.expect("intake");
+    let (status, family) =
+        post_intake(&client, &at_one, &cookie, "Pair written on one (fictional)").await.expect("intake");
     assert_eq!(status, 201);
     let fid = family["id"].as_str().expect("id").to_string();
     let (status, read) = get(&client, &at_two, &cookie, &format!("/api/v1/families/{fid}")).await;
     assert_eq!(status, 200);
     assert_eq!(read["label"], family["label"]);
     // A job queued through one runs once, by one of them.
-    let res = client.post(format!("{at_two}/api/v1/duplicates/review")).header("Cookie", &cookie).send().await.expect("queue");
+    let res = client
+        .post(format!("{at_two}/api/v1/duplicates/review"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .expect("queue");
     assert_eq!(res.status(), 202);
     let job = res.json::<Value>().await.expect("job")["id"].as_str().expect("job id").to_string();
     let pool = db::connect(&url, 1).expect("open");
     settled(&pool).await;
-    let once = count(&mut pool.get().expect("conn"), &format!("SELECT count(*) AS n FROM jobs WHERE id = '{job}' AND status = 'done' AND attempts = 1"));
+    let once = count(
+        &mut pool.get().expect("conn"),
+        &format!("SELECT count(*) AS n FROM jobs WHERE id = '{job}' AND status = 'done' AND attempts = 1"),
+    );
     assert_eq!(once, 1, "the job ran once");
 
     // Both take intakes; one is killed; nothing either acknowledged is lost.
@@ -58,13 +79,16 @@ async fn two_server_processes_share_sessions_writes_and_jobs_and_one_dying_loses
     let writers: Vec<_> = (0..4)
         .map(|w| {
             let address = if w % 2 == 0 { at_one.clone() } else { at_two.clone() };
-            let (client, cookie, acknowledged, stop) = (client.clone(), cookie.clone(), acknowledged.clone(), stop.clone());
+            let (client, cookie, acknowledged, stop) =
+                (client.clone(), cookie.clone(), acknowledged.clone(), stop.clone());
             actix_rt::spawn(async move {
                 let mut n = 0;
                 while !stop.load(Ordering::Relaxed) {
                     n += 1;
                     match post_intake(&client, &address, &cookie, &format!("Pair {w}-{n} (fictional)")).await {
-                        Ok((201, body)) => acknowledged.lock().expect("lock").push(body["id"].as_str().unwrap_or_default().to_string()),
+                        Ok((201, body)) => {
+                            acknowledged.lock().expect("lock").push(body["id"].as_str().unwrap_or_default().to_string())
+                        }
                         Ok((status, body)) => panic!("intake answered {status}: {body}"),
                         Err(_) => return, // its server was killed
                     }
@@ -84,9 +108,16 @@ async fn two_server_processes_share_sessions_writes_and_jobs_and_one_dying_loses
     assert!(!acknowledged.is_empty());
     let mut conn = pool.get().expect("conn");
     for id in &acknowledged {
-        assert_eq!(count(&mut conn, &format!("SELECT count(*) AS n FROM persons WHERE family_id = '{id}'")), 3, "family {id}");
+        assert_eq!(
+            count(&mut conn, &format!("SELECT count(*) AS n FROM persons WHERE family_id = '{id}'")),
+            3,
+            "family {id}"
+        );
     }
-    let partial = count(&mut conn, "SELECT count(*) AS n FROM families f WHERE (SELECT count(*) FROM persons p WHERE p.family_id = f.id) <> 3");
+    let partial = count(
+        &mut conn,
+        "SELECT count(*) AS n FROM families f WHERE (SELECT count(*) FROM persons p WHERE p.family_id = f.id) <> 3",
+    );
     assert_eq!(partial, 0, "no family in part");
     // The survivor serves on, with the same session.
     assert_eq!(get(&client, &at_two, &cookie, &format!("/api/v1/families/{fid}")).await.0, 200);

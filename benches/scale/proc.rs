@@ -57,6 +57,7 @@ impl Ctx {
         cmd.current_dir(self.work_dir())
             .env("HOMEWARD_CONFIG", self.work_dir().join("no-settings-file.toml"))
             .env("HOMEWARD_DATABASE_URL", database_url)
+            .env("HOMEWARD_SECRET_KEY_FILE", self.work_dir().join("server.key"))
             .env("RUST_LOG", std::env::var("BENCH_RUST_LOG").unwrap_or_else(|_| "warn".into()));
         cmd
     }

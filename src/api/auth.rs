@@ -75,14 +75,20 @@ pub async fn login(
     let signed_in = accepted.signed_in;
     if accepted.second_factor != crate::services::two_factor::Stage::Done {
         let awaited = SecondFactorAwaited { second_factor: accepted.second_factor.as_str().to_string() };
-        return Ok(HttpResponse::Accepted().cookie(crate::auth::session_cookie(signed_in.token, &settings)).json(awaited));
+        return Ok(HttpResponse::Accepted()
+            .cookie(crate::auth::session_cookie(signed_in.token, &settings))
+            .json(awaited));
     }
     signed_in_answer(&pool, &settings, signed_in).await
 }
 
 /// The answer of a completed sign-in: the signed-in user, with the session cookie (and the
 /// device cookie for a browser new to the account).
-pub async fn signed_in_answer(pool: &web::Data<Pool>, settings: &Settings, signed_in: crate::services::auth::SignedIn) -> AppResult<HttpResponse> {
+pub async fn signed_in_answer(
+    pool: &web::Data<Pool>,
+    settings: &Settings,
+    signed_in: crate::services::auth::SignedIn,
+) -> AppResult<HttpResponse> {
     let (token, user, device) = (signed_in.token, signed_in.user, signed_in.new_device_token);
     let (token, me) = db(pool, move |conn| {
         let org = organisations::find_by_id(conn, &user.organisation_id)?.ok_or(AppError::NotFound)?;

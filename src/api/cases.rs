@@ -124,7 +124,12 @@ pub async fn create(user: Can<WorkCases>, pool: web::Data<Pool>, body: Body<NewC
 /// A case with its members, their eligibility under the destination's policy, consent,
 /// timeline, flags, and the steps the reader may take.
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path)), responses((status = 200, body = CaseView), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn get(req: HttpRequest, user: Can<ReadCases>, pool: web::Data<Pool>, id: web::Path<CaseId>) -> AppResult<HttpResponse> {
+pub async fn get(
+    req: HttpRequest,
+    user: Can<ReadCases>,
+    pool: web::Data<Pool>,
+    id: web::Path<CaseId>,
+) -> AppResult<HttpResponse> {
     let (scope, today, role) = (user.scope(), user.today(), user.role);
     let v = db(&pool, move |conn| views::case(conn, &scope, &id, role, today)).await?;
     crate::http::viewed(&req, &user.audit_ctx(), ("case", v.summary.id.as_str()));

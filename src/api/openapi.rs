@@ -1,9 +1,9 @@
 //! The OpenAPI document (`/api/openapi.json`) and the docs UI (`/api/docs/`), both served from
 //! the binary: Swagger UI is vendored at build time, never loaded from a CDN.
 
+use super::openapi_rules::InputRules;
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
-use super::openapi_rules::InputRules;
 use utoipa::{Modify, OpenApi};
 
 /// Every documented endpoint.
@@ -82,8 +82,11 @@ impl Modify for ErrorAnswers {
         };
         for (path, item) in openapi.paths.paths.iter_mut() {
             let public = ["/api/v1/auth/login", "/healthz", "/readyz"].contains(&path.as_str());
-            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
-                let mut codes = vec![("422", "a parameter or field is not valid"), ("503", "busy: retry after Retry-After")];
+            for op in
+                [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+            {
+                let mut codes =
+                    vec![("422", "a parameter or field is not valid"), ("503", "busy: retry after Retry-After")];
                 if !public {
                     codes.push(("401", "no live session"));
                     codes.push(("403", "the role may not do this"));
@@ -92,7 +95,11 @@ impl Modify for ErrorAnswers {
                     codes.push(("404", "no such record in the organisation"));
                 }
                 if op.request_body.is_some() {
-                    codes.extend([("400", "the body is not valid JSON"), ("413", "the body is too large"), ("415", "another content type")]);
+                    codes.extend([
+                        ("400", "the body is not valid JSON"),
+                        ("413", "the body is too large"),
+                        ("415", "another content type"),
+                    ]);
                 }
                 for (code, what) in codes {
                     op.responses.responses.entry(code.to_string()).or_insert_with(|| answer(what).into());
@@ -143,7 +150,9 @@ impl Modify for NaiveTimestamps {
             components.schemas.values_mut().for_each(naive_timestamps);
         }
         for item in openapi.paths.paths.values_mut() {
-            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+            for op in
+                [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+            {
                 for p in op.parameters.iter_mut().flatten() {
                     if let Some(schema) = p.schema.as_mut() {
                         naive_timestamps(schema);

@@ -9,6 +9,7 @@ use crate::db::Pool;
 use crate::domain::ids::UserId;
 use crate::error::{AppError, AppResult};
 use crate::http::{client_addr, db};
+use crate::services::server_key::ServerKey;
 use crate::services::two_factor::{self as service, Enrolment, Factor, FactorAttempt, Stage, Status};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -57,6 +58,7 @@ pub async fn verify(
     waiting: Waiting,
     pool: web::Data<Pool>,
     settings: web::Data<Settings>,
+    key: web::Data<ServerKey>,
     body: Body<FactorRequest>,
 ) -> AppResult<HttpResponse> {
     if waiting.stage != Stage::Code {
@@ -64,7 +66,7 @@ pub async fn verify(
     }
     let attempt = attempt(&req, &settings, &waiting.id, body.into_inner())?;
     let (ctx, s, session) = (waiting.audit_ctx(), settings.clone(), waiting.session_id.clone());
-    let signed_in = db(&pool, move |conn| service::verify(conn, &s, &ctx, &session, attempt)).await?;
+    let signed_in = db(&pool, move |conn| service::verify(conn, &s, &key, &ctx, &session, attempt)).await?;
     super::auth::signed_in_answer(&pool, &settings, signed_in).await
 }
 
@@ -77,7 +79,11 @@ fn enrol_first() -> AppError {
 
 /// The signed-in user's two-factor state.
 #[utoipa::path(get, path = "/api/v1/auth/two-factor", tag = "auth", responses((status = 200, body = Status)))]
-pub async fn status(user: CurrentUser, pool: web::Data<Pool>, settings: web::Data<Settings>) -> AppResult<web::Json<Status>> {
+pub async fn status(
+    user: CurrentUser,
+    pool: web::Data<Pool>,
+    settings: web::Data<Settings>,
+) -> AppResult<web::Json<Status>> {
     let (id, role) = (user.id.clone(), user.role);
     Ok(web::Json(db(&pool, move |conn| service::status(conn, &settings, &id, role)).await?))
 }
@@ -94,12 +100,17 @@ struct Enrolling {
 
 fn enrolling(user: Option<CurrentUser>, waiting: Option<Waiting>) -> AppResult<Enrolling> {
     match (user, waiting) {
-        (Some(u), _) => Ok(Enrolling { ctx: u.audit_ctx(), id: u.id, email: u.email, session: u.session_id, waiting: false }),
+        (Some(u), _) => {
+            Ok(Enrolling { ctx: u.audit_ctx(), id: u.id, email: u.email, session: u.session_id, waiting: false })
+        }
         (None, Some(w)) if w.stage == Stage::Enrol => {
             Ok(Enrolling { ctx: w.audit_ctx(), id: w.id, email: w.email, session: w.session_id, waiting: true })
         }
         // Waiting for a code: the account is enrolled already.
-        (None, Some(_)) => Err(AppError::Conflict { message: "two-factor sign-in is already set up: send a code".into(), current_version: None }),
+        (None, Some(_)) => Err(AppError::Conflict {
+            message: "two-factor sign-in is already set up: send a code".into(),
+            current_version: None,
+        }),
         (None, None) => Err(AppError::Unauthenticated),
     }
 }
@@ -109,9 +120,15 @@ fn enrolling(user: Option<CurrentUser>, waiting: Option<Waiting>) -> AppResult<E
 #[utoipa::path(post, path = "/api/v1/auth/two-factor/enrolment", tag = "auth", responses(
     (status = 200, body = Enrolment),
     (status = 409, description = "already set up", body = crate::error::ErrorBody)))]
-pub async fn enrol(user: Option<CurrentUser>, waiting: Option<Waiting>, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
+pub async fn enrol(
+    user: Option<CurrentUser>,
+    waiting: Option<Waiting>,
+    pool: web::Data<Pool>,
+    key: web::Data<ServerKey>,
+) -> AppResult<HttpResponse> {
     let e = enrolling(user, waiting)?;
-    let enrolment = db(&pool, move |conn| service::start_enrolment(conn, &e.ctx, &e.id, &e.email, &e.session)).await?;
+    let enrolment =
+        db(&pool, move |conn| service::start_enrolment(conn, &key, &e.ctx, &e.id, &e.email, &e.session)).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(enrolment))
 }
 
@@ -127,13 +144,14 @@ pub async fn confirm(
     waiting: Option<Waiting>,
     pool: web::Data<Pool>,
     settings: web::Data<Settings>,
+    key: web::Data<ServerKey>,
     body: Body<CodeRequest>,
 ) -> AppResult<HttpResponse> {
     let e = enrolling(user, waiting)?;
     let code = body.into_inner().code;
     let (s, device) = (settings.clone(), crate::auth::device_token(&req));
     let (codes, signed_in) = db(&pool, move |conn| {
-        let codes = service::confirm_enrolment(conn, &e.ctx, &e.id, &e.session, &code)?;
+        let codes = service::confirm_enrolment(conn, &key, &e.ctx, &e.id, &e.session, &code)?;
         let signed_in = match e.waiting {
             true => Some(service::check::complete(conn, &s, &e.ctx, &e.id, &e.session, device.as_deref())?),
             false => None,
@@ -161,11 +179,12 @@ pub async fn renew_codes(
     user: CurrentUser,
     pool: web::Data<Pool>,
     settings: web::Data<Settings>,
+    key: web::Data<ServerKey>,
     body: Body<FactorRequest>,
 ) -> AppResult<HttpResponse> {
     let attempt = attempt(&req, &settings, &user.id, body.into_inner())?;
     let ctx = user.audit_ctx();
-    let codes = db(&pool, move |conn| service::renew_recovery_codes(conn, &settings, &ctx, attempt)).await?;
+    let codes = db(&pool, move |conn| service::renew_recovery_codes(conn, &settings, &key, &ctx, attempt)).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(RecoveryCodes { recovery_codes: codes }))
 }
 
@@ -181,11 +200,12 @@ pub async fn disable(
     user: CurrentUser,
     pool: web::Data<Pool>,
     settings: web::Data<Settings>,
+    key: web::Data<ServerKey>,
     body: Body<FactorRequest>,
 ) -> AppResult<HttpResponse> {
     let attempt = attempt(&req, &settings, &user.id, body.into_inner())?;
     let (ctx, role) = (user.audit_ctx(), user.role);
-    db(&pool, move |conn| service::turn_off(conn, &settings, &ctx, role, attempt)).await?;
+    db(&pool, move |conn| service::turn_off(conn, &settings, &key, &ctx, role, attempt)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

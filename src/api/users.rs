@@ -168,11 +168,16 @@ pub async fn update(
     // replaces it (the token taken before the change must not stay valid).
     let renew = user.id.as_str() == id.as_str() && patch.password.is_some();
     // The new session is as verified as the one it replaces.
-    let stage = if user.two_factor_verified { crate::services::two_factor::Stage::Verified } else { crate::services::two_factor::Stage::Done };
+    let stage = if user.two_factor_verified {
+        crate::services::two_factor::Stage::Verified
+    } else {
+        crate::services::two_factor::Stage::Done
+    };
     let (ctx, scope, s) = (user.audit_ctx(), user.scope(), settings.clone());
     let (row, token) = db(&pool, move |conn| {
         let row = service::update(conn, &ctx, &scope, &id, version, patch)?;
-        let token = if renew { Some(crate::services::sessions::create(conn, &s, &row.id, ctx.now(), stage)?) } else { None };
+        let token =
+            if renew { Some(crate::services::sessions::create(conn, &s, &row.id, ctx.now(), stage)?) } else { None };
         Ok((row, token))
     })
     .await?;

@@ -150,7 +150,13 @@ impl<P: Permission + 'static> FromRequest for Can<P> {
 /// `login_failure_window_secs` writes an `access.denied` event, the others of the window are
 /// counted (in `login_throttled`, under `denied:<user>:<action>`), so an insider probing
 /// thousands of records writes one event per action, not thousands.
-fn audit_refusal(conn: &mut crate::db::DbConnection, ctx: &audit::AuditCtx, action: &str, at: chrono::NaiveDateTime, window: u64) -> Result<(), AppError> {
+fn audit_refusal(
+    conn: &mut crate::db::DbConnection,
+    ctx: &audit::AuditCtx,
+    action: &str,
+    at: chrono::NaiveDateTime,
+    window: u64,
+) -> Result<(), AppError> {
     let key = format!("denied:{}:{action}", ctx.actor_id.as_deref().unwrap_or_default());
     let open_since = at - chrono::Duration::seconds(i64::try_from(window).unwrap_or(i64::MAX / 2));
     crate::db::write_tx(conn, |conn| {
@@ -164,7 +170,8 @@ fn audit_refusal(conn: &mut crate::db::DbConnection, ctx: &audit::AuditCtx, acti
 /// Records a refused action (as [`audit_refusal`]) and answers 403.
 async fn deny<T>(req: &HttpRequest, user: &CurrentUser, action: &str) -> Result<T, AppError> {
     let (pool, settings, clock) = (pool_of(req)?, settings_of(req)?, clock_of(req)?);
-    let (ctx, action, at, window) = (user.audit_ctx(), action.to_string(), clock.now(), settings.login_failure_window_secs);
+    let (ctx, action, at, window) =
+        (user.audit_ctx(), action.to_string(), clock.now(), settings.login_failure_window_secs);
     db(&pool, move |conn| audit_refusal(conn, &ctx, &action, at, window)).await?;
     Err(AppError::Forbidden)
 }

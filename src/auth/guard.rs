@@ -71,7 +71,9 @@ pub async fn require_session(
             next.call(req).await.map(ServiceResponse::map_into_boxed_body)
         }
         // Half signed in: the public pages as if signed out, anything else sends to the code.
-        Some(Resolved::Waiting(_)) if is_public(req.path()) => next.call(req).await.map(ServiceResponse::map_into_boxed_body),
+        Some(Resolved::Waiting(_)) if is_public(req.path()) => {
+            next.call(req).await.map(ServiceResponse::map_into_boxed_body)
+        }
         Some(Resolved::Waiting(_)) => Ok(req.error_response(AppError::SecondFactorRequired)),
         // A public page with a stale cookie still answers (the login form, say).
         None if is_public(req.path()) => next.call(req).await.map(ServiceResponse::map_into_boxed_body),
@@ -107,14 +109,14 @@ async fn resolve(req: &actix_web::HttpRequest, token: String) -> Result<Option<R
     Ok(found.map(|(session, user, steward)| match Stage::parse(&session.second_factor) {
         stage @ (Stage::Done | Stage::Verified) => Resolved::Full(CurrentUser {
             two_factor_verified: stage == Stage::Verified,
-        id: user.id,
-        organisation_id: user.organisation_id,
-        email: user.email,
-        display_name: user.display_name,
-        role: user.role,
-        steward,
-        session_id: session.id,
-        request_id: rid,
+            id: user.id,
+            organisation_id: user.organisation_id,
+            email: user.email,
+            display_name: user.display_name,
+            role: user.role,
+            steward,
+            session_id: session.id,
+            request_id: rid,
             clock,
             sealed: super::current_user::Sealed,
         }),

@@ -35,7 +35,8 @@ pub fn backup(settings: &Settings, to: &Path, passphrase_file: Option<&Path>) ->
 /// `homeward restore FILE`: verified before it replaces anything; stop the servers first.
 pub fn restore(settings: &Settings, from: &Path, passphrase_file: Option<&Path>, replace: bool) -> anyhow::Result<()> {
     let pass = passphrase(passphrase_file)?;
-    let r = crate::services::backup::restore(&settings.database_url, &settings.clock(), from, pass.as_deref(), replace)?;
+    let r =
+        crate::services::backup::restore(&settings.database_url, &settings.clock(), from, pass.as_deref(), replace)?;
     println!(
         "restored the backup of {}: counts and audit chain verified ({} events, head {}); {} migrations applied",
         r.header.created_at.format("%Y-%m-%d %H:%M:%S"),

@@ -7,7 +7,9 @@ use crate::config::Settings;
 pub fn retention(settings: &Settings) -> anyhow::Result<()> {
     let days = settings.retention_closed_case_days;
     if days == 0 {
-        anyhow::bail!("no retention period is configured: set retention_closed_case_days (HOMEWARD_RETENTION_CLOSED_CASE_DAYS)");
+        anyhow::bail!(
+            "no retention period is configured: set retention_closed_case_days (HOMEWARD_RETENTION_CLOSED_CASE_DAYS)"
+        );
     }
     let pool = super::open_database(settings)?;
     let mut conn = pool.get()?;

@@ -300,9 +300,9 @@ pub fn checkpoint(conn: &mut DbConnection) -> diesel::QueryResult<bool> {
 /// purged something).
 pub fn compact_after_purge(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     match conn {
-        DbConnection::Sqlite(c) => c.batch_execute(
-            "INSERT INTO person_search (person_search) VALUES ('optimize'); ANALYZE;",
-        ),
+        DbConnection::Sqlite(c) => {
+            c.batch_execute("INSERT INTO person_search (person_search) VALUES ('optimize'); ANALYZE;")
+        }
         DbConnection::Pg(c) => c.batch_execute("ANALYZE"),
     }
 }

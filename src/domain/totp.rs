@@ -76,7 +76,9 @@ pub fn parse_code(typed: &str) -> Option<u32> {
         other => other,
     };
     let digits: String = typed.chars().filter(|c| !c.is_whitespace()).map(western).collect();
-    (digits.len() == DIGITS as usize && digits.chars().all(|c| c.is_ascii_digit())).then(|| digits.parse().ok()).flatten()
+    (digits.len() == DIGITS as usize && digits.chars().all(|c| c.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
 }
 
 /// The step whose code `code` is, within the drift of now, and later than `last_step` (a code
@@ -135,7 +137,13 @@ mod tests {
     #[test]
     fn codes_match_the_rfc_test_vectors() {
         let secret = b"12345678901234567890";
-        for (t, code) in [(59, 94287082), (1111111109, 7081804), (1111111111, 14050471), (1234567890, 89005924), (2000000000, 69279037)] {
+        for (t, code) in [
+            (59, 94287082),
+            (1111111109, 7081804),
+            (1111111111, 14050471),
+            (1234567890, 89005924),
+            (2000000000, 69279037),
+        ] {
             assert_eq!(code_at(secret, step_of(t)), code % 1_000_000, "at {t}");
         }
     }
@@ -172,6 +180,9 @@ mod tests {
         assert_eq!(normalise_recovery("abcde-fghj0"), None, "0 is not in the alphabet");
         assert_eq!(format_recovery("abcdefghjk"), "abcde-fghjk");
         let uri = otpauth_uri("Homeward", "a b@example.org", "MZXW6YTBOI");
-        assert!(uri.starts_with("otpauth://totp/Homeward:a%20b%40example.org?secret=MZXW6YTBOI&issuer=Homeward"), "{uri}");
+        assert!(
+            uri.starts_with("otpauth://totp/Homeward:a%20b%40example.org?secret=MZXW6YTBOI&issuer=Homeward"),
+            "{uri}"
+        );
     }
 }

@@ -114,10 +114,13 @@ async fn keep(
         None => (res, None),
     };
     let (head, body) = kept.into_parts();
-    let bytes = actix_web::body::to_bytes(body).await.map_err(|_| AppError::Internal(anyhow::anyhow!("unreadable answer")))?;
+    let bytes =
+        actix_web::body::to_bytes(body).await.map_err(|_| AppError::Internal(anyhow::anyhow!("unreadable answer")))?;
     let headers: Vec<(String, String)> = KEPT_HEADERS
         .iter()
-        .flat_map(|name| head.headers().get_all(*name).filter_map(|v| v.to_str().ok()).map(|v| (name.to_string(), v.to_string())))
+        .flat_map(|name| {
+            head.headers().get_all(*name).filter_map(|v| v.to_str().ok()).map(|v| (name.to_string(), v.to_string()))
+        })
         .collect();
     let answer = Answer { status: head.status().as_u16(), headers, body: bytes.to_vec() };
     if let Err(e) = db(&pool, move |conn| service::finish(conn, &user, &key, &rid, &answer)).await {

@@ -25,8 +25,7 @@ pub fn request_id(req: &HttpRequest) -> String {
 /// The client's address, for throttling: the TCP peer, or with `trust_forwarded_for` the entry
 /// of `X-Forwarded-For` that the configured number of proxies puts there (`hosts::client`).
 pub fn client_addr(req: &HttpRequest, settings: &Settings) -> String {
-    let forwarded: Vec<&str> =
-        req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).collect();
+    let forwarded: Vec<&str> = req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).collect();
     hosts::client(req.peer_addr().map(|a| a.ip()), &forwarded, settings)
 }
 

@@ -91,7 +91,9 @@ pub fn begin(conn: &mut DbConnection, settings: &Settings, attempt: &LoginAttemp
         None => None,
     };
     let (account_key, client_key) = match &known {
-        Some((device, _)) => (token::keyed_hash("login-device-account", &format!("{device}:{account_key}")), device.clone()),
+        Some((device, _)) => {
+            (token::keyed_hash("login-device-account", &format!("{device}:{account_key}")), device.clone())
+        }
         None => (account_key, client_key),
     };
     let at = ctx.now();
@@ -104,7 +106,8 @@ pub fn begin(conn: &mut DbConnection, settings: &Settings, attempt: &LoginAttemp
             }
             return Ok::<_, AppError>(Some(retry_after_secs));
         }
-        let row = LoginFailureRow { id: failure_id.clone(), account_key: account_key.clone(), client_key, failed_at: at };
+        let row =
+            LoginFailureRow { id: failure_id.clone(), account_key: account_key.clone(), client_key, failed_at: at };
         login_failures::insert(conn, &row)?;
         Ok(None)
     })?;
@@ -173,7 +176,8 @@ pub fn finish(
                 Some(device)
             }
         };
-        let outcome = if stage == crate::services::two_factor::Stage::Done { "success" } else { "second_factor_awaited" };
+        let outcome =
+            if stage == crate::services::two_factor::Stage::Done { "success" } else { "second_factor_awaited" };
         audit::record(conn, &ctx, "auth.login", Some(("user", user.id.as_str())), outcome)?;
         Ok(Some(PasswordAccepted { signed_in: SignedIn { token, user, new_device_token }, second_factor: stage }))
     })?;
@@ -218,7 +222,11 @@ pub fn logout(conn: &mut DbConnection, ctx: &AuditCtx, session_id: &str) -> AppR
 
 /// Ends every session of the signed-in user, this one included ("sign out everywhere": a
 /// laptop left in a camp office, a password seen over a shoulder).
-pub fn logout_everywhere(conn: &mut DbConnection, ctx: &AuditCtx, user_id: &crate::domain::ids::UserId) -> AppResult<usize> {
+pub fn logout_everywhere(
+    conn: &mut DbConnection,
+    ctx: &AuditCtx,
+    user_id: &crate::domain::ids::UserId,
+) -> AppResult<usize> {
     write_tx(conn, |conn| {
         let ended = crate::services::sessions::end_everywhere(conn, user_id)?;
         audit::record(conn, ctx, "auth.logout_everywhere", Some(("user", user_id.as_str())), "success")?;

@@ -54,7 +54,14 @@ pub fn check_key(key: &str) -> AppResult<()> {
 }
 
 /// Claims `key` of `user_id` for a request with this fingerprint, or says why not.
-pub fn begin(conn: &mut DbConnection, user_id: &str, key: &str, fingerprint: &str, request_id: &str, at: NaiveDateTime) -> AppResult<Begin> {
+pub fn begin(
+    conn: &mut DbConnection,
+    user_id: &str,
+    key: &str,
+    fingerprint: &str,
+    request_id: &str,
+    at: NaiveDateTime,
+) -> AppResult<Begin> {
     let outcome = write_tx(conn, |conn| -> Result<Begin, DieselError> {
         let Some(claim) = repo::find(conn, user_id, key)? else {
             let (seq, _) = audit_repo::head(conn)?;
@@ -153,7 +160,15 @@ pub fn recover_after_restart(conn: &mut DbConnection, started_at: NaiveDateTime)
 /// 409 [`ANSWER_LOST`] (its request id is replaced by the retry's when replayed).
 fn keep_answer_lost(conn: &mut DbConnection, user_id: &str, key: &str, request_id: &str) -> Result<(), DieselError> {
     let body = serde_json::json!({"error": {"code": "conflict", "message": ANSWER_LOST, "request_id": request_id}});
-    repo::complete(conn, user_id, key, request_id, 409, r#"[["content-type","application/json"]]"#, body.to_string().as_bytes())?;
+    repo::complete(
+        conn,
+        user_id,
+        key,
+        request_id,
+        409,
+        r#"[["content-type","application/json"]]"#,
+        body.to_string().as_bytes(),
+    )?;
     Ok(())
 }
 

@@ -5,8 +5,8 @@
 
 pub mod access_log;
 pub mod audit;
-pub mod backup;
 pub mod auth;
+pub mod backup;
 pub mod cases;
 pub mod demo;
 pub mod demo_cases;
@@ -25,6 +25,7 @@ pub mod probes;
 pub mod registry;
 pub mod retention;
 pub mod seed;
+pub mod server_key;
 pub mod sessions;
 pub mod stewards;
 pub mod synth;

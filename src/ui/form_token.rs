@@ -6,5 +6,9 @@
 
 /// The hidden field (only hex digits in its value: nothing to escape).
 pub fn field() -> String {
-    format!(r#"<input type="hidden" name="{}" value="{}">"#, crate::http::idempotency::FORM_FIELD, uuid::Uuid::new_v4().simple())
+    format!(
+        r#"<input type="hidden" name="{}" value="{}">"#,
+        crate::http::idempotency::FORM_FIELD,
+        uuid::Uuid::new_v4().simple()
+    )
 }

@@ -90,7 +90,10 @@ pub async fn login_submit(
     let message_key = match outcome {
         Ok(accepted) if accepted.second_factor != crate::services::two_factor::Stage::Done => {
             let cookie = crate::auth::session_cookie(accepted.signed_in.token, &settings);
-            return Ok(HttpResponse::SeeOther().cookie(cookie).insert_header(("Location", "/login/two-factor")).finish());
+            return Ok(HttpResponse::SeeOther()
+                .cookie(cookie)
+                .insert_header(("Location", "/login/two-factor"))
+                .finish());
         }
         Ok(accepted) => {
             let signed_in = accepted.signed_in;

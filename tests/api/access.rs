@@ -149,7 +149,11 @@ async fn attempts_on_another_organisations_records_answer_404_and_are_audited_on
     let family_id = family["id"].as_str().expect("id").to_string();
     let (me, mine) = app.signed_in(Role::Caseworker, "Org A").await;
     let cross = "audit_events WHERE action = 'access.cross_organisation'";
-    for path in [format!("/api/v1/families/{family_id}"), format!("/families/{family_id}"), format!("/api/v1/families/{family_id}/history")] {
+    for path in [
+        format!("/api/v1/families/{family_id}"),
+        format!("/families/{family_id}"),
+        format!("/api/v1/families/{family_id}/history"),
+    ] {
         for _ in 0..5 {
             assert_eq!(app.get(&path, &mine).await.status(), 404, "{path}");
         }
@@ -157,7 +161,10 @@ async fn attempts_on_another_organisations_records_answer_404_and_are_audited_on
     assert_eq!(app.settled_count(cross).await, 1, "fifteen attempts, one event");
     let ours = app.scalar("SELECT organisation_id AS v FROM audit_events WHERE action = 'access.cross_organisation'");
     assert_eq!(ours, me.organisation_id, "in the prober's organisation's audit list");
-    assert_eq!(app.scalar("SELECT entity_id AS v FROM audit_events WHERE action = 'access.cross_organisation'"), family_id);
+    assert_eq!(
+        app.scalar("SELECT entity_id AS v FROM audit_events WHERE action = 'access.cross_organisation'"),
+        family_id
+    );
     // A missing id is not an attempt on anyone's record.
     let (_, other) = app.signed_in(Role::Caseworker, "Org C").await;
     assert_eq!(app.get(&format!("/api/v1/families/{}", uuid::Uuid::new_v4()), &other).await.status(), 404);
@@ -165,7 +172,12 @@ async fn attempts_on_another_organisations_records_answer_404_and_are_audited_on
     assert_eq!(app.get(&format!("/api/v1/families/{family_id}"), &theirs).await.status(), 200);
     app.clock.advance(chrono::Duration::minutes(16));
     let mine = app.login(&me).await;
-    assert_eq!(app.get(&format!("/api/v1/persons/{}", family["members"][0]["id"].as_str().unwrap_or_default()), &mine).await.status(), 404);
+    assert_eq!(
+        app.get(&format!("/api/v1/persons/{}", family["members"][0]["id"].as_str().unwrap_or_default()), &mine)
+            .await
+            .status(),
+        404
+    );
     assert_eq!(app.settled_count(cross).await, 2);
 }
 

@@ -18,9 +18,12 @@ async fn opening_a_record_is_logged_once_per_user_record_and_minute() {
     let app = spawn_app().await;
     let (worker, s) = app.signed_in(Role::Caseworker, "Org A").await;
     let family = json(app.post("/api/v1/families", &s, intake_body(&app, "Viewed")).await).await;
-    let (fid, pid) = (family["id"].as_str().expect("id").to_string(), family["members"][0]["id"].as_str().expect("id").to_string());
+    let (fid, pid) =
+        (family["id"].as_str().expect("id").to_string(), family["members"][0]["id"].as_str().expect("id").to_string());
     let members = json!([family["members"][0]["id"], family["members"][1]["id"]]);
-    let case = json(app.post("/api/v1/cases", &s, json!({"family_id": fid, "destination": "FR", "members": members})).await).await;
+    let case =
+        json(app.post("/api/v1/cases", &s, json!({"family_id": fid, "destination": "FR", "members": members})).await)
+            .await;
     let cid = case["id"].as_str().expect("case id").to_string();
 
     for _ in 0..3 {
@@ -73,11 +76,24 @@ async fn the_views_held_are_written_when_the_server_stops_cleanly() {
         assert!(child.wait().expect("wait").success());
     };
     run(&["seed"], "");
-    let args = ["user", "create", "--email", "view@test.homeward.example", "--name", "V (fictional)", "--role", "caseworker", "--org", "O", "--password-stdin"];
+    let args = [
+        "user",
+        "create",
+        "--email",
+        "view@test.homeward.example",
+        "--name",
+        "V (fictional)",
+        "--role",
+        "caseworker",
+        "--org",
+        "O",
+        "--password-stdin",
+    ];
     run(&args, "viewing-lantern-river-9\n");
     let mut server = Command::new(bin)
         .args(["serve", "--bind", "127.0.0.1:0"])
         .env("HOMEWARD_DATABASE_URL", &url)
+        .env("HOMEWARD_SECRET_KEY_FILE", dir.path().join("server.key"))
         .env("HOMEWARD_CONFIG", "/nonexistent/homeward.toml")
         .env("HOMEWARD_COOKIE_SECURE", "false")
         .stdout(Stdio::piped())
@@ -96,15 +112,25 @@ async fn the_views_held_are_written_when_the_server_stops_cleanly() {
         .expect("login");
     let cookie = format!("homeward_session={}", session_from(&login).expect("session").0);
     let body = json!({"label": "Family of Amira Stop (fictional)", "members": [{"given_name": "Amira", "family_name": "Stop", "sex": "female"}]});
-    let family = client.post(format!("{address}/api/v1/families")).header("Cookie", &cookie).json(&body).send().await.expect("intake");
+    let family = client
+        .post(format!("{address}/api/v1/families"))
+        .header("Cookie", &cookie)
+        .json(&body)
+        .send()
+        .await
+        .expect("intake");
     let fid = family.json::<serde_json::Value>().await.expect("family")["id"].as_str().expect("id").to_string();
-    let res = client.get(format!("{address}/api/v1/families/{fid}")).header("Cookie", &cookie).send().await.expect("view");
+    let res =
+        client.get(format!("{address}/api/v1/families/{fid}")).header("Cookie", &cookie).send().await.expect("view");
     assert_eq!(res.status(), 200);
     // At once, before the writer's next batch: a clean stop (SIGTERM) must still write it.
     let term = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().expect("kill -TERM");
     assert!(term.success());
     server.wait().expect("stopped");
     let pool = homeward::db::connect(&url, 1).expect("open");
-    let n = count_in(&mut pool.get().expect("conn"), &format!("audit_events WHERE action = 'record.view' AND entity_id = '{fid}'"));
+    let n = count_in(
+        &mut pool.get().expect("conn"),
+        &format!("audit_events WHERE action = 'record.view' AND entity_id = '{fid}'"),
+    );
     assert_eq!(n, 1, "the view held when the server stopped is in the log");
 }

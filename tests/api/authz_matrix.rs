@@ -45,7 +45,11 @@ async fn records(app: &TestApp, org: &str) -> Records {
     let family = json(app.post("/api/v1/families", &s, intake_body(app, "Matrix")).await).await;
     let amira = &family["members"][0];
     let members = json!([amira["id"], family["members"][1]["id"]]);
-    let case = json(app.post("/api/v1/cases", &s, json!({"family_id": family["id"], "destination": "FR", "members": members})).await).await;
+    let case = json(
+        app.post("/api/v1/cases", &s, json!({"family_id": family["id"], "destination": "FR", "members": members}))
+            .await,
+    )
+    .await;
     let template = app.get("/api/v1/imports/template.csv", &s).await.bytes().await.expect("template");
     let import = app
         .client
@@ -186,7 +190,9 @@ async fn every_route_answers_each_role_as_the_table_says() {
                     let (nowhere, _) = fill(path, &none, &shared);
                     let c = ask(&app, session.as_ref(), method, &nowhere).await;
                     if b != c {
-                        problems.push(format!("{method} {path} as {role}: another organisation's record {b}, a missing one {c}"));
+                        problems.push(format!(
+                            "{method} {path} as {role}: another organisation's record {b}, a missing one {c}"
+                        ));
                     }
                     if (200..300).contains(&b) {
                         problems.push(format!("{method} {path} as {role}: another organisation's record answered {b}"));
@@ -229,7 +235,11 @@ async fn every_route_answers_each_role_as_the_table_says() {
     }
     let expected = std::fs::read_to_string(TABLE).expect("tests/api/authz_matrix.txt");
     let diff: Vec<String> = diff_lines(&expected, &table);
-    assert!(diff.is_empty(), "the answers differ from tests/api/authz_matrix.txt (- table, + now):\n{}", diff.join("\n"));
+    assert!(
+        diff.is_empty(),
+        "the answers differ from tests/api/authz_matrix.txt (- table, + now):\n{}",
+        diff.join("\n")
+    );
 }
 
 fn render(seen: &BTreeMap<(String, String), Vec<String>>) -> String {

@@ -65,9 +65,11 @@ async fn a_backup_taken_during_writes_restores_exactly_what_it_counted() {
     let url = app.settings.database_url.clone();
     let (out, file) = {
         let file = file.clone();
-        actix_web::rt::task::spawn_blocking(move || (homeward(&url, &["backup", "--to", &file.to_string_lossy()], None), file))
-            .await
-            .expect("backup thread")
+        actix_web::rt::task::spawn_blocking(move || {
+            (homeward(&url, &["backup", "--to", &file.to_string_lossy()], None), file)
+        })
+        .await
+        .expect("backup thread")
     };
     stop.store(true, Ordering::Relaxed);
     let acknowledged = writer.await.expect("writer");

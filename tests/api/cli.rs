@@ -185,6 +185,7 @@ fn serve(cli: &Cli) -> (std::process::Child, String) {
         .args(["serve", "--bind", "127.0.0.1:0"])
         .env("HOMEWARD_DATABASE_URL", &cli.url)
         .env("HOMEWARD_CONFIG", cli._dir.path().join("none.toml"))
+        .env("HOMEWARD_SECRET_KEY_FILE", cli._dir.path().join("server.key"))
         .env("HOMEWARD_LOG_FORMAT", "json")
         .env("HOMEWARD_COOKIE_SECURE", "false")
         .env("RUST_LOG", "debug")

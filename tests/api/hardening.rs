@@ -46,7 +46,8 @@ async fn an_origin_that_differs_in_scheme_or_port_is_refused() {
     let login = json!({"email": account.email, "password": account.password});
     let url = format!("{}/api/v1/auth/login", app.address);
     let port = port_of(&app);
-    for origin in [format!("https://127.0.0.1:{port}"), format!("http://127.0.0.1:{}", port + 1), "http://127.0.0.1".into()]
+    for origin in
+        [format!("https://127.0.0.1:{port}"), format!("http://127.0.0.1:{}", port + 1), "http://127.0.0.1".into()]
     {
         let res = app
             .client
@@ -93,7 +94,8 @@ async fn a_client_cannot_choose_its_own_address_behind_the_proxy() {
             .send()
     };
     for i in 0..3 {
-        let res = attempt(format!("10.9.9.{i}, 203.0.113.9"), format!("nobody{i}@test.homeward.example"), "wrong".into());
+        let res =
+            attempt(format!("10.9.9.{i}, 203.0.113.9"), format!("nobody{i}@test.homeward.example"), "wrong".into());
         assert_eq!(res.await.expect("sent").status(), 401);
     }
     // A new leftmost address each time: still the same client, throttled.
@@ -167,7 +169,9 @@ async fn an_own_password_change_issues_a_new_session_token() {
     let app = spawn_app().await;
     let (me, first) = app.signed_in(Role::Admin, "Org A").await;
     let elsewhere = app.login(&me).await;
-    let res = app.patch(&format!("/api/v1/users/{}", me.id), &first, json!({"password": "a-fresh-river-lantern", "version": 1})).await;
+    let res = app
+        .patch(&format!("/api/v1/users/{}", me.id), &first, json!({"password": "a-fresh-river-lantern", "version": 1}))
+        .await;
     assert_eq!(res.status(), 200);
     let renewed = session_from(&res).expect("a new session cookie");
     assert_ne!(renewed.0, first.0);
@@ -265,7 +269,12 @@ async fn a_device_that_signed_in_before_is_not_locked_out_by_someone_elses_failu
     assert_eq!(res.status(), 200);
     assert_eq!(device_cookie(&res), None);
     // The owner's device does not open the colleague's account (the address is throttled for it).
-    assert_error(login_from(&app, Some(&device), &colleague.email, &colleague.password).await, 429, "too_many_requests").await;
+    assert_error(
+        login_from(&app, Some(&device), &colleague.email, &colleague.password).await,
+        429,
+        "too_many_requests",
+    )
+    .await;
     // The device's own failures still throttle it.
     for _ in 0..3 {
         assert_eq!(login_from(&app, Some(&device), &owner.email, "wrong-password-123").await.status(), 401);

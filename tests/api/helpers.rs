@@ -91,6 +91,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         workers: 1,
         clock_start: Some(test_start()),
         job_poll_millis: 50,
+        // Beside the test's database, whichever the backend (not in the working directory).
+        secret_key_file: Some(dir.path().join("server.key").to_string_lossy().into_owned()),
         ..Settings::default()
     };
     adjust(&mut settings);
@@ -173,6 +175,16 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let settings = Settings { database_url: database_url.to_string(), ..self.settings.clone() };
         let app = Application::build(settings.clone()).expect("build app on the other database");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let (pool, clock) = (app.pool(), app.clock());
+        actix_rt::spawn(app.run_until_stopped());
+        TestApp { address, pool, settings, clock, client: client(), _dir: dir }
+    }
+
+    /// Another server process on the same database with other settings (another key file, say).
+    pub async fn server_with(&self, settings: Settings) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let app = Application::build(settings.clone()).expect("build app with other settings");
         let address = format!("http://127.0.0.1:{}", app.port());
         let (pool, clock) = (app.pool(), app.clock());
         actix_rt::spawn(app.run_until_stopped());

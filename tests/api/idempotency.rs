@@ -90,8 +90,13 @@ async fn a_retried_case_transition_and_import_commit_take_effect_once() {
     let app = spawn_app().await;
     let (_, s) = app.signed_in(Role::Caseworker, "Org A").await;
     let family = json(app.post("/api/v1/families", &s, intake_body(&app, "Benali")).await).await;
-    let members: Vec<Value> = family["members"].as_array().expect("members")[..2].iter().map(|m| m["id"].clone()).collect();
-    let case = json(app.post("/api/v1/cases", &s, json!({"family_id": family["id"], "destination": "FR", "members": members})).await).await;
+    let members: Vec<Value> =
+        family["members"].as_array().expect("members")[..2].iter().map(|m| m["id"].clone()).collect();
+    let case = json(
+        app.post("/api/v1/cases", &s, json!({"family_id": family["id"], "destination": "FR", "members": members}))
+            .await,
+    )
+    .await;
     let path = format!("/api/v1/cases/{}/transitions", case["id"].as_str().expect("case id"));
     let step = json!({"to": "documentation", "version": case["version"]});
     let first = send(&app, &s, Method::POST, &path, "step-1", &step).await;
@@ -104,7 +109,10 @@ async fn a_retried_case_transition_and_import_commit_take_effect_once() {
     assert_eq!(again.status(), 200);
     assert_eq!(json(again).await, first);
     assert_eq!(app.count("case_events"), events);
-    assert_eq!(json(app.get(&format!("/api/v1/cases/{}", case["id"].as_str().unwrap_or_default()), &s).await).await["status"], "documentation");
+    assert_eq!(
+        json(app.get(&format!("/api/v1/cases/{}", case["id"].as_str().unwrap_or_default()), &s).await).await["status"],
+        "documentation"
+    );
 
     // An import commit sent twice.
     let csv: String = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import_500.csv"))

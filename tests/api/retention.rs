@@ -9,18 +9,18 @@ use serde_json::{json, Value};
 
 /// Fictional strings found nowhere else, one per place personal data is kept.
 const MARKERS: [&str; 12] = [
-    "zubaydah",            // the folded forms the search and duplicate keys hold
+    "zubaydah", // the folded forms the search and duplicate keys hold
     "quortanelli",
-    "1991-05-17",          // the exact birth date (the results and the backlog's facts held it)
-    "Zubaydah",            // given name
-    "Quortanelli",         // family name (and the family's label)
-    "زبيدةقرطنلي",         // a name in Arabic script
-    "Vexlingham",          // place of birth
-    "Orsolwyn",            // the family's notes (and their change history)
-    "Pellandrine",         // a claim's source
-    "Marrowgate",          // a case's note when closed
-    "Ysoldeheart",         // the name of who gave consent
-    "Brindlecombe",        // a second member's given name
+    "1991-05-17",   // the exact birth date (the results and the backlog's facts held it)
+    "Zubaydah",     // given name
+    "Quortanelli",  // family name (and the family's label)
+    "زبيدةقرطنلي",  // a name in Arabic script
+    "Vexlingham",   // place of birth
+    "Orsolwyn",     // the family's notes (and their change history)
+    "Pellandrine",  // a claim's source
+    "Marrowgate",   // a case's note when closed
+    "Ysoldeheart",  // the name of who gave consent
+    "Brindlecombe", // a second member's given name
 ];
 
 fn id(v: &Value) -> String {
@@ -54,7 +54,8 @@ async fn marked_family(app: &TestApp, s: &Session) -> Value {
 /// Opens a case for the family, records a consent, and closes it with a note.
 async fn close_a_case(app: &TestApp, s: &Session, family: &Value) {
     let members: Vec<String> = family["members"].as_array().expect("members").iter().map(id).collect();
-    let res = app.post("/api/v1/cases", s, json!({"family_id": id(family), "destination": "FR", "members": members})).await;
+    let res =
+        app.post("/api/v1/cases", s, json!({"family_id": id(family), "destination": "FR", "members": members})).await;
     assert_eq!(res.status(), 201);
     let case = json(res).await;
     let consent = json!({"person_id": members[1], "given_by": "guardian", "given_by_name": "Ysoldeheart (fictional)",
@@ -87,7 +88,9 @@ async fn a_family_whose_cases_ended_long_ago_is_pseudonymised_and_its_strings_ar
     // A family with an open case, and one whose case ended recently: kept as they are.
     let open = json(app.post("/api/v1/families", &co, crate::registry::intake_body(&app, "Keepwell")).await).await;
     let open_members: Vec<String> = open["members"].as_array().expect("members").iter().map(id).collect();
-    let res = app.post("/api/v1/cases", &co, json!({"family_id": id(&open), "destination": "FR", "members": [open_members[0]]})).await;
+    let res = app
+        .post("/api/v1/cases", &co, json!({"family_id": id(&open), "destination": "FR", "members": [open_members[0]]}))
+        .await;
     assert_eq!(res.status(), 201);
     let counted = |app: &TestApp| {
         (
@@ -111,7 +114,11 @@ async fn a_family_whose_cases_ended_long_ago_is_pseudonymised_and_its_strings_ar
     assert!(homeward::services::retention::queue_daily(&mut app.conn(), &app.settings, &app.clock).expect("queued"));
     app.jobs_done().await;
 
-    assert_eq!(app.count("families WHERE pseudonymised_at IS NOT NULL"), 1, "only the family whose case ended a year ago");
+    assert_eq!(
+        app.count("families WHERE pseudonymised_at IS NOT NULL"),
+        1,
+        "only the family whose case ended a year ago"
+    );
     let f = json(app.get(&format!("/api/v1/families/{}", id(&gone)), &co).await).await;
     assert!(f["label"].as_str().is_some_and(|l| l.starts_with("F-")), "{f}");
     let mother = &f["members"][0];

@@ -30,10 +30,22 @@ pub fn fresh_database(dir: &tempfile::TempDir) -> String {
     }
 }
 
+/// The server key's file for a database: beside a SQLite file (the default), or in the temp
+/// directory for a PostgreSQL database (not the working directory, the repository).
+fn key_file(url: &str) -> String {
+    match url.rsplit_once('/') {
+        Some((_, name)) if url.starts_with("postgres") => {
+            std::env::temp_dir().join(format!("{name}.key")).to_string_lossy().into_owned()
+        }
+        _ => format!("{url}.key"),
+    }
+}
+
 pub fn homeward(url: &str, args: &[&str], stdin: Option<&str>) {
     let mut child = Command::new(bin())
         .args(args)
         .env("HOMEWARD_DATABASE_URL", url)
+        .env("HOMEWARD_SECRET_KEY_FILE", key_file(url))
         .env("HOMEWARD_CONFIG", "/nonexistent/homeward.toml")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -52,6 +64,7 @@ pub fn serve(url: &str) -> (Child, String) {
     let mut child = Command::new(bin())
         .args(["serve", "--bind", "127.0.0.1:0"])
         .env("HOMEWARD_DATABASE_URL", url)
+        .env("HOMEWARD_SECRET_KEY_FILE", key_file(url))
         .env("HOMEWARD_CONFIG", "/nonexistent/homeward.toml")
         .env("HOMEWARD_COOKIE_SECURE", "false")
         .env("HOMEWARD_JOB_POLL_MILLIS", "100")
@@ -76,7 +89,12 @@ pub async fn sign_in(client: &reqwest::Client, address: &str) -> String {
         .await
         .expect("sign in");
     assert_eq!(res.status(), 200, "sign in after a restart");
-    let cookie = res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("homeward_session="));
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("homeward_session="));
     cookie.and_then(|c| c.split(';').next()).expect("session cookie").to_string()
 }
 
@@ -88,7 +106,12 @@ pub fn intake(label: &str) -> Value {
         "kinship": [{"person": 0, "kind": "parent_of", "relative": 1}, {"person": 0, "kind": "parent_of", "relative": 2}]})
 }
 
-pub async fn post_intake(client: &reqwest::Client, address: &str, cookie: &str, label: &str) -> Result<(u16, Value), reqwest::Error> {
+pub async fn post_intake(
+    client: &reqwest::Client,
+    address: &str,
+    cookie: &str,
+    label: &str,
+) -> Result<(u16, Value), reqwest::Error> {
     let res = client
         .post(format!("{address}/api/v1/families"))
         .header("Cookie", cookie)
@@ -113,7 +136,10 @@ pub fn count(conn: &mut DbConnection, sql: &str) -> i64 {
 /// Waits until no job is queued or running (at most a minute).
 pub async fn settled(pool: &db::Pool) {
     for _ in 0..600 {
-        let open = count(&mut pool.get().expect("conn"), "SELECT count(*) AS n FROM jobs WHERE status IN ('queued', 'running')");
+        let open = count(
+            &mut pool.get().expect("conn"),
+            "SELECT count(*) AS n FROM jobs WHERE status IN ('queued', 'running')",
+        );
         if open == 0 {
             return;
         }
@@ -121,4 +147,3 @@ pub async fn settled(pool: &db::Pool) {
     }
     panic!("jobs still queued or running a minute after the last restart");
 }
-

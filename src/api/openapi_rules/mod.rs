@@ -98,12 +98,17 @@ fn choices(openapi: &utoipa::openapi::OpenApi, component: &str, extra: &[&str]) 
 /// A string parameter matching `pattern`, or empty (a filter left empty is no filter).
 fn or_empty(pattern: &str) -> Schema {
     let inner = pattern.trim_start_matches('^').trim_end_matches('$');
-    ObjectBuilder::new().schema_type(SchemaType::Type(Type::String)).pattern(Some(format!("^({inner})?$"))).build().into()
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .pattern(Some(format!("^({inner})?$")))
+        .build()
+        .into()
 }
 
 /// The schema of a query parameter whose values the server restricts, by path and name.
 fn parameter_rule(openapi: &utoipa::openapi::OpenApi, path: &str, name: &str) -> Option<Schema> {
-    let filters = ["/api/v1/cases", "/api/v1/families", "/api/v1/persons", "/api/v1/backlog", "/api/v1/deployment/backlog"];
+    let filters =
+        ["/api/v1/cases", "/api/v1/families", "/api/v1/persons", "/api/v1/backlog", "/api/v1/deployment/backlog"];
     let filter = filters.contains(&path) || path.starts_with("/api/v1/backlog/");
     match (path, name) {
         ("/api/v1/cases", "status") => choices(openapi, "CaseStatus", &[""]),
@@ -181,7 +186,11 @@ impl Modify for InputRules {
             // Choices the server reads from free strings (`api::exports::request`).
             if let Some(RefOr::T(Schema::Object(o))) = components.schemas.get_mut("ExportBody") {
                 let choice = |values: &[&str]| -> RefOr<Schema> {
-                    ObjectBuilder::new().schema_type(SchemaType::Type(Type::String)).enum_values(Some(values.to_vec())).build().into()
+                    ObjectBuilder::new()
+                        .schema_type(SchemaType::Type(Type::String))
+                        .enum_values(Some(values.to_vec()))
+                        .build()
+                        .into()
                 };
                 o.properties.insert("kind".into(), choice(&["cases", "persons"]));
                 let format = ObjectBuilder::new()
@@ -197,7 +206,11 @@ impl Modify for InputRules {
                     }
                 }
             }
-            components.schemas.iter_mut().filter(|(name, _)| sent.contains(name.as_str())).for_each(|(_, s)| strings(s, None));
+            components
+                .schemas
+                .iter_mut()
+                .filter(|(name, _)| sent.contains(name.as_str()))
+                .for_each(|(_, s)| strings(s, None));
         }
         let rules: Vec<(String, String, Schema)> = openapi
             .paths
@@ -213,7 +226,9 @@ impl Modify for InputRules {
             })
             .collect();
         for (path, item) in openapi.paths.paths.iter_mut() {
-            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+            for op in
+                [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+            {
                 for p in op.parameters.iter_mut().flatten() {
                     let name = p.name.clone();
                     if let Some((_, _, rule)) = rules.iter().find(|(rp, rn, _)| rp == path && *rn == name) {

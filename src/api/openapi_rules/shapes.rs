@@ -126,8 +126,11 @@ pub fn raw_partial_date() -> Schema {
             .property("margin_years", integer(0, 0)),
     );
     // A whole day: months by their lengths, February the 29th in leap years only.
-    let leap: Vec<i64> = (1900..=2100).filter(|y| chrono::NaiveDate::from_ymd_opt(*y as i32, 2, 29).is_some()).collect();
-    let months = |ms: &[i64]| ObjectBuilder::new().schema_type(SchemaType::Type(Type::Integer)).enum_values(Some(ms.iter().copied()));
+    let leap: Vec<i64> =
+        (1900..=2100).filter(|y| chrono::NaiveDate::from_ymd_opt(*y as i32, 2, 29).is_some()).collect();
+    let months = |ms: &[i64]| {
+        ObjectBuilder::new().schema_type(SchemaType::Type(Type::Integer)).enum_values(Some(ms.iter().copied()))
+    };
     for (ms, last) in [(&[1, 3, 5, 7, 8, 10, 12][..], 31), (&[4, 6, 9, 11][..], 30), (&[2][..], 28)] {
         any = any.item(
             parts(ObjectBuilder::new())
@@ -195,11 +198,23 @@ mod tests {
     #[test]
     fn the_partial_date_pattern_accepts_what_the_parser_accepts_and_no_more() {
         let p = partial_day_text();
-        for s in ["1990", "1990-03", "1990-3", "1990-03-14", "2000-02-29", "1904-02-29", "2100-12-31", "1900-01-01", "1990-4-30"] {
+        for s in [
+            "1990",
+            "1990-03",
+            "1990-3",
+            "1990-03-14",
+            "2000-02-29",
+            "1904-02-29",
+            "2100-12-31",
+            "1900-01-01",
+            "1990-4-30",
+        ] {
             assert!(matches(&p, s), "{s} matches");
             assert!(PartialDate::parse(s).is_ok(), "{s} parses");
         }
-        for s in ["", "1899", "2101", "1990-13", "1990-02-29", "1900-02-29", "2100-02-29", "1990-04-31", "90", "1990-00"] {
+        for s in
+            ["", "1899", "2101", "1990-13", "1990-02-29", "1900-02-29", "2100-02-29", "1990-04-31", "90", "1990-00"]
+        {
             assert!(!matches(&p, s), "{s} does not match");
             assert!(PartialDate::parse(s).is_err(), "{s} does not parse");
         }

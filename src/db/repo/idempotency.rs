@@ -72,16 +72,28 @@ pub fn take_over(
 }
 
 /// Keeps the answer of the request that holds the claim.
-pub fn complete(conn: &mut DbConnection, user_id: &str, key: &str, request_id: &str, status: i32, headers: &str, body: &[u8]) -> QueryResult<usize> {
-    diesel::update(k::idempotency_keys.filter(k::user_id.eq(user_id).and(k::idem_key.eq(key)).and(k::request_id.eq(request_id))))
-        .set((k::state.eq("done"), k::status.eq(Some(status)), k::headers.eq(Some(headers)), k::body.eq(Some(body))))
-        .execute(conn)
+pub fn complete(
+    conn: &mut DbConnection,
+    user_id: &str,
+    key: &str,
+    request_id: &str,
+    status: i32,
+    headers: &str,
+    body: &[u8],
+) -> QueryResult<usize> {
+    diesel::update(
+        k::idempotency_keys.filter(k::user_id.eq(user_id).and(k::idem_key.eq(key)).and(k::request_id.eq(request_id))),
+    )
+    .set((k::state.eq("done"), k::status.eq(Some(status)), k::headers.eq(Some(headers)), k::body.eq(Some(body))))
+    .execute(conn)
 }
 
 /// Gives a key back (the request failed in a way worth retrying).
 pub fn release(conn: &mut DbConnection, user_id: &str, key: &str, request_id: &str) -> QueryResult<usize> {
-    diesel::delete(k::idempotency_keys.filter(k::user_id.eq(user_id).and(k::idem_key.eq(key)).and(k::request_id.eq(request_id))))
-        .execute(conn)
+    diesel::delete(
+        k::idempotency_keys.filter(k::user_id.eq(user_id).and(k::idem_key.eq(key)).and(k::request_id.eq(request_id))),
+    )
+    .execute(conn)
 }
 
 /// Whether the request `request_id` changed anything: an audit event of it after `after_seq`
@@ -96,7 +108,10 @@ pub fn carried_out(conn: &mut DbConnection, request_id: &str, after_seq: i64) ->
 }
 
 /// The claims still running that were made before `before`: (user, key, request id, audit seq).
-pub fn running_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<Vec<(String, String, String, i64)>> {
+pub fn running_before(
+    conn: &mut DbConnection,
+    before: NaiveDateTime,
+) -> QueryResult<Vec<(String, String, String, i64)>> {
     k::idempotency_keys
         .filter(k::state.eq("running").and(k::created_at.lt(before)))
         .select((k::user_id, k::idem_key, k::request_id, k::audit_seq))

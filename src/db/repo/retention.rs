@@ -5,7 +5,7 @@
 use super::sql::Sql;
 use crate::auth::OrgScope;
 use crate::db::DbConnection;
-use chrono::{NaiveDateTime, NaiveDate};
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::QueryResult;
 
 /// The statuses a case ends in.
@@ -55,7 +55,13 @@ pub fn count_due(conn: &mut DbConnection, scope: &OrgScope, ended_before: NaiveD
 }
 
 /// The next due families after `after` (by id), at most `limit`.
-pub fn due(conn: &mut DbConnection, scope: &OrgScope, ended_before: NaiveDateTime, after: &str, limit: i64) -> QueryResult<Vec<String>> {
+pub fn due(
+    conn: &mut DbConnection,
+    scope: &OrgScope,
+    ended_before: NaiveDateTime,
+    after: &str,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
     let mut q = Sql::new(conn);
     q.push("SELECT f.id AS id");
     push_due(&mut q, scope, ended_before);
@@ -65,18 +71,29 @@ pub fn due(conn: &mut DbConnection, scope: &OrgScope, ended_before: NaiveDateTim
 
 /// The ids of the family's persons, as a subquery with its two binds.
 fn persons_of(q: &mut Sql, scope: &OrgScope, family: &str) {
-    q.push("(SELECT id FROM persons WHERE organisation_id = ").bind(scope.id().as_str()).push(" AND family_id = ").bind(family).push(")");
+    q.push("(SELECT id FROM persons WHERE organisation_id = ")
+        .bind(scope.id().as_str())
+        .push(" AND family_id = ")
+        .bind(family)
+        .push(")");
 }
 
 /// The ids of the family's cases, as a subquery.
 fn cases_of(q: &mut Sql, scope: &OrgScope, family: &str) {
-    q.push("(SELECT id FROM cases WHERE organisation_id = ").bind(scope.id().as_str()).push(" AND family_id = ").bind(family).push(")");
+    q.push("(SELECT id FROM cases WHERE organisation_id = ")
+        .bind(scope.id().as_str())
+        .push(" AND family_id = ")
+        .bind(family)
+        .push(")");
 }
 
 /// The ids of the family's persons (a family holds a handful).
 pub fn person_ids(conn: &mut DbConnection, scope: &OrgScope, family: &str) -> QueryResult<Vec<String>> {
     let mut q = Sql::new(conn);
-    q.push("SELECT id AS id FROM persons WHERE organisation_id = ").bind(scope.id().as_str()).push(" AND family_id = ").bind(family);
+    q.push("SELECT id AS id FROM persons WHERE organisation_id = ")
+        .bind(scope.id().as_str())
+        .push(" AND family_id = ")
+        .bind(family);
     Ok(q.load::<Id>(conn)?.into_iter().map(|r| r.id).collect())
 }
 
@@ -119,7 +136,9 @@ pub fn pseudonymise_family(
     // Persons: a pseudonym, no place, no notes, years only.
     let mut q = Sql::new(conn);
     // Pseudonyms from the ids' random tails (their heads are the creation time, shared by a family).
-    q.push("UPDATE persons SET given_name = '', family_name = 'P-' || substr(id, 25, 12), place_of_birth = '', notes = ''");
+    q.push(
+        "UPDATE persons SET given_name = '', family_name = 'P-' || substr(id, 25, 12), place_of_birth = '', notes = ''",
+    );
     for (col, end) in [
         ("birth_earliest", false),
         ("birth_latest", true),
@@ -151,20 +170,27 @@ pub fn pseudonymise_family(
     }
     for column in ["person_a", "person_b"] {
         let mut q = Sql::new(conn);
-        q.push("DELETE FROM duplicate_pairs WHERE organisation_id = ").bind(org.as_str()).push(&format!(" AND {column} IN "));
+        q.push("DELETE FROM duplicate_pairs WHERE organisation_id = ")
+            .bind(org.as_str())
+            .push(&format!(" AND {column} IN "));
         persons_of(&mut q, scope, family);
         q.execute(conn)?;
     }
     for column in ["kept_id", "merged_id"] {
         let mut q = Sql::new(conn);
-        q.push("UPDATE merges SET merged_name = '', snapshot = '{}' WHERE organisation_id = ").bind(org.as_str()).push(&format!(" AND {column} IN "));
+        q.push("UPDATE merges SET merged_name = '', snapshot = '{}' WHERE organisation_id = ")
+            .bind(org.as_str())
+            .push(&format!(" AND {column} IN "));
         persons_of(&mut q, scope, family);
         q.execute(conn)?;
     }
     // The change history of the family, its persons and their records.
     // Three statements, each on an index (one with OR would scan the table for every family).
     let mut q = Sql::new(conn);
-    q.push("DELETE FROM record_changes WHERE organisation_id = ").bind(org.as_str()).push(" AND family_id = ").bind(family);
+    q.push("DELETE FROM record_changes WHERE organisation_id = ")
+        .bind(org.as_str())
+        .push(" AND family_id = ")
+        .bind(family);
     q.execute(conn)?;
     let mut q = Sql::new(conn);
     q.push("DELETE FROM record_changes WHERE entity_type = 'family' AND entity_id = ").bind(family);

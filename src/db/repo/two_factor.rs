@@ -9,7 +9,8 @@ use crate::domain::ids::UserId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-/// An account's TOTP secret (base32), when it was confirmed (`None` while enrolling), and the
+/// An account's TOTP secret (sealed with the server key, `services::two_factor`; base32 in clear
+/// when stored before the key existed), when it was confirmed (`None` while enrolling), and the
 /// step of the last code accepted.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = crate::db::schema::totp_secrets)]
@@ -39,8 +40,15 @@ pub fn is_enrolled(conn: &mut DbConnection, user: &UserId) -> QueryResult<bool> 
 }
 
 /// Starts an enrolment for a session: a new unconfirmed secret in place of any unconfirmed one.
-pub fn put_unconfirmed(conn: &mut DbConnection, user: &UserId, secret: &str, session: &str, at: NaiveDateTime) -> QueryResult<()> {
-    diesel::delete(t::totp_secrets.filter(t::user_id.eq(user.as_str())).filter(t::confirmed_at.is_null())).execute(conn)?;
+pub fn put_unconfirmed(
+    conn: &mut DbConnection,
+    user: &UserId,
+    secret: &str,
+    session: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::delete(t::totp_secrets.filter(t::user_id.eq(user.as_str())).filter(t::confirmed_at.is_null()))
+        .execute(conn)?;
     diesel::insert_into(t::totp_secrets)
         .values((
             t::user_id.eq(user.as_str()),
@@ -55,7 +63,13 @@ pub fn put_unconfirmed(conn: &mut DbConnection, user: &UserId, secret: &str, ses
 
 /// Confirms the secret the session began with the step of its first code; 1 when it did (0: a
 /// racing copy confirmed it first, or another session began another enrolment since).
-pub fn confirm(conn: &mut DbConnection, user: &UserId, session: &str, step: i64, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn confirm(
+    conn: &mut DbConnection,
+    user: &UserId,
+    session: &str,
+    step: i64,
+    at: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::update(
         t::totp_secrets
             .filter(t::user_id.eq(user.as_str()))
@@ -85,6 +99,23 @@ pub fn spend_step(conn: &mut DbConnection, user: &UserId, step: i64) -> QueryRes
     Ok(n == 1)
 }
 
+/// The secrets stored in clear (before the server had a key): account id and secret.
+pub fn unsealed_secrets(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+    t::totp_secrets.filter(t::secret.not_like("k1:%")).select((t::user_id, t::secret)).load(conn)
+}
+
+/// How many secrets are sealed.
+pub fn sealed_count(conn: &mut DbConnection) -> QueryResult<i64> {
+    t::totp_secrets.filter(t::secret.like("k1:%")).count().get_result(conn)
+}
+
+/// Replaces a secret stored in clear by its sealed form (only if it is still the same one).
+pub fn reseal(conn: &mut DbConnection, user: &UserId, plain: &str, sealed: &str) -> QueryResult<usize> {
+    diesel::update(t::totp_secrets.filter(t::user_id.eq(user.as_str())).filter(t::secret.eq(plain)))
+        .set(t::secret.eq(sealed))
+        .execute(conn)
+}
+
 /// Removes the account's secret and recovery codes.
 pub fn remove(conn: &mut DbConnection, user: &UserId) -> QueryResult<usize> {
     diesel::delete(r::recovery_codes.filter(r::user_id.eq(user.as_str()))).execute(conn)?;
@@ -92,7 +123,12 @@ pub fn remove(conn: &mut DbConnection, user: &UserId) -> QueryResult<usize> {
 }
 
 /// Replaces the account's recovery codes with these hashes.
-pub fn replace_recovery_codes(conn: &mut DbConnection, user: &UserId, hashes: &[String], at: NaiveDateTime) -> QueryResult<()> {
+pub fn replace_recovery_codes(
+    conn: &mut DbConnection,
+    user: &UserId,
+    hashes: &[String],
+    at: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::delete(r::recovery_codes.filter(r::user_id.eq(user.as_str()))).execute(conn)?;
     // Ten rows, one statement each: a multi-row insert does not compile for both backends.
     for h in hashes {
@@ -111,7 +147,10 @@ pub fn replace_recovery_codes(conn: &mut DbConnection, user: &UserId, hashes: &[
 /// Spends a recovery code: true when the account had it unused.
 pub fn spend_recovery_code(conn: &mut DbConnection, user: &UserId, hash: &str, at: NaiveDateTime) -> QueryResult<bool> {
     let n = diesel::update(
-        r::recovery_codes.filter(r::user_id.eq(user.as_str())).filter(r::code_hash.eq(hash)).filter(r::used_at.is_null()),
+        r::recovery_codes
+            .filter(r::user_id.eq(user.as_str()))
+            .filter(r::code_hash.eq(hash))
+            .filter(r::used_at.is_null()),
     )
     .set(r::used_at.eq(Some(at)))
     .execute(conn)?;

@@ -95,7 +95,13 @@ fn fill(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 
 /// Encrypts `input` to `output`. Every chunk but the last is full; the last is shorter (maybe
 /// empty) and flagged, so a reader knows where the payload really ends.
-pub fn seal(sealing: &Sealing, passphrase: &str, aad: &[u8], input: &mut impl Read, output: &mut impl Write) -> anyhow::Result<()> {
+pub fn seal(
+    sealing: &Sealing,
+    passphrase: &str,
+    aad: &[u8],
+    input: &mut impl Read,
+    output: &mut impl Write,
+) -> anyhow::Result<()> {
     let (cipher, prefix) = sealing.cipher(passphrase)?;
     let mut buf = vec![0u8; CHUNK];
     let mut counter: u32 = 0;
@@ -115,7 +121,13 @@ pub fn seal(sealing: &Sealing, passphrase: &str, aad: &[u8], input: &mut impl Re
 }
 
 /// Decrypts what [`seal`] wrote; fails on a wrong passphrase or any change to the file.
-pub fn open(sealing: &Sealing, passphrase: &str, aad: &[u8], input: &mut impl Read, output: &mut impl Write) -> anyhow::Result<()> {
+pub fn open(
+    sealing: &Sealing,
+    passphrase: &str,
+    aad: &[u8],
+    input: &mut impl Read,
+    output: &mut impl Write,
+) -> anyhow::Result<()> {
     let (cipher, prefix) = sealing.cipher(passphrase)?;
     let mut buf = vec![0u8; CHUNK + TAG];
     let mut counter: u32 = 0;
@@ -123,13 +135,15 @@ pub fn open(sealing: &Sealing, passphrase: &str, aad: &[u8], input: &mut impl Re
         let n = fill(input, &mut buf)?;
         let last = n < CHUNK + TAG;
         let chunk_aad: &[u8] = if counter == 0 { aad } else { &[] };
-        let plain = cipher.decrypt(&nonce(&prefix, counter, last), Payload { msg: &buf[..n], aad: chunk_aad }).map_err(|_| {
-            if counter == 0 {
-                anyhow!("cannot decrypt the backup: wrong passphrase, or the file was changed")
-            } else {
-                anyhow!("the backup is damaged or cut short (chunk {counter} does not authenticate)")
-            }
-        })?;
+        let plain = cipher
+            .decrypt(&nonce(&prefix, counter, last), Payload { msg: &buf[..n], aad: chunk_aad })
+            .map_err(|_| {
+                if counter == 0 {
+                    anyhow!("cannot decrypt the backup: wrong passphrase, or the file was changed")
+                } else {
+                    anyhow!("the backup is damaged or cut short (chunk {counter} does not authenticate)")
+                }
+            })?;
         output.write_all(&plain)?;
         if last {
             return Ok(());

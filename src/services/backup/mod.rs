@@ -217,7 +217,9 @@ fn extract(from: &Path, to: &Path, passphrase: Option<&str>) -> anyhow::Result<H
     let (header, line) = read_header(&mut input)?;
     let mut out = Hashing { inner: BufWriter::new(File::create(to)?), hash: Sha256::new(), bytes: 0 };
     match (&header.sealing, passphrase) {
-        (Some(_), None) => bail!("this backup is encrypted: give its passphrase (--passphrase-file or HOMEWARD_BACKUP_PASSPHRASE)"),
+        (Some(_), None) => {
+            bail!("this backup is encrypted: give its passphrase (--passphrase-file or HOMEWARD_BACKUP_PASSPHRASE)")
+        }
         (Some(s), Some(p)) => crypt::open(s, p, line.as_bytes(), &mut input, &mut out)?,
         (None, _) => {
             std::io::copy(&mut input, &mut out)?;
@@ -266,7 +268,13 @@ pub struct Restored {
 /// Brings the backup `from` back into the database at `url`, verified before it goes live.
 /// An existing database is replaced only with `replace` (SQLite: kept beside it). Stop the
 /// servers first.
-pub fn restore(url: &str, clock: &Clock, from: &Path, passphrase: Option<&str>, replace: bool) -> anyhow::Result<Restored> {
+pub fn restore(
+    url: &str,
+    clock: &Clock,
+    from: &Path,
+    passphrase: Option<&str>,
+    replace: bool,
+) -> anyhow::Result<Restored> {
     let header = inspect(from)?;
     let backend = db::backend_of(url);
     if header.backend != db::backend_name(url) {
@@ -295,7 +303,13 @@ pub fn restore(url: &str, clock: &Clock, from: &Path, passphrase: Option<&str>, 
     Ok(restored)
 }
 
-fn restore_sqlite(url: &str, clock: &Clock, from: &Path, passphrase: Option<&str>, replace: bool) -> anyhow::Result<Restored> {
+fn restore_sqlite(
+    url: &str,
+    clock: &Clock,
+    from: &Path,
+    passphrase: Option<&str>,
+    replace: bool,
+) -> anyhow::Result<Restored> {
     let target = PathBuf::from(url.trim_start_matches("sqlite://"));
     let exists = target.metadata().map(|m| m.len() > 0).unwrap_or(false);
     if exists && !replace {

@@ -78,7 +78,14 @@ pub fn pg_dump(url: &str, snapshot: &str, to: &Path) -> anyhow::Result<()> {
     run(
         "pg_dump",
         url,
-        &["--format=custom".as_ref(), "--no-owner".as_ref(), "--no-privileges".as_ref(), snapshot.as_ref(), "--file".as_ref(), to.as_os_str()],
+        &[
+            "--format=custom".as_ref(),
+            "--no-owner".as_ref(),
+            "--no-privileges".as_ref(),
+            snapshot.as_ref(),
+            "--file".as_ref(),
+            to.as_os_str(),
+        ],
     )
 }
 
@@ -109,7 +116,10 @@ mod tests {
             split_password("postgres://hw:s%40cret:x@db.local:5432/homeward?sslmode=require"),
             ("postgres://hw@db.local:5432/homeward?sslmode=require".to_string(), Some("s@cret:x".to_string()))
         );
-        assert_eq!(split_password("postgres://postgres@127.0.0.1:5/db"), ("postgres://postgres@127.0.0.1:5/db".to_string(), None));
+        assert_eq!(
+            split_password("postgres://postgres@127.0.0.1:5/db"),
+            ("postgres://postgres@127.0.0.1:5/db".to_string(), None)
+        );
         assert_eq!(split_password("postgres://h/db"), ("postgres://h/db".to_string(), None));
         assert_eq!(percent_decode("a%2"), "a%2");
     }

@@ -14,6 +14,7 @@ use crate::domain::totp;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditCtx};
 use crate::services::auth::SignedIn;
+use crate::services::server_key::ServerKey;
 
 /// Wrong codes in a row, whatever the window, after which the second factor is locked until an
 /// admin resets it: the chance of guessing one in 50 tries is about 1 in 6,700.
@@ -35,7 +36,9 @@ impl Factor {
         match (given(code), given(recovery_code)) {
             (Some(c), None) => Ok(Factor::Code(c)),
             (None, Some(r)) => Ok(Factor::Recovery(r)),
-            (Some(_), Some(_)) => Err(AppError::field("code", "give either a code from the app or a recovery code, not both")),
+            (Some(_), Some(_)) => {
+                Err(AppError::field("code", "give either a code from the app or a recovery code, not both"))
+            }
             (None, None) => Err(AppError::field("code", "type the six digits the app shows, or a recovery code")),
         }
     }
@@ -64,11 +67,12 @@ pub struct FactorAttempt {
 pub fn verify(
     conn: &mut DbConnection,
     settings: &Settings,
+    key: &ServerKey,
     ctx: &AuditCtx,
     waiting_session: &str,
     attempt: FactorAttempt,
 ) -> AppResult<SignedIn> {
-    prove(conn, settings, ctx, &attempt)?;
+    prove(conn, settings, key, ctx, &attempt)?;
     complete(conn, settings, ctx, &attempt.user, waiting_session, attempt.device_token.as_deref())
 }
 
@@ -82,7 +86,9 @@ pub fn complete(
     device_token: Option<&str>,
 ) -> AppResult<SignedIn> {
     write_tx(conn, |conn| {
-        let user = users::find_by_id_unscoped(conn, user_id)?.filter(|u| u.disabled_at.is_none()).ok_or(AppError::Unauthenticated)?;
+        let user = users::find_by_id_unscoped(conn, user_id)?
+            .filter(|u| u.disabled_at.is_none())
+            .ok_or(AppError::Unauthenticated)?;
         // The waiting session must still be there and still waiting: two requests completing
         // it at once, or one racing its sign-out, get one full session at most.
         if crate::db::repo::sessions::delete_waiting(conn, waiting_session, user_id)? != 1 {
@@ -108,7 +114,13 @@ pub fn complete(
 
 /// Checks a second factor for its account: `Ok` when right (the code's step or the recovery code
 /// is spent), 422 naming the field when wrong, 429 when throttled.
-pub(super) fn prove(conn: &mut DbConnection, settings: &Settings, ctx: &AuditCtx, attempt: &FactorAttempt) -> AppResult<()> {
+pub(super) fn prove(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    key: &ServerKey,
+    ctx: &AuditCtx,
+    attempt: &FactorAttempt,
+) -> AppResult<()> {
     let user = &attempt.user;
     let device = match &attempt.device_token {
         Some(d) => {
@@ -127,7 +139,9 @@ pub(super) fn prove(conn: &mut DbConnection, settings: &Settings, ctx: &AuditCtx
     let at = ctx.now();
     let window = chrono::Duration::seconds(settings.login_failure_window_secs as i64);
     let outcome = write_tx(conn, |conn| {
-        if let Some((key, retry_after_secs)) = crate::services::auth::throttled(conn, settings, &account_key, &client_key, at)? {
+        if let Some((key, retry_after_secs)) =
+            crate::services::auth::throttled(conn, settings, &account_key, &client_key, at)?
+        {
             if login_failures::count_throttled(conn, &key, at, at - window)? == 1 {
                 audit::record(conn, ctx, "auth.second_factor", Some(("user", user.as_str())), "throttled")?;
             }
@@ -136,12 +150,17 @@ pub(super) fn prove(conn: &mut DbConnection, settings: &Settings, ctx: &AuditCtx
         if repo::secret_of(conn, user)?.is_some_and(|s| s.confirmed_at.is_some() && s.failures >= MAX_FAILURES) {
             return Ok(Err(Some(LOCKED)));
         }
-        if right(conn, user, &attempt.factor, at)? {
+        if right(conn, key, user, &attempt.factor, at)? {
             login_failures::clear_account(conn, &account_key)?;
             repo::note_failure(conn, user, false)?;
             return Ok(Ok(()));
         }
-        let row = LoginFailureRow { id: new_id(), account_key: account_key.clone(), client_key: client_key.clone(), failed_at: at };
+        let row = LoginFailureRow {
+            id: new_id(),
+            account_key: account_key.clone(),
+            client_key: client_key.clone(),
+            failed_at: at,
+        };
         login_failures::insert(conn, &row)?;
         repo::note_failure(conn, user, true)?;
         audit::record(conn, ctx, "auth.second_factor", Some(("user", user.as_str())), "failure")?;
@@ -150,7 +169,8 @@ pub(super) fn prove(conn: &mut DbConnection, settings: &Settings, ctx: &AuditCtx
     match outcome {
         Ok(()) => Ok(()),
         Err(Some(LOCKED)) => Err(AppError::Conflict {
-            message: "too many wrong codes: the second factor is locked; ask an admin to reset two-factor sign-in".into(),
+            message: "too many wrong codes: the second factor is locked; ask an admin to reset two-factor sign-in"
+                .into(),
             current_version: None,
         }),
         Err(Some(retry_after_secs)) => Err(AppError::TooManyRequests { retry_after_secs }),
@@ -165,12 +185,28 @@ pub(super) fn prove(conn: &mut DbConnection, settings: &Settings, ctx: &AuditCtx
 }
 
 /// Whether the factor is right, spending it if so.
-fn right(conn: &mut DbConnection, user: &UserId, factor: &Factor, at: chrono::NaiveDateTime) -> AppResult<bool> {
+fn right(
+    conn: &mut DbConnection,
+    key: &ServerKey,
+    user: &UserId,
+    factor: &Factor,
+    at: chrono::NaiveDateTime,
+) -> AppResult<bool> {
     match factor {
         Factor::Code(typed) => {
             let Some(code) = totp::parse_code(typed) else { return Ok(false) };
-            let Some(secret) = repo::secret_of(conn, user)?.filter(|s| s.confirmed_at.is_some()) else { return Ok(false) };
-            let bytes = totp::base32_decode(&secret.secret).ok_or_else(|| AppError::Internal(anyhow::anyhow!("a stored secret is not base32")))?;
+            let Some(secret) = repo::secret_of(conn, user)?.filter(|s| s.confirmed_at.is_some()) else {
+                return Ok(false);
+            };
+            // A secret sealed with another key (a server given the wrong key file) is no
+            // match: the user is refused like a wrong code, the operator told in the log.
+            let bytes = match super::reveal(key, user, &secret.secret) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    tracing::error!(error = ?e, "a two-factor secret cannot be read: check secret_key_file, or reset the user's second factor");
+                    return Ok(false);
+                }
+            };
             match totp::matching_step(&bytes, code, at.and_utc().timestamp(), secret.last_step) {
                 Some(step) => Ok(repo::spend_step(conn, user, step)?),
                 None => Ok(false),
@@ -178,7 +214,7 @@ fn right(conn: &mut DbConnection, user: &UserId, factor: &Factor, at: chrono::Na
         }
         Factor::Recovery(typed) => {
             let Some(code) = totp::normalise_recovery(typed) else { return Ok(false) };
-            Ok(repo::spend_recovery_code(conn, user, &super::recovery_hash(user, &code), at)?)
+            super::spend_recovery_code(conn, key, user, &code, at)
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Two-factor sign-in: a TOTP secret enrolled with a QR code the server draws, confirmed with a
-//! first code, ten single-use recovery codes stored only as keyed hashes, and the stage a
+//! first code, and stored sealed with the server's key (`services::server_key`); ten single-use
+//! recovery codes stored only as hashes keyed with it; and the stage a
 //! password sign-in leaves its session at (`Stage`): a session that still waits for its
 //! second factor reaches only the two-factor pages (`auth::guard`). Which roles must use it is
 //! configuration (`two_factor_required_for`). Codes are checked and throttled in `check`.
@@ -17,7 +18,54 @@ use crate::domain::role::Role;
 use crate::domain::totp;
 use crate::error::{AppError, AppResult};
 use crate::services::audit::{self, AuditCtx};
+use crate::services::server_key::ServerKey;
 use rand::{Rng, RngCore};
+
+/// The subkeys' names.
+const SECRET_PURPOSE: &str = "totp-secret";
+const RECOVERY_PURPOSE: &str = "recovery-code";
+
+/// The stored form of an account's secret: sealed, bound to the account.
+fn seal(key: &ServerKey, user: &UserId, secret: &str) -> String {
+    key.seal(SECRET_PURPOSE, user.as_str(), secret.as_bytes())
+}
+
+/// The secret's bytes from its stored form; an error when it does not open (another key, or a
+/// value in clear that the start-up pass did not seal: never trusted, so that a secret written
+/// into the database without the key is worth nothing). The admin resolves it by resetting the
+/// user's second factor.
+pub(crate) fn reveal(key: &ServerKey, user: &UserId, stored: &str) -> AppResult<Vec<u8>> {
+    let plain = key.open(SECRET_PURPOSE, user.as_str(), stored).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!(
+            "the two-factor secret of user {user} does not open with this server's key (another key file?)"
+        ))
+    })?;
+    let base32 =
+        String::from_utf8(plain).map_err(|_| AppError::Internal(anyhow::anyhow!("a sealed secret is not text")))?;
+    totp::base32_decode(&base32).ok_or_else(|| AppError::Internal(anyhow::anyhow!("a stored secret is not base32")))
+}
+
+/// How many secrets are sealed (start-up refuses to make a new key while there are some).
+pub fn sealed_secrets(conn: &mut DbConnection) -> AppResult<i64> {
+    Ok(repo::sealed_count(conn)?)
+}
+
+/// Seals the secrets stored in clear before the server had a key, each with its audit event;
+/// returns how many. Run at start-up.
+pub fn seal_stored_secrets(conn: &mut DbConnection, key: &ServerKey, ctx: &AuditCtx) -> AppResult<usize> {
+    write_tx(conn, |conn| {
+        let mut sealed = 0;
+        for (user, secret) in repo::unsealed_secrets(conn)? {
+            let user = UserId::parse(&user).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+            // Another server starting at the same moment may have sealed it first.
+            if repo::reseal(conn, &user, &secret, &seal(key, &user, &secret))? == 1 {
+                audit::record(conn, ctx, "auth.two_factor.secret", Some(("user", user.as_str())), "sealed")?;
+                sealed += 1;
+            }
+        }
+        Ok(sealed)
+    })
+}
 
 /// Where a session stands with its second factor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +118,12 @@ pub fn required(settings: &Settings, role: Role, steward: bool) -> bool {
 }
 
 /// The stage a sign-in with the right password opens its session at.
-pub fn stage_after_password(conn: &mut DbConnection, settings: &Settings, user: &UserId, role: Role) -> AppResult<Stage> {
+pub fn stage_after_password(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    user: &UserId,
+    role: Role,
+) -> AppResult<Stage> {
     if repo::is_enrolled(conn, user)? {
         return Ok(Stage::Code);
     }
@@ -114,7 +167,14 @@ pub fn status(conn: &mut DbConnection, settings: &Settings, user: &UserId, role:
 /// scans it). An account already enrolled is refused: it turns two-factor sign-in off first
 /// (with a code), or an admin resets it, so a stolen session cannot quietly move the second
 /// factor to another phone.
-pub fn start_enrolment(conn: &mut DbConnection, ctx: &AuditCtx, user: &UserId, email: &str, session: &str) -> AppResult<Enrolment> {
+pub fn start_enrolment(
+    conn: &mut DbConnection,
+    key: &ServerKey,
+    ctx: &AuditCtx,
+    user: &UserId,
+    email: &str,
+    session: &str,
+) -> AppResult<Enrolment> {
     write_tx(conn, |conn| {
         let existing = repo::secret_of(conn, user)?;
         if existing.as_ref().is_some_and(|s| s.confirmed_at.is_some()) {
@@ -123,15 +183,19 @@ pub fn start_enrolment(conn: &mut DbConnection, ctx: &AuditCtx, user: &UserId, e
                 current_version: None,
             });
         }
+        // The enrolment this session began within the hour, unless it cannot be read (another key).
         let fresh = existing
-            .filter(|s| s.enrolling_session.as_deref() == Some(session) && ctx.now() - s.created_at < chrono::Duration::hours(1));
+            .filter(|s| {
+                s.enrolling_session.as_deref() == Some(session) && ctx.now() - s.created_at < chrono::Duration::hours(1)
+            })
+            .and_then(|s| reveal(key, user, &s.secret).ok());
         let secret = match fresh {
-            Some(s) => s.secret,
+            Some(bytes) => totp::base32_encode(&bytes),
             None => {
                 let mut bytes = [0u8; totp::SECRET_BYTES];
                 rand::rngs::OsRng.fill_bytes(&mut bytes);
                 let secret = totp::base32_encode(&bytes);
-                repo::put_unconfirmed(conn, user, &secret, session, ctx.now())?;
+                repo::put_unconfirmed(conn, user, &seal(key, user, &secret), session, ctx.now())?;
                 audit::record(conn, ctx, "auth.two_factor.enrolment", Some(("user", user.as_str())), "started")?;
                 secret
             }
@@ -149,7 +213,14 @@ fn qr_svg(uri: &str) -> AppResult<String> {
 
 /// Confirms an enrolment with the first code the app shows; the account is then enrolled, and
 /// the ten recovery codes returned here are the only time they exist in clear.
-pub fn confirm_enrolment(conn: &mut DbConnection, ctx: &AuditCtx, user: &UserId, session: &str, typed: &str) -> AppResult<Vec<String>> {
+pub fn confirm_enrolment(
+    conn: &mut DbConnection,
+    key: &ServerKey,
+    ctx: &AuditCtx,
+    user: &UserId,
+    session: &str,
+    typed: &str,
+) -> AppResult<Vec<String>> {
     let code = totp::parse_code(typed).ok_or_else(|| AppError::field("code", "type the six digits the app shows"))?;
     write_tx(conn, |conn| {
         let secret = match repo::secret_of(conn, user)? {
@@ -161,27 +232,49 @@ pub fn confirm_enrolment(conn: &mut DbConnection, ctx: &AuditCtx, user: &UserId,
                 })
             }
             Some(_) => {
-                return Err(AppError::Conflict { message: "two-factor sign-in is already set up".into(), current_version: None })
+                return Err(AppError::Conflict {
+                    message: "two-factor sign-in is already set up".into(),
+                    current_version: None,
+                })
             }
-            None => return Err(AppError::Conflict { message: "no enrolment is under way: start again".into(), current_version: None }),
+            None => {
+                return Err(AppError::Conflict {
+                    message: "no enrolment is under way: start again".into(),
+                    current_version: None,
+                })
+            }
         };
-        let bytes = totp::base32_decode(&secret.secret).ok_or_else(|| AppError::Internal(anyhow::anyhow!("a stored secret is not base32")))?;
+        let bytes = reveal(key, user, &secret.secret).map_err(|_| AppError::Conflict {
+            message: "this enrolment cannot be read by this server: start again".into(),
+            current_version: None,
+        })?;
         let unix = ctx.now().and_utc().timestamp();
         let Some(step) = totp::matching_step(&bytes, code, unix, 0) else {
-            return Err(AppError::field("code", "this code does not match: check that the phone's clock is right, and type the code it shows now"));
+            return Err(AppError::field(
+                "code",
+                "this code does not match: check that the phone's clock is right, and type the code it shows now",
+            ));
         };
         if repo::confirm(conn, user, session, step, ctx.now())? != 1 {
             // A racing copy of this request confirmed it first (its page shows the codes).
-            return Err(AppError::Conflict { message: "two-factor sign-in is already set up".into(), current_version: None });
+            return Err(AppError::Conflict {
+                message: "two-factor sign-in is already set up".into(),
+                current_version: None,
+            });
         }
-        let codes = new_recovery_codes(conn, user, ctx.now())?;
+        let codes = new_recovery_codes(conn, key, user, ctx.now())?;
         audit::record(conn, ctx, "auth.two_factor.enrolment", Some(("user", user.as_str())), "confirmed")?;
         Ok(codes)
     })
 }
 
 /// Ten new recovery codes in place of the old ones; returns them in clear.
-fn new_recovery_codes(conn: &mut DbConnection, user: &UserId, at: chrono::NaiveDateTime) -> AppResult<Vec<String>> {
+fn new_recovery_codes(
+    conn: &mut DbConnection,
+    key: &ServerKey,
+    user: &UserId,
+    at: chrono::NaiveDateTime,
+) -> AppResult<Vec<String>> {
     let mut rng = rand::rngs::OsRng;
     let codes: Vec<String> = (0..10)
         .map(|_| {
@@ -190,25 +283,50 @@ fn new_recovery_codes(conn: &mut DbConnection, user: &UserId, at: chrono::NaiveD
                 .collect()
         })
         .collect();
-    let hashes: Vec<String> = codes.iter().map(|c| recovery_hash(user, c)).collect();
+    let hashes: Vec<String> = codes.iter().map(|c| recovery_hash(key, user, c)).collect();
     repo::replace_recovery_codes(conn, user, &hashes, at)?;
     Ok(codes.iter().map(|c| totp::format_recovery(c)).collect())
 }
 
-/// What is stored for a recovery code (normalised): SHA-256 of the purpose, the account's id and
-/// the code (no server key: a copy of the database lets an attacker test guesses offline). The
-/// codes carry about 50 random bits each and ten wrong guesses throttle the account, so a fast
-/// hash is enough (a slow one would let a flood of guesses take the CPU).
-fn recovery_hash(user: &UserId, code: &str) -> String {
-    token::keyed_hash("recovery-code", &format!("{}:{code}", user.as_str()))
+/// What is stored for a recovery code (normalised): HMAC-SHA-256 of the account's id and the
+/// code under the server key's subkey, so that a copy of the database without the key file
+/// allows no guessing offline. The codes carry about 50 random bits each and ten wrong guesses
+/// throttle the account, so a fast hash is enough (a slow one would let a flood of guesses take
+/// the CPU).
+fn recovery_hash(key: &ServerKey, user: &UserId, code: &str) -> String {
+    key.tag(RECOVERY_PURPOSE, &format!("{}:{code}", user.as_str()))
+}
+
+/// The hash codes issued before the server had a key were stored under (SHA-256, unkeyed):
+/// still accepted until they are used or renewed.
+fn unkeyed_recovery_hash(user: &UserId, code: &str) -> String {
+    token::keyed_hash(RECOVERY_PURPOSE, &format!("{}:{code}", user.as_str()))
+}
+
+/// Spends a recovery code: true when the account had it unused.
+pub(crate) fn spend_recovery_code(
+    conn: &mut DbConnection,
+    key: &ServerKey,
+    user: &UserId,
+    code: &str,
+    at: chrono::NaiveDateTime,
+) -> AppResult<bool> {
+    Ok(repo::spend_recovery_code(conn, user, &recovery_hash(key, user, code), at)?
+        || repo::spend_recovery_code(conn, user, &unkeyed_recovery_hash(user, code), at)?)
 }
 
 /// New recovery codes for a signed-in user who proves the second factor again.
-pub fn renew_recovery_codes(conn: &mut DbConnection, settings: &Settings, ctx: &AuditCtx, attempt: FactorAttempt) -> AppResult<Vec<String>> {
+pub fn renew_recovery_codes(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    key: &ServerKey,
+    ctx: &AuditCtx,
+    attempt: FactorAttempt,
+) -> AppResult<Vec<String>> {
     let user = attempt.user.clone();
-    check::prove(conn, settings, ctx, &attempt)?;
+    check::prove(conn, settings, key, ctx, &attempt)?;
     write_tx(conn, |conn| {
-        let codes = new_recovery_codes(conn, &user, ctx.now())?;
+        let codes = new_recovery_codes(conn, key, &user, ctx.now())?;
         audit::record(conn, ctx, "auth.two_factor.recovery_codes", Some(("user", user.as_str())), "renewed")?;
         Ok(codes)
     })
@@ -216,7 +334,14 @@ pub fn renew_recovery_codes(conn: &mut DbConnection, settings: &Settings, ctx: &
 
 /// Turns two-factor sign-in off for a signed-in user who proves it once more; refused when the
 /// configuration requires it of the user's role (an admin can reset it instead).
-pub fn turn_off(conn: &mut DbConnection, settings: &Settings, ctx: &AuditCtx, role: Role, attempt: FactorAttempt) -> AppResult<()> {
+pub fn turn_off(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    key: &ServerKey,
+    ctx: &AuditCtx,
+    role: Role,
+    attempt: FactorAttempt,
+) -> AppResult<()> {
     let user = attempt.user.clone();
     if required(settings, role, stewards::is_steward(conn, &user)?) {
         return Err(AppError::Conflict {
@@ -224,7 +349,7 @@ pub fn turn_off(conn: &mut DbConnection, settings: &Settings, ctx: &AuditCtx, ro
             current_version: None,
         });
     }
-    check::prove(conn, settings, ctx, &attempt)?;
+    check::prove(conn, settings, key, ctx, &attempt)?;
     write_tx(conn, |conn| {
         repo::remove(conn, &user)?;
         audit::record(conn, ctx, "auth.two_factor", Some(("user", user.as_str())), "turned_off")?;

@@ -351,7 +351,11 @@ pub async fn sign_out(user: Can<ManageUsers>, pool: web::Data<Pool>, id: web::Pa
 }
 
 /// `POST /admin/users/{id}/two-factor/reset`: removes the account's second factor (a lost phone).
-pub async fn two_factor_reset(user: Can<ManageUsers>, pool: web::Data<Pool>, id: web::Path<UserId>) -> AppResult<HttpResponse> {
+pub async fn two_factor_reset(
+    user: Can<ManageUsers>,
+    pool: web::Data<Pool>,
+    id: web::Path<UserId>,
+) -> AppResult<HttpResponse> {
     let (ctx, scope, uid) = (user.audit_ctx(), user.scope(), id.into_inner());
     let back = format!("/admin/users/{uid}?saved=two_factor_reset");
     db(&pool, move |conn| crate::services::two_factor::reset(conn, &ctx, &scope, &uid)).await?;

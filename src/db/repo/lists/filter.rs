@@ -287,7 +287,7 @@ fn needle(key: &str) -> String {
 
 /// The keys without those whose pattern (`pattern(key)`) holds another's: in a disjunction of
 /// "the names contain the pattern", such a key adds nothing. Equal patterns are kept once.
-fn implied_dropped<'k, P: AsRef<str>>(keys: Vec<&'k str>, pattern: impl Fn(&str) -> P) -> Vec<&'k str> {
+fn implied_dropped<P: AsRef<str>>(keys: Vec<&str>, pattern: impl Fn(&str) -> P) -> Vec<&str> {
     let patterns: Vec<P> = keys.iter().map(|k| pattern(k)).collect();
     let mut kept = Vec::with_capacity(keys.len());
     for (i, key) in keys.iter().enumerate() {
